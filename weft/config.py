@@ -1,0 +1,175 @@
+"""Settings, read once from ``WEFT_*`` environment variables.
+
+Every setting is documented in ``docs/configuration.md``; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlsplit
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(ValueError):
+    """A WEFT_* variable holds a value Weft cannot use."""
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_url: str = "http://127.0.0.1:8000"
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    redis_url: str | None = None
+    secret_key: str = ""
+    instance_title: str = "Weft"
+    instance_description: str = "A Weft server: open conversation, federated."
+    contact_email: str = ""
+    registrations_open: bool = True
+    require_email_confirmation: bool = False
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = ""
+    smtp_tls: bool = False
+    smtp_starttls: bool = False
+    # Workers inside `weft serve`; 0 leaves the queue to `weft worker` processes.
+    embedded_workers: int = 1
+    job_poll_seconds: float = 1.0
+    job_lease_seconds: int = 300
+    rate_limits: bool = True
+    node_id: int = 0
+    allow_private_network: bool = False
+    edit_window_minutes: int = 15
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def domain(self) -> str:
+        """The host of the public URL: the domain in every handle."""
+        return urlsplit(self.base_url).netloc
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def is_https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, create_secret: bool = True) -> Settings:
+    """Build the settings from ``env`` (default: the process environment)."""
+    env = os.environ if env is None else env
+    host = env.get("WEFT_HOST", "127.0.0.1")
+    port = _int(env, "WEFT_PORT", 8000, minimum=1)
+    base_url = env.get("WEFT_BASE_URL") or f"http://{host}:{port}"
+    base_url = base_url.rstrip("/")
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"WEFT_BASE_URL must be an http(s) URL, not {base_url!r}")
+    data_dir = Path(env.get("WEFT_DATA_DIR", "data")).expanduser().absolute()
+    database_url = env.get("WEFT_DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'weft.sqlite3'}"
+    database_url = normalize_database_url(database_url)
+    secret_key = env.get("WEFT_SECRET_KEY") or ""
+    if not secret_key and create_secret:
+        secret_key = _load_or_create_secret(data_dir)
+    smtp_from = env.get("WEFT_SMTP_FROM") or f"Weft <notifications@{parts.hostname}>"
+    return Settings(
+        host=host,
+        port=port,
+        base_url=base_url,
+        data_dir=data_dir,
+        database_url=database_url,
+        redis_url=env.get("WEFT_REDIS_URL") or None,
+        secret_key=secret_key,
+        instance_title=env.get("WEFT_INSTANCE_TITLE", "Weft"),
+        instance_description=env.get(
+            "WEFT_INSTANCE_DESCRIPTION", "A Weft server: open conversation, federated."
+        ),
+        contact_email=env.get("WEFT_CONTACT_EMAIL", ""),
+        registrations_open=_bool(env, "WEFT_REGISTRATIONS_OPEN", True),
+        require_email_confirmation=_bool(env, "WEFT_REQUIRE_EMAIL_CONFIRMATION", False),
+        smtp_host=env.get("WEFT_SMTP_HOST", "127.0.0.1"),
+        smtp_port=_int(env, "WEFT_SMTP_PORT", 25, minimum=1),
+        smtp_username=env.get("WEFT_SMTP_USERNAME") or None,
+        smtp_password=env.get("WEFT_SMTP_PASSWORD") or None,
+        smtp_from=smtp_from,
+        smtp_tls=_bool(env, "WEFT_SMTP_TLS", False),
+        smtp_starttls=_bool(env, "WEFT_SMTP_STARTTLS", False),
+        embedded_workers=_int(env, "WEFT_EMBEDDED_WORKERS", 1),
+        job_poll_seconds=_int(env, "WEFT_JOB_POLL_MS", 1000, minimum=10) / 1000,
+        job_lease_seconds=_int(env, "WEFT_JOB_LEASE_SECONDS", 300, minimum=1),
+        rate_limits=_bool(env, "WEFT_RATE_LIMITS", True),
+        node_id=_int(env, "WEFT_NODE_ID", os.getpid() % 1024),
+        allow_private_network=_bool(env, "WEFT_ALLOW_PRIVATE_NETWORK", False),
+        edit_window_minutes=_int(env, "WEFT_EDIT_WINDOW_MINUTES", 15),
+    )
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the plain URLs people paste and pick the async driver for them."""
+    for plain, async_ in (
+        ("postgres://", "postgresql+asyncpg://"),
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return async_ + url[len(plain) :]
+    if url.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
+        return url
+    raise ConfigError(
+        f"WEFT_DATABASE_URL must be a sqlite:// or postgresql:// URL, not {url.split('://')[0]!r}"
+    )
+
+
+def _load_or_create_secret(data_dir: Path) -> str:
+    """Keep a generated secret in the data folder so sessions survive restarts."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    # O_EXCL: two processes starting at once must agree on one secret.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(secret + "\n")
+    return secret

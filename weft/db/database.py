@@ -1,0 +1,134 @@
+"""Engines and sessions for SQLite (embedded) and PostgreSQL (scaled).
+
+SQLite allows one writer at a time. Rather than let concurrent writers meet
+"database is locked", every write in a process goes through one connection
+(a pool of one) that opens its transactions with ``BEGIN IMMEDIATE``; readers
+use their own pool and, in WAL mode, never wait for the writer. Other processes
+on the same file (``weft worker``) queue on the busy timeout.
+
+PostgreSQL takes concurrent writers, so reads and writes share one pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+AFTER_COMMIT = "weft.after_commit"
+
+
+class Database:
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            _ensure_sqlite_folder(url)
+            self.write_engine = _sqlite_engine(url, immediate=True, pool_size=1)
+            self.read_engine = _sqlite_engine(url, immediate=False, pool_size=pool_size)
+        else:
+            engine = create_async_engine(
+                url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            )
+            self.write_engine = self.read_engine = engine
+        self._writes = async_sessionmaker(self.write_engine, expire_on_commit=False)
+        self._reads = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        # One writer per process on SQLite; fair, FIFO, and cheaper than the pool's wait.
+        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+
+    @property
+    def dialect(self) -> str:
+        return self.write_engine.dialect.name
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A session for reading. Closing it rolls back anything it wrote, and
+        leaves the loaded objects usable (detached, not expired)."""
+        async with self._reads() as session:
+            yield session
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """One transaction: committed when the block ends, rolled back on error.
+
+        Callbacks registered with :func:`after_commit` run once it has committed.
+        """
+        if self._write_lock is None:
+            async with self._writes() as session:
+                async with session.begin():
+                    yield session
+                await _run_after_commit(session)
+            return
+        async with self._write_lock:
+            async with self._writes() as session:
+                async with session.begin():
+                    yield session
+                await _run_after_commit(session)
+
+    async def dispose(self) -> None:
+        await self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            await self.read_engine.dispose()
+
+
+def after_commit(session: AsyncSession, callback: Callable[[], Any]) -> None:
+    """Run ``callback`` (sync, or returning an awaitable) once ``session`` commits.
+
+    For live events and worker wake-ups: what must not be lost goes in the
+    transaction itself (a job row), never here.
+    """
+    session.info.setdefault(AFTER_COMMIT, []).append(callback)
+
+
+async def _run_after_commit(session: AsyncSession) -> None:
+    callbacks = session.info.pop(AFTER_COMMIT, [])
+    for callback in callbacks:
+        result = callback()
+        if asyncio.iscoroutine(result):
+            await result
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> AsyncEngine:
+    engine = create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+    )
+    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin)
+
+    return engine

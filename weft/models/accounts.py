@@ -1,0 +1,96 @@
+"""Accounts (local and remote actors) and users (the people who sign in here)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from weft.models.base import Base, snowflake_pk, utcnow
+
+
+class Account(Base):
+    """A profile: a local person's, or a remote actor's (``domain`` set)."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = snowflake_pk()
+    username: Mapped[str] = mapped_column(String(255))
+    domain: Mapped[str | None] = mapped_column(String(255), default=None)
+    display_name: Mapped[str] = mapped_column(String(255), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    # Profile links: [{"name": ..., "value": ..., "verified_at": ...}]
+    fields: Mapped[list[Any]] = mapped_column(default=list)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    discoverable: Mapped[bool] = mapped_column(Boolean, default=True)
+    indexable: Mapped[bool] = mapped_column(Boolean, default=True)
+    hide_collections: Mapped[bool] = mapped_column(Boolean, default=False)
+    avatar_url: Mapped[str | None] = mapped_column(Text, default=None)
+    header_url: Mapped[str | None] = mapped_column(Text, default=None)
+    uri: Mapped[str | None] = mapped_column(Text, default=None, unique=True)
+    url: Mapped[str | None] = mapped_column(Text, default=None)
+    followers_count: Mapped[int] = mapped_column(Integer, default=0)
+    following_count: Mapped[int] = mapped_column(Integer, default=0)
+    statuses_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_status_at: Mapped[datetime | None] = mapped_column(default=None)
+    suspended_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User | None] = relationship(back_populates="account", lazy="raise")
+
+    @property
+    def is_local(self) -> bool:
+        return self.domain is None
+
+    @property
+    def acct(self) -> str:
+        return self.username if self.domain is None else f"{self.username}@{self.domain}"
+
+
+class User(Base):
+    """Someone who signs in here; always has a local account."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = snowflake_pk()
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), unique=True
+    )
+    email: Mapped[str] = mapped_column(String(320))
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16), default="user")  # user | moderator | admin
+    confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
+    confirmation_token_hash: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    confirmation_sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    locale: Mapped[str] = mapped_column(String(16), default="en")
+    default_privacy: Mapped[str] = mapped_column(String(16), default="public")
+    default_sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    default_language: Mapped[str | None] = mapped_column(String(16), default=None)
+    sign_up_ip: Mapped[str | None] = mapped_column(String(64), default=None)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    account: Mapped[Account] = relationship(back_populates="user", lazy="raise")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+# Usernames are unique regardless of case, per domain (local accounts have none).
+Index(
+    "ix_accounts_username_domain",
+    func.lower(Account.username),
+    func.coalesce(func.lower(Account.domain), ""),
+    unique=True,
+)
+Index("ix_users_email_lower", func.lower(User.email), unique=True)
