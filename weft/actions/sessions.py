@@ -1,0 +1,97 @@
+"""Signing in and out of the web app (server-side sessions)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from weft.db.database import Database
+from weft.errors import Forbidden, Unauthorized
+from weft.models import Account, User, WebSession
+from weft.models.base import utcnow
+from weft.security import random_token, token_hash, verify_password
+
+SESSION_LIFETIME = timedelta(days=30)
+# Touch last_active_at at most this often, so reads don't turn into writes.
+ACTIVITY_GRANULARITY = timedelta(minutes=10)
+
+
+async def authenticate(db: Database, login: str, password: str) -> User:
+    """The user whose email or username is ``login``, if ``password`` is theirs."""
+    login = login.strip().lstrip("@").lower()
+    async with db.read() as session:
+        user = await session.scalar(
+            select(User)
+            .join(Account, User.account_id == Account.id)
+            .where(or_(func.lower(User.email) == login, func.lower(Account.username) == login))
+            .options(selectinload(User.account))
+        )
+    if not await verify_password(user.password_hash if user else None, password) or user is None:
+        raise Unauthorized("Invalid email, username or password")
+    if user.disabled or user.account.suspended_at is not None:
+        raise Forbidden("This account is disabled")
+    return user
+
+
+async def start_session(
+    db: Database, user: User, *, ip: str | None = None, user_agent: str | None = None
+) -> tuple[WebSession, str]:
+    """A new session for ``user``; returns it and the secret for the cookie."""
+    secret = random_token()
+    now = utcnow()
+    async with db.write() as session:
+        web_session = WebSession(
+            user_id=user.id,
+            token_hash=token_hash(secret),
+            csrf_token=random_token(24),
+            ip=ip,
+            user_agent=(user_agent or "")[:500],
+            expires_at=now + SESSION_LIFETIME,
+        )
+        session.add(web_session)
+        await session.execute(
+            User.__table__.update().where(User.id == user.id).values(last_sign_in_at=now)
+        )
+    return web_session, secret
+
+
+async def resume_session(db: Database, secret: str) -> tuple[WebSession, User] | None:
+    """The live session and its user for a cookie secret, or None."""
+    now = utcnow()
+    async with db.read() as session:
+        row = (
+            await session.execute(
+                select(WebSession, User)
+                .join(User, WebSession.user_id == User.id)
+                .where(WebSession.token_hash == token_hash(secret))
+                .options(selectinload(User.account))
+            )
+        ).first()
+    if row is None:
+        return None
+    web_session, user = row.tuple()
+    if web_session.expires_at <= now or user.disabled:
+        return None
+    if now - web_session.last_active_at > ACTIVITY_GRANULARITY:
+        async with db.write() as session:
+            await session.execute(
+                WebSession.__table__.update()
+                .where(WebSession.id == web_session.id)
+                .values(last_active_at=now, expires_at=now + SESSION_LIFETIME)
+            )
+    return web_session, user
+
+
+async def end_session(db: Database, secret: str) -> None:
+    async with db.write() as session:
+        await session.execute(delete(WebSession).where(WebSession.token_hash == token_hash(secret)))
+
+
+async def revoke_session(db: Database, user_id: int, session_id: int) -> bool:
+    async with db.write() as session:
+        result = await session.execute(
+            delete(WebSession).where(WebSession.id == session_id, WebSession.user_id == user_id)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,155 @@
+"""Accounts: sign-up through the API, one's own profile, and finding people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from weft.actions import accounts as account_actions
+from weft.actions.oauth import issue_token
+from weft.api.auth import Credentials, client_ip, runtime, scoped, throttle, user_scoped
+from weft.api.params import bool_param, form, indexed_list
+from weft.api.serializers.accounts import account as account_entity
+from weft.api.serializers.accounts import credential_account
+from weft.api.serializers.oauth import token_entity
+from weft.errors import Invalid
+from weft.queries.accounts import get_account, lookup_account, parse_id
+from weft.ratelimit import SIGN_UP
+from weft.runtime import Runtime
+
+router = APIRouter()
+
+
+class SignUpParams(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    username: str
+    email: str
+    password: str
+    agreement: Any = None
+    locale: str = "en"
+    reason: str | None = None
+    date_of_birth: str | None = None
+
+
+@router.post("/api/v1/accounts", dependencies=[Depends(throttle(SIGN_UP))])
+async def create_account(
+    request: Request,
+    params: SignUpParams = form(SignUpParams),
+    credentials: Credentials = Depends(scoped("write:accounts")),
+    rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
+    if bool_param(params.agreement) is not True:
+        raise Invalid("agreement", "must be accepted", "ERR_ACCEPTED")
+    user = await account_actions.register_account(
+        rt.db,
+        rt.settings,
+        account_actions.SignUp(
+            username=params.username,
+            email=params.email,
+            password=params.password,
+            locale=params.locale[:16],
+            ip=client_ip(request),
+        ),
+    )
+    app = credentials.application
+    scopes = app.scopes.split() if app else ["read"]
+    issued = await issue_token(rt.db, app, user.id, scopes)
+    return token_entity(issued)
+
+
+@router.get("/api/v1/accounts/verify_credentials")
+async def verify_credentials(
+    credentials: Credentials = Depends(user_scoped("read:accounts", "profile")),
+    rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
+    assert credentials.user is not None and credentials.account is not None
+    return credential_account(credentials.account, credentials.user, rt.settings)
+
+
+class FieldParam(BaseModel):
+    name: str = ""
+    value: str = ""
+
+
+class ProfileParams(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    display_name: str | None = None
+    note: str | None = None
+    locked: bool | None = None
+    bot: bool | None = None
+    discoverable: bool | None = None
+    indexable: bool | None = None
+    hide_collections: bool | None = None
+    fields_attributes: list[FieldParam] | None = None
+    source: dict[str, Any] | None = None
+
+    @field_validator("locked", "bot", "discoverable", "indexable", "hide_collections", mode="before")
+    @classmethod
+    def _rails_bool(cls, value: Any) -> bool | None:
+        return bool_param(value)
+
+    @field_validator("fields_attributes", mode="before")
+    @classmethod
+    def _indexed(cls, value: Any) -> Any:
+        return indexed_list(value) if value is not None else None
+
+
+def _source_change(source: dict[str, Any] | None) -> dict[str, Any]:
+    if not source:
+        return {}
+    change: dict[str, Any] = {}
+    if "privacy" in source:
+        change["default_privacy"] = str(source["privacy"])
+    if "sensitive" in source:
+        try:
+            change["default_sensitive"] = bool_param(source["sensitive"])
+        except ValueError:
+            raise Invalid("source[sensitive]", "must be true or false") from None
+    if source.get("language"):
+        change["default_language"] = str(source["language"])
+    return change
+
+
+@router.patch("/api/v1/accounts/update_credentials")
+async def update_credentials(
+    params: ProfileParams = form(ProfileParams),
+    credentials: Credentials = Depends(user_scoped("write:accounts")),
+    rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
+    assert credentials.user is not None and credentials.account is not None
+    fields = (
+        [(f.name, f.value) for f in params.fields_attributes]
+        if params.fields_attributes is not None
+        else None
+    )
+    change = account_actions.ProfileChange(
+        display_name=params.display_name,
+        note=params.note,
+        fields=fields,
+        locked=params.locked,
+        bot=params.bot,
+        discoverable=params.discoverable,
+        indexable=params.indexable,
+        hide_collections=params.hide_collections,
+        **_source_change(params.source),
+    )
+    account, user = await account_actions.update_profile(rt.db, credentials.account.id, change)
+    return credential_account(account, user, rt.settings)
+
+
+@router.get("/api/v1/accounts/lookup")
+async def lookup(acct: str = "", rt: Runtime = Depends(runtime)) -> dict[str, Any]:
+    if not acct.strip():
+        raise Invalid("acct", "can't be blank", "ERR_BLANK")
+    account = await lookup_account(rt.db, acct, rt.settings.domain)
+    return account_entity(account, rt.settings)
+
+
+@router.get("/api/v1/accounts/{account_id}")
+async def show(account_id: str, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
+    account = await get_account(rt.db, parse_id(account_id))
+    return account_entity(account, rt.settings)

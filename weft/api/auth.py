@@ -1,0 +1,155 @@
+"""Who is calling: bearer tokens, their scopes, and rate limits per caller."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from fastapi import Depends, Request, Response
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from weft.errors import Forbidden, RateLimited, Unauthorized, WeftError
+from weft.models import Account, OAuthAccessToken, OAuthApplication, User
+from weft.models.base import utcnow
+from weft.policies import scopes as scope_policy
+from weft.ratelimit import API, Limit
+from weft.runtime import Runtime
+from weft.security import token_hash
+
+LAST_USED_GRANULARITY = timedelta(hours=1)
+_UNSET = object()
+
+
+class UnprocessableUser(WeftError):
+    """Mastodon answers 422 when an app token calls a method that needs a person."""
+
+    status = 422
+
+
+@dataclass(frozen=True)
+class Credentials:
+    token: OAuthAccessToken
+    scopes: frozenset[str]
+    application: OAuthApplication | None
+    user: User | None
+    account: Account | None
+
+
+def runtime(request: Request) -> Runtime:
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    # Mastodon also reads access_token from the query (streaming clients do).
+    return request.query_params.get("access_token") or None
+
+
+async def load_credentials(rt: Runtime, raw_token: str) -> Credentials | None:
+    async with rt.db.read() as session:
+        token = await session.scalar(
+            select(OAuthAccessToken).where(OAuthAccessToken.token_hash == token_hash(raw_token))
+        )
+        if token is None or token.revoked_at is not None:
+            return None
+        if token.expires_at is not None and token.expires_at <= utcnow():
+            return None
+        app = await session.get(OAuthApplication, token.application_id) if token.application_id else None
+        user = None
+        if token.user_id is not None:
+            user = await session.scalar(
+                select(User).where(User.id == token.user_id).options(selectinload(User.account))
+            )
+            if user is None or user.disabled or user.account.suspended_at is not None:
+                return None
+    await _touch(rt, token)
+    return Credentials(
+        token=token,
+        scopes=frozenset(token.scopes.split()),
+        application=app,
+        user=user,
+        account=user.account if user else None,
+    )
+
+
+async def _touch(rt: Runtime, token: OAuthAccessToken) -> None:
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
+        async with rt.db.write() as session:
+            await session.execute(
+                update(OAuthAccessToken)
+                .where(OAuthAccessToken.id == token.id)
+                .values(last_used_at=now)
+            )
+
+
+async def optional_credentials(request: Request) -> Credentials | None:
+    """The caller's credentials, None when anonymous; 401 for a bad token."""
+    cached = getattr(request.state, "credentials", _UNSET)
+    if cached is not _UNSET:
+        return cached  # type: ignore[no-any-return]
+    raw = bearer_token(request)
+    credentials = None
+    if raw is not None:
+        credentials = await load_credentials(runtime(request), raw)
+        if credentials is None:
+            raise Unauthorized("The access token is invalid")
+    request.state.credentials = credentials
+    return credentials
+
+
+def scoped(*needed: str, user: bool = False) -> Callable[..., Awaitable[Credentials]]:
+    """A dependency: a token holding any of ``needed`` (and a person, if ``user``)."""
+
+    async def dependency(request: Request) -> Credentials:
+        credentials = await optional_credentials(request)
+        if credentials is None:
+            raise Unauthorized("The access token is invalid")
+        if needed and not scope_policy.covers_any(credentials.scopes, needed):
+            raise Forbidden("This action is outside the authorized scopes")
+        if user and credentials.user is None:
+            raise UnprocessableUser("This method requires an authenticated user")
+        return credentials
+
+    return dependency
+
+
+def user_scoped(*needed: str) -> Callable[..., Awaitable[Credentials]]:
+    return scoped(*needed, user=True)
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def throttle(limit: Limit, by: str = "ip") -> Callable[..., Awaitable[None]]:
+    """A dependency counting this request against ``limit`` for the caller's IP."""
+
+    async def dependency(request: Request, response: Response) -> None:
+        await check_rate(request, response, limit, client_ip(request))
+
+    return dependency
+
+
+async def check_rate(request: Request, response: Response, limit: Limit, key: str) -> None:
+    verdict = await runtime(request).limiter.hit(limit, key)
+    from weft.api.errors import rate_limit_headers
+
+    response.headers.update(rate_limit_headers(verdict.limit, verdict.remaining, verdict.reset_at))
+    if not verdict.allowed:
+        raise RateLimited(verdict.limit, verdict.reset_at)
+
+
+async def api_rate_limit(request: Request, response: Response) -> None:
+    """Every API call: 300 per 5 minutes per token, or per IP when anonymous."""
+    raw = bearer_token(request)
+    key = f"t:{token_hash(raw)[:32]}" if raw else f"ip:{client_ip(request)}"
+    await check_rate(request, response, API, key)
+
+
+CurrentUser = Depends(user_scoped())

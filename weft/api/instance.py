@@ -1,0 +1,29 @@
+"""GET /api/v1/instance and /api/v2/instance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+
+from weft.api.auth import runtime
+from weft.api.serializers.accounts import account as account_entity
+from weft.api.serializers.instance import instance_v1, instance_v2
+from weft.queries.instance import instance_stats
+from weft.runtime import Runtime
+
+router = APIRouter()
+
+
+@router.get("/api/v2/instance")
+async def get_instance_v2(rt: Runtime = Depends(runtime)) -> dict[str, Any]:
+    stats = await instance_stats(rt.db)
+    contact = account_entity(stats.contact, rt.settings) if stats.contact else None
+    return instance_v2(rt.settings, stats.users, contact)
+
+
+@router.get("/api/v1/instance")
+async def get_instance_v1(rt: Runtime = Depends(runtime)) -> dict[str, Any]:
+    stats = await instance_stats(rt.db)
+    contact = account_entity(stats.contact, rt.settings) if stats.contact else None
+    return instance_v1(rt.settings, stats.users, stats.statuses, stats.domains, contact)

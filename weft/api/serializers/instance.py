@@ -1,0 +1,126 @@
+"""The Instance entities (v1 and v2): what a client learns before signing in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from weft import __version__, limits
+from weft.actions.accounts import DISPLAY_NAME_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, MAX_FIELDS, NOTE_MAX
+from weft.config import Settings
+
+# The Mastodon release whose API we match, for clients that parse `version`.
+MASTODON_COMPATIBLE = "4.5.0"
+# Mastodon's machine-readable API level for that release.
+MASTODON_API_VERSION = 7
+
+
+def version() -> str:
+    return f"{MASTODON_COMPATIBLE} (compatible; Weft {__version__})"
+
+
+def _media() -> dict[str, Any]:
+    return {
+        "supported_mime_types": limits.SUPPORTED_MIME_TYPES,
+        "image_size_limit": limits.IMAGE_SIZE_LIMIT,
+        "image_matrix_limit": limits.IMAGE_MATRIX_LIMIT,
+        "video_size_limit": limits.VIDEO_SIZE_LIMIT,
+        "video_frame_rate_limit": limits.VIDEO_FRAME_RATE_LIMIT,
+        "video_matrix_limit": limits.VIDEO_MATRIX_LIMIT,
+    }
+
+
+def _statuses() -> dict[str, int]:
+    return {
+        "max_characters": limits.MAX_STATUS_CHARACTERS,
+        "max_media_attachments": limits.MAX_MEDIA_ATTACHMENTS,
+        "characters_reserved_per_url": limits.CHARACTERS_RESERVED_PER_URL,
+    }
+
+
+def _polls() -> dict[str, int]:
+    return {
+        "max_options": limits.POLL_MAX_OPTIONS,
+        "max_characters_per_option": limits.POLL_MAX_CHARACTERS_PER_OPTION,
+        "min_expiration": limits.POLL_MIN_EXPIRATION,
+        "max_expiration": limits.POLL_MAX_EXPIRATION,
+    }
+
+
+def _streaming(settings: Settings) -> str:
+    return settings.base_url.replace("https://", "wss://").replace("http://", "ws://")
+
+
+def instance_v2(settings: Settings, users: int, contact: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "domain": settings.domain,
+        "title": settings.instance_title,
+        "version": version(),
+        "source_url": "https://github.com/weft-social/weft",
+        "description": settings.instance_description,
+        "usage": {"users": {"active_month": users}},
+        "thumbnail": {"url": f"{settings.base_url}/static/thumbnail.png"},
+        "icon": [],
+        "languages": ["en"],
+        "api_versions": {"mastodon": MASTODON_API_VERSION},
+        "configuration": {
+            "urls": {
+                "streaming": _streaming(settings),
+                "status": None,
+                "about": f"{settings.base_url}/about",
+                "privacy_policy": None,
+                "terms_of_service": None,
+            },
+            "vapid": {"public_key": ""},
+            "accounts": {
+                "max_featured_tags": limits.MAX_FEATURED_TAGS,
+                "max_pinned_statuses": limits.MAX_PINNED_STATUSES,
+                "max_display_name_length": DISPLAY_NAME_MAX,
+                "max_note_length": NOTE_MAX,
+                "max_profile_fields": MAX_FIELDS,
+                "profile_field_name_limit": FIELD_NAME_MAX,
+                "profile_field_value_limit": FIELD_VALUE_MAX,
+            },
+            "statuses": _statuses(),
+            "media_attachments": {**_media(), "description_limit": limits.MEDIA_DESCRIPTION_LIMIT},
+            "polls": _polls(),
+            "translation": {"enabled": False},
+        },
+        "registrations": {
+            "enabled": settings.registrations_open,
+            "approval_required": False,
+            "reason_required": False,
+            "message": None,
+            "min_age": None,
+            "url": None,
+        },
+        "contact": {"email": settings.contact_email, "account": contact},
+        "rules": [],
+    }
+
+
+def instance_v1(
+    settings: Settings, users: int, statuses: int, domains: int, contact: dict[str, Any] | None
+) -> dict[str, Any]:
+    return {
+        "uri": settings.domain,
+        "title": settings.instance_title,
+        "short_description": settings.instance_description,
+        "description": settings.instance_description,
+        "email": settings.contact_email,
+        "version": version(),
+        "urls": {"streaming_api": _streaming(settings)},
+        "stats": {"user_count": users, "status_count": statuses, "domain_count": domains},
+        "thumbnail": f"{settings.base_url}/static/thumbnail.png",
+        "languages": ["en"],
+        "registrations": settings.registrations_open,
+        "approval_required": False,
+        "invites_enabled": False,
+        "configuration": {
+            "accounts": {"max_featured_tags": limits.MAX_FEATURED_TAGS},
+            "statuses": _statuses(),
+            "media_attachments": _media(),
+            "polls": _polls(),
+        },
+        "contact_account": contact,
+        "rules": [],
+    }

@@ -1,0 +1,82 @@
+"""Builds the ASGI app: the Mastodon API, OAuth, the web app, and embedded workers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from weft import __version__
+from weft.api import accounts as accounts_api
+from weft.api import admin as admin_api
+from weft.api import errors as api_errors
+from weft.api import instance as instance_api
+from weft.api import oauth as oauth_api
+from weft.api.auth import api_rate_limit
+from weft.config import Settings, load_settings
+from weft.runtime import Runtime, build_runtime
+from weft.web import errors as web_errors
+from weft.web import router as web_router
+
+log = logging.getLogger("weft")
+STATIC = Path(__file__).parent / "web" / "static"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    runtime = build_runtime(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        workers = await _start_workers(runtime)
+        try:
+            yield
+        finally:
+            await _stop_workers(workers)
+            await runtime.close()
+
+    app = FastAPI(
+        title="Weft",
+        version=__version__,
+        summary="Mastodon-compatible client API and Weft's extensions",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.runtime = runtime
+    api_errors.install(app, html_errors=web_errors.render_error)
+    limited = [Depends(api_rate_limit)]
+    for router in (instance_api.router, accounts_api.router, admin_api.router):
+        app.include_router(router, dependencies=limited)
+    app.include_router(oauth_api.router)
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+async def _start_workers(runtime: Runtime) -> list[tuple[object, asyncio.Task[None]]]:
+    from weft.jobs.worker import Worker
+
+    started: list[tuple[object, asyncio.Task[None]]] = []
+    if runtime.settings.embedded_workers <= 0:
+        return started
+    worker = Worker(runtime.db, runtime.settings, concurrency=max(1, runtime.settings.embedded_workers) * 4)
+    task = asyncio.create_task(worker.run(), name="weft-embedded-worker")
+    started.append((worker, task))
+    log.info("embedded job worker started")
+    return started
+
+
+async def _stop_workers(workers: list[tuple[object, asyncio.Task[None]]]) -> None:
+    for worker, task in workers:
+        worker.stop()  # type: ignore[attr-defined]
+        try:
+            await asyncio.wait_for(task, timeout=30)
+        except TimeoutError:
+            task.cancel()

@@ -1,0 +1,285 @@
+"""The ``weft`` command: serve, worker, migrate, createuser, check, jobs."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import logging
+import os
+import secrets
+import signal
+import sys
+from typing import Any
+
+import click
+
+from weft.config import ConfigError, Settings, load_settings
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@click.group()
+@click.version_option(package_name="weft")
+def main() -> None:
+    """Weft: an open, federated social network for public conversation."""
+
+
+@main.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    from weft.db.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    click.echo(f"Database is up to date ({_safe_url(settings.database_url)}).")
+
+
+@main.command()
+@click.option("--host", default=None, help="Listen address (default WEFT_HOST).")
+@click.option("--port", default=None, type=int, help="Listen port (default WEFT_PORT).")
+@click.option("--migrate/--no-migrate", "run_migrations", default=True,
+              help="Migrate the database before serving (default: yes).")
+def serve(host: str | None, port: int | None, run_migrations: bool) -> None:
+    """Serve the web app, the API and federation; runs embedded job workers."""
+    import uvicorn
+
+    from weft.app import create_app
+
+    settings = _settings()
+    if run_migrations:
+        from weft.db.migrate import upgrade
+
+        upgrade(settings.database_url)
+    _logging()
+    app = create_app(settings)
+    click.echo(f"Weft is serving {settings.base_url} on http://{host or settings.host}:{port or settings.port}")
+    uvicorn.run(
+        app,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+@main.command()
+@click.option("--concurrency", default=8, show_default=True, help="Jobs run at once.")
+@click.option("--once", is_flag=True, help="Run what is due, then exit.")
+def worker(concurrency: int, once: bool) -> None:
+    """Run jobs from the queue (any number of these may run, on any machine)."""
+    from weft.db.database import Database
+    from weft.db import ids
+    from weft.jobs.worker import Worker
+
+    settings = _settings()
+    _logging()
+    ids.configure(settings.node_id)
+
+    async def run() -> None:
+        db = Database(settings.database_url)
+        job_worker = Worker(db, settings, concurrency=concurrency)
+        try:
+            if once:
+                count = await job_worker.run_until_idle(max_seconds=3600)
+                click.echo(f"Ran {count} jobs.")
+                return
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, job_worker.stop)
+            await job_worker.run()
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())
+
+
+@main.command()
+@click.argument("username")
+@click.option("--email", required=True, help="The person's email address.")
+@click.option("--admin", is_flag=True, help="Make the account an administrator.")
+@click.option("--password", default=None,
+              help="The password (default: prompt, or generate one when not interactive).")
+def createuser(username: str, email: str, admin: bool, password: str | None) -> None:
+    """Create a confirmed account, even when registrations are closed."""
+    from weft.actions.accounts import SignUp, register_account
+    from weft.db.database import Database
+    from weft.errors import WeftError
+
+    settings = _settings()
+    generated = False
+    if password is None:
+        if sys.stdin.isatty():
+            password = getpass.getpass("Password: ")
+        else:
+            password, generated = secrets.token_urlsafe(12), True
+
+    async def create() -> None:
+        db = Database(settings.database_url)
+        try:
+            await register_account(
+                db, settings,
+                SignUp(username=username, email=email, password=password or "",
+                       role="admin" if admin else "user", by_admin=True),
+            )
+        finally:
+            await db.dispose()
+
+    try:
+        asyncio.run(create())
+    except WeftError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Created {'admin ' if admin else ''}@{username.lower()}@{settings.domain}.")
+    if generated:
+        click.echo(f"Password: {password}")
+
+
+@main.command()
+def check() -> None:
+    """Print the configuration in use and whether each backend answers."""
+    settings = _settings()
+    rows: list[tuple[str, Any]] = [
+        ("base URL", settings.base_url),
+        ("domain", settings.domain),
+        ("listen", f"{settings.host}:{settings.port}"),
+        ("data folder", settings.data_dir),
+        ("database", _safe_url(settings.database_url)),
+        ("redis", _safe_url(settings.redis_url) if settings.redis_url else "not set (embedded mode)"),
+        ("registrations", "open" if settings.registrations_open else "closed"),
+        ("email confirmation", "required" if settings.require_email_confirmation else "off"),
+        ("smtp", f"{settings.smtp_host}:{settings.smtp_port}"),
+        ("embedded workers", settings.embedded_workers),
+        ("rate limits", "on" if settings.rate_limits else "off"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        click.echo(f"{name:<{width}}  {value}")
+    results = asyncio.run(_probe(settings))
+    failed = False
+    for name, ok, detail in results:
+        click.echo(f"{name:<{width}}  {'ok' if ok else 'FAILED'}: {detail}")
+        failed = failed or not ok
+    if failed:
+        sys.exit(1)
+
+
+async def _probe(settings: Settings) -> list[tuple[str, bool, str]]:
+    from sqlalchemy import text
+
+    from weft.db.database import Database
+    from weft.db.migrate import current_heads, expected_heads
+
+    results: list[tuple[str, bool, str]] = []
+    db = Database(settings.database_url)
+    try:
+        async with db.read() as session:
+            await session.execute(text("SELECT 1"))
+        heads = await asyncio.to_thread(current_heads, settings.database_url)
+        if heads == expected_heads():
+            results.append(("database check", True, f"{db.dialect} answers; schema is current"))
+        else:
+            results.append(("database check", False, "schema is not current: run `weft migrate`"))
+    except Exception as error:  # any failure to connect is the answer here
+        results.append(("database check", False, f"{type(error).__name__}: {error}"))
+    finally:
+        await db.dispose()
+    if settings.redis_url:
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(settings.redis_url, socket_connect_timeout=3, socket_timeout=3)
+        try:
+            await redis.ping()
+            results.append(("redis check", True, "answers"))
+        except Exception as error:
+            results.append(("redis check", False, f"{type(error).__name__}: {error}"))
+        finally:
+            await redis.aclose()
+    return results
+
+
+@main.group()
+def jobs() -> None:
+    """Inspect the job queue and retry dead jobs."""
+
+
+@jobs.command("list")
+@click.option("--state", type=click.Choice(["pending", "running", "dead"]), default=None)
+@click.option("--limit", default=50, show_default=True)
+def jobs_list(state: str | None, limit: int) -> None:
+    """List jobs, newest first."""
+    from weft.db.database import Database
+    from weft.jobs.admin import list_jobs, queue_stats
+
+    settings = _settings()
+
+    async def show() -> None:
+        db = Database(settings.database_url)
+        try:
+            stats = await queue_stats(db)
+            click.echo(", ".join(f"{k}: {v}" for k, v in sorted(stats.items())) or "queue is empty")
+            for job in await list_jobs(db, state=state, limit=limit):
+                error = (job.last_error or "").splitlines()[0][:80] if job.last_error else ""
+                click.echo(f"{job.id}  {job.state:<8} {job.kind:<24} tries {job.attempts}/{job.max_attempts}  {error}")
+        finally:
+            await db.dispose()
+
+    asyncio.run(show())
+
+
+@jobs.command("retry")
+@click.argument("job_id", required=False, type=int)
+@click.option("--all-dead", is_flag=True, help="Retry every dead job.")
+def jobs_retry(job_id: int | None, all_dead: bool) -> None:
+    """Put a dead job (or all of them) back on the queue."""
+    from weft.db.database import Database
+    from weft.errors import WeftError
+    from weft.jobs.admin import retry_all_dead, retry_job
+
+    if job_id is None and not all_dead:
+        raise click.UsageError("give a JOB_ID or --all-dead")
+    settings = _settings()
+
+    async def retry() -> str:
+        db = Database(settings.database_url)
+        try:
+            if all_dead:
+                return f"Retrying {await retry_all_dead(db)} dead jobs."
+            assert job_id is not None
+            job = await retry_job(db, job_id)
+            return f"Job {job.id} ({job.kind}) is pending again."
+        finally:
+            await db.dispose()
+
+    try:
+        click.echo(asyncio.run(retry()))
+    except WeftError as error:
+        raise click.ClickException(error.message) from None
+
+
+def _safe_url(url: str | None) -> str:
+    """A URL with its password hidden, for printing."""
+    if not url:
+        return ""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url.split("@")[-1]
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()

@@ -1,0 +1,43 @@
+"""Finding accounts: by id, by handle."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from weft.db.database import Database
+from weft.errors import NotFound
+from weft.models import Account
+
+
+async def get_account(db: Database, account_id: int) -> Account:
+    async with db.read() as session:
+        account = await session.get(Account, account_id)
+    if account is None or account.suspended_at is not None:
+        raise NotFound()
+    return account
+
+
+async def lookup_account(db: Database, acct: str, local_domain: str) -> Account:
+    """An account by ``user`` or ``user@domain`` (this server's domain means local)."""
+    username, _, domain = acct.strip().lstrip("@").partition("@")
+    if not username:
+        raise NotFound()
+    if domain.lower() == local_domain.lower():
+        domain = ""
+    query = select(Account).where(func.lower(Account.username) == username.lower())
+    if domain:
+        query = query.where(func.lower(Account.domain) == domain.lower())
+    else:
+        query = query.where(Account.domain.is_(None))
+    async with db.read() as session:
+        account = await session.scalar(query)
+    if account is None or account.suspended_at is not None:
+        raise NotFound()
+    return account
+
+
+def parse_id(raw: str) -> int:
+    """Ids travel as strings; anything that isn't one is simply not found."""
+    if not raw.isdigit() or len(raw) > 19:
+        raise NotFound()
+    return int(raw)

@@ -1,0 +1,44 @@
+"""Secrets: random tokens, their stored hashes, and password hashing."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+# Verified against when no user matches, so a missing account takes as long
+# to reject as a wrong password and cannot be told apart by timing.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def random_token(nbytes: int = 32) -> str:
+    return secrets.token_urlsafe(nbytes)
+
+
+def token_hash(token: str) -> str:
+    """How a bearer secret is stored: its SHA-256 (the secret is random, so no salt)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+async def hash_password(password: str) -> str:
+    # Argon2 costs tens of milliseconds of CPU: keep it off the event loop.
+    return await asyncio.to_thread(_hasher.hash, password)
+
+
+async def verify_password(password_hash: str | None, password: str) -> bool:
+    def verify() -> bool:
+        try:
+            return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    return await asyncio.to_thread(verify)

@@ -1,0 +1,21 @@
+"""The front page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from weft.api.auth import runtime
+from weft.runtime import Runtime
+from weft.web.templating import templates
+
+router = APIRouter()
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request, rt: Runtime = Depends(runtime)) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request,
+        "home.html",
+        {"settings": rt.settings},
+    )
