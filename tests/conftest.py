@@ -11,9 +11,11 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import delete
 
+from tests.live import LiveServer
 from tests.backends import create_postgres_database, drop_postgres_database, require_postgres
 from weft.config import Settings
 from weft.db import migrate
@@ -79,3 +81,40 @@ async def db(database_url: str) -> AsyncIterator[Database]:
     finally:
         await empty_tables(database)
         await database.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_servers() -> Iterator[dict[str, LiveServer]]:
+    """One running server per backend, started on first use."""
+    servers: dict[str, LiveServer] = {}
+    yield servers
+    for server in servers.values():
+        server.stop()
+
+
+@pytest.fixture
+def server(
+    database_url: str, live_servers: dict[str, LiveServer], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """A Weft server over real loopback HTTP on this test's backend; emptied after the test.
+
+    Rate limits are off here (tests/api/test_rate_limits.py starts its own
+    server with them on); jobs are left in the queue for the test to run.
+    """
+    if database_url not in live_servers:
+        settings = Settings(
+            data_dir=tmp_path_factory.mktemp("server"),
+            database_url=database_url,
+            secret_key="test-secret-key",
+            embedded_workers=0,
+            rate_limits=False,
+        )
+        live_servers[database_url] = LiveServer(settings).start()
+    yield live_servers[database_url]
+    empty_database(database_url)
+
+
+@pytest.fixture
+def client(server: LiveServer) -> Iterator[httpx.Client]:
+    with server.client() as http:
+        yield http
