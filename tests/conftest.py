@@ -15,8 +15,8 @@ import httpx
 import pytest
 from sqlalchemy import delete
 
-from tests.live import LiveServer
 from tests.backends import create_postgres_database, drop_postgres_database, require_postgres
+from tests.live import LiveServer
 from weft.config import Settings
 from weft.db import migrate
 from weft.db.database import Database
@@ -26,7 +26,9 @@ BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A migrated, empty database for the test session, on each backend."""
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("sqlite") / "weft.sqlite3"

@@ -72,12 +72,13 @@ def schema_for(method: str, path: str, status: int) -> dict[str, Any] | None:
 
 def validate(instance: Any, schema: dict[str, Any]) -> None:
     # Refs in the document are local ("#/components/..."): resolve them against it.
-    validator = Draft202012Validator(
-        {"$id": SPEC_URI, **_wrap(schema)}, registry=_registry()
-    )
+    validator = Draft202012Validator({"$id": SPEC_URI, **_wrap(schema)}, registry=_registry())
     errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
     if errors:
-        lines = [f"  at {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors[:10]]
+        lines = [
+            f"  at {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
+            for e in errors[:10]
+        ]
         raise AssertionError("response does not match the Mastodon schema:\n" + "\n".join(lines))
 
 
@@ -91,7 +92,9 @@ def assert_conforms(response: httpx.Response, schema_name: str | None = None) ->
     if schema_name is not None:
         schema: dict[str, Any] | None = {"$ref": f"#/components/schemas/{schema_name}"}
     else:
-        schema = schema_for(response.request.method, response.request.url.path, response.status_code)
+        schema = schema_for(
+            response.request.method, response.request.url.path, response.status_code
+        )
     if schema is not None:
         validate(body, schema)
     return body

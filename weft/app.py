@@ -66,7 +66,9 @@ async def _start_workers(runtime: Runtime) -> list[tuple[object, asyncio.Task[No
     started: list[tuple[object, asyncio.Task[None]]] = []
     if runtime.settings.embedded_workers <= 0:
         return started
-    worker = Worker(runtime.db, runtime.settings, concurrency=max(1, runtime.settings.embedded_workers) * 4)
+    worker = Worker(
+        runtime.db, runtime.settings, concurrency=max(1, runtime.settings.embedded_workers) * 4
+    )
     task = asyncio.create_task(worker.run(), name="weft-embedded-worker")
     started.append((worker, task))
     log.info("embedded job worker started")

@@ -49,8 +49,12 @@ def migrate() -> None:
 @main.command()
 @click.option("--host", default=None, help="Listen address (default WEFT_HOST).")
 @click.option("--port", default=None, type=int, help="Listen port (default WEFT_PORT).")
-@click.option("--migrate/--no-migrate", "run_migrations", default=True,
-              help="Migrate the database before serving (default: yes).")
+@click.option(
+    "--migrate/--no-migrate",
+    "run_migrations",
+    default=True,
+    help="Migrate the database before serving (default: yes).",
+)
 def serve(host: str | None, port: int | None, run_migrations: bool) -> None:
     """Serve the web app, the API and federation; runs embedded job workers."""
     import uvicorn
@@ -64,7 +68,8 @@ def serve(host: str | None, port: int | None, run_migrations: bool) -> None:
         upgrade(settings.database_url)
     _logging()
     app = create_app(settings)
-    click.echo(f"Weft is serving {settings.base_url} on http://{host or settings.host}:{port or settings.port}")
+    listen = f"http://{host or settings.host}:{port or settings.port}"
+    click.echo(f"Weft is serving {settings.base_url} on {listen}")
     uvicorn.run(
         app,
         host=host or settings.host,
@@ -80,8 +85,8 @@ def serve(host: str | None, port: int | None, run_migrations: bool) -> None:
 @click.option("--once", is_flag=True, help="Run what is due, then exit.")
 def worker(concurrency: int, once: bool) -> None:
     """Run jobs from the queue (any number of these may run, on any machine)."""
-    from weft.db.database import Database
     from weft.db import ids
+    from weft.db.database import Database
     from weft.jobs.worker import Worker
 
     settings = _settings()
@@ -110,8 +115,11 @@ def worker(concurrency: int, once: bool) -> None:
 @click.argument("username")
 @click.option("--email", required=True, help="The person's email address.")
 @click.option("--admin", is_flag=True, help="Make the account an administrator.")
-@click.option("--password", default=None,
-              help="The password (default: prompt, or generate one when not interactive).")
+@click.option(
+    "--password",
+    default=None,
+    help="The password (default: prompt, or generate one when not interactive).",
+)
 def createuser(username: str, email: str, admin: bool, password: str | None) -> None:
     """Create a confirmed account, even when registrations are closed."""
     from weft.actions.accounts import SignUp, register_account
@@ -130,9 +138,15 @@ def createuser(username: str, email: str, admin: bool, password: str | None) -> 
         db = Database(settings.database_url)
         try:
             await register_account(
-                db, settings,
-                SignUp(username=username, email=email, password=password or "",
-                       role="admin" if admin else "user", by_admin=True),
+                db,
+                settings,
+                SignUp(
+                    username=username,
+                    email=email,
+                    password=password or "",
+                    role="admin" if admin else "user",
+                    by_admin=True,
+                ),
             )
         finally:
             await db.dispose()
@@ -156,7 +170,10 @@ def check() -> None:
         ("listen", f"{settings.host}:{settings.port}"),
         ("data folder", settings.data_dir),
         ("database", _safe_url(settings.database_url)),
-        ("redis", _safe_url(settings.redis_url) if settings.redis_url else "not set (embedded mode)"),
+        (
+            "redis",
+            _safe_url(settings.redis_url) if settings.redis_url else "not set (embedded mode)",
+        ),
         ("registrations", "open" if settings.registrations_open else "closed"),
         ("email confirmation", "required" if settings.require_email_confirmation else "off"),
         ("smtp", f"{settings.smtp_host}:{settings.smtp_port}"),
@@ -231,7 +248,8 @@ def jobs_list(state: str | None, limit: int) -> None:
             click.echo(", ".join(f"{k}: {v}" for k, v in sorted(stats.items())) or "queue is empty")
             for job in await list_jobs(db, state=state, limit=limit):
                 error = (job.last_error or "").splitlines()[0][:80] if job.last_error else ""
-                click.echo(f"{job.id}  {job.state:<8} {job.kind:<24} tries {job.attempts}/{job.max_attempts}  {error}")
+                tries = f"tries {job.attempts}/{job.max_attempts}"
+                click.echo(f"{job.id}  {job.state:<8} {job.kind:<24} {tries}  {error}")
         finally:
             await db.dispose()
 

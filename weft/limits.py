@@ -18,6 +18,14 @@ POLL_MAX_EXPIRATION = 7 * 24 * 3600
 MAX_PINNED_STATUSES = 5
 MAX_FEATURED_TAGS = 10
 SUPPORTED_MIME_TYPES = [
-    "image/jpeg", "image/png", "image/webp", "image/gif", "image/heic", "image/heif",
-    "image/avif", "video/mp4", "video/quicktime", "video/webm",
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "image/gif",
+    "image/heic",
+    "image/heif",
+    "image/avif",
+    "video/mp4",
+    "video/quicktime",
+    "video/webm",
 ]

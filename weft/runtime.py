@@ -43,4 +43,6 @@ def build_runtime(settings: Settings) -> Runtime:
         limiter = RedisRateLimiter(redis)
     else:
         limiter = MemoryRateLimiter()
-    return Runtime(settings=settings, db=Database(settings.database_url), limiter=limiter, redis=redis)
+    return Runtime(
+        settings=settings, db=Database(settings.database_url), limiter=limiter, redis=redis
+    )

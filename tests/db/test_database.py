@@ -23,12 +23,16 @@ async def test_times_come_back_timezone_aware_utc(db: Database) -> None:
 
 async def test_a_failed_write_leaves_nothing_and_skips_after_commit(db: Database) -> None:
     ran: list[str] = []
-    with pytest.raises(RuntimeError):
+
+    async def fail() -> None:
         async with db.write() as session:
             session.add(Account(username="ghost"))
             after_commit(session, lambda: ran.append("no"))
             await session.flush()
             raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        await fail()
     async with db.write() as session:
         after_commit(session, lambda: ran.append("yes"))
     async with db.read() as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from weft.db.database import Database
@@ -52,7 +52,7 @@ async def start_session(
         )
         session.add(web_session)
         await session.execute(
-            User.__table__.update().where(User.id == user.id).values(last_sign_in_at=now)
+            update(User).where(User.id == user.id).values(last_sign_in_at=now)
         )
     return web_session, secret
 
@@ -77,7 +77,7 @@ async def resume_session(db: Database, secret: str) -> tuple[WebSession, User] |
     if now - web_session.last_active_at > ACTIVITY_GRANULARITY:
         async with db.write() as session:
             await session.execute(
-                WebSession.__table__.update()
+                update(WebSession)
                 .where(WebSession.id == web_session.id)
                 .values(last_active_at=now, expires_at=now + SESSION_LIFETIME)
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import cast
 from datetime import timedelta
 
 from fastapi import Depends, Request, Response
@@ -92,7 +93,7 @@ async def optional_credentials(request: Request) -> Credentials | None:
     """The caller's credentials, None when anonymous; 401 for a bad token."""
     cached = getattr(request.state, "credentials", _UNSET)
     if cached is not _UNSET:
-        return cached  # type: ignore[no-any-return]
+        return cast("Credentials | None", cached)
     raw = bearer_token(request)
     credentials = None
     if raw is not None:

@@ -71,11 +71,10 @@ class Database:
                     yield session
                 await _run_after_commit(session)
             return
-        async with self._write_lock:
-            async with self._writes() as session:
-                async with session.begin():
-                    yield session
-                await _run_after_commit(session)
+        async with self._write_lock, self._writes() as session:
+            async with session.begin():
+                yield session
+            await _run_after_commit(session)
 
     async def dispose(self) -> None:
         await self.write_engine.dispose()

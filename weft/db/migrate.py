@@ -33,9 +33,8 @@ def current_heads(database_url: str) -> set[str]:
     """Revisions the database is at (empty if it was never migrated)."""
     import asyncio
 
-    from sqlalchemy.ext.asyncio import create_async_engine
-
     from alembic.runtime.migration import MigrationContext
+    from sqlalchemy.ext.asyncio import create_async_engine
 
     async def read() -> set[str]:
         engine = create_async_engine(database_url)

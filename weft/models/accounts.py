@@ -64,7 +64,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(String(16), default="user")  # user | moderator | admin
     confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
-    confirmation_token_hash: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    confirmation_token_hash: Mapped[str | None] = mapped_column(
+        String(64), default=None, index=True
+    )
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(default=None)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     locale: Mapped[str] = mapped_column(String(16), default="en")
