@@ -79,6 +79,7 @@ async def _stop_workers(workers: list[tuple[object, asyncio.Task[None]]]) -> Non
     for worker, task in workers:
         worker.stop()  # type: ignore[attr-defined]
         try:
-            await asyncio.wait_for(task, timeout=30)
+            # The worker drains for up to 25 s, then hands unfinished jobs back.
+            await asyncio.wait_for(task, timeout=40)
         except TimeoutError:
             task.cancel()

@@ -162,9 +162,13 @@ async def test_a_job_of_an_unknown_kind_dies_with_a_clear_error(
 async def test_a_running_job_is_taken_over_only_once_its_lease_expires(
     db: Database, settings: Settings
 ) -> None:
-    leased = {"state": "running", "attempts": 1, "locked_by": "gone"}
     job_id = await enqueue_one(
-        db, "test.flaky", locked_until=utcnow() + timedelta(minutes=1), **leased
+        db,
+        "test.flaky",
+        state="running",
+        attempts=1,
+        locked_by="gone",
+        locked_until=utcnow() + timedelta(minutes=1),
     )
     worker = Worker(db, settings)
     assert await worker.run_until_idle() == 0

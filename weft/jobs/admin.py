@@ -7,8 +7,9 @@ from typing import Any, cast
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import CursorResult
 
-from weft.db.database import Database
+from weft.db.database import Database, after_commit
 from weft.errors import Invalid, NotFound
+from weft.jobs.queue import wake_workers
 from weft.models.base import utcnow
 from weft.models.jobs import DEAD, PENDING, RUNNING, Job
 
@@ -27,12 +28,11 @@ async def list_jobs(db: Database, state: str | None = None, limit: int = 100) ->
 
 
 async def retry_job(db: Database, job_id: int) -> Job:
-    """Make a dead job due now, with all its attempts again.
-
-    Its age is kept: a job that died of old age is tried once more, and goes
-    dead again at its next failure.
-    """
+    """Make a dead job due now, starting over: all its attempts, and its
+    maximum age counted from now (a job that died of old age gets a full
+    new life, which is what an admin who retries it means)."""
     async with db.write() as session:
+        after_commit(session, wake_workers)
         job = await session.get(Job, job_id, with_for_update=True)
         if job is None:
             raise NotFound(f"Job {job_id} not found")
@@ -40,7 +40,7 @@ async def retry_job(db: Database, job_id: int) -> Job:
             raise Invalid("state", f"is {job.state}; only dead jobs can be retried")
         job.state = PENDING
         job.attempts = 0
-        job.run_at = utcnow()
+        job.run_at = job.created_at = utcnow()
         job.dead_at = None
         job.last_error = None
     return job
@@ -51,9 +51,17 @@ async def retry_all_dead(db: Database) -> int:
     revive = (
         update(Job)
         .where(Job.state == DEAD)
-        .values(state=PENDING, attempts=0, run_at=utcnow(), dead_at=None, last_error=None)
+        .values(
+            state=PENDING,
+            attempts=0,
+            run_at=utcnow(),
+            created_at=utcnow(),
+            dead_at=None,
+            last_error=None,
+        )
     )
     async with db.write() as session:
+        after_commit(session, wake_workers)
         result = cast("CursorResult[Any]", await session.execute(revive))
     return result.rowcount
 

@@ -42,7 +42,7 @@ def enqueue(
     session.add(job)
     if not session.info.get("weft.wakes_workers"):
         session.info["weft.wakes_workers"] = True
-        after_commit(session, _wake)
+        after_commit(session, wake_workers)
     return job
 
 
@@ -55,6 +55,7 @@ def remove_wake_listener(listener: Callable[[], None]) -> None:
         _wake_listeners.remove(listener)
 
 
-def _wake() -> None:
+def wake_workers() -> None:
+    """Tell this process's workers that jobs are due (call after a commit)."""
     for listener in list(_wake_listeners):
         listener()

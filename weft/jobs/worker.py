@@ -31,6 +31,7 @@ from typing import Any, Protocol, cast
 from sqlalchemy import Delete, Update, and_, delete, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement
 
 from weft.config import Settings
 from weft.db.database import Database
@@ -105,6 +106,14 @@ def _default_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
+def _due(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        and_(Job.state == PENDING, Job.run_at <= now),
+        # An expired lease: the worker that held it died or hung.
+        and_(Job.state == RUNNING, Job.locked_until < now),
+    )
+
+
 def _exhausted(job: Job, now: datetime) -> bool:
     too_old = job.created_at + timedelta(seconds=job.max_age_seconds) <= now
     return job.attempts >= job.max_attempts or too_old
@@ -141,7 +150,10 @@ class Worker:
         load_handlers()
 
     def stop(self) -> None:
-        """Ask ``run`` to return once the jobs it is running have finished."""
+        """Ask ``run`` to return once the jobs it is running have finished.
+
+        Call it from the worker's event loop. A stopped worker stays stopped.
+        """
         self._stopping.set()
         self._signal.set()
 
@@ -158,7 +170,11 @@ class Worker:
             with suppress(RuntimeError):  # our loop has closed: nothing to wake
                 loop.call_soon_threadsafe(self._signal.set)
 
-        watcher = asyncio.create_task(self._watch(stop)) if stop is not None else None
+        watcher = None
+        if stop is not None:
+            watcher = asyncio.create_task(self._watch(stop))
+            if stop.is_set():
+                self.stop()
         add_wake_listener(wake)
         log.info("worker %s started (concurrency %d)", self.name, self.concurrency)
         try:
@@ -171,7 +187,8 @@ class Worker:
             log.info("worker %s stopped", self.name)
 
     async def run_until_idle(self, max_seconds: float = 10) -> int:
-        """Claim and run jobs until none is due (or ``max_seconds`` passed).
+        """Claim and run jobs until none is due, or ``max_seconds`` have passed
+        (then the running ones are left to finish, as :meth:`stop` does).
 
         Returns how many jobs ran, failed runs included.
         """
@@ -231,14 +248,13 @@ class Worker:
         can claim between our select and our update.
         """
         now = utcnow()
-        due = or_(
-            and_(Job.state == PENDING, Job.run_at <= now),
-            # An expired lease: the worker that held it died or hung.
-            and_(Job.state == RUNNING, Job.locked_until < now),
-        )
+        if self.db.is_sqlite and not await self._any_due(now):
+            # An idle poll should not take SQLite's one write lock from the
+            # requests (and other worker processes) that need it.
+            return []
         query = (
             select(Job)
-            .where(due)
+            .where(_due(now))
             .order_by(Job.run_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -255,6 +271,10 @@ class Worker:
                 job.attempts += 1
                 claimed.append(job)
         return claimed
+
+    async def _any_due(self, now: datetime) -> bool:
+        async with self.db.read() as session:
+            return await session.scalar(select(Job.id).where(_due(now)).limit(1)) is not None
 
     def _reclaim(self, job: Job, now: datetime) -> bool:
         """Take over a job whose lease expired; False if it is used up instead.
@@ -303,18 +323,21 @@ class Worker:
 
     async def _call_handler(self, job: Job) -> Exception | None:
         spec = HANDLERS.get(job.kind)
-        ctx = JobContext(self.db, self.settings, job.id, job.kind, job.attempts)
+        ctx = JobContext(
+            db=self.db, settings=self.settings, job_id=job.id, kind=job.kind, attempt=job.attempts
+        )
         try:
             if spec is None:
                 raise UnknownJobKind(job.kind)
-            # Past its lease another worker may claim the job: stop before that.
-            async with asyncio.timeout(self.settings.job_lease_seconds):
+            # Past its lease another worker may claim the job: stop by then.
+            lease_end = job.locked_until or utcnow()
+            async with asyncio.timeout((lease_end - utcnow()).total_seconds()):
                 await spec.handler(ctx, job.payload)
         except Exception as error:
             return error
         return None
 
-    def _fence(self, job: Job) -> Any:
+    def _fence(self, job: Job) -> ColumnElement[bool]:
         """Still ours: the attempt we claimed, not a later claim of the same job."""
         return and_(Job.id == job.id, Job.locked_by == self.name, Job.attempts == job.attempts)
 
@@ -322,7 +345,7 @@ class Worker:
         async with self.db.write() as session:
             result = await _execute(session, delete(Job).where(self._fence(job)))
         if result.rowcount == 0:
-            log.warning("job %d (%s) finished after its lease was taken over", job.id, job.kind)
+            log.warning("job %d (%s) finished, but was no longer leased to us", job.id, job.kind)
         else:
             log.debug("job %d (%s) done on attempt %d", job.id, job.kind, job.attempts)
 
@@ -376,7 +399,7 @@ class Worker:
         async with self.db.write() as session:
             result = await _execute(session, update(Job).where(self._fence(job)).values(values))
         if result.rowcount == 0:
-            log.warning("job %d (%s): lease was taken over; outcome dropped", job.id, job.kind)
+            log.warning("job %d (%s) was no longer leased to us; outcome dropped", job.id, job.kind)
 
     async def _drain(self) -> None:
         """Let running jobs finish; cancel (and so release) those that will not."""
