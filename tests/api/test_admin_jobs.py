@@ -57,7 +57,9 @@ async def test_admin_lists_and_retries_dead_jobs(
     assert retried.json()["state"] == "pending"
     async with db.read() as session:
         job = await session.get(Job, job_id)
-    assert job is not None and job.state == PENDING and job.attempts == 0
+    assert job is not None
+    assert job.state == PENDING
+    assert job.attempts == 0
 
     again = client.post(f"/api/weft/v1/admin/jobs/{job_id}/retry", headers=auth)
     assert again.status_code == 422
