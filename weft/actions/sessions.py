@@ -71,7 +71,7 @@ async def resume_session(db: Database, secret: str) -> tuple[WebSession, User] |
         ).first()
     if row is None:
         return None
-    web_session, user = row.tuple()
+    web_session, user = row
     if web_session.expires_at <= now or user.disabled:
         return None
     if now - web_session.last_active_at > ACTIVITY_GRANULARITY:

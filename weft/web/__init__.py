@@ -1,10 +1,15 @@
 """The web app: server-rendered pages calling the same actions and queries as the API."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from weft.web import home
+from weft.web import auth, home, oauth
+from weft.web.session import protect_forms
 
-router = APIRouter(include_in_schema=False)
+# Every POST (or other unsafe method) to a page checks the CSRF token first,
+# so a new form cannot forget to.
+router = APIRouter(include_in_schema=False, dependencies=[Depends(protect_forms)])
 router.include_router(home.router)
+router.include_router(auth.router)
+router.include_router(oauth.router)
 
 __all__ = ["router"]

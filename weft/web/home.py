@@ -7,15 +7,11 @@ from fastapi.responses import HTMLResponse
 
 from weft.api.auth import runtime
 from weft.runtime import Runtime
-from weft.web.templating import templates
+from weft.web.templating import render
 
 router = APIRouter()
 
 
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, rt: Runtime = Depends(runtime)) -> HTMLResponse:
-    return templates.TemplateResponse(
-        request,
-        "home.html",
-        {"settings": rt.settings},
-    )
+    return await render(request, "home.html", {"settings": rt.settings})

@@ -1,0 +1,191 @@
+"""Signing up, in and out in the browser, and confirming an email address.
+
+Routes parse the form, call the actions (weft/actions/accounts.py,
+weft/actions/sessions.py) and render; the rules live in the actions.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from weft.actions.accounts import SignUp, confirm_email, register_account
+from weft.actions.sessions import authenticate, end_session, start_session
+from weft.api.auth import check_rate, client_ip, runtime
+from weft.errors import Forbidden, Invalid, Unauthorized
+from weft.models import User
+from weft.ratelimit import SIGN_IN, SIGN_UP, Limit
+from weft.runtime import Runtime
+from weft.web.session import (
+    clear_session_cookie,
+    current_user,
+    form_fields,
+    load_visitor,
+    set_session_cookie,
+)
+from weft.web.templating import render
+
+router = APIRouter(prefix="/auth")
+
+LABELS = {
+    "username": "Username",
+    "email": "Email",
+    "password": "Password",
+    "password_confirmation": "Confirm password",
+    "agreement": "The agreement",
+    "login": "Email or username",
+}
+SIGN_UP_FIELDS = ("username", "email", "password", "password_confirmation", "agreement")
+# Typed values a re-rendered form keeps; passwords are never sent back.
+KEPT = ("username", "email", "login")
+UNCONFIRMED = "Confirm your email address first: follow the link in the email we sent you."
+
+
+def safe_next(raw: str | None) -> str:
+    """``raw`` if it is a path on this site, else ``/`` (no open redirects).
+
+    Browsers read ``/\\evil.example`` as ``//evil.example`` and drop tabs and
+    newlines from URLs, so any backslash or control character is refused too.
+    """
+    if not raw or not raw.startswith("/") or raw.startswith("//"):
+        return "/"
+    if "\\" in raw or any(ord(c) < 0x20 or ord(c) == 0x7F for c in raw):
+        return "/"
+    parts = urlsplit(raw)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return raw
+
+
+def _kept(fields: dict[str, str]) -> dict[str, str]:
+    return {name: fields.get(name, "") for name in KEPT}
+
+
+def _field_errors(error: Invalid, fields: tuple[str, ...]) -> dict[str, str]:
+    key = error.field if error.field in fields else "form"
+    label = LABELS.get(error.field, error.field.replace("_", " ").capitalize())
+    return {key: f"{label} {error.description}"}
+
+
+async def _throttle(request: Request, limit: Limit) -> None:
+    # Form pages render their own response, so the rate-limit headers go nowhere.
+    await check_rate(request, Response(), limit, client_ip(request))
+
+
+async def _signed_in(request: Request, rt: Runtime, user: User, target: str) -> Response:
+    """Start a session for ``user`` (ending this browser's old one) and go to ``target``."""
+    old = await load_visitor(request)
+    if old.secret is not None:
+        await end_session(rt.db, old.secret)
+    _, secret = await start_session(
+        rt.db, user, ip=client_ip(request), user_agent=request.headers.get("user-agent")
+    )
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookie(request, response, secret)
+    return response
+
+
+async def _sign_up_page(
+    request: Request,
+    rt: Runtime,
+    fields: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> HTMLResponse:
+    context = {
+        "values": _kept(fields or {}),
+        "errors": errors or {},
+        "open": rt.settings.registrations_open,
+        "settings": rt.settings,
+    }
+    return await render(request, "auth/sign_up.html", context, 422 if errors else 200)
+
+
+@router.get("/sign_up", response_model=None)
+async def sign_up_form(
+    request: Request, user: User | None = Depends(current_user), rt: Runtime = Depends(runtime)
+) -> Response:
+    if user is not None:
+        return RedirectResponse("/", status_code=303)
+    return await _sign_up_page(request, rt)
+
+
+def _check_sign_up_form(fields: dict[str, str]) -> None:
+    """What only the form asks: the password typed twice, the box ticked."""
+    if fields.get("password", "") != fields.get("password_confirmation", ""):
+        raise Invalid("password_confirmation", "doesn't match Password", "ERR_INVALID")
+    if fields.get("agreement") != "1":
+        raise Invalid("agreement", "must be accepted", "ERR_ACCEPTED")
+
+
+@router.post("/sign_up", response_model=None)
+async def sign_up(request: Request, rt: Runtime = Depends(runtime)) -> Response:
+    await _throttle(request, SIGN_UP)
+    fields = await form_fields(request)
+    try:
+        _check_sign_up_form(fields)
+        user = await register_account(
+            rt.db,
+            rt.settings,
+            SignUp(
+                username=fields.get("username", ""),
+                email=fields.get("email", ""),
+                password=fields.get("password", ""),
+                ip=client_ip(request),
+            ),
+        )
+    except Invalid as error:
+        return await _sign_up_page(request, rt, fields, _field_errors(error, SIGN_UP_FIELDS))
+    if not user.is_confirmed:
+        return await render(request, "auth/check_email.html", {"email": user.email})
+    return await _signed_in(request, rt, user, "/")
+
+
+async def _sign_in_page(
+    request: Request, fields: dict[str, str], error: str | None = None
+) -> HTMLResponse:
+    context = {
+        "values": _kept(fields),
+        "next": safe_next(fields.get("next")),
+        "error": error,
+    }
+    return await render(request, "auth/sign_in.html", context, 422 if error else 200)
+
+
+@router.get("/sign_in", response_model=None)
+async def sign_in_form(request: Request, next: str = "") -> Response:
+    return await _sign_in_page(request, {"next": next})
+
+
+@router.post("/sign_in", response_model=None)
+async def sign_in(request: Request, rt: Runtime = Depends(runtime)) -> Response:
+    await _throttle(request, SIGN_IN)
+    fields = await form_fields(request)
+    try:
+        user = await authenticate(rt.db, fields.get("login", ""), fields.get("password", ""))
+    except (Unauthorized, Forbidden) as error:
+        return await _sign_in_page(request, fields, error.message)
+    # The same rule as the password grant's (weft/api/oauth.py): one action should own it.
+    if rt.settings.require_email_confirmation and not user.is_confirmed:
+        return await _sign_in_page(request, fields, UNCONFIRMED)
+    return await _signed_in(request, rt, user, safe_next(fields.get("next")))
+
+
+@router.post("/sign_out", response_model=None)
+async def sign_out(request: Request, rt: Runtime = Depends(runtime)) -> Response:
+    visitor = await load_visitor(request)
+    if visitor.secret is not None:
+        await end_session(rt.db, visitor.secret)
+    response = RedirectResponse("/", status_code=303)
+    clear_session_cookie(request, response)
+    return response
+
+
+@router.get("/confirmation", response_model=None)
+async def confirmation(
+    request: Request, token: str = "", rt: Runtime = Depends(runtime)
+) -> Response:
+    # A bad or used token raises NotFound: the 404 page says so.
+    user = await confirm_email(rt.db, token)
+    return await render(request, "auth/confirmed.html", {"email": user.email})
