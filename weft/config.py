@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
 from urllib.parse import urlsplit
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -32,7 +32,9 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, not {raw!r}")
 
 
-def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+def _int(
+    env: Mapping[str, str], name: str, default: int, minimum: int = 0, maximum: int | None = None
+) -> int:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -42,6 +44,8 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> i
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, not {value}")
+    if maximum is not None and value > maximum:
+        raise ConfigError(f"{name} must be at most {maximum}, not {value}")
     return value
 
 
@@ -104,7 +108,9 @@ def load_settings(env: Mapping[str, str] | None = None, *, create_secret: bool =
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"WEFT_BASE_URL must be an http(s) URL, not {base_url!r}")
     data_dir = Path(env.get("WEFT_DATA_DIR", "data")).expanduser().absolute()
-    database_url = env.get("WEFT_DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'weft.sqlite3'}"
+    database_url = (
+        env.get("WEFT_DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'weft.sqlite3'}"
+    )
     database_url = normalize_database_url(database_url)
     secret_key = env.get("WEFT_SECRET_KEY") or ""
     if not secret_key and create_secret:
@@ -136,7 +142,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, create_secret: bool =
         job_poll_seconds=_int(env, "WEFT_JOB_POLL_MS", 1000, minimum=10) / 1000,
         job_lease_seconds=_int(env, "WEFT_JOB_LEASE_SECONDS", 300, minimum=1),
         rate_limits=_bool(env, "WEFT_RATE_LIMITS", True),
-        node_id=_int(env, "WEFT_NODE_ID", os.getpid() % 1024),
+        # Ids keep 10 bits for the node: a larger value would wrap onto another node's.
+        node_id=_int(env, "WEFT_NODE_ID", os.getpid() % 1024, maximum=1023),
         allow_private_network=_bool(env, "WEFT_ALLOW_PRIVATE_NETWORK", False),
         edit_window_minutes=_int(env, "WEFT_EDIT_WINDOW_MINUTES", 15),
     )

@@ -13,7 +13,7 @@ SMTP_TIMEOUT_SECONDS = 30
 
 def build_message(settings: Settings, to: str, subject: str, text: str) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = settings.smtp_from
+    message["From"] = settings.smtp_from or f"Weft <notifications@{settings.domain.split(':')[0]}>"
     message["To"] = to
     message["Subject"] = subject
     message.set_content(text)

@@ -73,10 +73,7 @@ class MemoryRateLimiter:
         self._last_sweep = now
         # Drop windows that have ended; the longest period decides nothing here,
         # since each key carries its own window index.
-        stale = [
-            slot for slot in self._counts
-            if (slot[2] + 1) * _period_of(slot[0]) < now
-        ]
+        stale = [slot for slot in self._counts if (slot[2] + 1) * _period_of(slot[0]) < now]
         for slot in stale:
             del self._counts[slot]
 

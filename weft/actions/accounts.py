@@ -79,11 +79,13 @@ def clean_email(raw: str) -> str:
 
 def check_password(password: str) -> None:
     if len(password) < PASSWORD_MIN:
-        raise Invalid("password", f"is too short (minimum is {PASSWORD_MIN} characters)",
-                      "ERR_TOO_SHORT")
+        raise Invalid(
+            "password", f"is too short (minimum is {PASSWORD_MIN} characters)", "ERR_TOO_SHORT"
+        )
     if len(password) > PASSWORD_MAX:
-        raise Invalid("password", f"is too long (maximum is {PASSWORD_MAX} characters)",
-                      "ERR_TOO_LONG")
+        raise Invalid(
+            "password", f"is too long (maximum is {PASSWORD_MAX} characters)", "ERR_TOO_LONG"
+        )
 
 
 async def register_account(db: Database, settings: Settings, form: SignUp) -> User:
@@ -140,9 +142,7 @@ async def _insert_user(
 
 async def _check_available(session: AsyncSession, username: str, email: str) -> None:
     taken = await session.scalar(
-        select(Account.id).where(
-            func.lower(Account.username) == username, Account.domain.is_(None)
-        )
+        select(Account.id).where(func.lower(Account.username) == username, Account.domain.is_(None))
     )
     if taken:
         raise Invalid("username", "has already been taken", "ERR_TAKEN")
@@ -210,23 +210,35 @@ class ProfileChange:
 
 def _check_profile(change: ProfileChange) -> None:
     if change.display_name is not None and len(change.display_name) > DISPLAY_NAME_MAX:
-        raise Invalid("display_name", f"is too long (maximum is {DISPLAY_NAME_MAX} characters)",
-                      "ERR_TOO_LONG")
+        raise Invalid(
+            "display_name",
+            f"is too long (maximum is {DISPLAY_NAME_MAX} characters)",
+            "ERR_TOO_LONG",
+        )
     if change.note is not None and len(change.note) > NOTE_MAX:
         raise Invalid("note", f"is too long (maximum is {NOTE_MAX} characters)", "ERR_TOO_LONG")
     if change.fields is not None:
         if len(change.fields) > MAX_FIELDS:
-            raise Invalid("fields", f"has too many entries (maximum is {MAX_FIELDS})",
-                          "ERR_TOO_LONG")
+            raise Invalid(
+                "fields", f"has too many entries (maximum is {MAX_FIELDS})", "ERR_TOO_LONG"
+            )
         for name, value in change.fields:
             if len(name) > FIELD_NAME_MAX or len(value) > FIELD_VALUE_MAX:
-                raise Invalid("fields", "has an entry that is too long (maximum is 255 characters)",
-                              "ERR_TOO_LONG")
+                raise Invalid(
+                    "fields",
+                    "has an entry that is too long (maximum is 255 characters)",
+                    "ERR_TOO_LONG",
+                )
     if change.default_privacy is not None and change.default_privacy not in (
-        "public", "unlisted", "private", "direct"
+        "public",
+        "unlisted",
+        "private",
+        "direct",
     ):
         raise Invalid("source[privacy]", "must be public, unlisted, private or direct")
-    if change.default_language is not None and not re.fullmatch(r"[a-z]{2,3}", change.default_language):
+    if change.default_language is not None and not re.fullmatch(
+        r"[a-z]{2,3}", change.default_language
+    ):
         raise Invalid("source[language]", "must be an ISO 639 language code")
 
 

@@ -99,6 +99,8 @@ async def create_application(
 async def find_client(db: Database, client_id: str | None) -> OAuthApplication:
     if not client_id:
         raise OAuthError("invalid_client", "Client authentication failed: no client_id", 401)
+    if "\x00" in client_id:  # from HTTP Basic; PostgreSQL refuses NUL in a query
+        raise OAuthError("invalid_client", "Client authentication failed: unknown client", 401)
     async with db.read() as session:
         app = await session.scalar(
             select(OAuthApplication).where(OAuthApplication.client_id == client_id)
@@ -130,7 +132,8 @@ def grantable_scopes(app: OAuthApplication, requested: str | None) -> list[str]:
     if scope_policy.unknown(wanted) or not scope_policy.within(wanted, registered):
         raise OAuthError(
             "invalid_scope",
-            "The requested scope is invalid, unknown, malformed, or exceeds what the app registered",
+            "The requested scope is invalid, unknown, malformed, "
+            "or exceeds what the app registered",
         )
     return wanted
 
@@ -144,7 +147,9 @@ def check_redirect(app: OAuthApplication, redirect_uri: str | None) -> str:
     return redirect_uri
 
 
-def _issue(session: AsyncSession, app_id: int | None, user_id: int | None, scopes: list[str]) -> IssuedToken:
+def _issue(
+    session: AsyncSession, app_id: int | None, user_id: int | None, scopes: list[str]
+) -> IssuedToken:
     access, refresh = random_token(), random_token()
     token = OAuthAccessToken(
         token_hash=token_hash(access),
@@ -226,7 +231,9 @@ async def exchange_code(
     )
     async with db.write() as session:
         grant = await session.scalar(
-            select(OAuthAuthorizationCode).where(OAuthAuthorizationCode.code_hash == token_hash(code))
+            select(OAuthAuthorizationCode).where(
+                OAuthAuthorizationCode.code_hash == token_hash(code)
+            )
         )
         if grant is None or grant.application_id != app.id or grant.expires_at <= utcnow():
             raise invalid
@@ -234,8 +241,12 @@ async def exchange_code(
             # A replayed code: revoke what it gave (RFC 6749 section 4.1.2).
             await session.execute(
                 update(OAuthAccessToken)
-                .where(OAuthAccessToken.application_id == app.id, OAuthAccessToken.user_id == grant.user_id,
-                       OAuthAccessToken.created_at >= grant.created_at, OAuthAccessToken.revoked_at.is_(None))
+                .where(
+                    OAuthAccessToken.application_id == app.id,
+                    OAuthAccessToken.user_id == grant.user_id,
+                    OAuthAccessToken.created_at >= grant.created_at,
+                    OAuthAccessToken.revoked_at.is_(None),
+                )
                 .values(revoked_at=utcnow())
             )
             grant_error = invalid
@@ -244,7 +255,9 @@ async def exchange_code(
         if grant_error is None and (redirect_uri or grant.redirect_uri) != grant.redirect_uri:
             grant_error = invalid
         if grant_error is None and not _pkce_matches(grant, code_verifier):
-            grant_error = OAuthError("invalid_grant", "The code_verifier does not match the code_challenge")
+            grant_error = OAuthError(
+                "invalid_grant", "The code_verifier does not match the code_challenge"
+            )
         if grant_error is None:
             grant.used_at = utcnow()
             return _issue(session, app.id, grant.user_id, grant.scopes.split())
@@ -258,7 +271,9 @@ async def refresh_token(db: Database, app: OAuthApplication, refresh: str | None
         raise OAuthError("invalid_request", "Missing required parameter: refresh_token")
     async with db.write() as session:
         old = await session.scalar(
-            select(OAuthAccessToken).where(OAuthAccessToken.refresh_token_hash == token_hash(refresh))
+            select(OAuthAccessToken).where(
+                OAuthAccessToken.refresh_token_hash == token_hash(refresh)
+            )
         )
         if old is None or old.application_id != app.id or old.revoked_at is not None:
             raise OAuthError("invalid_grant", "The refresh token is invalid, expired or revoked")
@@ -274,7 +289,8 @@ async def revoke_token(db: Database, app: OAuthApplication, token: str) -> None:
             update(OAuthAccessToken)
             .where(
                 OAuthAccessToken.application_id == app.id,
-                (OAuthAccessToken.token_hash == hashed) | (OAuthAccessToken.refresh_token_hash == hashed),
+                (OAuthAccessToken.token_hash == hashed)
+                | (OAuthAccessToken.refresh_token_hash == hashed),
                 OAuthAccessToken.revoked_at.is_(None),
             )
             .values(revoked_at=utcnow())
@@ -286,8 +302,11 @@ async def revoke_authorizations(db: Database, user_id: int, app_id: int) -> int:
     async with db.write() as session:
         result = await session.execute(
             update(OAuthAccessToken)
-            .where(OAuthAccessToken.user_id == user_id, OAuthAccessToken.application_id == app_id,
-                   OAuthAccessToken.revoked_at.is_(None))
+            .where(
+                OAuthAccessToken.user_id == user_id,
+                OAuthAccessToken.application_id == app_id,
+                OAuthAccessToken.revoked_at.is_(None),
+            )
             .values(revoked_at=utcnow())
         )
         return int(result.rowcount)  # type: ignore[attr-defined]

@@ -51,9 +51,7 @@ async def start_session(
             expires_at=now + SESSION_LIFETIME,
         )
         session.add(web_session)
-        await session.execute(
-            update(User).where(User.id == user.id).values(last_sign_in_at=now)
-        )
+        await session.execute(update(User).where(User.id == user.id).values(last_sign_in_at=now))
     return web_session, secret
 
 
@@ -72,7 +70,7 @@ async def resume_session(db: Database, secret: str) -> tuple[WebSession, User] |
     if row is None:
         return None
     web_session, user = row
-    if web_session.expires_at <= now or user.disabled:
+    if web_session.expires_at <= now or user.disabled or user.account.suspended_at is not None:
         return None
     if now - web_session.last_active_at > ACTIVITY_GRANULARITY:
         async with db.write() as session:

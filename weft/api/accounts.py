@@ -9,7 +9,15 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from weft.actions import accounts as account_actions
 from weft.actions.oauth import issue_token
-from weft.api.auth import Credentials, client_ip, runtime, scoped, throttle, user_scoped
+from weft.api.auth import (
+    Credentials,
+    client_ip,
+    runtime,
+    scoped,
+    scoped_if_token,
+    throttle,
+    user_scoped,
+)
 from weft.api.params import bool_param, form, indexed_list
 from weft.api.serializers.accounts import account as account_entity
 from weft.api.serializers.accounts import credential_account
@@ -37,11 +45,16 @@ class SignUpParams(BaseModel):
 @router.post("/api/v1/accounts", dependencies=[Depends(throttle(SIGN_UP))])
 async def create_account(
     request: Request,
-    params: SignUpParams = form(SignUpParams),
+    # Credentials before parameters: a caller without a token learns nothing about them.
     credentials: Credentials = Depends(scoped("write:accounts")),
+    params: SignUpParams = form(SignUpParams),
     rt: Runtime = Depends(runtime),
 ) -> dict[str, Any]:
-    if bool_param(params.agreement) is not True:
+    try:
+        agreed = bool_param(params.agreement)
+    except ValueError:
+        agreed = False
+    if agreed is not True:
         raise Invalid("agreement", "must be accepted", "ERR_ACCEPTED")
     user = await account_actions.register_account(
         rt.db,
@@ -65,7 +78,8 @@ async def verify_credentials(
     credentials: Credentials = Depends(user_scoped("read:accounts", "profile")),
     rt: Runtime = Depends(runtime),
 ) -> dict[str, Any]:
-    assert credentials.user is not None and credentials.account is not None
+    assert credentials.user is not None
+    assert credentials.account is not None
     return credential_account(credentials.account, credentials.user, rt.settings)
 
 
@@ -87,7 +101,9 @@ class ProfileParams(BaseModel):
     fields_attributes: list[FieldParam] | None = None
     source: dict[str, Any] | None = None
 
-    @field_validator("locked", "bot", "discoverable", "indexable", "hide_collections", mode="before")
+    @field_validator(
+        "locked", "bot", "discoverable", "indexable", "hide_collections", mode="before"
+    )
     @classmethod
     def _rails_bool(cls, value: Any) -> bool | None:
         return bool_param(value)
@@ -116,11 +132,12 @@ def _source_change(source: dict[str, Any] | None) -> dict[str, Any]:
 
 @router.patch("/api/v1/accounts/update_credentials")
 async def update_credentials(
-    params: ProfileParams = form(ProfileParams),
     credentials: Credentials = Depends(user_scoped("write:accounts")),
+    params: ProfileParams = form(ProfileParams),
     rt: Runtime = Depends(runtime),
 ) -> dict[str, Any]:
-    assert credentials.user is not None and credentials.account is not None
+    assert credentials.user is not None
+    assert credentials.account is not None
     fields = (
         [(f.name, f.value) for f in params.fields_attributes]
         if params.fields_attributes is not None
@@ -142,7 +159,11 @@ async def update_credentials(
 
 
 @router.get("/api/v1/accounts/lookup")
-async def lookup(acct: str = "", rt: Runtime = Depends(runtime)) -> dict[str, Any]:
+async def lookup(
+    acct: str = "",
+    _: Credentials | None = Depends(scoped_if_token("read:accounts")),
+    rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
     if not acct.strip():
         raise Invalid("acct", "can't be blank", "ERR_BLANK")
     account = await lookup_account(rt.db, acct, rt.settings.domain)
@@ -150,6 +171,10 @@ async def lookup(acct: str = "", rt: Runtime = Depends(runtime)) -> dict[str, An
 
 
 @router.get("/api/v1/accounts/{account_id}")
-async def show(account_id: str, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
+async def show(
+    account_id: str,
+    _: Credentials | None = Depends(scoped_if_token("read:accounts")),
+    rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
     account = await get_account(rt.db, parse_id(account_id))
     return account_entity(account, rt.settings)

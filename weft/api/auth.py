@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import cast
 from datetime import timedelta
+from typing import cast
 
 from fastapi import Depends, Request, Response
 from sqlalchemy import select, update
@@ -60,7 +60,11 @@ async def load_credentials(rt: Runtime, raw_token: str) -> Credentials | None:
             return None
         if token.expires_at is not None and token.expires_at <= utcnow():
             return None
-        app = await session.get(OAuthApplication, token.application_id) if token.application_id else None
+        app = (
+            await session.get(OAuthApplication, token.application_id)
+            if token.application_id
+            else None
+        )
         user = None
         if token.user_id is not None:
             user = await session.scalar(
@@ -122,6 +126,19 @@ def scoped(*needed: str, user: bool = False) -> Callable[..., Awaitable[Credenti
 
 def user_scoped(*needed: str) -> Callable[..., Awaitable[Credentials]]:
     return scoped(*needed, user=True)
+
+
+def scoped_if_token(*needed: str) -> Callable[..., Awaitable[Credentials | None]]:
+    """A dependency for public methods: anyone may call, but a token given must be
+    valid and hold one of ``needed`` (Mastodon's ``authorize_if_got_token!``)."""
+
+    async def dependency(request: Request) -> Credentials | None:
+        credentials = await optional_credentials(request)
+        if credentials is not None and not scope_policy.covers_any(credentials.scopes, needed):
+            raise Forbidden("This action is outside the authorized scopes")
+        return credentials
+
+    return dependency
 
 
 def client_ip(request: Request) -> str:

@@ -19,7 +19,14 @@ from weft.errors import Invalid, RateLimited, WeftError
 
 log = logging.getLogger("weft.api")
 
-JSON_PREFIXES = ("/api/", "/oauth/token", "/oauth/revoke", "/.well-known/", "/nodeinfo")
+JSON_PREFIXES = (
+    "/api/",
+    "/oauth/token",
+    "/oauth/revoke",
+    "/oauth/userinfo",
+    "/.well-known/",
+    "/nodeinfo",
+)
 
 
 def wants_json(request: Request) -> bool:
@@ -45,7 +52,9 @@ def weft_error_response(error: WeftError) -> JSONResponse:
     response = error_response(error.status, error.message)
     if isinstance(error, RateLimited):
         response.headers.update(rate_limit_headers(error.limit, 0, error.reset_at))
-        response.headers["Retry-After"] = str(max(1, int(error.reset_at - datetime.now(UTC).timestamp())))
+        response.headers["Retry-After"] = str(
+            max(1, int(error.reset_at - datetime.now(UTC).timestamp()))
+        )
     return response
 
 

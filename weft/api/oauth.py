@@ -16,9 +16,22 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from weft.actions import oauth
 from weft.actions.sessions import authenticate
-from weft.api.auth import Credentials, client_ip, runtime, scoped, throttle, check_rate
+from weft.api.auth import (
+    Credentials,
+    check_rate,
+    client_ip,
+    runtime,
+    scoped,
+    throttle,
+    user_scoped,
+)
 from weft.api.params import form, read_params
-from weft.api.serializers.oauth import application, credential_application, token_entity
+from weft.api.serializers.oauth import (
+    application,
+    credential_application,
+    token_entity,
+    userinfo,
+)
 from weft.errors import Forbidden, Unauthorized
 from weft.models import OAuthApplication
 from weft.policies import scopes as scope_policy
@@ -100,7 +113,10 @@ async def token(request: Request, response: Response, rt: Runtime = Depends(runt
         app = await oauth.authenticate_client(rt.db, client_id, secret)
         if grant == "authorization_code":
             issued = await oauth.exchange_code(
-                rt.db, app, _str(params, "code"), _str(params, "redirect_uri"),
+                rt.db,
+                app,
+                _str(params, "code"),
+                _str(params, "redirect_uri"),
                 _str(params, "code_verifier"),
             )
         elif grant == "client_credentials":
@@ -118,14 +134,23 @@ async def token(request: Request, response: Response, rt: Runtime = Depends(runt
                 "unsupported_grant_type", f"The grant type {grant!r} is not supported"
             )
     except oauth.OAuthError as error:
-        return oauth_error(error)
+        failed = oauth_error(error)
+        # A returned response skips the dependency's headers: keep the rate limit's.
+        for name, value in response.headers.items():
+            if name.lower().startswith("x-ratelimit-"):
+                failed.headers[name] = value
+        return failed
     return token_entity(issued)
 
 
-async def _password_grant(rt: Runtime, app: OAuthApplication, params: dict[str, Any]) -> oauth.IssuedToken:
+async def _password_grant(
+    rt: Runtime, app: OAuthApplication, params: dict[str, Any]
+) -> oauth.IssuedToken:
     username, password = _str(params, "username"), _str(params, "password")
     if not username or not password:
-        raise oauth.OAuthError("invalid_request", "Missing required parameter: username or password")
+        raise oauth.OAuthError(
+            "invalid_request", "Missing required parameter: username or password"
+        )
     scopes = oauth.grantable_scopes(app, _str(params, "scope"))
     try:
         user = await authenticate(rt.db, username, password)
@@ -159,6 +184,16 @@ async def revoke(
     return {}
 
 
+@router.api_route("/oauth/userinfo", methods=["GET", "POST"])
+async def get_userinfo(
+    credentials: Credentials = Depends(user_scoped("profile")),
+    rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
+    """OpenID Connect's userinfo, as Mastodon 4.4+ answers it (``profile`` scope)."""
+    assert credentials.account is not None
+    return userinfo(credentials.account, rt.settings)
+
+
 @router.get("/.well-known/oauth-authorization-server")
 async def metadata(rt: Runtime = Depends(runtime)) -> dict[str, Any]:
     """RFC 8414 server metadata, as Mastodon 4.3+ publishes it."""
@@ -169,13 +204,17 @@ async def metadata(rt: Runtime = Depends(runtime)) -> dict[str, Any]:
         "authorization_endpoint": f"{base}/oauth/authorize",
         "token_endpoint": f"{base}/oauth/token",
         "revocation_endpoint": f"{base}/oauth/revoke",
+        "userinfo_endpoint": f"{base}/oauth/userinfo",
         "app_registration_endpoint": f"{base}/api/v1/apps",
         "scopes_supported": sorted(scope_policy.ALL_SCOPES),
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
         "code_challenge_methods_supported": ["S256", "plain"],
         "grant_types_supported": [
-            "authorization_code", "password", "client_credentials", "refresh_token",
+            "authorization_code",
+            "password",
+            "client_credentials",
+            "refresh_token",
         ],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
     }

@@ -40,7 +40,7 @@ def nest(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
         if not match:
             result[key] = value
             continue
-        path = [match.group(1)] + re.findall(r"\[([^\[\]]*)\]", match.group(2))
+        path = [match.group(1), *re.findall(r"\[([^\[\]]*)\]", match.group(2))]
         _place(result, path, value, key)
     return result
 
@@ -82,8 +82,35 @@ def indexed_list(value: Any) -> list[Any]:
     raise Invalid("fields_attributes", "must be a list")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_text(value: Any, field: str) -> None:
+    """Refuse text no column can store: NUL (PostgreSQL refuses it) and lone
+    surrogates (JSON's ``"\\ud800"`` escape; not encodable as UTF-8)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise Invalid(field, "must not contain null bytes")
+        if _SURROGATE.search(value):
+            raise Invalid(field, "is not valid Unicode text")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in key or _SURROGATE.search(key):
+                raise BadRequest("A parameter name contains a null byte or invalid Unicode")
+            check_text(item, f"{field}[{key}]" if field else key)
+    elif isinstance(value, list):
+        for item in value:
+            check_text(item, f"{field}[]")
+
+
 async def read_params(request: Request) -> dict[str, Any]:
     """Query string, then the body (JSON or form), merged; the body wins."""
+    params = await _read_params(request)
+    check_text(params, "")
+    return params
+
+
+async def _read_params(request: Request) -> dict[str, Any]:
     params = nest(request.query_params.multi_items())
     if request.method in ("GET", "HEAD", "DELETE") and not request.headers.get("content-length"):
         return params

@@ -22,8 +22,10 @@ WRITE_SCOPES = frozenset(
 FOLLOW_SCOPES = frozenset(
     {"read:blocks", "write:blocks", "read:follows", "write:follows", "read:mutes", "write:mutes"}
 )
-ADMIN_AREAS = "accounts reports domain_allows domain_blocks ip_blocks email_domain_blocks " \
+ADMIN_AREAS = (
+    "accounts reports domain_allows domain_blocks ip_blocks email_domain_blocks "
     "canonical_email_blocks".split()
+)
 ADMIN_SCOPES = frozenset(
     {"admin:read", "admin:write"}
     | {f"admin:read:{a}" for a in ADMIN_AREAS}
@@ -59,9 +61,8 @@ def covers(granted: Iterable[str], needed: str) -> bool:
         return True
     if needed in FOLLOW_SCOPES and "follow" in granted:
         return True
-    if parts[0] == "admin" and len(parts) == 3 and f"admin:{parts[1]}" in granted:
-        return True
-    return False
+    # admin:read covers admin:read:accounts and the other admin:read:* scopes.
+    return parts[0] == "admin" and len(parts) == 3 and f"admin:{parts[1]}" in granted
 
 
 def covers_any(granted: Iterable[str], needed: Iterable[str]) -> bool:

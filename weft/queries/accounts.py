@@ -20,7 +20,7 @@ async def get_account(db: Database, account_id: int) -> Account:
 async def lookup_account(db: Database, acct: str, local_domain: str) -> Account:
     """An account by ``user`` or ``user@domain`` (this server's domain means local)."""
     username, _, domain = acct.strip().lstrip("@").partition("@")
-    if not username:
+    if not username or "\x00" in acct:  # PostgreSQL refuses NUL in a query
         raise NotFound()
     if domain.lower() == local_domain.lower():
         domain = ""
@@ -38,6 +38,10 @@ async def lookup_account(db: Database, acct: str, local_domain: str) -> Account:
 
 def parse_id(raw: str) -> int:
     """Ids travel as strings; anything that isn't one is simply not found."""
-    if not raw.isdigit() or len(raw) > 19:
+    # isascii: str.isdigit() also accepts '²' and other digits int() refuses.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 19:
         raise NotFound()
-    return int(raw)
+    value = int(raw)
+    if value >= 2**63:  # beyond a BIGINT
+        raise NotFound()
+    return value

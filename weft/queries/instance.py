@@ -20,9 +20,7 @@ class InstanceStats:
 
 async def instance_stats(db: Database) -> InstanceStats:
     async with db.read() as session:
-        users = await session.scalar(
-            select(func.count(User.id)).where(User.disabled.is_(False))
-        )
+        users = await session.scalar(select(func.count(User.id)).where(User.disabled.is_(False)))
         statuses = await session.scalar(
             select(func.coalesce(func.sum(Account.statuses_count), 0)).where(
                 Account.domain.is_(None)

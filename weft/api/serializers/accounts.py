@@ -66,13 +66,19 @@ def account(a: Account, settings: Settings) -> dict[str, Any]:
 ROLES = {
     "user": {"id": "-99", "name": "", "permissions": "65536", "color": "", "highlighted": False},
     "moderator": {
-        "id": "1", "name": "Moderator", "permissions": "1308", "color": "", "highlighted": True,
+        "id": "1",
+        "name": "Moderator",
+        "permissions": "1308",
+        "color": "",
+        "highlighted": True,
     },
     "admin": {"id": "3", "name": "Admin", "permissions": "1", "color": "", "highlighted": True},
 }
 
 
-def credential_account(a: Account, user: User, settings: Settings, follow_requests: int = 0) -> dict[str, Any]:
+def credential_account(
+    a: Account, user: User, settings: Settings, follow_requests: int = 0
+) -> dict[str, Any]:
     """The signed-in person's own account, with ``source`` (their raw profile) and ``role``."""
     entity = account(a, settings)
     entity["source"] = {
@@ -81,7 +87,11 @@ def credential_account(a: Account, user: User, settings: Settings, follow_reques
         "language": user.default_language,
         "note": a.note,
         "fields": [
-            {"name": f.get("name", ""), "value": f.get("value", ""), "verified_at": f.get("verified_at")}
+            {
+                "name": f.get("name", ""),
+                "value": f.get("value", ""),
+                "verified_at": f.get("verified_at"),
+            }
             for f in a.fields
         ],
         "follow_requests_count": follow_requests,

@@ -5,11 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from weft import __version__, limits
-from weft.actions.accounts import DISPLAY_NAME_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, MAX_FIELDS, NOTE_MAX
+from weft.actions.accounts import (
+    DISPLAY_NAME_MAX,
+    FIELD_NAME_MAX,
+    FIELD_VALUE_MAX,
+    MAX_FIELDS,
+    NOTE_MAX,
+)
 from weft.config import Settings
 
-# The Mastodon release whose API we match, for clients that parse `version`.
-MASTODON_COMPATIBLE = "4.5.0"
+# The Mastodon release whose entity shapes we serve (shared/ref's OpenAPI
+# document), for clients that parse `version` to decide what to call.
+MASTODON_COMPATIBLE = "4.7.0"
 # Mastodon's machine-readable API level for that release.
 MASTODON_API_VERSION = 7
 

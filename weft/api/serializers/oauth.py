@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from weft.actions.oauth import IssuedToken
-from weft.models import OAuthApplication
+from weft.api.serializers.accounts import account as account_entity
+from weft.config import Settings
+from weft.models import Account, OAuthApplication
 
 
 def application(app: OAuthApplication) -> dict[str, Any]:
@@ -40,3 +42,16 @@ def token_entity(issued: IssuedToken) -> dict[str, Any]:
     if issued.refresh_token:
         entity["refresh_token"] = issued.refresh_token
     return entity
+
+
+def userinfo(a: Account, settings: Settings) -> dict[str, Any]:
+    """OpenID Connect claims about the signed-in person (GET /oauth/userinfo)."""
+    entity = account_entity(a, settings)
+    return {
+        "iss": settings.base_url + "/",
+        "sub": entity["uri"],
+        "name": entity["display_name"],
+        "preferred_username": entity["username"],
+        "profile": entity["url"],
+        "picture": entity["avatar"],
+    }
