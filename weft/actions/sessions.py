@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from weft.config import Settings
 from weft.db.database import Database
 from weft.errors import Forbidden, Unauthorized
 from weft.models import Account, User, WebSession
@@ -18,8 +19,21 @@ SESSION_LIFETIME = timedelta(days=30)
 ACTIVITY_GRANULARITY = timedelta(minutes=10)
 
 
-async def authenticate(db: Database, login: str, password: str) -> User:
-    """The user whose email or username is ``login``, if ``password`` is theirs."""
+UNCONFIRMED = "Confirm your email address first: follow the link in the email we sent you."
+
+
+def check_may_sign_in(settings: Settings, user: User) -> None:
+    """Whether ``user`` may use the account now (web session or API token)."""
+    if user.disabled or user.account.suspended_at is not None:
+        raise Forbidden("This account is disabled")
+    # Accounts made while confirmation was off were confirmed at sign-up.
+    if settings.require_email_confirmation and not user.is_confirmed:
+        raise Forbidden(UNCONFIRMED)
+
+
+async def authenticate(db: Database, settings: Settings, login: str, password: str) -> User:
+    """The user whose email or username is ``login``, if ``password`` is theirs
+    and they may sign in."""
     login = login.strip().lstrip("@").lower()
     async with db.read() as session:
         user = await session.scalar(
@@ -30,8 +44,7 @@ async def authenticate(db: Database, login: str, password: str) -> User:
         )
     if not await verify_password(user.password_hash if user else None, password) or user is None:
         raise Unauthorized("Invalid email, username or password")
-    if user.disabled or user.account.suspended_at is not None:
-        raise Forbidden("This account is disabled")
+    check_may_sign_in(settings, user)
     return user
 
 

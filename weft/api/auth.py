@@ -11,6 +11,7 @@ from fastapi import Depends, Request, Response
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from weft.actions.sessions import check_may_sign_in
 from weft.errors import Forbidden, RateLimited, Unauthorized, WeftError
 from weft.models import Account, OAuthAccessToken, OAuthApplication, User
 from weft.models.base import utcnow
@@ -101,9 +102,13 @@ async def optional_credentials(request: Request) -> Credentials | None:
     raw = bearer_token(request)
     credentials = None
     if raw is not None:
-        credentials = await load_credentials(runtime(request), raw)
+        rt = runtime(request)
+        credentials = await load_credentials(rt, raw)
         if credentials is None:
             raise Unauthorized("The access token is invalid")
+        if credentials.user is not None:
+            # A token made at sign-up works once the email is confirmed (403 until then).
+            check_may_sign_in(rt.settings, credentials.user)
     request.state.credentials = credentials
     return credentials
 

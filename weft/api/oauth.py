@@ -153,11 +153,9 @@ async def _password_grant(
         )
     scopes = oauth.grantable_scopes(app, _str(params, "scope"))
     try:
-        user = await authenticate(rt.db, username, password)
+        user = await authenticate(rt.db, rt.settings, username, password)
     except (Unauthorized, Forbidden) as error:
         raise oauth.OAuthError("invalid_grant", error.message) from None
-    if rt.settings.require_email_confirmation and not user.is_confirmed:
-        raise oauth.OAuthError("invalid_grant", "Your email address is not confirmed yet")
     return await oauth.issue_token(rt.db, app, user.id, scopes)
 
 

@@ -40,7 +40,6 @@ LABELS = {
 SIGN_UP_FIELDS = ("username", "email", "password", "password_confirmation", "agreement")
 # Typed values a re-rendered form keeps; passwords are never sent back.
 KEPT = ("username", "email", "login")
-UNCONFIRMED = "Confirm your email address first: follow the link in the email we sent you."
 
 
 def safe_next(raw: str | None) -> str:
@@ -163,12 +162,11 @@ async def sign_in(request: Request, rt: Runtime = Depends(runtime)) -> Response:
     await _throttle(request, SIGN_IN)
     fields = await form_fields(request)
     try:
-        user = await authenticate(rt.db, fields.get("login", ""), fields.get("password", ""))
+        user = await authenticate(
+            rt.db, rt.settings, fields.get("login", ""), fields.get("password", "")
+        )
     except (Unauthorized, Forbidden) as error:
         return await _sign_in_page(request, fields, error.message)
-    # The same rule as the password grant's (weft/api/oauth.py): one action should own it.
-    if rt.settings.require_email_confirmation and not user.is_confirmed:
-        return await _sign_in_page(request, fields, UNCONFIRMED)
     return await _signed_in(request, rt, user, safe_next(fields.get("next")))
 
 
