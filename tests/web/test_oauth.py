@@ -204,17 +204,18 @@ def test_other_errors_redirect_with_the_state(server: LiveServer, app: App, alic
             assert params["state"] == "xyz 123"
 
 
-def test_a_bad_code_challenge_method_is_refused_on_approval(
+def test_a_bad_code_challenge_is_refused_before_consent(
     server: LiveServer, app: App, alice: str
 ) -> None:
     with server.client() as browser:
         sign_in_form(browser, alice)
-        page = consent(
-            browser, authorize_url(app, code_challenge="x" * 43, code_challenge_method="MD5")
-        )
-        response = decide(browser, page, "approve")
-        assert response.status_code == 303
-        assert query_of(response.headers["location"])["error"] == "invalid_request"
+        for challenge, method in (("x" * 43, "MD5"), ("short", "S256")):
+            url = authorize_url(app, code_challenge=challenge, code_challenge_method=method)
+            response = browser.get(url)
+            assert response.status_code == 302
+            params = query_of(response.headers["location"])
+            assert params["error"] == "invalid_request"
+            assert params["state"] == "xyz 123"
 
 
 def test_the_post_is_checked_again(server: LiveServer, app: App, alice: str) -> None:

@@ -169,6 +169,18 @@ async def issue_token(
         return _issue(session, app.id if app else None, user_id, scopes)
 
 
+def check_code_challenge(challenge: str | None, method: str | None) -> str | None:
+    """The PKCE method to use for ``challenge`` (RFC 7636 4.3), or None without PKCE."""
+    if challenge is None:
+        return None
+    method = method or "plain"
+    if method not in ("S256", "plain"):
+        raise OAuthError("invalid_request", "code_challenge_method must be S256 or plain")
+    if not 43 <= len(challenge) <= 128:
+        raise OAuthError("invalid_request", "code_challenge must be 43 to 128 characters")
+    return method
+
+
 async def create_authorization_code(
     db: Database,
     app: OAuthApplication,
@@ -179,13 +191,7 @@ async def create_authorization_code(
     code_challenge: str | None,
     code_challenge_method: str | None,
 ) -> str:
-    if code_challenge is not None:
-        method = code_challenge_method or "plain"
-        if method not in ("S256", "plain"):
-            raise OAuthError("invalid_request", "code_challenge_method must be S256 or plain")
-        if not 43 <= len(code_challenge) <= 128:
-            raise OAuthError("invalid_request", "code_challenge must be 43 to 128 characters")
-        code_challenge_method = method
+    code_challenge_method = check_code_challenge(code_challenge, code_challenge_method)
     code = random_token()
     async with db.write() as session:
         session.add(

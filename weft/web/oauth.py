@@ -116,8 +116,11 @@ def _refuse(grant: Grant, code: str, description: str, status: int = 302) -> Res
 
 
 def _scopes(grant: Grant) -> list[str]:
+    """The scopes to ask for, once the request is known to be one we can grant."""
     if grant.params.response_type != "code":
         raise oauth.OAuthError("unsupported_response_type", "Only response_type=code is supported")
+    # Refuse a bad PKCE challenge before the person is asked, not after they agree.
+    oauth.check_code_challenge(grant.params.code_challenge, grant.params.code_challenge_method)
     return oauth.grantable_scopes(grant.app, grant.params.scope)
 
 
