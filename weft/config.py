@@ -61,6 +61,7 @@ class Settings:
     instance_title: str = "Weft"
     instance_description: str = "A Weft server: open conversation, federated."
     contact_email: str = ""
+    source_url: str = "https://github.com/weft-social/weft"
     registrations_open: bool = True
     require_email_confirmation: bool = False
     smtp_host: str = "127.0.0.1"
@@ -129,6 +130,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, create_secret: bool =
             "WEFT_INSTANCE_DESCRIPTION", "A Weft server: open conversation, federated."
         ),
         contact_email=env.get("WEFT_CONTACT_EMAIL", ""),
+        source_url=env.get("WEFT_SOURCE_URL") or Settings.source_url,
         registrations_open=_bool(env, "WEFT_REGISTRATIONS_OPEN", True),
         require_email_confirmation=_bool(env, "WEFT_REQUIRE_EMAIL_CONFIRMATION", False),
         smtp_host=env.get("WEFT_SMTP_HOST", "127.0.0.1"),

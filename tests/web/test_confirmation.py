@@ -123,6 +123,9 @@ async def test_the_sixth_sign_up_from_one_address_is_refused(
             response = sign_up_form(other_browser, "bob")
             assert response.status_code == 429
             assert '<h1 id="error-title">Slow down</h1>' in response.text
+            assert response.headers["X-RateLimit-Limit"] == "5"
+            assert response.headers["X-RateLimit-Remaining"] == "0"
+            assert int(response.headers["Retry-After"]) >= 1
             assert sign_in_form(other_browser, "bob").status_code == 422
     finally:
         server.stop()

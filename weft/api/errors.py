@@ -50,12 +50,17 @@ def weft_error_response(error: WeftError) -> JSONResponse:
     if isinstance(error, Invalid):
         return error_response(error.status, error.message, details=error.details)
     response = error_response(error.status, error.message)
+    add_error_headers(response, error)
+    return response
+
+
+def add_error_headers(response: Response, error: Exception | None) -> None:
+    """Headers an error carries whatever the body: a 429's limits and Retry-After."""
     if isinstance(error, RateLimited):
         response.headers.update(rate_limit_headers(error.limit, 0, error.reset_at))
         response.headers["Retry-After"] = str(
             max(1, int(error.reset_at - datetime.now(UTC).timestamp()))
         )
-    return response
 
 
 def install(app: FastAPI, html_errors: Any = None) -> None:
@@ -63,7 +68,9 @@ def install(app: FastAPI, html_errors: Any = None) -> None:
 
     def respond(request: Request, status: int, message: str, error: Exception | None) -> Response:
         if html_errors is not None and not wants_json(request):
-            return html_errors(request, status, message)  # type: ignore[no-any-return]
+            page: Response = html_errors(request, status, message)
+            add_error_headers(page, error)
+            return page
         if isinstance(error, WeftError):
             return weft_error_response(error)
         return error_response(status, message)

@@ -62,7 +62,7 @@ def instance_v2(settings: Settings, users: int, contact: dict[str, Any] | None) 
         "domain": settings.domain,
         "title": settings.instance_title,
         "version": version(),
-        "source_url": "https://github.com/weft-social/weft",
+        "source_url": settings.source_url,
         "description": settings.instance_description,
         "usage": {"users": {"active_month": users}},
         "thumbnail": {"url": f"{settings.base_url}/static/thumbnail.png"},
