@@ -15,8 +15,13 @@ from weft import __version__
 from weft.api import accounts as accounts_api
 from weft.api import admin as admin_api
 from weft.api import errors as api_errors
+from weft.api import graph as graph_api
 from weft.api import instance as instance_api
+from weft.api import interactions as interactions_api
+from weft.api import notifications as notifications_api
 from weft.api import oauth as oauth_api
+from weft.api import statuses as statuses_api
+from weft.api import timelines as timelines_api
 from weft.api.auth import api_rate_limit
 from weft.config import Settings, load_settings
 from weft.runtime import Runtime, build_runtime
@@ -52,7 +57,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime = runtime
     api_errors.install(app, html_errors=web_errors.render_error)
     limited = [Depends(api_rate_limit)]
-    for router in (instance_api.router, accounts_api.router, admin_api.router):
+    # Literal paths (/accounts/relationships) before the /accounts/{id} catch-all.
+    routers = (
+        instance_api.router,
+        graph_api.router,
+        timelines_api.router,
+        statuses_api.router,
+        interactions_api.router,
+        notifications_api.router,
+        accounts_api.router,
+        admin_api.router,
+    )
+    for router in routers:
         app.include_router(router, dependencies=limited)
     app.include_router(oauth_api.router)
     app.include_router(web_router)

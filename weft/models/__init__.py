@@ -3,15 +3,35 @@
 from weft.models.accounts import Account, User
 from weft.models.auth import OAuthAccessToken, OAuthApplication, OAuthAuthorizationCode, WebSession
 from weft.models.base import Base
+from weft.models.feeds import HomeFeedEntry, Marker, Notification
+from weft.models.graph import Block, Follow, FollowRequest, Mute
+from weft.models.interactions import Bookmark, Favourite
 from weft.models.jobs import Job
+from weft.models.posts import IdempotencyKey, Mention, Status, StatusEdit, StatusPin, StatusTag, Tag
 
 __all__ = [
     "Account",
     "Base",
+    "Block",
+    "Bookmark",
+    "Favourite",
+    "Follow",
+    "FollowRequest",
+    "HomeFeedEntry",
+    "IdempotencyKey",
     "Job",
+    "Marker",
+    "Mention",
+    "Mute",
+    "Notification",
     "OAuthAccessToken",
     "OAuthApplication",
     "OAuthAuthorizationCode",
+    "Status",
+    "StatusEdit",
+    "StatusPin",
+    "StatusTag",
+    "Tag",
     "User",
     "WebSession",
 ]

@@ -1,0 +1,93 @@
+"""Recording notifications: called by other actions inside their transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from weft.db.ids import new_id
+from weft.db.upsert import insert_ignore
+from weft.models import Block, Mute, Notification
+from weft.models.base import utcnow
+
+TYPES = frozenset(
+    {
+        "mention",
+        "status",
+        "reblog",
+        "follow",
+        "follow_request",
+        "favourite",
+        "poll",
+        "update",
+        "quote",
+        "quoted_update",
+        "admin.sign_up",
+        "admin.report",
+    }
+)
+# Types Mastodon groups in /api/v2/notifications (many people, one post).
+GROUPED = frozenset({"favourite", "reblog", "follow"})
+
+
+async def notify(
+    session: AsyncSession,
+    *,
+    recipient_id: int,
+    from_account_id: int,
+    type: str,
+    status_id: int | None = None,
+) -> bool:
+    """Notify ``recipient_id`` once of this event; True if a notification was made.
+
+    Nobody is notified of their own doing, or by someone they block, are
+    blocked by, or mute with notifications hidden. The same event twice (a
+    retried job) makes one notification.
+    """
+    if type not in TYPES:
+        raise ValueError(f"unknown notification type {type!r}")
+    if recipient_id == from_account_id:
+        return False
+    if await _silenced(session, recipient_id, from_account_id):
+        return False
+    dedupe = f"{type}:{from_account_id}:{status_id or ''}"
+    if type == "update":
+        dedupe += f":{new_id()}"  # each edit notifies
+    if type in GROUPED and status_id is not None:
+        group_key = f"{type}-{status_id}"
+    elif type == "follow":
+        group_key = f"follow-{recipient_id}"
+    else:
+        group_key = f"ungrouped-{new_id()}"
+    values = {
+        "id": new_id(),
+        "account_id": recipient_id,
+        "from_account_id": from_account_id,
+        "type": type,
+        "status_id": status_id,
+        "group_key": group_key,
+        "dedupe_key": dedupe,
+        "created_at": utcnow(),
+    }
+    return await insert_ignore(session, Notification, values)
+
+
+async def _silenced(session: AsyncSession, recipient_id: int, from_id: int) -> bool:
+    blocked = await session.scalar(
+        select(Block.id).where(
+            ((Block.account_id == recipient_id) & (Block.target_account_id == from_id))
+            | ((Block.account_id == from_id) & (Block.target_account_id == recipient_id))
+        )
+    )
+    if blocked:
+        return True
+    now = utcnow()
+    muted = await session.scalar(
+        select(Mute.id).where(
+            Mute.account_id == recipient_id,
+            Mute.target_account_id == from_id,
+            Mute.hide_notifications.is_(True),
+            (Mute.expires_at.is_(None)) | (Mute.expires_at > now),
+        )
+    )
+    return muted is not None

@@ -1,0 +1,7 @@
+"""Mastodon client API: statuses (see docs/architecture.md)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

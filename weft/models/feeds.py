@@ -1,0 +1,62 @@
+"""Home timelines (fan-out on write, embedded mode), notifications and read markers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from weft.models.base import Base, snowflake_pk, utcnow
+
+
+class HomeFeedEntry(Base):
+    """A post in someone's home timeline; the key orders the timeline."""
+
+    __tablename__ = "home_feed_entries"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    status_id: Mapped[int] = mapped_column(
+        ForeignKey("statuses.id", ondelete="CASCADE"), primary_key=True
+    )
+    # For a repost, the original: a timeline shows one repost of a post, not each.
+    reblog_of_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_account_id_id", "account_id", "id"),
+        # The same event never notifies twice (jobs run at least once).
+        Index("ix_notifications_dedupe", "account_id", "dedupe_key", unique=True),
+    )
+
+    id: Mapped[int] = snowflake_pk()
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    from_account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    # mention | status | reblog | follow | follow_request | favourite | update | quote | ...
+    type: Mapped[str] = mapped_column(String(32))
+    status_id: Mapped[int | None] = mapped_column(
+        ForeignKey("statuses.id", ondelete="CASCADE"), index=True, default=None
+    )
+    group_key: Mapped[str] = mapped_column(String(100))
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Marker(Base):
+    """Where someone stopped reading a timeline (Mastodon's markers API)."""
+
+    __tablename__ = "markers"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    timeline: Mapped[str] = mapped_column(String(32), primary_key=True)  # home | notifications
+    last_read_id: Mapped[int] = mapped_column(BigInteger)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

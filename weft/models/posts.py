@@ -1,0 +1,156 @@
+"""Posts (statuses), their edits, mentions, hashtags, pins and idempotency keys.
+
+A repost is a status of its own whose ``reblog_of_id`` points at the original,
+as in Mastodon: it has an id in timelines, an author, and a visibility.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, func, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from weft.models.base import Base, snowflake_pk, utcnow
+
+# Visibility, as Mastodon names it: public, unlisted ("quiet public"),
+# private (followers only), direct (mentioned only).
+VISIBILITIES = ("public", "unlisted", "private", "direct")
+# Who may quote a post (Mastodon's quote_approval_policy).
+QUOTE_POLICIES = ("public", "followers", "nobody")
+# Who may reply (Weft's reply controls).
+REPLY_POLICIES = ("everyone", "following", "mentioned", "followers", "author")
+
+
+class Status(Base):
+    __tablename__ = "statuses"
+    __table_args__ = (
+        Index("ix_statuses_account_id_id", "account_id", "id"),
+        Index("ix_statuses_visibility_id", "visibility", "id"),
+        # One repost per person per post.
+        Index(
+            "ix_statuses_reblog_once",
+            "account_id",
+            "reblog_of_id",
+            unique=True,
+            sqlite_where=text("reblog_of_id IS NOT NULL"),
+            postgresql_where=text("reblog_of_id IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[int] = snowflake_pk()
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    uri: Mapped[str | None] = mapped_column(Text, unique=True, default=None)
+    url: Mapped[str | None] = mapped_column(Text, default=None)
+    text: Mapped[str] = mapped_column(Text, default="")  # what the author typed
+    content: Mapped[str] = mapped_column(Text, default="")  # rendered, sanitized HTML
+    spoiler_text: Mapped[str] = mapped_column(Text, default="")
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    visibility: Mapped[str] = mapped_column(String(16), default="public")
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
+    in_reply_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("statuses.id", ondelete="SET NULL"), index=True, default=None
+    )
+    in_reply_to_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), default=None
+    )
+    # The id of the thread's first post: a conversation is one index range.
+    conversation_id: Mapped[int | None] = mapped_column(index=True, default=None)
+    reblog_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("statuses.id", ondelete="CASCADE"), index=True, default=None
+    )
+    quote_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("statuses.id", ondelete="SET NULL"), index=True, default=None
+    )
+    # accepted | revoked (the quoted author detached it) | deleted
+    quote_state: Mapped[str | None] = mapped_column(String(16), default=None)
+    quote_policy: Mapped[str] = mapped_column(String(16), default="public")
+    reply_policy: Mapped[str] = mapped_column(String(16), default="everyone")
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("oauth_applications.id", ondelete="SET NULL"), default=None
+    )
+    replies_count: Mapped[int] = mapped_column(Integer, default=0)
+    reblogs_count: Mapped[int] = mapped_column(Integer, default=0)
+    favourites_count: Mapped[int] = mapped_column(Integer, default=0)
+    quotes_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class StatusEdit(Base):
+    """One version of a post: the first is written at the first edit, so the
+    history always starts with the original."""
+
+    __tablename__ = "status_edits"
+
+    id: Mapped[int] = snowflake_pk()
+    status_id: Mapped[int] = mapped_column(
+        ForeignKey("statuses.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    content: Mapped[str] = mapped_column(Text, default="")
+    spoiler_text: Mapped[str] = mapped_column(Text, default="")
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Mention(Base):
+    __tablename__ = "mentions"
+
+    id: Mapped[int] = snowflake_pk()
+    status_id: Mapped[int] = mapped_column(ForeignKey("statuses.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    # A mention that does not notify (a reply's inherited mentions, a muted author).
+    silent: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+Index("ix_mentions_status_account", Mention.status_id, Mention.account_id, unique=True)
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = snowflake_pk()
+    name: Mapped[str] = mapped_column(String(255))  # as first written; matched lower-cased
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+Index("ix_tags_name_lower", func.lower(Tag.name), unique=True)
+
+
+class StatusTag(Base):
+    __tablename__ = "status_tags"
+    __table_args__ = (Index("ix_status_tags_tag_status", "tag_id", "status_id"),)
+
+    status_id: Mapped[int] = mapped_column(
+        ForeignKey("statuses.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
+
+
+class StatusPin(Base):
+    __tablename__ = "status_pins"
+
+    id: Mapped[int] = snowflake_pk()
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    status_id: Mapped[int] = mapped_column(ForeignKey("statuses.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+Index("ix_status_pins_account_status", StatusPin.account_id, StatusPin.status_id, unique=True)
+
+
+class IdempotencyKey(Base):
+    """``Idempotency-Key`` of a post request: the same key never makes two posts."""
+
+    __tablename__ = "idempotency_keys"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    status_id: Mapped[int] = mapped_column(ForeignKey("statuses.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

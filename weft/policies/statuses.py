@@ -1,0 +1,123 @@
+"""May this viewer see, reply to, quote or repost this post?
+
+Pure predicates over a viewer, a post and the preloaded relation between the
+viewer and the post's author (Mastodon's ``StatusPolicy``). Every front door
+and every list (timelines, context, notifications, favourited_by) asks these,
+so a rule holds everywhere or nowhere. A post the viewer may not see answers
+404, never 403, so its existence does not leak.
+
+Mutes are not here: a muted person's posts stay visible where asked for by
+id, and are filtered out of feeds and notifications (``is_muted_for``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from weft.models import Status
+
+PUBLIC_VISIBILITIES = frozenset({"public", "unlisted"})
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How a viewer stands with one account (all False for strangers and anonymous)."""
+
+    following: bool = False  # the viewer follows the account
+    followed_by: bool = False  # the account follows the viewer
+    blocking: bool = False  # the viewer blocks the account
+    blocked_by: bool = False  # the account blocks the viewer
+    muting: bool = False  # the viewer mutes the account
+    requested: bool = False  # the viewer asked to follow and waits
+
+    @property
+    def blocked_either_way(self) -> bool:
+        return self.blocking or self.blocked_by
+
+
+NONE = Relation()
+
+
+@dataclass(frozen=True)
+class PostAccess:
+    """What a policy needs to know about one post for one viewer."""
+
+    viewer_id: int | None
+    status: Status
+    author: Relation  # the viewer's relation with the post's author
+    mentioned: bool  # the viewer is mentioned in the post
+
+    @property
+    def is_author(self) -> bool:
+        return self.viewer_id is not None and self.viewer_id == self.status.account_id
+
+
+def can_view(access: PostAccess) -> bool:
+    if access.is_author:
+        return True
+    if access.author.blocked_either_way:
+        return False
+    visibility = access.status.visibility
+    if visibility in PUBLIC_VISIBILITIES:
+        return True
+    if access.viewer_id is None:
+        return False
+    if visibility == "private":
+        return access.author.following or access.mentioned
+    return access.mentioned  # direct
+
+
+def can_reply(access: PostAccess) -> bool:
+    if access.viewer_id is None or not can_view(access):
+        return False
+    if access.is_author or access.mentioned:
+        return True
+    policy = access.status.reply_policy
+    if policy == "everyone":
+        return True
+    if policy == "following":  # accounts the author follows
+        return access.author.followed_by
+    if policy == "followers":  # the author's followers
+        return access.author.following
+    return False  # "mentioned" (already answered) and "author"
+
+
+def can_quote(access: PostAccess) -> bool:
+    if access.viewer_id is None or not can_view(access):
+        return False
+    if access.status.reblog_of_id is not None:
+        return False
+    if access.is_author:
+        return True
+    if access.status.visibility not in PUBLIC_VISIBILITIES:
+        return False
+    if access.mentioned:
+        return True
+    policy = access.status.quote_policy
+    if policy == "public":
+        return True
+    if policy == "followers":
+        return access.author.following
+    return False  # "nobody"
+
+
+def can_reblog(access: PostAccess) -> bool:
+    """Reposts carry a post to the reposter's followers: public posts only,
+    or one's own followers-only post (which reaches the same followers)."""
+    if access.viewer_id is None or not can_view(access):
+        return False
+    if access.status.reblog_of_id is not None:
+        return False
+    if access.status.visibility in PUBLIC_VISIBILITIES:
+        return True
+    return access.is_author and access.status.visibility == "private"
+
+
+def can_interact(access: PostAccess) -> bool:
+    """Like, save: anyone signed in who can see the post, unless blocked."""
+    return access.viewer_id is not None and can_view(access)
+
+
+def is_muted_for(access: PostAccess) -> bool:
+    """Whether feeds and notifications should leave this post out for the viewer."""
+    return access.author.muting and not access.is_author

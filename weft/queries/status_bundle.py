@@ -1,0 +1,142 @@
+"""Everything needed to show a page of posts, loaded in a fixed number of queries.
+
+Posts, the originals of reposts, quoted posts, their authors, mentions, tags,
+apps, and the viewer's own marks (liked, reposted, saved, pinned) and
+relations: about ten queries whether the page has one post or forty. Both the
+API and the web app render from a bundle.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from weft.models import (
+    Account,
+    Bookmark,
+    Favourite,
+    Mention,
+    OAuthApplication,
+    Status,
+    StatusPin,
+    StatusTag,
+    Tag,
+)
+from weft.policies.statuses import PostAccess
+from weft.queries.relations import access_for
+
+
+@dataclass
+class StatusBundle:
+    viewer_id: int | None
+    statuses: dict[int, Status] = field(default_factory=dict)
+    accounts: dict[int, Account] = field(default_factory=dict)
+    mentions: dict[int, list[Account]] = field(default_factory=lambda: defaultdict(list))
+    tags: dict[int, list[Tag]] = field(default_factory=lambda: defaultdict(list))
+    applications: dict[int, OAuthApplication] = field(default_factory=dict)
+    access: dict[int, PostAccess] = field(default_factory=dict)
+    favourited: set[int] = field(default_factory=set)
+    reblogged: set[int] = field(default_factory=set)
+    bookmarked: set[int] = field(default_factory=set)
+    pinned: set[int] = field(default_factory=set)
+
+    def author(self, status: Status) -> Account:
+        return self.accounts[status.account_id]
+
+
+async def load_bundle(
+    session: AsyncSession, viewer_id: int | None, statuses: Iterable[Status]
+) -> StatusBundle:
+    bundle = StatusBundle(viewer_id)
+    for status in statuses:
+        bundle.statuses[status.id] = status
+    await _load_related_statuses(session, bundle)
+    ids = set(bundle.statuses)
+    await _load_accounts(session, bundle)
+    await _load_mentions_and_tags(session, bundle, ids)
+    app_ids = {s.application_id for s in bundle.statuses.values() if s.application_id}
+    if app_ids:
+        apps = await session.scalars(
+            select(OAuthApplication).where(OAuthApplication.id.in_(app_ids))
+        )
+        bundle.applications = {a.id: a for a in apps}
+    bundle.access = await access_for(session, viewer_id, bundle.statuses.values())
+    if viewer_id is not None:
+        await _load_viewer_marks(session, bundle, viewer_id, ids)
+    return bundle
+
+
+async def _load_related_statuses(session: AsyncSession, bundle: StatusBundle) -> None:
+    """Originals of reposts, then quoted posts of everything so far (one level deep)."""
+    for attribute in ("reblog_of_id", "quote_of_id"):
+        wanted = {
+            getattr(s, attribute) for s in bundle.statuses.values() if getattr(s, attribute)
+        } - set(bundle.statuses)
+        if wanted:
+            for status in await session.scalars(select(Status).where(Status.id.in_(wanted))):
+                bundle.statuses[status.id] = status
+
+
+async def _load_accounts(session: AsyncSession, bundle: StatusBundle) -> None:
+    ids = {s.account_id for s in bundle.statuses.values()}
+    if ids:
+        accounts = await session.scalars(select(Account).where(Account.id.in_(ids)))
+        bundle.accounts.update({a.id: a for a in accounts})
+
+
+async def _load_mentions_and_tags(
+    session: AsyncSession, bundle: StatusBundle, ids: set[int]
+) -> None:
+    if not ids:
+        return
+    rows = await session.execute(
+        select(Mention.status_id, Account)
+        .join(Account, Account.id == Mention.account_id)
+        .where(Mention.status_id.in_(ids))
+        .order_by(Mention.id)
+    )
+    for status_id, account in rows.tuples():
+        bundle.mentions[status_id].append(account)
+    tag_rows = await session.execute(
+        select(StatusTag.status_id, Tag)
+        .join(Tag, Tag.id == StatusTag.tag_id)
+        .where(StatusTag.status_id.in_(ids))
+    )
+    for status_id, tag in tag_rows.tuples():
+        bundle.tags[status_id].append(tag)
+
+
+async def _load_viewer_marks(
+    session: AsyncSession, bundle: StatusBundle, viewer_id: int, ids: set[int]
+) -> None:
+    bundle.favourited = set(
+        await session.scalars(
+            select(Favourite.status_id).where(
+                Favourite.account_id == viewer_id, Favourite.status_id.in_(ids)
+            )
+        )
+    )
+    bundle.bookmarked = set(
+        await session.scalars(
+            select(Bookmark.status_id).where(
+                Bookmark.account_id == viewer_id, Bookmark.status_id.in_(ids)
+            )
+        )
+    )
+    bundle.pinned = set(
+        await session.scalars(
+            select(StatusPin.status_id).where(
+                StatusPin.account_id == viewer_id, StatusPin.status_id.in_(ids)
+            )
+        )
+    )
+    reblogged = await session.scalars(
+        select(Status.reblog_of_id).where(
+            Status.account_id == viewer_id, Status.reblog_of_id.in_(ids)
+        )
+    )
+    bundle.reblogged = {i for i in reblogged if i is not None}
