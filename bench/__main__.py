@@ -1,17 +1,28 @@
-"""``make bench``: measure a real ``weft serve`` over loopback HTTP.
+"""``make bench``: a real ``weft serve`` over loopback HTTP, on a seeded network.
 
-Runs on SQLite, and on PostgreSQL + Redis where they answer. The load comes
-from bench/load.py in its own process. Figures are printed and written to
-bench/results/ (ignored by git); docs/performance.md records them with the
-machine they ran on.
+On SQLite, and on PostgreSQL + Redis where they answer, it seeds 1,000 people
+(plus 5 with 1,000 followers each) and 50,000 posts (bench/seed.py), then
+measures with wrk (Debian's package; bench/load.py, an async client in its own
+process, when wrk is missing):
+
+- c0: a fixed, pre-rendered 20-post body through the same stack (the ceiling);
+- a: GET /api/v1/timelines/home?limit=20, 32 clients, random people;
+- b: POST /api/v1/statuses, 32 clients, random people;
+- c: from a post by an account with 1,000 followers until it is in every
+  follower's home timeline;
+- the foundation's: instance, verify_credentials, sign-ups.
+
+Figures are printed and written to bench/results/ (ignored by git).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import platform
-import socket
+import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,6 +33,8 @@ from typing import Any
 
 import httpx
 
+from bench.fanout import fan_out_seconds
+from bench.seed import Seeded, seed
 from tests.backends import (
     REDIS_URL,
     create_postgres_database,
@@ -30,120 +43,136 @@ from tests.backends import (
     redis_available,
 )
 from tests.live import WeftProcess
+from weft.db import migrate
+from weft.db.database import Database
+from weft.security import hash_password
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 SECONDS = float(os.environ.get("WEFT_BENCH_SECONDS", "10"))
+CONCURRENCY = 32
 
 
-def load(
-    url: str,
-    *,
-    concurrency: int,
-    seconds: float = SECONDS,
-    method: str = "GET",
-    headers: dict[str, str] | None = None,
-) -> dict[str, Any]:
+def load(url: str, *, tokens: Path | None = None, body: str | None = None) -> dict[str, Any]:
+    """Drive ``url`` for SECONDS with CONCURRENCY connections; figures as a dict."""
+    env = dict(os.environ)
+    if tokens:
+        env["WEFT_BENCH_TOKENS"] = str(tokens)
+    if body:
+        env["WEFT_BENCH_BODY"] = body
+    if shutil.which("wrk"):
+        command = [
+            "wrk",
+            "-t2",
+            f"-c{CONCURRENCY}",
+            f"-d{SECONDS}s",
+            "--latency",
+            "-s",
+            str(ROOT / "bench" / "wrk.lua"),
+            url,
+        ]
+        output = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+        result = json.loads(output.stdout.strip().splitlines()[-1])
+        result["tool"] = "wrk"
+        return result  # type: ignore[no-any-return]
     command = [
         sys.executable,
         "-m",
         "bench.load",
         url,
         "--concurrency",
-        str(concurrency),
+        str(CONCURRENCY),
         "--seconds",
-        str(seconds),
-        "--method",
-        method,
+        str(SECONDS),
     ]
-    for key, value in (headers or {}).items():
-        command += ["--header", f"{key}: {value}"]
-    output = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout
-    return json.loads(output)  # type: ignore[no-any-return]
+    output = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    result = json.loads(output.stdout)
+    result["tool"] = "bench.load (install Debian's wrk for lighter load generation)"
+    return result  # type: ignore[no-any-return]
 
 
-def signed_in(base: str) -> dict[str, str]:
-    """An app, an account and a user token, made through the API."""
-    with httpx.Client(base_url=base, timeout=30) as http:
-        app = http.post(
-            "/api/v1/apps",
-            data={
-                "client_name": "bench",
-                "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
-                "scopes": "read write follow",
+async def _seed(database_url: str, base_url: str) -> Seeded:
+    db = Database(database_url)
+    try:
+        password_hash = await hash_password("bench-password-1")
+        return await seed(db, base_url, password_hash, random.Random(7))
+    finally:
+        await db.dispose()
+
+
+def measure(name: str, env: dict[str, str], database_url: str | None) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        tmp = Path(tmp_dir)
+        database_url = database_url or f"sqlite+aiosqlite:///{tmp / 'data' / 'weft.sqlite3'}"
+        ceiling = tmp / "ceiling.json"
+        server = WeftProcess(
+            {
+                "WEFT_RATE_LIMITS": "false",
+                "WEFT_DATABASE_URL": database_url,
+                "WEFT_BENCH_CEILING_FILE": str(ceiling),
+                **env,
             },
-        ).json()
-        creds = {"client_id": app["client_id"], "client_secret": app["client_secret"]}
-        app_token = http.post(
-            "/oauth/token",
-            data={**creds, "grant_type": "client_credentials", "scope": "read write"},
-        ).json()["access_token"]
-        token = http.post(
-            "/api/v1/accounts",
-            headers={"Authorization": f"Bearer {app_token}"},
-            data={
-                "username": "bench",
-                "email": "bench@example.com",
-                "password": "bench-password-1",
-                "agreement": "true",
-            },
-        ).json()
-        return {"Authorization": f"Bearer {token['access_token']}", **creds, "app_token": app_token}
-
-
-def signups(base: str, app_token: str, count: int = 40) -> dict[str, Any]:
-    """Sign-ups per second through the API (argon2 hashing dominates, by design)."""
-    import asyncio
-
-    async def run() -> float:
-        async with httpx.AsyncClient(
-            base_url=base, timeout=60, headers={"Authorization": f"Bearer {app_token}"}
-        ) as http:
-            started = time.perf_counter()
-            responses = await asyncio.gather(
-                *(
-                    http.post(
-                        "/api/v1/accounts",
-                        data={
-                            "username": f"user{n}",
-                            "email": f"u{n}@example.com",
-                            "password": "bench-password-1",
-                            "agreement": "true",
-                        },
-                    )
-                    for n in range(count)
-                )
-            )
-            assert all(r.status_code == 200 for r in responses), [
-                r.text for r in responses if r.status_code != 200
-            ][:1]
-            return time.perf_counter() - started
-
-    elapsed = asyncio.run(run())
-    return {"signups": count, "seconds": round(elapsed, 2), "per_second": round(count / elapsed, 1)}
-
-
-def measure(name: str, env: dict[str, str]) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp:
-        server = WeftProcess({"WEFT_RATE_LIMITS": "false", **env}, Path(tmp)).start()
+            tmp / "data",
+        )
+        migrate.upgrade(database_url)
+        started = time.perf_counter()
+        seeded = asyncio.run(_seed(database_url, server.url))
+        seed_seconds = round(time.perf_counter() - started, 1)
+        tokens = tmp / "tokens.txt"
+        tokens.write_text("\n".join(seeded.tokens[p] for p in seeded.people) + "\n")
+        server.start()
         try:
-            auth = signed_in(server.url)
-            headers = {"Authorization": auth["Authorization"]}
-            result = {
-                "instance_v2": load(f"{server.url}/api/v2/instance", concurrency=32),
-                "verify_credentials": load(
-                    f"{server.url}/api/v1/accounts/verify_credentials",
-                    concurrency=32,
-                    headers=headers,
-                ),
-                "signups": signups(server.url, auth["app_token"]),
+            return _scenarios(name, server.url, seeded, tokens, ceiling, database_url, env) | {
+                "seed_seconds": seed_seconds
             }
         finally:
             server.stop()
+
+
+def _scenarios(
+    name: str,
+    url: str,
+    seeded: Seeded,
+    tokens: Path,
+    ceiling: Path,
+    database_url: str,
+    env: dict[str, str],
+) -> dict[str, Any]:
+    reader = {"Authorization": f"Bearer {seeded.tokens[seeded.people[0]]}"}
+    home = httpx.get(f"{url}/api/v1/timelines/home?limit=20", headers=reader, timeout=30)
+    home.raise_for_status()
+    assert len(home.json()) == 20, "the seeded home timeline should be full"
+    ceiling.write_bytes(home.content)
+    result: dict[str, Any] = {}
+    result["c0_ceiling"] = load(f"{url}/_bench/ceiling", tokens=tokens)
+    result["a_home_timeline"] = load(f"{url}/api/v1/timelines/home?limit=20", tokens=tokens)
+    result["a_vs_c0"] = round(result["a_home_timeline"]["rps"] / result["c0_ceiling"]["rps"], 3)
+    result["b_post_status"] = load(
+        f"{url}/api/v1/statuses", tokens=tokens, body="status=Benchmarking+Weft"
+    )
+    star = seeded.celebrities[0]
+    result["c_fan_out_1000"] = asyncio.run(
+        fan_out_seconds(
+            url, seeded.celebrity_tokens[star], star, database_url, env.get("WEFT_REDIS_URL")
+        )
+    )
+    result["instance_v2"] = load(f"{url}/api/v2/instance")
+    result["verify_credentials"] = load(f"{url}/api/v1/accounts/verify_credentials", tokens=tokens)
     print(f"\n== {name}")
     for key, value in result.items():
         print(f"  {key:<20} {value}")
     return result
+
+
+def _fresh_redis_db() -> str:
+    """The benchmark's own Redis database (14; the tests use 15), emptied."""
+    import redis
+
+    url = REDIS_URL.rsplit("/", 1)[0] + "/14"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    client.close()
+    return url
 
 
 def main() -> None:
@@ -153,22 +182,21 @@ def main() -> None:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
-            "host": socket.gethostname(),
         },
         "seconds_per_load": SECONDS,
+        "concurrency": CONCURRENCY,
     }
-    results["sqlite"] = measure("SQLite, embedded", {})
+    results["sqlite"] = measure("SQLite, embedded", {}, None)
     if postgres_available():
-        url = create_postgres_database()
-        env = {"WEFT_DATABASE_URL": url}
+        database_url = create_postgres_database()
+        env = {}
         if redis_available():
-            env["WEFT_REDIS_URL"] = REDIS_URL
+            env["WEFT_REDIS_URL"] = _fresh_redis_db()
         try:
-            results["postgresql"] = measure(
-                "PostgreSQL" + (" + Redis" if redis_available() else ""), env
-            )
+            label = "PostgreSQL" + (" + Redis" if "WEFT_REDIS_URL" in env else "")
+            results["postgresql"] = measure(label, env, database_url)
         finally:
-            drop_postgres_database(url)
+            drop_postgres_database(database_url)
     else:
         print("\nPostgreSQL is not reachable: measured SQLite only.")
     RESULTS.mkdir(parents=True, exist_ok=True)

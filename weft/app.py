@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Response
 from fastapi.staticfiles import StaticFiles
 
 from weft import __version__
@@ -70,10 +70,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for router in routers:
         app.include_router(router, dependencies=limited)
+    if settings.bench_ceiling_file:
+        app.include_router(_ceiling_router(settings.bench_ceiling_file), dependencies=limited)
     app.include_router(oauth_api.router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+def _ceiling_router(path: str) -> APIRouter:
+    """For `make bench`: a fixed, pre-rendered body through the same stack as the
+    API, so the benchmark can tell the framework's cost from ours."""
+    router = APIRouter(include_in_schema=False)
+    body: list[bytes] = []
+
+    @router.get("/_bench/ceiling")
+    async def ceiling() -> Response:
+        if not body:
+            body.append(await asyncio.to_thread(Path(path).read_bytes))
+        return Response(body[0], media_type="application/json")
+
+    return router
 
 
 async def _start_workers(runtime: Runtime) -> list[tuple[object, asyncio.Task[None]]]:

@@ -79,6 +79,8 @@ class Settings:
     node_id: int = 0
     allow_private_network: bool = False
     edit_window_minutes: int = 15
+    # make bench only: a file whose bytes GET /_bench/ceiling answers (the stack's ceiling).
+    bench_ceiling_file: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -148,6 +150,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, create_secret: bool =
         node_id=_int(env, "WEFT_NODE_ID", os.getpid() % 1024, maximum=1023),
         allow_private_network=_bool(env, "WEFT_ALLOW_PRIVATE_NETWORK", False),
         edit_window_minutes=_int(env, "WEFT_EDIT_WINDOW_MINUTES", 15),
+        bench_ceiling_file=env.get("WEFT_BENCH_CEILING_FILE") or None,
     )
 
 

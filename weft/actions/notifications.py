@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
+from weft.errors import NotFound
 from weft.models import Block, Mute, Notification
 from weft.models.base import utcnow
 
@@ -91,3 +93,31 @@ async def _silenced(session: AsyncSession, recipient_id: int, from_id: int) -> b
         )
     )
     return muted is not None
+
+
+async def dismiss_notification(db: Database, account_id: int, notification_id: int) -> None:
+    """Delete one of one's notifications; 404 if it is not one of them."""
+    async with db.write() as session:
+        removed = await session.execute(
+            delete(Notification).where(
+                Notification.id == notification_id, Notification.account_id == account_id
+            )
+        )
+        if not removed.rowcount:  # type: ignore[attr-defined]
+            raise NotFound()
+
+
+async def dismiss_group(db: Database, account_id: int, group_key: str) -> None:
+    """Delete every notification of one group (``/api/v2/notifications/:key/dismiss``)."""
+    async with db.write() as session:
+        condition = Notification.group_key == group_key
+        if group_key.startswith("ungrouped-") and group_key[10:].isdigit():
+            condition = condition | (Notification.id == int(group_key[10:]))
+        await session.execute(
+            delete(Notification).where(Notification.account_id == account_id, condition)
+        )
+
+
+async def clear_notifications(db: Database, account_id: int) -> None:
+    async with db.write() as session:
+        await session.execute(delete(Notification).where(Notification.account_id == account_id))

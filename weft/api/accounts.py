@@ -24,6 +24,7 @@ from weft.api.serializers.accounts import credential_account
 from weft.api.serializers.oauth import token_entity
 from weft.errors import Invalid
 from weft.queries.accounts import get_account, lookup_account, parse_id
+from weft.queries.graph import follow_requests_count
 from weft.ratelimit import SIGN_UP
 from weft.runtime import Runtime
 
@@ -80,7 +81,8 @@ async def verify_credentials(
 ) -> dict[str, Any]:
     assert credentials.user is not None
     assert credentials.account is not None
-    return credential_account(credentials.account, credentials.user, rt.settings)
+    waiting = await follow_requests_count(rt.db, credentials.account.id)
+    return credential_account(credentials.account, credentials.user, rt.settings, waiting)
 
 
 class FieldParam(BaseModel):
@@ -155,7 +157,8 @@ async def update_credentials(
         **_source_change(params.source),
     )
     account, user = await account_actions.update_profile(rt.db, credentials.account.id, change)
-    return credential_account(account, user, rt.settings)
+    waiting = await follow_requests_count(rt.db, account.id)
+    return credential_account(account, user, rt.settings, waiting)
 
 
 @router.get("/api/v1/accounts/lookup")

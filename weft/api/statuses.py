@@ -1,7 +1,238 @@
-"""Mastodon client API: statuses (see docs/architecture.md)."""
+"""Mastodon client API: posting, reading, editing and deleting statuses.
+
+Routes parse parameters, call one action or query (weft/actions/statuses.py,
+weft/queries/statuses.py), and render with the status serializer; the rules
+(limits, reply controls, quote policies, visibility) live in the action.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
+
+from fastapi import APIRouter, Depends, Header
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from weft.actions import statuses as actions
+from weft.api.auth import Credentials, runtime, scoped_if_token, user_scoped
+from weft.api.params import bool_param, form
+from weft.api.serializers.statuses import (
+    status_edit_entity,
+    status_entities,
+    status_entity,
+    status_source_entity,
+)
+from weft.errors import Invalid, NotFound
+from weft.models import Account, Status
+from weft.queries import statuses as queries
+from weft.queries.accounts import parse_id
+from weft.queries.status_bundle import load_bundle
+from weft.runtime import Runtime
 
 router = APIRouter()
+MAX_BATCH = 20  # GET /api/v1/statuses?id[]=...
+MAX_IDEMPOTENCY_KEY = 255  # the idempotency_keys.key column
+
+
+class _Params(BaseModel):
+    # JSON clients send ids as numbers and booleans as strings; accept both.
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+
+    status: str | None = None
+    spoiler_text: str | None = None
+    sensitive: bool | None = None
+    language: str | None = None
+    media_ids: list[str] | None = None
+    poll: dict[str, Any] | None = None
+
+    @field_validator("sensitive", mode="before")
+    @classmethod
+    def _rails_bool(cls, value: Any) -> bool | None:
+        return bool_param(value)
+
+    def refuse_unsupported(self) -> None:
+        if self.media_ids:
+            raise Invalid("media_ids", "media is not supported yet")
+        if self.poll:
+            raise Invalid("poll", "polls are not supported yet")
+
+
+class StatusParams(_Params):
+    in_reply_to_id: str | None = None
+    quoted_status_id: str | None = None
+    quote_approval_policy: str | None = None
+    visibility: str | None = None
+    reply_policy: str | None = None  # Weft: who may reply (everyone, following, ...)
+    scheduled_at: str | None = None
+
+
+def _target_id(raw: str | None, message: str) -> int | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        return parse_id(raw)
+    except NotFound:
+        raise NotFound(message) from None
+
+
+def _maybe_id(raw: str) -> int | None:
+    try:
+        return parse_id(raw)
+    except NotFound:
+        return None  # a batch skips what is not there, as Mastodon does
+
+
+async def _render(
+    rt: Runtime, viewer_id: int | None, statuses: list[Status]
+) -> list[dict[str, Any]]:
+    async with rt.db.read() as session:
+        bundle = await load_bundle(session, viewer_id, statuses)
+    return status_entities(statuses, bundle, rt.settings)
+
+
+def _viewer(credentials: Credentials | None) -> int | None:
+    return credentials.account.id if credentials and credentials.account else None
+
+
+def _me(credentials: Credentials) -> int:
+    assert credentials.account is not None  # user_scoped guarantees a person
+    return credentials.account.id
+
+
+@router.post("/api/v1/statuses")
+async def create(
+    credentials: Credentials = Depends(user_scoped("write:statuses")),
+    params: StatusParams = form(StatusParams),
+    idempotency_key: str | None = Header(default=None),
+    rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
+    params.refuse_unsupported()
+    if params.scheduled_at:
+        raise Invalid("scheduled_at", "scheduled posts are not supported yet")
+    if idempotency_key is not None and len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
+        raise Invalid("Idempotency-Key", f"is too long (maximum is {MAX_IDEMPOTENCY_KEY})")
+    draft = actions.Draft(
+        text=params.status or "",
+        visibility=params.visibility or None,
+        in_reply_to_id=_target_id(params.in_reply_to_id, actions.REPLY_NOT_FOUND),
+        quoted_status_id=_target_id(params.quoted_status_id, actions.QUOTE_NOT_FOUND),
+        quote_policy=params.quote_approval_policy or None,
+        reply_policy=params.reply_policy or None,
+        spoiler_text=params.spoiler_text or "",
+        sensitive=params.sensitive,
+        language=params.language,
+        application_id=credentials.application.id if credentials.application else None,
+        idempotency_key=idempotency_key or None,
+    )
+    status = await actions.post_status(rt.db, rt.settings, _me(credentials), draft)
+    return (await _render(rt, _me(credentials), [status]))[0]
+
+
+class BatchParams(BaseModel):
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+
+    id: list[str] | str = []
+
+
+@router.get("/api/v1/statuses")
+async def index(
+    credentials: Credentials | None = Depends(scoped_if_token("read:statuses")),
+    params: BatchParams = form(BatchParams),
+    rt: Runtime = Depends(runtime),
+) -> list[dict[str, Any]]:
+    ids = [params.id] if isinstance(params.id, str) else params.id
+    if len(ids) > MAX_BATCH:
+        raise Invalid("id", f"can hold at most {MAX_BATCH} ids")
+    wanted = [i for i in map(_maybe_id, ids) if i is not None]
+    async with rt.db.read() as session:
+        statuses = await queries.visible_statuses(session, _viewer(credentials), wanted)
+    return await _render(rt, _viewer(credentials), statuses)
+
+
+@router.get("/api/v1/statuses/{status_id}")
+async def show(
+    status_id: str,
+    credentials: Credentials | None = Depends(scoped_if_token("read:statuses")),
+    rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
+    async with rt.db.read() as session:
+        status = await queries.visible_status(session, _viewer(credentials), parse_id(status_id))
+    return (await _render(rt, _viewer(credentials), [status]))[0]
+
+
+@router.put("/api/v1/statuses/{status_id}")
+async def edit(
+    status_id: str,
+    credentials: Credentials = Depends(user_scoped("write:statuses")),
+    params: _Params = form(_Params),
+    rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
+    params.refuse_unsupported()
+    change = actions.Change(
+        text=params.status or "",
+        spoiler_text=params.spoiler_text,
+        sensitive=params.sensitive,
+        language=params.language,
+    )
+    status = await actions.edit_status(
+        rt.db, rt.settings, _me(credentials), parse_id(status_id), change
+    )
+    return (await _render(rt, _me(credentials), [status]))[0]
+
+
+@router.delete("/api/v1/statuses/{status_id}")
+async def destroy(
+    status_id: str,
+    credentials: Credentials = Depends(user_scoped("write:statuses")),
+    rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
+    """The deleted post with its ``text``, for "delete and redraft" (as Mastodon)."""
+    viewer = _me(credentials)
+    # Rendered before deleting: its mentions and tags go with it.
+    async with rt.db.read() as session:
+        status = await queries.visible_status(session, viewer, parse_id(status_id))
+        bundle = await load_bundle(session, viewer, [status])
+    entity = status_entity(status, bundle, rt.settings)
+    deleted = await actions.delete_status(rt.db, viewer, status.id)
+    entity.update(text=deleted.text, spoiler_text=deleted.spoiler_text)
+    return entity
+
+
+@router.get("/api/v1/statuses/{status_id}/context")
+async def context(
+    status_id: str,
+    credentials: Credentials | None = Depends(scoped_if_token("read:statuses")),
+    rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
+    viewer = _viewer(credentials)
+    async with rt.db.read() as session:
+        status = await queries.visible_status(session, viewer, parse_id(status_id))
+        thread = await queries.context(session, viewer, status)
+        bundle = await load_bundle(session, viewer, [*thread.ancestors, *thread.descendants])
+    return {
+        "ancestors": status_entities(thread.ancestors, bundle, rt.settings),
+        "descendants": status_entities(thread.descendants, bundle, rt.settings),
+    }
+
+
+@router.get("/api/v1/statuses/{status_id}/history")
+async def history(
+    status_id: str,
+    credentials: Credentials | None = Depends(scoped_if_token("read:statuses")),
+    rt: Runtime = Depends(runtime),
+) -> list[dict[str, Any]]:
+    async with rt.db.read() as session:
+        versions = await queries.history(session, _viewer(credentials), parse_id(status_id))
+        author = await session.get(Account, versions[0].account_id)
+    assert author is not None
+    return [status_edit_entity(v, author, rt.settings) for v in versions]
+
+
+@router.get("/api/v1/statuses/{status_id}/source")
+async def source(
+    status_id: str,
+    credentials: Credentials = Depends(user_scoped("read:statuses")),
+    rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
+    async with rt.db.read() as session:
+        status = await queries.visible_status(session, _me(credentials), parse_id(status_id))
+    return status_source_entity(status)

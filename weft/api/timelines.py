@@ -1,7 +1,118 @@
-"""Mastodon client API: timelines (see docs/architecture.md)."""
+"""Mastodon client API: home, public, tag and account timelines."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from weft.api.auth import Credentials, runtime, scoped_if_token, user_scoped
+from weft.api.pagination import link_header, page_of
+from weft.api.params import bool_param
+from weft.api.serializers.statuses import status_entities
+from weft.errors import Invalid
+from weft.queries import timelines as timeline_queries
+from weft.queries.accounts import parse_id
+from weft.queries.timelines import AccountFilter, Scope, StatusPage, TagFilter
+from weft.runtime import Runtime
+from weft.timelines import home_feed
 
 router = APIRouter()
+
+
+def viewer_of(credentials: Credentials | None) -> int | None:
+    return credentials.account.id if credentials and credentials.account else None
+
+
+def flag(request: Request, name: str) -> bool:
+    try:
+        return bool(bool_param(request.query_params.get(name)))
+    except ValueError:
+        raise Invalid(name, "must be true or false") from None
+
+
+def names(request: Request, name: str) -> tuple[str, ...]:
+    """``any[]=a&any[]=b`` (or ``any=a``) as a tuple."""
+    values = request.query_params.getlist(f"{name}[]") + request.query_params.getlist(name)
+    return tuple(v for v in values if v)
+
+
+def page_response(request: Request, rt: Runtime, page: StatusPage) -> JSONResponse:
+    """The page's statuses as JSON, with Mastodon's Link header."""
+    body: list[dict[str, Any]] = status_entities(page.statuses, page.bundle, rt.settings)
+    response = JSONResponse(body)
+    link = link_header(request, page.cursors)
+    if link:
+        response.headers["Link"] = link
+    return response
+
+
+@router.get("/api/v1/timelines/home")
+async def home(
+    request: Request,
+    credentials: Credentials = Depends(user_scoped("read:statuses")),
+    rt: Runtime = Depends(runtime),
+) -> JSONResponse:
+    assert credentials.account is not None
+    feed = home_feed(rt.settings, rt.redis)
+    page = await timeline_queries.home_timeline(
+        rt.db, feed, credentials.account.id, page_of(request)
+    )
+    return page_response(request, rt, page)
+
+
+def _scope(request: Request) -> Scope:
+    return Scope(
+        local=flag(request, "local"),
+        remote=flag(request, "remote"),
+        only_media=flag(request, "only_media"),
+    )
+
+
+@router.get("/api/v1/timelines/public")
+async def public(
+    request: Request,
+    credentials: Credentials | None = Depends(scoped_if_token("read:statuses")),
+    rt: Runtime = Depends(runtime),
+) -> JSONResponse:
+    page = await timeline_queries.public_timeline(
+        rt.db, viewer_of(credentials), _scope(request), page_of(request)
+    )
+    return page_response(request, rt, page)
+
+
+@router.get("/api/v1/timelines/tag/{hashtag}")
+async def tag(
+    hashtag: str,
+    request: Request,
+    credentials: Credentials | None = Depends(scoped_if_token("read:statuses")),
+    rt: Runtime = Depends(runtime),
+) -> JSONResponse:
+    tags = TagFilter(
+        hashtag, any=names(request, "any"), all=names(request, "all"), none=names(request, "none")
+    )
+    page = await timeline_queries.tag_timeline(
+        rt.db, viewer_of(credentials), tags, _scope(request), page_of(request)
+    )
+    return page_response(request, rt, page)
+
+
+@router.get("/api/v1/accounts/{account_id}/statuses")
+async def account_statuses(
+    account_id: str,
+    request: Request,
+    credentials: Credentials | None = Depends(scoped_if_token("read:statuses")),
+    rt: Runtime = Depends(runtime),
+) -> JSONResponse:
+    wanted = AccountFilter(
+        exclude_replies=flag(request, "exclude_replies"),
+        exclude_reblogs=flag(request, "exclude_reblogs"),
+        only_media=flag(request, "only_media"),
+        pinned=flag(request, "pinned"),
+        tagged=request.query_params.get("tagged") or None,
+    )
+    page = await timeline_queries.account_statuses(
+        rt.db, viewer_of(credentials), parse_id(account_id), wanted, page_of(request)
+    )
+    return page_response(request, rt, page)

@@ -70,16 +70,20 @@ def can_view(access: PostAccess) -> bool:
 def can_reply(access: PostAccess) -> bool:
     if access.viewer_id is None or not can_view(access):
         return False
-    if access.is_author or access.mentioned:
+    if access.is_author:
         return True
     policy = access.status.reply_policy
+    if policy == "author":  # "nobody but the author's own replies", mentions included
+        return False
+    if access.mentioned:
+        return True
     if policy == "everyone":
         return True
     if policy == "following":  # accounts the author follows
         return access.author.followed_by
     if policy == "followers":  # the author's followers
         return access.author.following
-    return False  # "mentioned" (already answered) and "author"
+    return False  # "mentioned" (already answered)
 
 
 def can_quote(access: PostAccess) -> bool:

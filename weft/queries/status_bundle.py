@@ -99,14 +99,14 @@ async def _load_mentions_and_tags(
         .where(Mention.status_id.in_(ids))
         .order_by(Mention.id)
     )
-    for status_id, account in rows.tuples():
+    for status_id, account in rows:
         bundle.mentions[status_id].append(account)
     tag_rows = await session.execute(
         select(StatusTag.status_id, Tag)
         .join(Tag, Tag.id == StatusTag.tag_id)
         .where(StatusTag.status_id.in_(ids))
     )
-    for status_id, tag in tag_rows.tuples():
+    for status_id, tag in tag_rows:
         bundle.tags[status_id].append(tag)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from weft.api.serializers.accounts import account as account_entity
 from weft.api.serializers.accounts import iso
 from weft.config import Settings
-from weft.models import Status
+from weft.models import Account, Status, StatusEdit
 from weft.policies.statuses import can_quote, can_view
 from weft.queries.status_bundle import StatusBundle
 
@@ -124,3 +124,21 @@ def status_entities(
     statuses: list[Status], bundle: StatusBundle, settings: Settings
 ) -> list[dict[str, Any]]:
     return [status_entity(s, bundle, settings) for s in statuses]
+
+
+def status_edit_entity(edit: StatusEdit, author: Account, settings: Settings) -> dict[str, Any]:
+    """One version of a post (Mastodon's StatusEdit)."""
+    return {
+        "content": edit.content,
+        "spoiler_text": edit.spoiler_text,
+        "sensitive": edit.sensitive,
+        "created_at": iso(edit.created_at),
+        "account": account_entity(author, settings),
+        "poll": None,
+        "media_attachments": [],
+        "emojis": [],
+    }
+
+
+def status_source_entity(status: Status) -> dict[str, Any]:
+    return {"id": str(status.id), "text": status.text, "spoiler_text": status.spoiler_text}

@@ -1,0 +1,219 @@
+"""Who may see, reply to, quote and repost a post: one table, asked of every door.
+
+Alice (a private profile, so that a follow can be pending) writes one post per
+visibility, each mentioning Max, as replies to a public root post. Every kind
+of viewer then looks through every endpoint that can show a post, and tries
+to reply, quote and repost. The policy's answer must be the same everywhere;
+the differences by design are spelled out where they are checked: a mute
+takes the muted author out of lists (conversations, feeds, notifications, as
+Mastodon does) while their posts still open by link and on their profile, and
+home holds only what was fanned out to the viewer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+
+from tests.factories import Person, make_person
+from tests.live import LiveServer
+from weft.actions.graph import (
+    authorize_follow_request,
+    block_account,
+    follow_account,
+    mute_account,
+)
+from weft.actions.interactions import favourite
+from weft.actions.statuses import Draft, post_status
+from weft.db.database import Database
+from weft.jobs.worker import Worker
+
+VISIBILITIES = ("public", "unlisted", "private", "direct")
+VIEWERS = (
+    "anonymous",
+    "stranger",
+    "follower",
+    "pending",
+    "mentioned",
+    "blocked",  # Alice blocks them
+    "blocker",  # they block Alice
+    "muter",  # they follow Alice and mute her
+    "author",
+)
+Y, N = True, False
+
+# viewer: (public, unlisted, private, direct)
+CAN_VIEW = {
+    "anonymous": (Y, Y, N, N),
+    "stranger": (Y, Y, N, N),
+    "follower": (Y, Y, Y, N),
+    "pending": (Y, Y, N, N),
+    "mentioned": (Y, Y, Y, Y),
+    "blocked": (N, N, N, N),
+    "blocker": (N, N, N, N),
+    "muter": (Y, Y, Y, N),
+    "author": (Y, Y, Y, Y),
+}
+CAN_REPLY = {  # reply policy "everyone": whoever can see it and is signed in
+    viewer: tuple(v and viewer != "anonymous" for v in row) for viewer, row in CAN_VIEW.items()
+}
+CAN_QUOTE = {  # quote policy "public": public and unlisted posts; authors quote their own
+    "anonymous": (N, N, N, N),
+    "stranger": (Y, Y, N, N),
+    "follower": (Y, Y, N, N),
+    "pending": (Y, Y, N, N),
+    "mentioned": (Y, Y, N, N),
+    "blocked": (N, N, N, N),
+    "blocker": (N, N, N, N),
+    "muter": (Y, Y, N, N),
+    "author": (Y, Y, Y, Y),
+}
+CAN_REBLOG = {  # public and unlisted; authors may repost their own followers-only post
+    **{viewer: tuple(v and i < 2 for i, v in enumerate(CAN_QUOTE[viewer])) for viewer in VIEWERS},
+    "author": (Y, Y, Y, N),
+}
+
+
+@dataclass
+class World:
+    people: dict[str, Person]
+    root: int
+    posts: dict[str, int]  # visibility -> post id
+    mismatches: list[str] = field(default_factory=list)
+
+    def expect(self, what: str, viewer: str, visibility: str, expected: bool, actual: bool) -> None:
+        if expected != actual:
+            self.mismatches.append(
+                f"{what}: {viewer} / {visibility}: expected {expected}, got {actual}"
+            )
+
+
+async def _build(db: Database, server: LiveServer) -> World:
+    settings = server.settings
+    people = {
+        name: await make_person(db, settings, name, locked=name == "author")
+        for name in VIEWERS
+        if name != "anonymous"
+    }
+    alice = people["author"].account_id
+    for name in ("follower", "pending", "muter"):
+        await follow_account(db, people[name].account_id, alice)
+    for name in ("follower", "muter"):
+        await authorize_follow_request(db, alice, people[name].account_id)
+    await block_account(db, alice, people["blocked"].account_id)
+    await block_account(db, people["blocker"].account_id, alice)
+    await mute_account(db, people["muter"].account_id, alice)
+    root = await post_status(db, settings, alice, Draft("The thread starts", visibility="public"))
+    posts = {}
+    for visibility in VISIBILITIES:
+        post = await post_status(
+            db,
+            settings,
+            alice,
+            Draft(
+                f"A {visibility} post for @mentioned", visibility=visibility, in_reply_to_id=root.id
+            ),
+        )
+        posts[visibility] = post.id
+        await favourite(db, alice, post.id)
+    await Worker(db, settings).run_until_idle()
+    return World(people, root.id, posts)
+
+
+def _headers(world: World, viewer: str) -> dict[str, str]:
+    return {} if viewer == "anonymous" else world.people[viewer].auth
+
+
+def _ids(response: httpx.Response) -> set[int]:
+    assert response.status_code == 200, response.text
+    return {int(item["id"]) for item in response.json()}
+
+
+def _check_views(client: httpx.Client, world: World, viewer: str) -> None:
+    headers = _headers(world, viewer)
+    alice = world.people["author"].account_id
+    context = client.get(f"/api/v1/statuses/{world.root}/context", headers=headers)
+    descendants = (
+        _ids(httpx.Response(200, json=context.json()["descendants"]))
+        if (context.status_code == 200)
+        else set()
+    )
+    on_profile = client.get(f"/api/v1/accounts/{alice}/statuses", headers=headers)
+    profile_ids = _ids(on_profile) if on_profile.status_code == 200 else set()
+    public_ids = _ids(client.get("/api/v1/timelines/public", headers=headers))
+    for index, visibility in enumerate(VISIBILITIES):
+        post, expected = world.posts[visibility], CAN_VIEW[viewer][index]
+        shown = client.get(f"/api/v1/statuses/{post}", headers=headers).status_code
+        world.expect("status", viewer, visibility, expected, shown == 200)
+        in_lists = expected and viewer != "muter"
+        world.expect("context", viewer, visibility, in_lists, post in descendants)
+        world.expect("account statuses", viewer, visibility, expected, post in profile_ids)
+        liked = client.get(f"/api/v1/statuses/{post}/favourited_by", headers=headers)
+        world.expect("favourited_by", viewer, visibility, expected, liked.status_code == 200)
+        # The public timeline holds public posts only; mutes and blocks leave it.
+        in_public = in_lists and visibility == "public"
+        world.expect("public timeline", viewer, visibility, in_public, post in public_ids)
+
+
+def _check_feeds(client: httpx.Client, world: World, viewer: str) -> None:
+    if viewer == "anonymous":
+        return
+    headers = _headers(world, viewer)
+    home = _ids(client.get("/api/v1/timelines/home", headers=headers))
+    notified = {
+        int(n["status"]["id"])
+        for n in client.get("/api/v1/notifications", headers=headers).json()
+        if n.get("status")
+    }
+    for index, visibility in enumerate(VISIBILITIES):
+        post, visible = world.posts[visibility], CAN_VIEW[viewer][index]
+        # Home: what reached the viewer by following (direct posts only reach
+        # mentioned followers), less what they mute.
+        in_home = visible and (
+            viewer == "author" or (viewer == "follower" and visibility != "direct")
+        )
+        world.expect("home", viewer, visibility, in_home, post in home)
+        # Notifications: the mention, for whoever is mentioned and may see it.
+        world.expect(
+            "notifications", viewer, visibility, visible and viewer == "mentioned", post in notified
+        )
+
+
+def _check_actions(client: httpx.Client, world: World, viewer: str) -> None:
+    headers = _headers(world, viewer)
+    for index, visibility in enumerate(VISIBILITIES):
+        post = world.posts[visibility]
+        reply = client.post(
+            "/api/v1/statuses", headers=headers, data={"status": "Re", "in_reply_to_id": post}
+        )
+        world.expect(
+            "reply", viewer, visibility, CAN_REPLY[viewer][index], reply.status_code == 200
+        )
+        quote = client.post(
+            "/api/v1/statuses", headers=headers, data={"status": "Q", "quoted_status_id": post}
+        )
+        world.expect(
+            "quote", viewer, visibility, CAN_QUOTE[viewer][index], quote.status_code == 200
+        )
+        reblog = client.post(f"/api/v1/statuses/{post}/reblog", headers=headers)
+        world.expect(
+            "reblog", viewer, visibility, CAN_REBLOG[viewer][index], reblog.status_code == 200
+        )
+        if viewer == "anonymous":
+            assert {reply.status_code, quote.status_code, reblog.status_code} == {401}
+        elif not CAN_VIEW[viewer][index]:
+            # What a viewer may not see does not exist for them.
+            assert {reply.status_code, quote.status_code, reblog.status_code} == {404}
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+async def test_every_door_gives_the_policy_answer(
+    server: LiveServer, client: httpx.Client, db: Database, viewer: str
+) -> None:
+    world = await _build(db, server)
+    _check_views(client, world, viewer)
+    _check_feeds(client, world, viewer)
+    _check_actions(client, world, viewer)
+    assert world.mismatches == []

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.backends import REDIS_URL, require_redis
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+PREFIX = "weft-test:home"
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[Redis]:
+    """A Redis client on the test database; the test's feed keys are deleted after."""
+    require_redis()
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(REDIS_URL)
+    try:
+        yield client
+    finally:
+        keys = [k async for k in client.scan_iter(match="weft*:home:*")]
+        if keys:
+            await client.delete(*keys)
+        await client.aclose()

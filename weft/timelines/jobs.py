@@ -1,0 +1,93 @@
+"""What the timeline jobs do: fan out a new post, merge or unmerge a followed
+account, take a deleted post out. Each loads its rows again, treats a missing
+row as done, and may run twice (the store's writes are idempotent).
+
+Payloads: ``timelines.fan_out`` and ``timelines.remove`` carry ``status_id``
+(``remove`` may add the author's ``account_id``, for stores that cannot find
+a deleted post's readers themselves); ``timelines.merge`` and
+``timelines.unmerge`` carry ``account_id`` (the follower) and
+``target_account_id``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from weft.config import Settings
+from weft.db.database import Database
+from weft.models import Account, Follow, Status
+from weft.timelines import HomeFeed, home_feed, in_database
+from weft.timelines.home import FeedEntry
+from weft.timelines.sources import merge_entries, recipients
+
+
+@asynccontextmanager
+async def _session(db: Database, feed: HomeFeed) -> AsyncIterator[AsyncSession]:
+    """A write transaction for the table store; a read session is enough for Redis."""
+    opener = db.write() if in_database(feed) else db.read()
+    async with opener as session:
+        yield session
+
+
+async def fan_out(db: Database, settings: Settings, payload: dict[str, Any]) -> int:
+    """Put a new post (or repost) into its author's and followers' feeds."""
+    feed = home_feed(settings)
+    async with _session(db, feed) as session:
+        status = await session.get(Status, int(payload["status_id"]))
+        if status is None:
+            return 0  # deleted before it was fanned out
+        readers = await recipients(session, status)
+        entries = [FeedEntry(a, status.id, status.reblog_of_id) for a in readers]
+        return await feed.add(session, entries)
+
+
+async def merge(db: Database, settings: Settings, payload: dict[str, Any]) -> int:
+    """Bring a newly followed account's recent posts into the follower's feed."""
+    feed = home_feed(settings)
+    async with _session(db, feed) as session:
+        entries = await merge_entries(
+            session, int(payload["account_id"]), int(payload["target_account_id"])
+        )
+        return await feed.add(session, entries)
+
+
+async def unmerge(db: Database, settings: Settings, payload: dict[str, Any]) -> None:
+    """Take an unfollowed (or blocked) account's posts out of the follower's feed."""
+    feed = home_feed(settings)
+    follower, target = int(payload["account_id"]), int(payload["target_account_id"])
+    async with _session(db, feed) as session:
+        follows_again = await session.scalar(
+            select(Follow.id).where(
+                Follow.account_id == follower, Follow.target_account_id == target
+            )
+        )
+        if follows_again is None:  # a follow after the unfollow: keep the merge
+            await feed.remove_author(session, follower, target)
+
+
+async def remove(db: Database, settings: Settings, payload: dict[str, Any]) -> None:
+    """Take a deleted post (or an undone repost) out of every feed it reached."""
+    feed = home_feed(settings)
+    status_id = int(payload["status_id"])
+    async with _session(db, feed) as session:
+        status = await session.get(Status, status_id)
+        readers: list[int] = []
+        if status is not None:
+            readers = await recipients(session, status)
+        elif payload.get("account_id") is not None:
+            readers = await _author_and_followers(session, int(payload["account_id"]))
+        await feed.remove_everywhere(session, status_id, readers)
+
+
+async def _author_and_followers(session: AsyncSession, author_id: int) -> list[int]:
+    followers = await session.scalars(
+        select(Follow.account_id)
+        .join(Account, Account.id == Follow.account_id)
+        .where(Follow.target_account_id == author_id, Account.domain.is_(None))
+    )
+    return [author_id, *followers]

@@ -1,0 +1,160 @@
+"""Home feeds as Redis sorted sets (the scaled backend).
+
+One set per person, ``weft:home:{id}``. Members are zero-padded status ids
+with score 0, read in lexicographic order (``ZRANGE ... BYLEX``): a score is a
+double and holds only 53 bits, so 64-bit ids as scores would round and make
+``max_id`` bounds inexact, while padded ids sort exactly. A sentinel member
+(all zeros) keeps even an empty feed's set in existence, so "missing" always
+means "must be rebuilt".
+
+Each set is capped at ``cap`` entries. ``weft:home:{id}:active`` lives for
+``ACTIVE_SECONDS`` after the person last read their feed; fan-out skips people
+without it (nobody is reading), and their feed is rebuilt from the database
+when they come back. ``weft:home:{id}:reblogs`` maps originals to the repost
+that brought them in, so one post is shown once however often it is reposted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from weft.models import Status
+from weft.queries.paging import Page
+from weft.timelines.home import BATCH, FeedEntry
+from weft.timelines.sources import rebuild_entries
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+CAP = 800
+ACTIVE_SECONDS = 14 * 24 * 3600
+WIDTH = 20  # digits of the largest 64-bit id
+SENTINEL = "0" * WIDTH
+
+# KEYS: feed, reblogs, active. ARGV: member, original member or "", cap, repost id.
+_ADD = """
+if redis.call('EXISTS', KEYS[3]) == 0 or redis.call('EXISTS', KEYS[1]) == 0 then
+  return 0
+end
+if ARGV[2] ~= '' then
+  if redis.call('ZSCORE', KEYS[1], ARGV[2]) then return 0 end
+  if redis.call('ZADD', KEYS[2], 'NX', ARGV[4], ARGV[2]) == 0 then return 0 end
+end
+local added = redis.call('ZADD', KEYS[1], 0, ARGV[1])
+local cap = tonumber(ARGV[3])
+local size = redis.call('ZCARD', KEYS[1]) - 1
+if size > cap then
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 1, size - cap)
+  local oldest = redis.call('ZRANGE', KEYS[1], 1, 1)[1]
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. tonumber(oldest))
+end
+return added
+"""
+
+
+def member(status_id: int) -> str:
+    return str(status_id).zfill(WIDTH)
+
+
+class RedisHomeFeed:
+    def __init__(self, redis: Redis, *, cap: int = CAP, prefix: str = "weft:home") -> None:
+        self.redis = redis
+        self.cap = cap
+        self.prefix = prefix
+        self._add = redis.register_script(_ADD)
+
+    def keys(self, account_id: int) -> tuple[str, str, str]:
+        base = f"{self.prefix}:{account_id}"
+        return base, f"{base}:reblogs", f"{base}:active"
+
+    async def add(self, session: AsyncSession, entries: Sequence[FeedEntry]) -> int:
+        added = 0
+        for start in range(0, len(entries), BATCH):
+            pipe = self.redis.pipeline(transaction=False)
+            for e in entries[start : start + BATCH]:
+                original = member(e.reblog_of_id) if e.reblog_of_id else ""
+                args: list[str | int] = [member(e.status_id), original, self.cap, e.status_id]
+                await self._add(keys=self.keys(e.account_id), args=args, client=pipe)
+            added += sum(int(r) for r in await pipe.execute())
+        return added
+
+    async def remove(
+        self, session: AsyncSession, account_id: int, status_ids: Sequence[int]
+    ) -> None:
+        if not status_ids:
+            return
+        feed, reblogs, _ = self.keys(account_id)
+        originals = await session.scalars(
+            select(Status.reblog_of_id).where(
+                Status.id.in_(status_ids), Status.reblog_of_id.is_not(None)
+            )
+        )
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.zrem(feed, *[member(i) for i in status_ids])
+        gone = [member(i) for i in originals if i is not None]
+        if gone:
+            pipe.zrem(reblogs, *gone)
+        await pipe.execute()
+
+    async def remove_everywhere(
+        self, session: AsyncSession, status_id: int, account_ids: Sequence[int]
+    ) -> None:
+        for start in range(0, len(account_ids), BATCH):
+            pipe = self.redis.pipeline(transaction=False)
+            for account_id in account_ids[start : start + BATCH]:
+                pipe.zrem(self.keys(account_id)[0], member(status_id))
+            await pipe.execute()
+
+    async def remove_author(self, session: AsyncSession, account_id: int, author_id: int) -> None:
+        members = await self.redis.zrange(self.keys(account_id)[0], 1, -1)
+        ids = _ids(members)
+        if ids:
+            authored = await session.scalars(
+                select(Status.id).where(Status.id.in_(ids), Status.account_id == author_id)
+            )
+            await self.remove(session, account_id, list(authored))
+
+    async def page(self, session: AsyncSession, account_id: int, page: Page) -> list[int]:
+        await self.ensure(session, account_id)
+        upper = f"({member(page.max_id)}" if page.max_id is not None else "+"
+        floor = max(page.since_id or 0, page.min_id or 0)
+        lower = f"({member(floor)}"  # also leaves out the sentinel
+        feed = self.keys(account_id)[0]
+        if page.ascending:
+            found = await self.redis.zrange(
+                feed, lower, upper, bylex=True, offset=0, num=page.limit
+            )
+            return _ids(found)[::-1]
+        found = await self.redis.zrange(
+            feed, upper, lower, desc=True, bylex=True, offset=0, num=page.limit
+        )
+        return _ids(found)
+
+    async def ensure(self, session: AsyncSession, account_id: int) -> None:
+        """Mark the person active; rebuild their feed if it is missing or they were away."""
+        feed, reblogs, active = self.keys(account_id)
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.exists(feed)
+        pipe.set(active, 1, ex=ACTIVE_SECONDS, get=True)
+        for key in (feed, reblogs):
+            pipe.expire(key, ACTIVE_SECONDS + 24 * 3600)
+        exists, was_active, *_ = await pipe.execute()
+        if not exists or was_active is None:
+            await self.rebuild(session, account_id)
+
+    async def rebuild(self, session: AsyncSession, account_id: int) -> None:
+        feed, reblogs, active = self.keys(account_id)
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.delete(feed, reblogs)
+        pipe.zadd(feed, {SENTINEL: 0})
+        pipe.set(active, 1, ex=ACTIVE_SECONDS)
+        await pipe.execute()
+        await self.add(session, await rebuild_entries(session, account_id, self.cap))
+
+
+def _ids(members: Any) -> list[int]:
+    return [int(m) for m in members]
