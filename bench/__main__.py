@@ -65,7 +65,7 @@ def load(url: str, *, tokens: Path | None = None, body: str | None = None) -> di
             "wrk",
             "-t2",
             f"-c{CONCURRENCY}",
-            f"-d{SECONDS}s",
+            f"-d{int(SECONDS)}s",
             "--latency",
             "-s",
             str(ROOT / "bench" / "wrk.lua"),
