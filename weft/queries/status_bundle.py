@@ -17,17 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.models import (
     Account,
-    Bookmark,
-    Favourite,
     Mention,
     OAuthApplication,
     Status,
-    StatusPin,
     StatusTag,
     Tag,
 )
 from weft.policies.statuses import PostAccess
-from weft.queries.relations import access_for
+from weft.queries.relations import accesses_from, viewer_facts
 
 
 @dataclass
@@ -64,9 +61,18 @@ async def load_bundle(
             select(OAuthApplication).where(OAuthApplication.id.in_(app_ids))
         )
         bundle.applications = {a.id: a for a in apps}
-    bundle.access = await access_for(session, viewer_id, bundle.statuses.values())
-    if viewer_id is not None:
-        await _load_viewer_marks(session, bundle, viewer_id, ids)
+    facts = await viewer_facts(
+        session,
+        viewer_id,
+        {s.account_id for s in bundle.statuses.values()},
+        ids,
+        marks=True,
+    )
+    bundle.access = accesses_from(viewer_id, bundle.statuses.values(), facts)
+    bundle.favourited = facts["favourited"]
+    bundle.reblogged = facts["reblogged"]
+    bundle.bookmarked = facts["bookmarked"]
+    bundle.pinned = facts["pinned"]
     return bundle
 
 
@@ -108,35 +114,3 @@ async def _load_mentions_and_tags(
     )
     for status_id, tag in tag_rows:
         bundle.tags[status_id].append(tag)
-
-
-async def _load_viewer_marks(
-    session: AsyncSession, bundle: StatusBundle, viewer_id: int, ids: set[int]
-) -> None:
-    bundle.favourited = set(
-        await session.scalars(
-            select(Favourite.status_id).where(
-                Favourite.account_id == viewer_id, Favourite.status_id.in_(ids)
-            )
-        )
-    )
-    bundle.bookmarked = set(
-        await session.scalars(
-            select(Bookmark.status_id).where(
-                Bookmark.account_id == viewer_id, Bookmark.status_id.in_(ids)
-            )
-        )
-    )
-    bundle.pinned = set(
-        await session.scalars(
-            select(StatusPin.status_id).where(
-                StatusPin.account_id == viewer_id, StatusPin.status_id.in_(ids)
-            )
-        )
-    )
-    reblogged = await session.scalars(
-        select(Status.reblog_of_id).where(
-            Status.account_id == viewer_id, Status.reblog_of_id.in_(ids)
-        )
-    )
-    bundle.reblogged = {i for i in reblogged if i is not None}
