@@ -37,6 +37,7 @@ from weft.models.base import utcnow
 from weft.models.posts import QUOTE_POLICIES, REPLY_POLICIES, VISIBILITIES
 from weft.policies.statuses import PUBLIC_VISIBILITIES, can_quote, can_reply, can_view
 from weft.queries.relations import access_for
+from weft.queries.statuses import version_of
 from weft.text import MAX_LINKS, MentionTarget, countable_length, distinct_links, render
 from weft.text import mentions as text_mentions
 from weft.text.entities import hashtags
@@ -180,6 +181,7 @@ async def _post(session: AsyncSession, settings: Settings, author_id: int, draft
             status_id=status.id,
         )
     enqueue(session, "timelines.fan_out", {"status_id": status.id})
+    enqueue(session, "notifications.new_status", {"status_id": status.id})
     return status
 
 
@@ -451,7 +453,7 @@ async def edit_status(
         status.spoiler_text, status.language = new_spoiler, new_language
         status.sensitive = new_sensitive or bool(new_spoiler)
         status.edited_at = utcnow()
-        session.add(_version(status, status.edited_at))
+        session.add(version_of(status, status.edited_at))
         await _replace_mentions(session, status, composed.mentioned)
         await session.execute(delete(StatusTag).where(StatusTag.status_id == status.id))
         _link_tags(session, status.id, composed.tag_ids)
@@ -468,24 +470,12 @@ async def _own_status(session: AsyncSession, account_id: int, status_id: int) ->
     return status
 
 
-def _version(status: Status, at: object) -> StatusEdit:
-    return StatusEdit(
-        status_id=status.id,
-        account_id=status.account_id,
-        text=status.text,
-        content=status.content,
-        spoiler_text=status.spoiler_text,
-        sensitive=status.sensitive,
-        created_at=at,
-    )
-
-
 async def _ensure_original_version(session: AsyncSession, status: Status) -> None:
     has_versions = await session.scalar(
         select(StatusEdit.id).where(StatusEdit.status_id == status.id).limit(1)
     )
     if has_versions is None:
-        session.add(_version(status, status.created_at))
+        session.add(version_of(status, status.created_at))
 
 
 async def _replace_mentions(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -127,17 +128,17 @@ async def history(session: AsyncSession, viewer_id: int | None, status_id: int) 
             .order_by(StatusEdit.created_at, StatusEdit.id)
         )
     )
-    if versions:
-        return versions
-    return [
-        StatusEdit(
-            id=status.id,
-            status_id=status.id,
-            account_id=status.account_id,
-            text=status.text,
-            content=status.content,
-            spoiler_text=status.spoiler_text,
-            sensitive=status.sensitive,
-            created_at=status.created_at,
-        )
-    ]
+    return versions or [version_of(status, status.created_at)]
+
+
+def version_of(status: Status, at: datetime) -> StatusEdit:
+    """The post as it reads now, as a version made ``at``."""
+    return StatusEdit(
+        status_id=status.id,
+        account_id=status.account_id,
+        text=status.text,
+        content=status.content,
+        spoiler_text=status.spoiler_text,
+        sensitive=status.sensitive,
+        created_at=at,
+    )

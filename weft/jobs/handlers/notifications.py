@@ -1,0 +1,13 @@
+"""Notification jobs (the work itself is in weft/actions/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from weft.actions.status_notifications import notify_subscribers
+from weft.jobs.registry import JobContext, job
+
+
+@job("notifications.new_status")
+async def new_status(ctx: JobContext, payload: dict[str, Any]) -> None:
+    await notify_subscribers(ctx.db, int(payload["status_id"]))
