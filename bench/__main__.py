@@ -181,7 +181,8 @@ async def _warm_up(url: str, tokens: Path) -> float:
             response.raise_for_status()
 
     async with httpx.AsyncClient(base_url=url, timeout=60) as http:
-        await asyncio.gather(*(read(http, t) for t in tokens.read_text().split()))
+        names = await asyncio.to_thread(tokens.read_text)
+        await asyncio.gather(*(read(http, t) for t in names.split()))
     return round(time.perf_counter() - started, 1)
 
 

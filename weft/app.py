@@ -18,6 +18,7 @@ from weft.api import errors as api_errors
 from weft.api import graph as graph_api
 from weft.api import instance as instance_api
 from weft.api import interactions as interactions_api
+from weft.api import media as media_api
 from weft.api import notifications as notifications_api
 from weft.api import oauth as oauth_api
 from weft.api import statuses as statuses_api
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         timelines_api.router,
         statuses_api.router,
         interactions_api.router,
+        media_api.router,
         notifications_api.router,
         accounts_api.router,
         admin_api.router,

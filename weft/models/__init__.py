@@ -7,6 +7,7 @@ from weft.models.feeds import HomeFeedEntry, Marker, Notification
 from weft.models.graph import Block, Follow, FollowRequest, Mute
 from weft.models.interactions import Bookmark, Favourite
 from weft.models.jobs import Job
+from weft.models.media import MediaAttachment, PreviewCard, StatusCard
 from weft.models.posts import IdempotencyKey, Mention, Status, StatusEdit, StatusPin, StatusTag, Tag
 
 __all__ = [
@@ -21,13 +22,16 @@ __all__ = [
     "IdempotencyKey",
     "Job",
     "Marker",
+    "MediaAttachment",
     "Mention",
     "Mute",
     "Notification",
     "OAuthAccessToken",
     "OAuthApplication",
     "OAuthAuthorizationCode",
+    "PreviewCard",
     "Status",
+    "StatusCard",
     "StatusEdit",
     "StatusPin",
     "StatusTag",
