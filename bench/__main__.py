@@ -10,7 +10,8 @@ process, when wrk is missing):
 - b: POST /api/v1/statuses, 32 clients, random people;
 - c: from a post by an account with 1,000 followers until it is in every
   follower's home timeline;
-- the foundation's: instance, verify_credentials, sign-ups.
+- the foundation's: instance, verify_credentials;
+- media processing throughput (bench/media.py): photos and video.
 
 Figures are printed and written to bench/results/ (ignored by git).
 """
@@ -239,6 +240,10 @@ def main() -> None:
             drop_postgres_database(database_url)
     else:
         print("\nPostgreSQL is not reachable: measured SQLite only.")
+    from bench import media
+
+    print("\n== Media processing")
+    results["media"] = media.run()
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"bench-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
     path.write_text(json.dumps(results, indent=2))

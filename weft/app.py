@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from weft import __version__
 from weft.api import accounts as accounts_api
 from weft.api import admin as admin_api
+from weft.api import cards as cards_api
 from weft.api import errors as api_errors
 from weft.api import graph as graph_api
 from weft.api import instance as instance_api
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         instance_api.router,
         graph_api.router,
         timelines_api.router,
+        cards_api.router,
         statuses_api.router,
         interactions_api.router,
         media_api.router,

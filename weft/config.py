@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -79,6 +80,15 @@ class Settings:
     node_id: int = 0
     allow_private_network: bool = False
     edit_window_minutes: int = 15
+    # Media files (weft/media/storage.py): "local" (under data_dir/media) or "s3".
+    media_backend: str = "local"
+    # Public URL the files are served from; default: this server's /system/media.
+    media_url: str | None = None
+    s3_endpoint: str | None = None
+    s3_bucket: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
     # make bench only: a file whose bytes GET /_bench/ceiling answers (the stack's ceiling).
     bench_ceiling_file: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
@@ -151,7 +161,37 @@ def load_settings(env: Mapping[str, str] | None = None, *, create_secret: bool =
         allow_private_network=_bool(env, "WEFT_ALLOW_PRIVATE_NETWORK", False),
         edit_window_minutes=_int(env, "WEFT_EDIT_WINDOW_MINUTES", 15),
         bench_ceiling_file=env.get("WEFT_BENCH_CEILING_FILE") or None,
+        **_media_settings(env),
     )
+
+
+class _MediaSettings(TypedDict):
+    media_backend: str
+    media_url: str | None
+    s3_endpoint: str | None
+    s3_bucket: str
+    s3_region: str
+    s3_access_key: str | None
+    s3_secret_key: str | None
+
+
+def _media_settings(env: Mapping[str, str]) -> _MediaSettings:
+    backend = env.get("WEFT_MEDIA_BACKEND", "local").strip().lower() or "local"
+    if backend not in ("local", "s3"):
+        raise ConfigError(f"WEFT_MEDIA_BACKEND must be local or s3, not {backend!r}")
+    bucket = env.get("WEFT_S3_BUCKET", "")
+    if backend == "s3" and not bucket:
+        raise ConfigError("WEFT_MEDIA_BACKEND=s3 needs WEFT_S3_BUCKET")
+    media_url = (env.get("WEFT_MEDIA_URL") or "").rstrip("/") or None
+    return {
+        "media_backend": backend,
+        "media_url": media_url,
+        "s3_endpoint": env.get("WEFT_S3_ENDPOINT") or None,
+        "s3_bucket": bucket,
+        "s3_region": env.get("WEFT_S3_REGION") or "us-east-1",
+        "s3_access_key": env.get("WEFT_S3_ACCESS_KEY_ID") or None,
+        "s3_secret_key": env.get("WEFT_S3_SECRET_ACCESS_KEY") or None,
+    }
 
 
 def normalize_database_url(url: str) -> str:

@@ -176,7 +176,7 @@ async def test_bad_parameters_name_their_field(client: httpx.Client, alice: Pers
         assert response.status_code == 422, response.text
         assert list(assert_conforms(response)["details"]) == [field]
     media = client.post(STATUSES, headers=alice.auth, data={"status": "x", "media_ids[]": "1"})
-    assert_invalid(media, "media_ids", "media is not supported yet")
+    assert_invalid(media, "media_ids", "1 is not an upload of yours")
 
 
 async def test_scopes(client: httpx.Client, alice: Person, db: Database) -> None:

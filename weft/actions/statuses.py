@@ -15,6 +15,13 @@ from datetime import timedelta
 from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from weft.actions.cards import enqueue_card
+from weft.actions.media import (
+    attach_media,
+    attached_media_ids,
+    check_media_ids,
+    remove_status_media,
+)
 from weft.actions.notifications import notify
 from weft.config import Settings
 from weft.db.database import Database
@@ -66,6 +73,7 @@ class Draft:
     language: str | None = None
     application_id: int | None = None
     idempotency_key: str | None = None
+    media_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,8 @@ class Change:
     spoiler_text: str | None = None
     sensitive: bool | None = None
     language: str | None = None
+    # The attachments in order; None keeps them.
+    media_ids: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -94,8 +104,8 @@ class _KeyTaken(Exception):
 # --- checks -------------------------------------------------------------------
 
 
-def check_text(text: str, spoiler_text: str) -> None:
-    if not text.strip():
+def check_text(text: str, spoiler_text: str, *, has_media: bool = False) -> None:
+    if not text.strip() and not has_media:
         raise Invalid("status", "can't be blank", "ERR_BLANK")
     if countable_length(text, spoiler_text) > MAX_CHARS:
         raise Invalid("status", f"character limit of {MAX_CHARS} exceeded", "ERR_TOO_LONG")
@@ -118,7 +128,8 @@ def _check_choice(field: str, value: str | None, choices: tuple[str, ...]) -> No
 
 
 def check_draft(draft: Draft) -> None:
-    check_text(draft.text, draft.spoiler_text)
+    check_text(draft.text, draft.spoiler_text, has_media=bool(draft.media_ids))
+    check_media_ids(list(draft.media_ids))
     _check_choice("visibility", draft.visibility, VISIBILITIES)
     _check_choice("quote_approval_policy", draft.quote_policy, QUOTE_POLICIES)
     _check_choice("reply_policy", draft.reply_policy, REPLY_POLICIES)
@@ -171,6 +182,8 @@ async def _post(session: AsyncSession, settings: Settings, author_id: int, draft
         await _claim_key(session, author_id, draft.idempotency_key, status.id)
     await _add_mentions(session, status, composed.mentioned, parent)
     _link_tags(session, status.id, composed.tag_ids)
+    if draft.media_ids:
+        await attach_media(session, author_id, status.id, list(draft.media_ids))
     await _count_new(session, status, parent, quoted)
     if quoted is not None:
         await notify(
@@ -182,6 +195,8 @@ async def _post(session: AsyncSession, settings: Settings, author_id: int, draft
         )
     enqueue(session, "timelines.fan_out", {"status_id": status.id})
     enqueue(session, "notifications.new_status", {"status_id": status.id})
+    if not draft.media_ids:  # a post with media shows its media, not a card
+        enqueue_card(session, status)
     return status
 
 
@@ -429,24 +444,27 @@ async def edit_status(
     spoiler = change.spoiler_text
     async with db.write() as session:
         status = await _own_status(session, account_id, status_id)
-        window = timedelta(minutes=settings.edit_window_minutes)
-        if utcnow() - status.created_at > window:
-            raise Invalid(
-                "status",
-                f"can only be edited within {settings.edit_window_minutes} minutes of posting",
-                "ERR_EDIT_WINDOW",
-            )
-        check_text(change.text, status.spoiler_text if spoiler is None else spoiler)
+        _check_edit_window(settings, status)
+        current_media = await attached_media_ids(session, status.id)
+        new_media = current_media if change.media_ids is None else list(change.media_ids)
+        check_text(
+            change.text,
+            status.spoiler_text if spoiler is None else spoiler,
+            has_media=bool(new_media),
+        )
         new_language = clean_language(change.language) if change.language else status.language
         new_sensitive = status.sensitive if change.sensitive is None else change.sensitive
         new_spoiler = status.spoiler_text if spoiler is None else spoiler
-        if (change.text, new_spoiler, new_sensitive, new_language) == (
+        if (change.text, new_spoiler, new_sensitive, new_language, new_media) == (
             status.text,
             status.spoiler_text,
             status.sensitive,
             status.language,
+            current_media,
         ):
             return status  # nothing changed: no new version, no "edited" label
+        if new_media != current_media:
+            await attach_media(session, account_id, status.id, new_media)
         await _ensure_original_version(session, status)
         composed = await compose(session, settings, account_id, change.text)
         status.text, status.content = change.text, composed.content
@@ -458,7 +476,18 @@ async def edit_status(
         await session.execute(delete(StatusTag).where(StatusTag.status_id == status.id))
         _link_tags(session, status.id, composed.tag_ids)
         await _notify_edit(session, status)
+        enqueue_card(session, status, edited=True)
         return status
+
+
+def _check_edit_window(settings: Settings, status: Status) -> None:
+    window = timedelta(minutes=settings.edit_window_minutes)
+    if utcnow() - status.created_at > window:
+        raise Invalid(
+            "status",
+            f"can only be edited within {settings.edit_window_minutes} minutes of posting",
+            "ERR_EDIT_WINDOW",
+        )
 
 
 async def _own_status(session: AsyncSession, account_id: int, status_id: int) -> Status:
@@ -540,6 +569,7 @@ async def delete_status(db: Database, account_id: int, status_id: int) -> Status
     async with db.write() as session:
         status = await _own_status(session, account_id, status_id)
         await _count_removed(session, status)
+        await remove_status_media(session, status.id)
         await session.delete(status)
         # The author lets the Redis store find the feeds the post went to.
         enqueue(

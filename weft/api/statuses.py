@@ -41,7 +41,7 @@ class _Params(BaseModel):
     spoiler_text: str | None = None
     sensitive: bool | None = None
     language: str | None = None
-    media_ids: list[str] | None = None
+    media_ids: list[str] | str | None = None
     poll: dict[str, Any] | None = None
 
     @field_validator("sensitive", mode="before")
@@ -49,9 +49,17 @@ class _Params(BaseModel):
     def _rails_bool(cls, value: Any) -> bool | None:
         return bool_param(value)
 
+    def media(self) -> tuple[int, ...] | None:
+        """The ids in order; None when the parameter was not sent."""
+        if self.media_ids is None:
+            return None
+        raw = [self.media_ids] if isinstance(self.media_ids, str) else self.media_ids
+        try:
+            return tuple(parse_id(i) for i in raw if i != "")
+        except NotFound:
+            raise Invalid("media_ids", "must be ids of uploaded media") from None
+
     def refuse_unsupported(self) -> None:
-        if self.media_ids:
-            raise Invalid("media_ids", "media is not supported yet")
         if self.poll:
             raise Invalid("poll", "polls are not supported yet")
 
@@ -122,6 +130,7 @@ async def create(
         language=params.language,
         application_id=credentials.application.id if credentials.application else None,
         idempotency_key=idempotency_key or None,
+        media_ids=params.media() or (),
     )
     status = await actions.post_status(rt.db, rt.settings, _me(credentials), draft)
     return (await _render(rt, _me(credentials), [status]))[0]
@@ -172,6 +181,7 @@ async def edit(
         spoiler_text=params.spoiler_text,
         sensitive=params.sensitive,
         language=params.language,
+        media_ids=params.media(),
     )
     status = await actions.edit_status(
         rt.db, rt.settings, _me(credentials), parse_id(status_id), change

@@ -15,7 +15,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.db.database import after_commit
-from weft.jobs.registry import DEFAULT_MAX_AGE_SECONDS, DEFAULT_MAX_ATTEMPTS, HANDLERS
+from weft.jobs.registry import (
+    DEFAULT_MAX_AGE_SECONDS,
+    DEFAULT_MAX_ATTEMPTS,
+    HANDLERS,
+    load_handlers,
+)
 from weft.models.base import utcnow
 from weft.models.jobs import Job
 
@@ -31,6 +36,9 @@ def enqueue(
     run_at: datetime | None = None,
 ) -> Job:
     """Add a job of ``kind`` to ``session``'s transaction."""
+    if not HANDLERS:
+        # A web process without workers still queues with each kind's own limits.
+        load_handlers()
     spec = HANDLERS.get(kind)
     job = Job(
         kind=kind,

@@ -17,9 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.models import (
     Account,
+    MediaAttachment,
     Mention,
     OAuthApplication,
+    PreviewCard,
     Status,
+    StatusCard,
     StatusTag,
     Tag,
 )
@@ -34,12 +37,14 @@ class StatusBundle:
     accounts: dict[int, Account] = field(default_factory=dict)
     mentions: dict[int, list[Account]] = field(default_factory=lambda: defaultdict(list))
     tags: dict[int, list[Tag]] = field(default_factory=lambda: defaultdict(list))
+    media: dict[int, list[MediaAttachment]] = field(default_factory=lambda: defaultdict(list))
     applications: dict[int, OAuthApplication] = field(default_factory=dict)
     access: dict[int, PostAccess] = field(default_factory=dict)
     favourited: set[int] = field(default_factory=set)
     reblogged: set[int] = field(default_factory=set)
     bookmarked: set[int] = field(default_factory=set)
     pinned: set[int] = field(default_factory=set)
+    cards: dict[int, PreviewCard] = field(default_factory=dict)  # by status id (ready only)
 
     def author(self, status: Status) -> Account:
         return self.accounts[status.account_id]
@@ -55,6 +60,8 @@ async def load_bundle(
     ids = set(bundle.statuses)
     await _load_accounts(session, bundle)
     await _load_mentions_and_tags(session, bundle, ids)
+    await _load_media(session, bundle, ids)
+    await _load_cards(session, bundle, ids)
     app_ids = {s.application_id for s in bundle.statuses.values() if s.application_id}
     if app_ids:
         apps = await session.scalars(
@@ -114,3 +121,39 @@ async def _load_mentions_and_tags(
     )
     for status_id, tag in tag_rows:
         bundle.tags[status_id].append(tag)
+
+
+async def _load_cards(session: AsyncSession, bundle: StatusBundle, ids: set[int]) -> None:
+    """The preview cards of the page, in one query."""
+    if not ids:
+        return
+    rows = await session.execute(
+        select(StatusCard.status_id, PreviewCard)
+        .join(PreviewCard, PreviewCard.id == StatusCard.card_id)
+        .where(StatusCard.status_id.in_(ids), PreviewCard.state == "ready")
+    )
+    bundle.cards.update({status_id: card for status_id, card in rows})
+
+
+async def card_of(session: AsyncSession, status_id: int) -> PreviewCard | None:
+    """One post's ready card (GET /api/v1/statuses/:id/card)."""
+    card: PreviewCard | None = await session.scalar(
+        select(PreviewCard)
+        .join(StatusCard, StatusCard.card_id == PreviewCard.id)
+        .where(StatusCard.status_id == status_id, PreviewCard.state == "ready")
+    )
+    return card
+
+
+async def _load_media(session: AsyncSession, bundle: StatusBundle, ids: set[int]) -> None:
+    """Every post's attachments, in their order, in one query."""
+    if not ids:
+        return
+    rows = await session.scalars(
+        select(MediaAttachment)
+        .where(MediaAttachment.status_id.in_(ids))
+        .order_by(MediaAttachment.status_id, MediaAttachment.position)
+    )
+    for media in rows:
+        assert media.status_id is not None
+        bundle.media[media.status_id].append(media)

@@ -6,6 +6,8 @@ from typing import Any
 
 from weft.api.serializers.accounts import account as account_entity
 from weft.api.serializers.accounts import iso
+from weft.api.serializers.cards import card_entity
+from weft.api.serializers.media import media_entity
 from weft.config import Settings
 from weft.models import Account, Status, StatusEdit
 from weft.policies.statuses import can_quote, can_view
@@ -48,14 +50,14 @@ def status_entity(
         "reblogs_count": status.reblogs_count,
         "favourites_count": status.favourites_count,
         "quotes_count": status.quotes_count,
-        "media_attachments": [],
+        "media_attachments": [media_entity(m, settings) for m in bundle.media.get(status.id, [])],
         "mentions": [_mention(a, settings) for a in bundle.mentions.get(status.id, [])],
         "tags": [
             {"name": t.name, "url": f"{settings.base_url}/tags/{t.name.lower()}"}
             for t in bundle.tags.get(status.id, [])
         ],
         "emojis": [],
-        "card": None,
+        "card": _card(status, bundle, settings),
         "poll": None,
         "application": _application(status, bundle),
         "reblog": status_entity(original, bundle, settings) if original else None,
@@ -73,6 +75,11 @@ def status_entity(
             muted=False,
         )
     return entity
+
+
+def _card(status: Status, bundle: StatusBundle, settings: Settings) -> dict[str, Any] | None:
+    card = bundle.cards.get(status.id)
+    return card_entity(card, settings) if card is not None else None
 
 
 def _mention(account: Any, settings: Settings) -> dict[str, str]:

@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from tests.net.conftest import pages
+
+__all__ = ["pages"]

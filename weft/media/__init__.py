@@ -1,0 +1,7 @@
+"""Media: type detection, photo processing, video (video.py), and file storage.
+
+``detect.py`` decides what an upload is from its bytes; ``images.py`` and
+``video.py`` turn it into served files; ``process.py`` is the work of the
+``media.process`` job; ``storage.py`` keeps the files (local folder or S3).
+See docs/decisions/0007-media.md.
+"""

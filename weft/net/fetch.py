@@ -1,0 +1,376 @@
+"""The guarded fetcher: the one way Weft reads a remote URL.
+
+Link previews, federation and remote media all call :func:`fetch`. It refuses
+anything but http(s), resolves the host itself and refuses private, loopback,
+link-local and other non-public addresses (unless the server allows private
+networks, for tests and local trials), then connects to the very address it
+checked, so a DNS answer that changes between the check and the connection
+(DNS rebinding) cannot send it elsewhere. Redirects are followed here, one hop
+at a time, each hop checked the same way. Bodies are read up to a size limit,
+and the whole fetch (every hop, connect and read) has one time limit.
+
+>>> result = await fetch("https://example.com/", settings=settings, max_bytes=2**20, timeout=10)
+>>> result.status, result.content_type
+(200, 'text/html')
+
+See docs/decisions/0008-remote-fetches.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from weft import __version__
+
+if TYPE_CHECKING:
+    from weft.config import Settings
+
+IPAddress = IPv4Address | IPv6Address
+Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
+
+MAX_REDIRECTS = 5
+_REDIRECTS = {301, 302, 303, 307, 308}
+# Headers that must not follow a redirect to another origin.
+_CREDENTIALS = {"authorization", "cookie", "signature", "signature-input", "proxy-authorization"}
+_CGNAT = ip_network("100.64.0.0/10")
+_NAT64 = ip_network("64:ff9b::/96")
+
+
+# --- errors -------------------------------------------------------------------
+
+
+class FetchError(Exception):
+    """A remote fetch that did not give a usable answer; ``str()`` says why."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class BadScheme(FetchError):
+    """Not an http(s) URL, or no host."""
+
+
+class BlockedAddress(FetchError):
+    """The host resolves to an address Weft must not reach (private, loopback, ...)."""
+
+
+class ConnectFailed(FetchError):
+    """No address answered, the name did not resolve, or the connection broke."""
+
+
+class Timeout(FetchError):
+    """The whole fetch (every hop) took longer than its time limit."""
+
+
+class TooLarge(FetchError):
+    """The body is larger than the caller's limit (declared or as read)."""
+
+
+class TooManyRedirects(FetchError):
+    """More than ``MAX_REDIRECTS`` redirects, or a redirect without a Location."""
+
+
+class UnwantedType(FetchError):
+    """The answer's content type is not one the caller accepts."""
+
+
+class HTTPStatus(FetchError):
+    """The server answered 4xx or 5xx; ``status`` says which (410 means gone)."""
+
+    def __init__(self, url: str, status: int) -> None:
+        super().__init__(url, f"answered HTTP {status}")
+        self.status = status
+
+
+# --- results ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str  # the final URL, after redirects
+    status: int
+    headers: httpx.Headers
+    body: bytes
+    content_type: str  # the media type alone, lower case ("text/html")
+    charset: str | None = None
+
+    def text(self, fallback: str = "utf-8") -> str:
+        try:
+            return self.body.decode(self.charset or fallback, errors="replace")
+        except LookupError:  # a charset Python does not know
+            return self.body.decode(fallback, errors="replace")
+
+
+# --- addresses ----------------------------------------------------------------
+
+
+def is_public_address(ip: IPAddress) -> bool:
+    """Whether ``ip`` is a public unicast address (what a remote fetch may reach).
+
+    Addresses that embed an IPv4 address (IPv4-mapped, 6to4, Teredo, NAT64)
+    are judged by the address they carry: ``::ffff:127.0.0.1`` is loopback.
+    """
+    if isinstance(ip, IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return is_public_address(ip.ipv4_mapped)
+        embedded = [ip.sixtofour, ip.teredo[1] if ip.teredo else None]
+        if ip in _NAT64:
+            embedded.append(IPv4Address(int(ip) & 0xFFFFFFFF))
+        if any(e is not None and not is_public_address(e) for e in embedded):
+            return False
+        if ip.is_site_local:
+            return False
+    if isinstance(ip, IPv4Address) and ip in _CGNAT:
+        return False
+    refused = (
+        ip.is_private,
+        ip.is_loopback,
+        ip.is_link_local,
+        ip.is_multicast,
+        ip.is_unspecified,
+        ip.is_reserved,
+    )
+    return ip.is_global and not any(refused)
+
+
+async def resolve_host(host: str, port: int) -> list[IPAddress]:
+    """Every address ``host`` resolves to (an IP literal is itself), off the event loop."""
+    try:
+        return [ip_address(host)]
+    except ValueError:
+        pass
+    loop = asyncio.get_running_loop()
+    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    found: dict[IPAddress, None] = {}
+    for *_, sockaddr in infos:
+        found[ip_address(str(sockaddr[0]).split("%", 1)[0])] = None
+    return list(found)
+
+
+def _any_address(_: IPAddress) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Guard:
+    """Which addresses a fetch may reach, and how names become addresses.
+
+    ``Guard.for_settings`` is what production uses; tests may build one with
+    their own resolver or a narrower exception (one loopback address).
+    """
+
+    permits: Callable[[IPAddress], bool] = is_public_address
+    resolve: Resolver = field(default=resolve_host)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Guard:
+        return cls(_any_address if settings.allow_private_network else is_public_address)
+
+    async def addresses(self, url: httpx.URL) -> list[IPAddress]:
+        """The addresses to connect to; refused if ANY of them is not permitted,
+        so a name cannot smuggle a private address in among public ones."""
+        host = url.raw_host.decode("ascii")
+        port = url.port or (443 if url.scheme == "https" else 80)
+        try:
+            found = await self.resolve(host, port)
+        except (OSError, UnicodeError) as error:
+            raise ConnectFailed(str(url), f"{host} does not resolve ({error})") from None
+        if not found:
+            raise ConnectFailed(str(url), f"{host} does not resolve")
+        for address in found:
+            if not self.permits(address):
+                raise BlockedAddress(str(url), f"{host} is {address}, a non-public address")
+        return found
+
+
+# --- fetching -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Hop:
+    method: str
+    url: httpx.URL
+    headers: dict[str, str]
+    content: bytes | None
+
+
+@dataclass(frozen=True)
+class _Limits:
+    max_bytes: int
+    content_types: tuple[str, ...] | None
+
+
+def user_agent(settings: Settings) -> str:
+    return f"Weft/{__version__} (+{settings.base_url}/)"
+
+
+async def fetch(
+    url: str,
+    *,
+    settings: Settings,
+    max_bytes: int,
+    timeout: float,  # noqa: ASYNC109 (the whole fetch's limit, applied with asyncio.timeout)
+    accept: str = "*/*",
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    content: bytes | None = None,
+    content_types: tuple[str, ...] | None = None,
+    guard: Guard | None = None,
+) -> FetchResult:
+    """Fetch ``url`` within ``max_bytes`` and ``timeout`` seconds (all hops together).
+
+    ``content_types`` (media types, lower case) refuses any other answer before
+    its body is read. Raises a :class:`FetchError` subclass on any failure.
+    """
+    guard = guard or Guard.for_settings(settings)
+    sent = {
+        "User-Agent": user_agent(settings),
+        "Accept": accept,
+        # Compressed bodies would be inflated past the limit before we could count.
+        "Accept-Encoding": "identity",
+        **(headers or {}),
+    }
+    try:
+        target = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as error:
+        raise BadScheme(url, f"is not a valid URL ({error})") from None
+    hop = _Hop(method.upper(), target, sent, content)
+    limits = _Limits(max_bytes, content_types)
+    try:
+        async with asyncio.timeout(timeout):
+            return await _follow(hop, guard, limits, timeout)
+    except TimeoutError:
+        raise Timeout(url, f"no complete answer within {timeout:g} s") from None
+
+
+async def _follow(hop: _Hop, guard: Guard, limits: _Limits, seconds: float) -> FetchResult:
+    # trust_env=False: a proxy from the environment would resolve names itself,
+    # past our checks. One client per fetch: its connections are to checked IPs.
+    async with httpx.AsyncClient(
+        trust_env=False, follow_redirects=False, timeout=httpx.Timeout(seconds)
+    ) as client:
+        for _ in range(MAX_REDIRECTS + 1):
+            outcome = await _one_hop(client, hop, guard, limits)
+            if isinstance(outcome, FetchResult):
+                return outcome
+            hop = outcome
+    raise TooManyRedirects(str(hop.url), f"more than {MAX_REDIRECTS} redirects")
+
+
+async def _one_hop(
+    client: httpx.AsyncClient, hop: _Hop, guard: Guard, limits: _Limits
+) -> FetchResult | _Hop:
+    url = str(hop.url)
+    if hop.url.scheme not in ("http", "https") or not hop.url.raw_host:
+        raise BadScheme(url, "only http and https URLs with a host can be fetched")
+    addresses = await guard.addresses(hop.url)
+    response = await _connect(client, hop, addresses)
+    try:
+        if response.status_code in _REDIRECTS:
+            return _redirect(hop, response)
+        if response.status_code >= 400:
+            raise HTTPStatus(url, response.status_code)
+        media_type, charset = _content_type(response.headers.get("content-type", ""))
+        if limits.content_types is not None and media_type not in limits.content_types:
+            raise UnwantedType(url, f"is {media_type or 'of no declared type'}")
+        body = await _read(response, url, limits.max_bytes)
+        return FetchResult(url, response.status_code, response.headers, body, media_type, charset)
+    except httpx.TimeoutException:
+        raise Timeout(url, "the server stopped answering") from None
+    except httpx.HTTPError as error:
+        raise ConnectFailed(url, f"the answer broke off ({error})") from None
+    finally:
+        await response.aclose()
+
+
+async def _connect(
+    client: httpx.AsyncClient, hop: _Hop, addresses: list[IPAddress]
+) -> httpx.Response:
+    """Send ``hop`` to the first checked address that accepts a connection.
+
+    The request goes to the IP itself (pinned: no second DNS lookup can
+    happen), with the original Host header, and for https the original name
+    as SNI, which is also the name the certificate is verified against.
+    """
+    host = hop.url.raw_host.decode("ascii")
+    headers = {**hop.headers, "Host": hop.url.netloc.decode("ascii")}
+    extensions = {"sni_hostname": host} if hop.url.scheme == "https" else {}
+    failure: Exception | None = None
+    for address in addresses:
+        request = client.build_request(
+            hop.method,
+            hop.url.copy_with(host=str(address)),
+            headers=headers,
+            content=hop.content,
+            extensions=extensions,
+        )
+        try:
+            return await client.send(request, stream=True)
+        except httpx.ConnectError as error:
+            failure = error
+        except httpx.TimeoutException:
+            raise Timeout(str(hop.url), "the server did not answer in time") from None
+        except httpx.HTTPError as error:
+            raise ConnectFailed(str(hop.url), str(error) or type(error).__name__) from None
+    raise ConnectFailed(str(hop.url), f"no address of {host} accepted a connection ({failure})")
+
+
+def _redirect(hop: _Hop, response: httpx.Response) -> _Hop:
+    location = response.headers.get("location")
+    if not location:
+        raise TooManyRedirects(str(hop.url), f"HTTP {response.status_code} without a Location")
+    try:
+        target = hop.url.join(location)
+    except httpx.InvalidURL as error:
+        raise BadScheme(location, f"is not a valid redirect target ({error})") from None
+    method, content = hop.method, hop.content
+    # What browsers do: 303 always, and 301/302 after a POST, become a GET.
+    if (response.status_code == 303 and method != "HEAD") or (
+        response.status_code in (301, 302) and method == "POST"
+    ):
+        method, content = "GET", None
+    headers = hop.headers
+    if (target.scheme, target.raw_host, target.port) != (
+        hop.url.scheme,
+        hop.url.raw_host,
+        hop.url.port,
+    ):
+        headers = {k: v for k, v in headers.items() if k.lower() not in _CREDENTIALS}
+    return _Hop(method, target, headers, content)
+
+
+def _content_type(header: str) -> tuple[str, str | None]:
+    media_type, _, params = header.partition(";")
+    charset = None
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip('"').lower()
+    return media_type.strip().lower(), charset
+
+
+async def _read(response: httpx.Response, url: str, max_bytes: int) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise TooLarge(url, f"declares {declared} bytes, more than {max_bytes}")
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > max_bytes:
+            raise TooLarge(url, f"is larger than {max_bytes} bytes")
+    return bytes(body)
+
+
+def json_body(result: FetchResult) -> Any:
+    """The body as JSON (callers catch ``ValueError`` for a malformed one)."""
+    return json.loads(result.body)
