@@ -1,28 +1,58 @@
-"""The storage backends: local always; S3 only where an endpoint is configured."""
+"""The storage backends: local, and S3 over its real HTTP protocol.
+
+S3 runs against ``WEFT_TEST_S3_URL`` when set (a real endpoint such as MinIO),
+otherwise against moto's standalone S3 server on loopback: a separate
+implementation of the S3 protocol, spoken to by boto3 over HTTP exactly as
+a cloud endpoint would be.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from tests.live import free_port
 from weft.config import Settings
 from weft.media.storage import LocalStorage, S3Storage, Storage, new_key, valid_key
 
 
-def local(tmp_path: Path) -> Storage:
+def local(tmp_path: Path, _url: str) -> Storage:
     settings = Settings(base_url="https://weft.test", data_dir=tmp_path)
     return LocalStorage(tmp_path / "media", settings)
 
 
-def s3(tmp_path: Path) -> Storage:
-    """WEFT_TEST_S3_URL: http://KEY:SECRET@host:port/bucket (an existing bucket)."""
-    raw = os.environ.get("WEFT_TEST_S3_URL")
-    if not raw:
-        pytest.skip("S3 not tested: set WEFT_TEST_S3_URL=http://KEY:SECRET@host:port/bucket")
+@pytest.fixture(scope="session")
+def s3_url() -> Iterator[str]:
+    """http://KEY:SECRET@host:port/bucket of an S3 endpoint with an existing bucket."""
+    if os.environ.get("WEFT_TEST_S3_URL"):
+        yield os.environ["WEFT_TEST_S3_URL"]
+        return
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+        client.create_bucket(Bucket="weft-test")
+        yield f"http://test:test@127.0.0.1:{port}/weft-test"
+    finally:
+        server.stop()
+
+
+def s3(tmp_path: Path, raw: str) -> Storage:
     url = urlsplit(raw)
     settings = Settings(
         data_dir=tmp_path,
@@ -37,8 +67,9 @@ def s3(tmp_path: Path) -> Storage:
 
 @pytest.fixture(params=[local, s3], ids=["local", "s3"])
 def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Storage:
-    make: Callable[[Path], Storage] = request.param
-    return make(tmp_path)
+    make: Callable[[Path, str], Storage] = request.param
+    url = request.getfixturevalue("s3_url") if make is s3 else ""
+    return make(tmp_path, url)
 
 
 async def test_put_read_download_delete(storage: Storage, tmp_path: Path) -> None:
