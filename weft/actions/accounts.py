@@ -49,7 +49,10 @@ class SignUp:
     locale: str = "en"
     ip: str | None = None
     role: str = "user"
-    # True when an admin creates the account (CLI): skips confirmation and the open check.
+    # The person accepted the server's rules and terms (the sign-up checkbox).
+    agreement: bool = False
+    # True when an admin creates the account (CLI): skips confirmation, the
+    # agreement and the open check.
     by_admin: bool = False
 
 
@@ -92,6 +95,8 @@ async def register_account(db: Database, settings: Settings, form: SignUp) -> Us
     """Create a local account and its user; queue the confirmation mail if needed."""
     if not settings.registrations_open and not form.by_admin:
         raise Forbidden("Registrations are closed on this server")
+    if not form.agreement and not form.by_admin:
+        raise Invalid("agreement", "must be accepted", "ERR_ACCEPTED")
     username = clean_username(form.username)
     email = clean_email(form.email)
     check_password(form.password)

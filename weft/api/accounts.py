@@ -52,11 +52,9 @@ async def create_account(
     rt: Runtime = Depends(runtime),
 ) -> dict[str, Any]:
     try:
-        agreed = bool_param(params.agreement)
+        agreed = bool_param(params.agreement) is True
     except ValueError:
         agreed = False
-    if agreed is not True:
-        raise Invalid("agreement", "must be accepted", "ERR_ACCEPTED")
     user = await account_actions.register_account(
         rt.db,
         rt.settings,
@@ -66,6 +64,7 @@ async def create_account(
             password=params.password,
             locale=params.locale[:16],
             ip=client_ip(request),
+            agreement=agreed,
         ),
     )
     app = credentials.application

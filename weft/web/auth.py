@@ -111,11 +111,9 @@ async def sign_up_form(
 
 
 def _check_sign_up_form(fields: dict[str, str]) -> None:
-    """What only the form asks: the password typed twice, the box ticked."""
+    """What only the form asks: the password typed twice."""
     if fields.get("password", "") != fields.get("password_confirmation", ""):
         raise Invalid("password_confirmation", "doesn't match Password", "ERR_INVALID")
-    if fields.get("agreement") != "1":
-        raise Invalid("agreement", "must be accepted", "ERR_ACCEPTED")
 
 
 @router.post("/sign_up", response_model=None)
@@ -132,6 +130,7 @@ async def sign_up(request: Request, rt: Runtime = Depends(runtime)) -> Response:
                 email=fields.get("email", ""),
                 password=fields.get("password", ""),
                 ip=client_ip(request),
+                agreement=fields.get("agreement") == "1",
             ),
         )
     except Invalid as error:
