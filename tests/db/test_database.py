@@ -52,3 +52,18 @@ async def test_concurrent_writers_never_see_database_is_locked(db: Database) -> 
 
 def test_migrations_are_at_head(database_url: str) -> None:
     assert migrate.current_heads(database_url) == migrate.expected_heads()
+
+
+async def test_names_are_unique_regardless_of_case_in_the_schema(db: Database) -> None:
+    """The expression indexes survive every migration (SQLite's batch mode can drop them)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from weft.models import Tag
+
+    async with db.write() as session:
+        session.add(Account(username="Bob"))
+        session.add(Tag(name="Weft"))
+    for duplicate in (Account(username="bob"), Tag(name="WEFT")):
+        with pytest.raises(IntegrityError):
+            async with db.write() as session:
+                session.add(duplicate)

@@ -40,6 +40,21 @@ class Account(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    # ActivityPub. Local accounts get a key pair when first needed; remote ones
+    # carry what their actor document said, refreshed at ``fetched_at``.
+    actor_type: Mapped[str] = mapped_column(String(16), default="Person")
+    public_key_pem: Mapped[str | None] = mapped_column(Text, default=None)
+    private_key_pem: Mapped[str | None] = mapped_column(Text, default=None)
+    inbox_url: Mapped[str | None] = mapped_column(Text, default=None)
+    shared_inbox_url: Mapped[str | None] = mapped_column(Text, default=None)
+    outbox_url: Mapped[str | None] = mapped_column(Text, default=None)
+    followers_url: Mapped[str | None] = mapped_column(Text, default=None)
+    following_url: Mapped[str | None] = mapped_column(Text, default=None)
+    featured_url: Mapped[str | None] = mapped_column(Text, default=None)
+    # The person's fediverse switch: off keeps the account on this server only.
+    federated: Mapped[bool] = mapped_column(Boolean, default=True)
+    fetched_at: Mapped[datetime | None] = mapped_column(default=None)
+
     user: Mapped[User | None] = relationship(back_populates="account", lazy="raise")
 
     @property
