@@ -1,0 +1,123 @@
+"""ActivityStreams ``Note`` for a local post, as Mastodon writes one.
+
+Addressing follows Mastodon's ``ActivityPub::TagManager``: public posts go
+to Public with the followers in cc; unlisted ones to the followers with
+Public in cc; followers-only to the followers; direct to the mentioned only.
+Mentioned accounts are in cc (or in ``to`` for direct posts).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from weft.config import Settings
+from weft.federation.actors import CONTEXT, PUBLIC, actor_uri, followers_uri, iso
+from weft.federation.loading import NoteSources
+from weft.media.storage import content_type_for, storage_for
+from weft.models import Account, MediaAttachment, Status
+
+
+def note_uri(status: Status, author: Account, settings: Settings) -> str:
+    return status.uri or f"{actor_uri(author, settings)}/statuses/{status.id}"
+
+
+def addressing(
+    status: Status, author: Account, mentioned: list[str], settings: Settings
+) -> tuple[list[str], list[str]]:
+    """``(to, cc)`` for a post of this visibility."""
+    followers = followers_uri(author, settings)
+    if status.visibility == "public":
+        return [PUBLIC], [followers, *mentioned]
+    if status.visibility == "unlisted":
+        return [followers], [PUBLIC, *mentioned]
+    if status.visibility == "private":
+        return [followers], mentioned
+    return mentioned, []
+
+
+def note(
+    status: Status, sources: NoteSources, settings: Settings, *, context: bool = False
+) -> dict[str, Any]:
+    """The Note of ``status`` (loaded in ``sources``); with ``@context`` if it stands alone."""
+    bundle = sources.bundle
+    author = bundle.author(status)
+    mentioned = [actor_uri(a, settings) for a in bundle.mentions.get(status.id, [])]
+    to, cc = addressing(status, author, mentioned, settings)
+    document: dict[str, Any] = {"@context": CONTEXT} if context else {}
+    document.update(
+        {
+            "id": note_uri(status, author, settings),
+            "type": "Note",
+            "summary": status.spoiler_text or None,
+            "inReplyTo": sources.parent_uris.get(status.in_reply_to_id or 0),
+            "published": iso(status.created_at),
+            "url": status.url or f"{settings.base_url}/@{author.username}/{status.id}",
+            "attributedTo": actor_uri(author, settings),
+            "to": to,
+            "cc": cc,
+            "sensitive": status.sensitive,
+            "content": status.content,
+            "attachment": [
+                _attachment(m, settings)
+                for m in bundle.media.get(status.id, [])
+                if m.state == "ready"
+            ],
+            "tag": _tags(status, sources, settings),
+        }
+    )
+    if status.language:
+        document["contentMap"] = {status.language: status.content}
+    if status.edited_at is not None:
+        document["updated"] = iso(status.edited_at)
+    document.update(_quote(status, sources, settings))
+    return document
+
+
+def _tags(status: Status, sources: NoteSources, settings: Settings) -> list[dict[str, Any]]:
+    bundle = sources.bundle
+    tags: list[dict[str, Any]] = [
+        {
+            "type": "Mention",
+            "href": actor_uri(account, settings),
+            "name": f"@{account.username}@{account.domain or settings.domain}",
+        }
+        for account in bundle.mentions.get(status.id, [])
+    ]
+    tags.extend(
+        {
+            "type": "Hashtag",
+            "href": f"{settings.base_url}/tags/{tag.name.lower()}",
+            "name": f"#{tag.name}",
+        }
+        for tag in bundle.tags.get(status.id, [])
+    )
+    return tags
+
+
+def _quote(status: Status, sources: NoteSources, settings: Settings) -> dict[str, str]:
+    """FEP-044f ``quote``, and the older forms Misskey and Fedibird read."""
+    if status.quote_of_id is None or status.quote_state not in (None, "accepted"):
+        return {}
+    quoted = sources.bundle.statuses.get(status.quote_of_id)
+    if quoted is None:
+        return {}
+    uri = note_uri(quoted, sources.bundle.author(quoted), settings)
+    return {"quote": uri, "quoteUrl": uri, "_misskey_quote": uri}
+
+
+def _attachment(media: MediaAttachment, settings: Settings) -> dict[str, Any]:
+    storage = storage_for(settings)
+    document: dict[str, Any] = {
+        "type": "Document",
+        "mediaType": content_type_for(media.file_key) if media.file_key else media.content_type,
+        "url": storage.url(media.file_key) if media.file_key else media.remote_url,
+        "name": media.description,
+        "blurhash": media.blurhash,
+    }
+    original = (media.meta or {}).get("original") or {}
+    if "width" in original and "height" in original:
+        document["width"] = original["width"]
+        document["height"] = original["height"]
+    if media.type in ("image", "gifv", "video"):
+        document["focalPoint"] = [media.focus_x, media.focus_y]
+    return document
