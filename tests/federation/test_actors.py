@@ -214,3 +214,15 @@ async def test_instance_actor(client: httpx.Client, server: LiveServer, db: Data
     assert rows[0].public_key_pem == body["publicKey"]["publicKeyPem"]
     # Not a person: /users/<domain> does not serve it.
     assert client.get(f"/users/{server.settings.domain}", headers=AS).status_code == 404
+
+
+async def test_the_instance_actor_is_not_a_person_in_the_client_api(
+    server: LiveServer, client: httpx.Client, db: Database
+) -> None:
+    actor = client.get("/actor", headers={"Accept": "application/activity+json"})
+    assert actor.status_code == 200
+    async with db.read() as session:
+        row = await session.scalar(select(Account).where(Account.actor_type == "Application"))
+    assert row is not None
+    assert client.get(f"/api/v1/accounts/{row.id}").status_code == 404
+    assert client.get("/api/v1/accounts/lookup", params={"acct": row.username}).status_code == 404

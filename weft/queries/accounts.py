@@ -9,10 +9,19 @@ from weft.errors import NotFound
 from weft.models import Account
 
 
+def is_shown(account: Account | None) -> bool:
+    """Whether the client API shows this account: not suspended, and not this
+    server's own instance actor (a local Application that signs fetches, not
+    a person)."""
+    if account is None or account.suspended_at is not None:
+        return False
+    return not (account.domain is None and account.actor_type == "Application")
+
+
 async def get_account(db: Database, account_id: int) -> Account:
     async with db.read() as session:
         account = await session.get(Account, account_id)
-    if account is None or account.suspended_at is not None:
+    if account is None or not is_shown(account):
         raise NotFound()
     return account
 
@@ -31,7 +40,7 @@ async def lookup_account(db: Database, acct: str, local_domain: str) -> Account:
         query = query.where(Account.domain.is_(None))
     async with db.read() as session:
         account = await session.scalar(query)
-    if account is None or account.suspended_at is not None:
+    if account is None or not is_shown(account):
         raise NotFound()
     return account
 
