@@ -3,6 +3,7 @@
 from weft.models.accounts import Account, User
 from weft.models.auth import OAuthAccessToken, OAuthApplication, OAuthAuthorizationCode, WebSession
 from weft.models.base import Base
+from weft.models.federation import DomainBlock, FederatedServer, InboundActivity
 from weft.models.feeds import HomeFeedEntry, Marker, Notification
 from weft.models.graph import Block, Follow, FollowRequest, Mute
 from weft.models.interactions import Bookmark, Favourite
@@ -15,11 +16,14 @@ __all__ = [
     "Base",
     "Block",
     "Bookmark",
+    "DomainBlock",
     "Favourite",
+    "FederatedServer",
     "Follow",
     "FollowRequest",
     "HomeFeedEntry",
     "IdempotencyKey",
+    "InboundActivity",
     "Job",
     "Marker",
     "MediaAttachment",

@@ -54,6 +54,11 @@ class Account(Base):
     # The person's fediverse switch: off keeps the account on this server only.
     federated: Mapped[bool] = mapped_column(Boolean, default=True)
     fetched_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Move: where this account went, and the aliases it claims (actor URIs).
+    moved_to_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), default=None
+    )
+    also_known_as: Mapped[list[Any]] = mapped_column(default=list)
 
     user: Mapped[User | None] = relationship(back_populates="account", lazy="raise")
 

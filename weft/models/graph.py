@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index
+from sqlalchemy import Boolean, ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from weft.models.base import Base, snowflake_pk, utcnow
@@ -20,6 +20,8 @@ class Follow(Base):
     )
     show_reblogs: Mapped[bool] = mapped_column(Boolean, default=True)
     notify: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The ActivityPub id of the activity that made it (theirs or ours), for Undo.
+    uri: Mapped[str | None] = mapped_column(Text, default=None, unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -35,6 +37,8 @@ class FollowRequest(Base):
     )
     show_reblogs: Mapped[bool] = mapped_column(Boolean, default=True)
     notify: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The ActivityPub id of the activity that made it (theirs or ours), for Undo.
+    uri: Mapped[str | None] = mapped_column(Text, default=None, unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -46,6 +50,8 @@ class Block(Base):
     target_account_id: Mapped[int] = mapped_column(
         ForeignKey("accounts.id", ondelete="CASCADE"), index=True
     )
+    # The ActivityPub id of the activity that made it (theirs or ours), for Undo.
+    uri: Mapped[str | None] = mapped_column(Text, default=None, unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

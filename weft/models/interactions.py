@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index
+from sqlalchemy import ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from weft.models.base import Base, snowflake_pk, utcnow
@@ -18,6 +18,8 @@ class Favourite(Base):
     status_id: Mapped[int] = mapped_column(
         ForeignKey("statuses.id", ondelete="CASCADE"), index=True
     )
+    # The ActivityPub id of the Like (theirs or ours), for Undo.
+    uri: Mapped[str | None] = mapped_column(Text, default=None, unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
