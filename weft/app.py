@@ -22,6 +22,7 @@ from weft.api import interactions as interactions_api
 from weft.api import media as media_api
 from weft.api import notifications as notifications_api
 from weft.api import oauth as oauth_api
+from weft.api import search as search_api
 from weft.api import statuses as statuses_api
 from weft.api import timelines as timelines_api
 from weft.api.auth import api_rate_limit
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         interactions_api.router,
         media_api.router,
         notifications_api.router,
+        search_api.router,
         accounts_api.router,
         admin_api.router,
     )

@@ -1,0 +1,29 @@
+"""Search and Tag entities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from weft.api.serializers.accounts import account as account_entity
+from weft.api.serializers.statuses import status_entities
+from weft.config import Settings
+from weft.queries.search import SearchResults, TagUse
+
+
+def tag_entity(use: TagUse, settings: Settings) -> dict[str, Any]:
+    name = use.tag.name
+    return {
+        "id": str(use.tag.id),
+        "name": name,
+        "url": f"{settings.base_url}/tags/{name.lower()}",
+        "history": use.history,
+    }
+
+
+def search_entity(results: SearchResults, settings: Settings) -> dict[str, Any]:
+    page = results.statuses
+    return {
+        "accounts": [account_entity(a, settings) for a in results.accounts],
+        "statuses": status_entities(page.statuses, page.bundle, settings),
+        "hashtags": [tag_entity(use, settings) for use in results.hashtags],
+    }
