@@ -9,7 +9,8 @@ rules: a reply control enforced here holds for every front door.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sqlalchemy import case, delete, func, or_, select, update
@@ -28,6 +29,7 @@ from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
 from weft.errors import Invalid, NotFound
+from weft.federation.publish import publish
 from weft.jobs.queue import enqueue
 from weft.models import (
     Account,
@@ -97,6 +99,14 @@ class Composed:
     tag_ids: list[int]
 
 
+class InvalidThreadPost(Invalid):
+    """One post of a thread was refused; ``index`` says which (0 is the first)."""
+
+    def __init__(self, index: int, error: Invalid) -> None:
+        super().__init__(error.field, error.description, error.code)
+        self.index = index
+
+
 class _KeyTaken(Exception):
     """Another request with the same Idempotency-Key committed first."""
 
@@ -157,6 +167,33 @@ async def post_status(db: Database, settings: Settings, author_id: int, draft: D
         return existing
 
 
+async def post_thread(
+    db: Database, settings: Settings, author_id: int, drafts: Sequence[Draft]
+) -> list[Status]:
+    """Publish ``drafts`` as a thread, each a reply to the one before, all or none.
+
+    Every draft is checked before anything is written, and all are written in
+    one transaction, so a refused third post leaves no first two behind. The
+    first draft may reply to another post; the others' ``in_reply_to_id`` is
+    the previous post's. Raises ``InvalidThreadPost`` naming the refused one.
+    """
+    for index, draft in enumerate(drafts):
+        try:
+            check_draft(draft)
+        except Invalid as error:
+            raise InvalidThreadPost(index, error) from None
+    posted: list[Status] = []
+    async with db.write() as session:
+        for index, draft in enumerate(drafts):
+            if posted:
+                draft = replace(draft, in_reply_to_id=posted[-1].id, idempotency_key=None)
+            try:
+                posted.append(await _post(session, settings, author_id, draft))
+            except Invalid as error:
+                raise InvalidThreadPost(index, error) from None
+    return posted
+
+
 async def _post_for_key(db: Database, author_id: int, key: str) -> Status | None:
     async with db.read() as session:
         return await session.scalar(
@@ -197,6 +234,7 @@ async def _post(session: AsyncSession, settings: Settings, author_id: int, draft
     enqueue(session, "notifications.new_status", {"status_id": status.id})
     if not draft.media_ids:  # a post with media shows its media, not a card
         enqueue_card(session, status)
+    await publish(session, "create", author_id, status_id=status.id)
     return status
 
 
@@ -477,6 +515,7 @@ async def edit_status(
         _link_tags(session, status.id, composed.tag_ids)
         await _notify_edit(session, status)
         enqueue_card(session, status, edited=True)
+        await publish(session, "update", account_id, status_id=status.id)
         return status
 
 
@@ -568,6 +607,7 @@ async def delete_status(db: Database, account_id: int, status_id: int) -> Status
     """
     async with db.write() as session:
         status = await _own_status(session, account_id, status_id)
+        await publish(session, "delete", account_id, status_id=status.id)
         await _count_removed(session, status)
         await remove_status_media(session, status.id)
         await session.delete(status)

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Depends
 
-from weft.web import auth, home, media_files, oauth
+from weft.web import auth, compose, home, media_files, oauth
 from weft.web.session import protect_forms
 
 # Every POST (or other unsafe method) to a page checks the CSRF token first,
@@ -12,5 +12,6 @@ router.include_router(home.router)
 router.include_router(auth.router)
 router.include_router(oauth.router)
 router.include_router(media_files.router)
+router.include_router(compose.router)
 
 __all__ = ["router"]

@@ -1,0 +1,51 @@
+"""Steps the composer tests share: open the composer, send it as a browser would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.api.helpers import query
+from tests.live import LiveServer
+from tests.web.helpers import csrf_of
+
+JSON = {"Accept": "application/json"}
+
+
+def composer_token(client: httpx.Client, **params: str) -> str:
+    page = client.get("/compose", params=params)
+    assert page.status_code == 200, page.text
+    return csrf_of(page)
+
+
+def send(
+    client: httpx.Client,
+    *texts: str,
+    files: list[tuple[str, tuple[str, bytes, str]]] | None = None,
+    headers: dict[str, str] | None = None,
+    **fields: str,
+) -> httpx.Response:
+    """POST the composer with one box per text, as the form (or compose.js) sends it."""
+    data = {
+        "csrf_token": composer_token(client),
+        "posts": str(len(texts)),
+        "visibility": "public",
+        "reply_policy": "everyone",
+        "quote_policy": "public",
+        **{f"text-{i}": text for i, text in enumerate(texts)},
+        **fields,
+    }
+    return client.post("/compose", data=data, files=files, headers=headers)
+
+
+def rows(server: LiveServer, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    return query(server.settings.database_url, sql, **params)
+
+
+def post_id(response: httpx.Response, username: str) -> int:
+    assert response.status_code == 303, response.text
+    location = response.headers["location"]
+    prefix = f"/@{username}/"
+    assert location.startswith(prefix), location
+    return int(location.removeprefix(prefix))

@@ -1,0 +1,327 @@
+"""Writing posts in the browser: the composer (``/compose``) and editing (``/@acct/id/edit``).
+
+Routes read the form (``compose_form.py``), store the photos and videos
+(``compose_media.py``) and call the same actions as the API
+(``post_thread``, ``edit_status``); the rules live there. Every form works
+without JavaScript; ``static/compose.js`` adds the live counter and posts
+with ``fetch`` and ``Accept: application/json``, to which these routes answer
+``{"url": ..., "html": ...}`` or ``{"error": ..., "errors": {...}}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from weft.actions.statuses import (
+    MAX_CHARS,
+    Change,
+    InvalidThreadPost,
+    check_draft,
+    edit_status,
+    post_thread,
+)
+from weft.api.auth import runtime
+from weft.api.serializers.statuses import status_entities, status_entity
+from weft.errors import Invalid, NotFound
+from weft.models import Status, User
+from weft.models.posts import VISIBILITIES
+from weft.policies.statuses import can_quote, can_reply
+from weft.queries.accounts import lookup_account, parse_id
+from weft.queries.status_bundle import load_bundle
+from weft.queries.statuses import visible_status
+from weft.runtime import Runtime
+from weft.text import countable_length
+from weft.web.auth import safe_next
+from weft.web.common import require_user
+from weft.web.compose_form import ComposeForm, drafts, optional_id, read_form, rearranged
+from weft.web.compose_media import MediaProblem, check_descriptions, discard, upload_all
+from weft.web.errors import wants_json
+from weft.web.session import form_fields
+from weft.web.templating import render
+
+router = APIRouter()
+
+FILES_DROPPED = (
+    "Choose your photos and videos again: a browser cannot keep them in a form it sends back."
+)
+LABELS = {
+    "visibility": "Who can see it",
+    "reply_policy": "Who can reply",
+    "quote_approval_policy": "Who can quote",
+    "language": "Language",
+    "in_reply_to_id": "The post you are replying to",
+    "quoted_status_id": "The post you are quoting",
+}
+# Where an error of the action shows in the form (the rest go to the top).
+FIELDS = {
+    "visibility": "visibility",
+    "reply_policy": "reply_policy",
+    "quote_approval_policy": "quote_policy",
+    "language": "language",
+}
+
+
+@dataclass
+class Targets:
+    """The posts the composer replies to and quotes, as Status entities."""
+
+    reply: dict[str, Any] | None = None
+    quote: dict[str, Any] | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+# --- the composer ------------------------------------------------------------------
+
+
+@router.get("/compose", response_model=None)
+async def compose_page(
+    request: Request,
+    in_reply_to: str = "",
+    quote: str = "",
+    next: str = "",
+    user: User = Depends(require_user),
+    rt: Runtime = Depends(runtime),
+) -> Response:
+    form = ComposeForm(
+        visibility=user.default_privacy,
+        sensitive=user.default_sensitive,
+        language=user.default_language or "",
+        in_reply_to_id=in_reply_to,
+        quoted_status_id=quote,
+        next=safe_next(next) if next else "",
+    )
+    targets = await _targets(rt, user, form)
+    if targets.reply is not None:
+        form.boxes[0].text = _reply_mentions(targets.reply, user)
+        form.visibility = _narrower(form.visibility, targets.reply["visibility"])
+    return await _page(request, rt, user, form, targets=targets)
+
+
+@router.post("/compose", response_model=None)
+async def compose(
+    request: Request, user: User = Depends(require_user), rt: Runtime = Depends(runtime)
+) -> Response:
+    form = read_form(await request.form())
+    changed = rearranged(form, await form_fields(request))
+    if changed is not None:
+        notices = [FILES_DROPPED] if form.file_count else []
+        return await _page(request, rt, user, changed, notices=notices)
+    try:
+        posted = await _publish(rt, user.account_id, form)
+    except InvalidThreadPost as error:
+        return await _refused(request, rt, user, form, _thread_error(error, len(form.boxes)))
+    except MediaProblem as error:
+        return await _refused(request, rt, user, form, {f"media-{error.index}": error.message})
+    url = f"/@{user.account.username}/{posted[0].id}"
+    if wants_json(request):
+        return JSONResponse(
+            {
+                "url": url,
+                "ids": [str(s.id) for s in posted],
+                "html": await _cards(request, rt, user, posted),
+            }
+        )
+    return RedirectResponse(safe_next(form.next) if form.next else url, status_code=303)
+
+
+async def _publish(rt: Runtime, account_id: int, form: ComposeForm) -> list[Status]:
+    """Check every post, then store the files, then write the whole thread.
+
+    The checks run before any file is stored (stand-in ids count the files),
+    and the uploads are deleted again if the thread is refused after all.
+    """
+    stand_ins = [tuple(range(1, len(box.attachments) + 1)) for box in form.boxes]
+    for index, draft in enumerate(drafts(form, stand_ins)):
+        try:
+            check_draft(draft)
+        except Invalid as error:
+            raise InvalidThreadPost(index, error) from None
+    check_descriptions(form)
+    media_ids = await upload_all(rt, account_id, form)
+    try:
+        return await post_thread(rt.db, rt.settings, account_id, drafts(form, media_ids))
+    except BaseException:
+        await discard(rt, account_id, [m for ids in media_ids for m in ids])
+        raise
+
+
+def _thread_error(error: InvalidThreadPost, count: int) -> dict[str, str]:
+    post = f"Post {error.index + 1}" if count > 1 else "Your post"
+    if error.field == "status":
+        return {f"text-{error.index}": f"{post}: {error.description}"}
+    if error.field in ("media_ids", "file", "description"):
+        return {f"media-{error.index}": f"{post}, photos and videos: {error.description}"}
+    label = LABELS.get(error.field, error.field.replace("_", " ").capitalize())
+    return {FIELDS.get(error.field, "form"): f"{label} {error.description}"}
+
+
+async def _refused(
+    request: Request, rt: Runtime, user: User, form: ComposeForm, errors: dict[str, str]
+) -> Response:
+    if wants_json(request):
+        return JSONResponse({"error": next(iter(errors.values())), "errors": errors}, 422)
+    notices = [FILES_DROPPED] if form.file_count else []
+    return await _page(request, rt, user, form, errors=errors, notices=notices, status=422)
+
+
+async def _page(
+    request: Request,
+    rt: Runtime,
+    user: User,
+    form: ComposeForm,
+    *,
+    targets: Targets | None = None,
+    errors: dict[str, str] | None = None,
+    notices: list[str] | None = None,
+    status: int = 200,
+) -> Response:
+    if targets is None:
+        targets = await _targets(rt, user, form)
+    context = {
+        "form": form,
+        "remaining": [MAX_CHARS - countable_length(b.text, form.spoiler_text) for b in form.boxes],
+        "errors": errors or {},
+        "notices": [*targets.problems, *(notices or [])],
+        "replying_to": targets.reply,
+        "quoting": targets.quote,
+    }
+    return await render(request, "compose.html", context, status)
+
+
+async def _targets(rt: Runtime, user: User, form: ComposeForm) -> Targets:
+    """The replied-to and quoted posts (404 if the viewer may not see them),
+    and what the policies say the viewer may do with them."""
+    wanted = [optional_id(form.in_reply_to_id), optional_id(form.quoted_status_id)]
+    async with rt.db.read() as session:
+        found = [await visible_status(session, user.account_id, i) if i else None for i in wanted]
+        bundle = await load_bundle(session, user.account_id, [s for s in found if s])
+    targets = Targets()
+    reply, quoted = found
+    if reply is not None:
+        targets.reply = status_entity(reply, bundle, rt.settings)
+        if not can_reply(bundle.access[reply.id]):
+            targets.problems.append("Its author doesn't let you reply to this post.")
+    if quoted is not None:
+        targets.quote = status_entity(quoted, bundle, rt.settings, nested=True)
+        if not can_quote(bundle.access[quoted.id]):
+            targets.problems.append("Its author doesn't let you quote this post.")
+    return targets
+
+
+def _reply_mentions(parent: dict[str, Any], user: User) -> str:
+    """``@author @others `` as Mastodon prefills a reply: the author, then the
+    people the post mentions, never oneself, each once."""
+    names = [parent["account"]["acct"], *(m["acct"] for m in parent["mentions"])]
+    own = user.account.username.lower()
+    unique = [n for n in dict.fromkeys(names) if n.lower() != own]
+    return "".join(f"@{name} " for name in unique)
+
+
+def _narrower(chosen: str, parent: str) -> str:
+    """A reply starts no wider than its parent (the action narrows it anyway)."""
+    return max(chosen, parent, key=VISIBILITIES.index)
+
+
+async def _cards(request: Request, rt: Runtime, user: User, posted: list[Status]) -> str:
+    """The new posts as the feed shows them, newest first, for the page's script."""
+    async with rt.db.read() as session:
+        bundle = await load_bundle(session, user.account_id, posted)
+    entities = status_entities(list(reversed(posted)), bundle, rt.settings)
+    page = await render(request, "compose_posted.html", {"statuses": entities})
+    return bytes(page.body).decode()
+
+
+# --- editing -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EditForm:
+    """The edit form's values: what the post holds, or what was typed."""
+
+    text: str
+    spoiler_text: str
+    sensitive: bool
+    language: str
+
+
+@router.get("/@{acct}/{status_id}/edit", response_model=None)
+async def edit_page(
+    request: Request,
+    acct: str,
+    status_id: str,
+    user: User = Depends(require_user),
+    rt: Runtime = Depends(runtime),
+) -> Response:
+    status = await _own_post(rt, user, acct, status_id)
+    values = EditForm(status.text, status.spoiler_text, status.sensitive, status.language or "")
+    return await _edit_page(request, rt, user, status, values)
+
+
+@router.post("/@{acct}/{status_id}/edit", response_model=None)
+async def edit(
+    request: Request,
+    acct: str,
+    status_id: str,
+    user: User = Depends(require_user),
+    rt: Runtime = Depends(runtime),
+) -> Response:
+    status = await _own_post(rt, user, acct, status_id)
+    fields = await form_fields(request)
+    values = EditForm(
+        text=fields.get("text", ""),
+        spoiler_text=fields.get("spoiler_text", ""),
+        sensitive=fields.get("sensitive", "") not in ("", "0", "false"),
+        language=fields.get("language", ""),
+    )
+    change = Change(
+        text=values.text,
+        spoiler_text=values.spoiler_text,
+        sensitive=values.sensitive,
+        language=values.language or None,
+    )
+    try:
+        await edit_status(rt.db, rt.settings, user.account_id, status.id, change)
+    except Invalid as error:
+        key = "text" if error.field == "status" else FIELDS.get(error.field, "form")
+        label = "Your post:" if error.field == "status" else LABELS.get(error.field, error.field)
+        errors = {key: f"{label} {error.description}"}
+        if wants_json(request):
+            return JSONResponse({"error": errors[key], "errors": errors}, 422)
+        return await _edit_page(request, rt, user, status, values, errors)
+    url = f"/@{user.account.username}/{status.id}"
+    if wants_json(request):
+        return JSONResponse({"url": url})
+    return RedirectResponse(url, status_code=303)
+
+
+async def _own_post(rt: Runtime, user: User, acct: str, raw_id: str) -> Status:
+    """The viewer's own post at this address; anyone else's is "not found"."""
+    account = await lookup_account(rt.db, acct, rt.settings.domain)
+    async with rt.db.read() as session:
+        status = await visible_status(session, user.account_id, parse_id(raw_id))
+    if status.account_id != user.account_id or account.id != user.account_id:
+        raise NotFound()
+    return status
+
+
+async def _edit_page(
+    request: Request,
+    rt: Runtime,
+    user: User,
+    status: Status,
+    values: EditForm,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    context = {
+        "status": status,
+        "values": values,
+        "remaining": MAX_CHARS - countable_length(values.text, values.spoiler_text),
+        "edit_window": rt.settings.edit_window_minutes,
+        "errors": errors or {},
+        "post_path": f"/@{user.account.username}/{status.id}",
+    }
+    return await render(request, "edit.html", context, 422 if errors else 200)

@@ -1,0 +1,168 @@
+"""The composer's form: what a browser posts to ``/compose``, read into drafts.
+
+Field names (``templates/_composer.html`` writes them, ``static/compose.js``
+sends the same ones):
+
+- ``text-<i>``: the text of the thread's post ``i`` (0 is the first);
+  ``posts`` says how many boxes the form had.
+- ``media-<i>-<k>`` (a file) with ``alt-<i>-<k>`` (its description): the
+  attachments of post ``i``, in the order of ``k``; ``slots`` is how many
+  empty file inputs each box shows without JavaScript.
+- ``spoiler_text``, ``visibility``, ``reply_policy``, ``quote_policy``,
+  ``language``, ``sensitive`` apply to every post of the thread;
+  ``in_reply_to_id`` and ``quoted_status_id`` to the first one.
+- The buttons ``add_post``, ``remove_post`` (its value: the box) and
+  ``more_slots`` re-render the form instead of posting (the way to grow a
+  thread without JavaScript).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from starlette.datastructures import FormData, UploadFile
+
+from weft.actions.statuses import Draft
+from weft.errors import BadRequest
+from weft.limits import MAX_MEDIA_ATTACHMENTS
+from weft.queries.accounts import parse_id
+from weft.web.session import no_nul
+
+# One post box is one post; a thread longer than this is more than a composer needs.
+MAX_POSTS = 20
+DEFAULT_SLOTS = 1
+SLOTS_STEP = 4
+_MEDIA_FIELD = re.compile(r"media-(\d{1,2})-(\d{1,3})")
+
+
+@dataclass
+class Attachment:
+    """A chosen file and the alt text typed next to it."""
+
+    file: UploadFile
+    description: str
+
+
+@dataclass
+class Box:
+    """One post of the thread as typed."""
+
+    text: str = ""
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+@dataclass
+class ComposeForm:
+    """The whole composer: its posts and the choices that apply to all of them."""
+
+    boxes: list[Box] = field(default_factory=lambda: [Box()])
+    spoiler_text: str = ""
+    visibility: str = "public"
+    reply_policy: str = "everyone"
+    quote_policy: str = "public"
+    language: str = ""
+    sensitive: bool = False
+    in_reply_to_id: str = ""
+    quoted_status_id: str = ""
+    next: str = ""
+    slots: int = DEFAULT_SLOTS
+
+    @property
+    def file_count(self) -> int:
+        return sum(len(box.attachments) for box in self.boxes)
+
+
+def read_form(form: FormData) -> ComposeForm:
+    """The posted form as typed; nothing is checked here but its shape."""
+    fields = no_nul({k: v for k, v in form.items() if isinstance(v, str)})
+    count = _bounded(fields.get("posts"), 1, MAX_POSTS, 1)
+    boxes = [Box(text=fields.get(f"text-{i}", "")) for i in range(count)]
+    for (index, position), upload in sorted(_files(form).items()):
+        if index >= count:
+            raise BadRequest(f"The file media-{index}-{position} belongs to no post of this form.")
+        description = fields.get(f"alt-{index}-{position}", "")
+        boxes[index].attachments.append(Attachment(upload, description))
+    return ComposeForm(
+        boxes=boxes,
+        spoiler_text=fields.get("spoiler_text", ""),
+        visibility=fields.get("visibility", "public"),
+        reply_policy=fields.get("reply_policy", "everyone"),
+        quote_policy=fields.get("quote_policy", "public"),
+        language=fields.get("language", ""),
+        sensitive=fields.get("sensitive", "") not in ("", "0", "false"),
+        in_reply_to_id=fields.get("in_reply_to_id", ""),
+        quoted_status_id=fields.get("quoted_status_id", ""),
+        next=fields.get("next", ""),
+        slots=_bounded(fields.get("slots"), DEFAULT_SLOTS, MAX_MEDIA_ATTACHMENTS, DEFAULT_SLOTS),
+    )
+
+
+def _files(form: FormData) -> dict[tuple[int, int], UploadFile]:
+    """Chosen files by (post, position); an empty file input (no file chosen) is skipped."""
+    found: dict[tuple[int, int], UploadFile] = {}
+    for name, value in form.multi_items():
+        match = _MEDIA_FIELD.fullmatch(name)
+        if match is None or not isinstance(value, UploadFile):
+            continue
+        if not value.filename and not value.size:
+            continue
+        key = (int(match.group(1)), int(match.group(2)))
+        if key in found:
+            raise BadRequest(f"The file field {name} was sent twice.")
+        found[key] = value
+    return found
+
+
+def _bounded(raw: str | None, low: int, high: int, default: int) -> int:
+    if raw is None or not raw.isascii() or not raw.isdigit():
+        return default
+    return max(low, min(high, int(raw)))
+
+
+def rearranged(form: ComposeForm, fields: Mapping[str, str]) -> ComposeForm | None:
+    """The form after an "Add another post", "Remove" or "More slots" button, or
+    None when the button pressed was "Post". Chosen files are not kept: a
+    browser cannot put them back into a file input."""
+    boxes = [Box(text=box.text) for box in form.boxes]
+    if "add_post" in fields:
+        if len(boxes) < MAX_POSTS:
+            boxes.append(Box())
+        return replace(form, boxes=boxes)
+    if "remove_post" in fields:
+        index = _bounded(fields["remove_post"], 0, len(boxes) - 1, -1)
+        if len(boxes) > 1 and index >= 0:
+            del boxes[index]
+        return replace(form, boxes=boxes)
+    if "more_slots" in fields:
+        return replace(form, boxes=boxes, slots=min(MAX_MEDIA_ATTACHMENTS, form.slots + SLOTS_STEP))
+    return None
+
+
+def optional_id(raw: str) -> int | None:
+    """A post id from a hidden field; an unknown one is "not found" (404)."""
+    return parse_id(raw) if raw else None
+
+
+def drafts(form: ComposeForm, media_ids: list[tuple[int, ...]]) -> list[Draft]:
+    """One draft per box; ``media_ids[i]`` are box ``i``'s uploads."""
+    shared = Draft(
+        text="",
+        visibility=form.visibility,
+        reply_policy=form.reply_policy,
+        quote_policy=form.quote_policy,
+        spoiler_text=form.spoiler_text,
+        sensitive=form.sensitive,
+        language=form.language or None,
+    )
+    result = [
+        replace(shared, text=box.text, media_ids=ids)
+        for box, ids in zip(form.boxes, media_ids, strict=True)
+    ]
+    result[0] = replace(
+        result[0],
+        in_reply_to_id=optional_id(form.in_reply_to_id),
+        quoted_status_id=optional_id(form.quoted_status_id),
+    )
+    return result
