@@ -7,8 +7,10 @@ also sets the anonymous CSRF cookie when a form needed one.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -16,13 +18,28 @@ from fastapi.templating import Jinja2Templates
 
 from weft.web.session import csrf_token, known_visitor, load_visitor, remember_csrf
 
-# Pages show who is signed in and carry per-visitor tokens: never cache them,
-# never let another site frame them (a framed consent page could be clickjacked).
+# Scripts and styles only from our own files (no inline script, no inline
+# style); pictures and videos may come from other servers (remote posts and
+# link cards); nothing may frame a page (a framed consent page could be
+# clickjacked); forms post only here.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data: https: http:; media-src 'self' https: http:; frame-src https:; "
+    "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'"
+)
+# The OAuth consent form answers with a redirect to the app's redirect_uri (another
+# site, or an app's own scheme), which browsers check against form-action too.
+CSP_REDIRECTING_FORM = CSP.removesuffix("; form-action 'self'")
+REDIRECTING_FORM_PAGES = frozenset({"oauth/authorize.html"})
+
+# Pages show who is signed in and carry per-visitor tokens: never cache them.
 PAGE_HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Content-Security-Policy": CSP,
     "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
 }
 
 
@@ -42,11 +59,49 @@ templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
 
 
+# (suffix, seconds per unit, shown while younger than)
+AGE_STEPS = (("m", 60, 3600), ("h", 3600, 86400), ("d", 86400, 7 * 86400))
+
+
+def ago(iso: str | None, now: datetime | None = None) -> str:
+    """A post's age as Threads shows it: ``now``, ``5m``, ``3h``, ``2d``, then the date."""
+    if not iso:
+        return ""
+    when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    seconds = ((now or datetime.now(UTC)) - when).total_seconds()
+    if seconds < 60:
+        return "now"
+    for unit, size, limit in AGE_STEPS:
+        if seconds < limit:
+            return f"{int(seconds // size)}{unit}"
+    return when.strftime("%Y-%m-%d")
+
+
+def long_date(iso: str | None) -> str:
+    """The full time, for a ``<time>`` element's title: ``2025-06-01 14:03 UTC``."""
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def urlhost(url: str | None) -> str:
+    """``https://www.example.com/a`` as ``example.com``, for a link card's source."""
+    host = urlsplit(url or "").hostname or ""
+    return host.removeprefix("www.")
+
+
+templates.env.filters["ago"] = ago
+templates.env.filters["urlhost"] = urlhost
+templates.env.filters["long_date"] = long_date
+
+
 async def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HTMLResponse:
     await load_visitor(request)
     response = templates.TemplateResponse(request, name, context or {}, status_code=status)
     response.headers.update(PAGE_HEADERS)
+    if name in REDIRECTING_FORM_PAGES:
+        response.headers["Content-Security-Policy"] = CSP_REDIRECTING_FORM
     remember_csrf(request, response)
     return response

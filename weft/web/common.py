@@ -1,0 +1,41 @@
+"""What the web pages share: who must be signed in, and posts as the templates take them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from weft.api.serializers.statuses import status_entities
+from weft.config import Settings
+from weft.errors import Unauthorized
+from weft.models import User
+from weft.queries.timelines import StatusPage
+from weft.web.session import load_visitor
+
+SIGN_IN_MESSAGE = "Please sign in to do that."
+
+
+class SignInRequired(Unauthorized):
+    """Nobody is signed in; the web error handler sends the browser to sign in."""
+
+    def __init__(self) -> None:
+        super().__init__(SIGN_IN_MESSAGE)
+
+
+async def require_user(request: Request) -> User:
+    """The signed-in user; otherwise a 303 to ``/auth/sign_in?next=<this page>``.
+
+    Usable as a FastAPI dependency. weft/web/errors.py turns the 401 into the
+    redirect (``next`` is this page for a GET, the page the form was on for a POST).
+    """
+    user = (await load_visitor(request)).user
+    if user is None:
+        request.state.sign_in_required = True
+        raise SignInRequired()
+    return user
+
+
+def statuses_for_page(page: StatusPage, settings: Settings) -> list[dict[str, Any]]:
+    """The page's posts as Mastodon Status entities, which ``_post.html`` renders."""
+    return status_entities(page.statuses, page.bundle, settings)

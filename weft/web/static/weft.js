@@ -1,0 +1,2 @@
+// Weft's progressive enhancements. Every page works without this file.
+"use strict";
