@@ -9,6 +9,7 @@ from weft.models.graph import Block, Follow, FollowRequest, Mute
 from weft.models.interactions import Bookmark, Favourite
 from weft.models.jobs import Job
 from weft.models.media import MediaAttachment, PreviewCard, StatusCard
+from weft.models.moderation import Report
 from weft.models.posts import IdempotencyKey, Mention, Status, StatusEdit, StatusPin, StatusTag, Tag
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "OAuthApplication",
     "OAuthAuthorizationCode",
     "PreviewCard",
+    "Report",
     "Status",
     "StatusCard",
     "StatusEdit",

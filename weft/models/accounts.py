@@ -44,6 +44,8 @@ class Account(Base):
     # carry what their actor document said, refreshed at ``fetched_at``.
     actor_type: Mapped[str] = mapped_column(String(16), default="Person")
     public_key_pem: Mapped[str | None] = mapped_column(Text, default=None)
+    # The id of that key (remote actors: ``<actor>#main-key`` or a separate key document).
+    public_key_id: Mapped[str | None] = mapped_column(Text, default=None, index=True)
     private_key_pem: Mapped[str | None] = mapped_column(Text, default=None)
     inbox_url: Mapped[str | None] = mapped_column(Text, default=None)
     shared_inbox_url: Mapped[str | None] = mapped_column(Text, default=None)

@@ -19,7 +19,8 @@ def media_entity(media: MediaAttachment, settings: Settings) -> dict[str, Any]:
     return {
         "id": str(media.id),
         "type": media.type if media.type in ("image", "gifv", "video", "audio") else "unknown",
-        "url": storage.url(media.file_key) if ready and media.file_key else None,
+        # Another server's file we keep no copy of: its own URL.
+        "url": storage.url(media.file_key) if ready and media.file_key else _remote(media),
         "preview_url": (
             storage.url(media.thumbnail_key) if ready and media.thumbnail_key else None
         ),
@@ -30,3 +31,7 @@ def media_entity(media: MediaAttachment, settings: Settings) -> dict[str, Any]:
         "description": media.description,
         "blurhash": media.blurhash,
     }
+
+
+def _remote(media: MediaAttachment) -> str | None:
+    return media.remote_url if media.state == "ready" and not media.upload_key else None

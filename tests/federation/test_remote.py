@@ -1,0 +1,187 @@
+"""Fetching remote actors and posts on demand (``weft.federation.remote``),
+against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.federation.remote_server import RemoteServer
+from weft.config import Settings
+from weft.db.database import Database
+from weft.federation.remote import RemoteError, fetch_account, fetch_status, resolve
+from weft.models import Account, MediaAttachment, Status
+
+PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+
+
+@pytest.fixture
+def remote() -> Iterator[RemoteServer]:
+    server = RemoteServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def open_settings(settings: Settings) -> Settings:
+    return settings.with_(allow_private_network=True)
+
+
+async def remote_accounts(db: Database) -> int:
+    async with db.read() as session:
+        query = select(func.count()).select_from(Account).where(Account.domain.is_not(None))
+        return int(await session.scalar(query) or 0)
+
+
+async def test_resolve_a_handle_by_webfinger(
+    db: Database, open_settings: Settings, remote: RemoteServer
+) -> None:
+    remote.actor(
+        "alice",
+        name="Alice <b>A.</b>",
+        summary='<p>Hi<script>alert(1)</script> <a href="javascript:x">x</a></p>',
+        manuallyApprovesFollowers=True,
+        discoverable=True,
+        icon={"type": "Image", "mediaType": "image/png", "url": f"{remote.url}/a.png"},
+        image={"type": "Image", "url": f"{remote.url}/h.png"},
+        alsoKnownAs=["https://old.example/users/alice"],
+        attachment=[
+            {"type": "PropertyValue", "name": "Site", "value": '<a href="https://a.example">a</a>'}
+        ],
+    )
+    found = await resolve(db, open_settings, f"@alice@{remote.domain}")
+    assert isinstance(found, Account)
+    assert (found.username, found.domain) == ("alice", remote.domain)
+    assert found.uri == f"{remote.url}/users/alice"
+    assert "script" not in found.note
+    assert "javascript" not in found.note
+    assert found.note.startswith("<p>Hi <a ")
+    assert found.locked
+    assert found.discoverable
+    assert not found.bot
+    assert found.avatar_url == f"{remote.url}/a.png"
+    assert found.header_url == f"{remote.url}/h.png"
+    assert found.inbox_url == f"{remote.url}/users/alice/inbox"
+    assert found.shared_inbox_url == f"{remote.url}/inbox"
+    assert found.public_key_id == f"{remote.url}/users/alice#main-key"
+    assert found.also_known_as == ["https://old.example/users/alice"]
+    assert found.fields[0]["name"] == "Site"
+    assert 'href="https://a.example"' in found.fields[0]["value"]
+    # The fetch was signed by our instance actor.
+    signed = [h for method, path, h in remote.requests if path == "/users/alice"]
+    assert 'keyId="http://weft.test/actor#main-key"' in signed[0]["Signature"]
+    again = await resolve(db, open_settings, f"alice@{remote.domain}")
+    assert isinstance(again, Account)
+    assert again.id == found.id
+    assert await remote_accounts(db) == 1
+
+
+async def test_resolve_urls_of_actors_and_posts(
+    db: Database, open_settings: Settings, remote: RemoteServer
+) -> None:
+    alice = remote.actor("alice", type="Service")
+    note: dict[str, Any] = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{remote.url}/users/alice/statuses/1",
+        "type": "Note",
+        "attributedTo": alice.id,
+        "content": "<p>Hello <b>world</b></p>",
+        "to": ["as:Public"],
+        "cc": [f"{alice.id}/followers"],
+        "published": "2026-01-01T10:00:00Z",
+        "attachment": [
+            {"type": "Document", "mediaType": "image/jpeg", "url": f"{remote.url}/p.jpg",
+             "name": "A cat", "width": 40, "height": 30, "blurhash": "UABC"},
+            {"type": "Document", "mediaType": "image/jpeg", "url": "ftp://bad/p.jpg"},
+        ],
+    }  # fmt: skip
+    remote.serve_object(note)
+    found = await resolve(db, open_settings, alice.id)
+    assert isinstance(found, Account)
+    assert found.bot
+    status = await resolve(db, open_settings, note["id"])
+    assert isinstance(status, Status)
+    assert (status.visibility, status.content) == ("public", "<p>Hello <b>world</b></p>")
+    assert status.text == "Hello world"
+    async with db.read() as session:
+        media = list(await session.scalars(select(MediaAttachment)))
+    assert len(media) == 1
+    assert (media[0].remote_url, media[0].type, media[0].description) == (
+        f"{remote.url}/p.jpg",
+        "image",
+        "A cat",
+    )
+    assert media[0].meta["original"]["width"] == 40
+    assert (await fetch_status(db, open_settings, note["id"])).id == status.id
+
+
+async def test_a_reply_brings_its_parent(
+    db: Database, open_settings: Settings, remote: RemoteServer
+) -> None:
+    alice = remote.actor("alice")
+    base = {"type": "Note", "attributedTo": alice.id, "to": [PUBLIC]}
+    parent: dict[str, Any] = {**base, "id": f"{remote.url}/notes/1", "content": "first"}
+    reply: dict[str, Any] = {
+        **base,
+        "id": f"{remote.url}/notes/2",
+        "content": "second",
+        "inReplyTo": parent["id"],
+    }
+    remote.serve_object(parent)
+    remote.serve_object(reply)
+    status = await fetch_status(db, open_settings, reply["id"])
+    async with db.read() as session:
+        stored_parent = await session.scalar(select(Status).where(Status.uri == parent["id"]))
+    assert stored_parent is not None
+    assert status.in_reply_to_id == stored_parent.id
+    assert status.conversation_id == stored_parent.id
+
+
+@pytest.mark.parametrize(
+    ("problem", "message"),
+    [
+        ("content_type", "is text/html"),
+        ("other_host", "another host"),
+        ("no_inbox", "no preferredUsername or inbox"),
+        ("no_key", "no public key"),
+        ("oversize", "more than 1048576"),
+        ("not_json", "did not answer JSON"),
+    ],
+)
+async def test_unusable_actor_documents_write_nothing(
+    db: Database, open_settings: Settings, remote: RemoteServer, problem: str, message: str
+) -> None:
+    actor = remote.actor("mallory")
+    document = dict(actor.document)
+    if problem == "content_type":
+        remote.serve("/users/mallory", document, "text/html")
+    elif problem == "other_host":
+        remote.serve("/users/mallory", {**document, "id": "https://elsewhere.example/users/m"})
+    elif problem == "no_inbox":
+        remote.serve("/users/mallory", {k: v for k, v in document.items() if k != "inbox"})
+    elif problem == "no_key":
+        remote.serve("/users/mallory", {k: v for k, v in document.items() if k != "publicKey"})
+    elif problem == "oversize":
+        remote.serve("/users/mallory", {**document, "padding": "x" * (1024 * 1024)})
+    else:
+        remote.serve("/users/mallory", b"{not json")
+    before = await remote_accounts(db)
+    with pytest.raises(RemoteError, match=message):
+        await fetch_account(db, open_settings, actor.id)
+    assert await remote_accounts(db) == before == 0
+
+
+async def test_private_addresses_need_the_setting(
+    db: Database, settings: Settings, remote: RemoteServer
+) -> None:
+    remote.actor("alice")
+    with pytest.raises(RemoteError, match="non-public address"):
+        await fetch_account(db, settings, f"{remote.url}/users/alice")
+
+
+async def test_queries_that_are_not_handles_or_urls(db: Database, open_settings: Settings) -> None:
+    assert await resolve(db, open_settings, "just words") is None
+    assert await resolve(db, open_settings, "nobody@weft.test") is None

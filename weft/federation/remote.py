@@ -1,0 +1,428 @@
+"""Other servers' actors and posts, fetched when we need them.
+
+Every read goes through the guarded fetcher (``weft.net.fetch``: public
+addresses only unless ``WEFT_ALLOW_PRIVATE_NETWORK``, 1 MB, 10 s), signed by
+our instance actor (``/actor``) so servers with authorized fetch answer. A
+document is believed only if its ``id`` is on the host it came from; an actor
+must have an inbox and a public key. Anything else raises :class:`RemoteError`
+and writes nothing.
+
+>>> account = await resolve(db, settings, "@alice@mastodon.example")
+>>> status = await fetch_status(db, settings, "https://mastodon.example/users/alice/statuses/1")
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import timedelta
+from ipaddress import ip_address
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from sqlalchemy import func, select
+
+from weft.actions.remote_accounts import RemoteProfile, mark_fetched, upsert_remote_account
+from weft.config import Settings
+from weft.db.database import Database
+from weft.errors import WeftError
+from weft.federation import jsonld
+from weft.federation.loading import instance_actor
+from weft.federation.signatures import sign_request
+from weft.models import Account, DomainBlock, Status
+from weft.models.base import utcnow
+from weft.net.fetch import FetchError, fetch, is_public_address
+from weft.text.remote import plain_text, sanitize_remote
+
+MAX_BYTES = 1024 * 1024
+TIMEOUT = 10.0
+REFRESH_AFTER = timedelta(days=1)
+AP_ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
+AP_TYPES = ("application/activity+json", "application/ld+json")
+JRD_TYPES = ("application/jrd+json", "application/json")
+ACTOR_TYPES = frozenset({"Person", "Service", "Application", "Group", "Organization"})
+BOT_TYPES = frozenset({"Service", "Application"})
+MAX_FIELDS = 16
+
+
+class RemoteError(WeftError):
+    """Another server's answer could not be used; ``message`` says why."""
+
+    status = 422
+
+
+# --- fetching documents ----------------------------------------------------------------
+
+
+def host_of(url: str) -> str:
+    """The lower-cased ``host[:port]`` of a URL: an account's domain, a block's subject."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+async def signed_get_headers(db: Database, settings: Settings, url: str) -> dict[str, str]:
+    """Headers that sign a GET of ``url`` as our instance actor."""
+    actor = await instance_actor(db, settings)
+    assert actor.private_key_pem is not None
+    return sign_request(
+        "GET",
+        url,
+        {},
+        None,
+        key_id=f"{actor.uri}#main-key",
+        private_key_pem=actor.private_key_pem,
+    )
+
+
+async def fetch_document(db: Database, settings: Settings, url: str) -> dict[str, Any]:
+    """The ActivityStreams document at ``url``; its ``id`` must be on the host it came from."""
+    await refuse_blocked(db, url)
+    try:
+        result = await fetch(
+            url,
+            settings=settings,
+            max_bytes=MAX_BYTES,
+            timeout=TIMEOUT,
+            accept=AP_ACCEPT,
+            headers=await signed_get_headers(db, settings, url),
+            content_types=AP_TYPES,
+        )
+    except FetchError as error:
+        raise RemoteError(f"Could not fetch {url}: {error.reason}") from None
+    try:
+        document = json.loads(result.body)
+    except ValueError:
+        raise RemoteError(f"{url} did not answer JSON") from None
+    if not isinstance(document, dict) or not isinstance(document.get("id"), str):
+        raise RemoteError(f"{url} did not answer an object with an id")
+    if host_of(document["id"]) != host_of(result.url):
+        raise RemoteError(f"{url} answered a document of another host ({document['id']})")
+    return document
+
+
+async def refuse_blocked(db: Database, url: str) -> None:
+    """Raise if ``url``'s server (or a parent domain) is suspended by a domain block."""
+    if await domain_block(db, host_of(url)) == "suspend":
+        raise RemoteError(f"{host_of(url)} is blocked by this server")
+
+
+async def domain_block(db: Database, domain: str) -> str | None:
+    """The severity of the block on ``domain`` or any domain above it, or None."""
+    host = domain.partition(":")[0].lower()
+    labels = host.split(".")
+    candidates = {domain.lower(), *(".".join(labels[i:]) for i in range(len(labels)))}
+    async with db.read() as session:
+        rows = await session.scalars(
+            select(DomainBlock.severity).where(DomainBlock.domain.in_(candidates))
+        )
+        found = set(rows)
+    if "suspend" in found:
+        return "suspend"
+    return "limit" if "limit" in found else None
+
+
+# --- actors ----------------------------------------------------------------------------
+
+
+async def fetch_account(
+    db: Database, settings: Settings, actor_uri: str, *, refresh: bool = False
+) -> Account:
+    """The account of ``actor_uri``: stored, refreshed when older than a day (or
+    when ``refresh``), fetched when unknown. A known account whose refresh fails
+    is returned as it was (and not retried for a day)."""
+    local = await _local_account(db, settings, actor_uri)
+    if local is not None:
+        return local
+    async with db.read() as session:
+        account = await session.scalar(select(Account).where(Account.uri == actor_uri))
+    if account is not None and not refresh and not _stale(account):
+        return account
+    try:
+        document = await fetch_document(db, settings, actor_uri)
+        profile = await _profile_with_key(db, settings, document)
+    except RemoteError:
+        if account is None or refresh:
+            raise
+        await mark_fetched(db, account.id)
+        return account
+    return await store_actor(db, profile)
+
+
+def _stale(account: Account) -> bool:
+    return account.fetched_at is None or utcnow() - account.fetched_at > REFRESH_AFTER
+
+
+async def store_actor(db: Database, profile: RemoteProfile) -> Account:
+    await refuse_blocked(db, profile.uri)
+    return await upsert_remote_account(db, profile)
+
+
+async def _profile_with_key(
+    db: Database, settings: Settings, document: Mapping[str, Any]
+) -> RemoteProfile:
+    """``parse_actor``, fetching a key kept in a separate document (GoToSocial)."""
+    profile = parse_actor(document)
+    if profile.public_key_pem is None and profile.public_key_id:
+        key = await fetch_document(db, settings, profile.public_key_id)
+        pem = key.get("publicKeyPem")
+        owner = jsonld.ids(key.get("owner")) + jsonld.ids(key.get("controller"))
+        if not isinstance(pem, str) or profile.uri not in owner:
+            raise RemoteError(f"The key {profile.public_key_id} is not {profile.uri}'s")
+        profile = RemoteProfile(**{**profile.__dict__, "public_key_pem": pem})
+    return profile
+
+
+def parse_actor(document: Mapping[str, Any]) -> RemoteProfile:
+    """Read an actor document into a profile, or raise :class:`RemoteError`."""
+    uri = document.get("id")
+    kinds = jsonld.types(document)
+    if not isinstance(uri, str) or not kinds & ACTOR_TYPES:
+        raise RemoteError(f"{uri} is not an actor (type {document.get('type')!r})")
+    username = document.get("preferredUsername")
+    inbox = _url(document.get("inbox"))
+    if not isinstance(username, str) or not username.strip() or not inbox:
+        raise RemoteError(f"The actor {uri} has no preferredUsername or inbox")
+    key_id, pem = _public_key(document)
+    if key_id is None:
+        raise RemoteError(f"The actor {uri} has no public key")
+    endpoints = document.get("endpoints")
+    endpoints = endpoints if isinstance(endpoints, Mapping) else {}
+    kind = next(iter(sorted(kinds & ACTOR_TYPES)))
+    return RemoteProfile(
+        uri=uri,
+        username=username.strip()[:255],
+        domain=host_of(uri),
+        actor_type=kind,
+        display_name=_text(document.get("name"))[:255],
+        note=sanitize_remote(_text(document.get("summary"))),
+        url=_url(document.get("url")) or uri,
+        avatar_url=_image_url(document.get("icon")),
+        header_url=_image_url(document.get("image")),
+        locked=document.get("manuallyApprovesFollowers") is True,
+        bot=bool(kinds & BOT_TYPES),
+        discoverable=document.get("discoverable") is True,
+        indexable=document.get("indexable") is True,
+        inbox_url=inbox,
+        shared_inbox_url=_url(endpoints.get("sharedInbox")),
+        outbox_url=_url(document.get("outbox")),
+        followers_url=_url(document.get("followers")),
+        following_url=_url(document.get("following")),
+        featured_url=_url(document.get("featured")),
+        public_key_pem=pem,
+        public_key_id=key_id,
+        fields=_fields(document.get("attachment")),
+        also_known_as=[u for u in jsonld.ids(document.get("alsoKnownAs")) if _url(u)],
+    )
+
+
+def _public_key(document: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The actor's key id and PEM (the PEM may live in a separate key document)."""
+    for key in jsonld.objects(document.get("publicKey")):
+        pem = key.get("publicKeyPem")
+        if isinstance(key.get("id"), str):
+            return key["id"], pem if isinstance(pem, str) else None
+    key_id = jsonld.first_id(document.get("publicKey"))
+    return key_id, None
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _url(value: Any) -> str | None:
+    """An http(s) URL from a string, a Link object or a list of them."""
+    for item in value if isinstance(value, list) else [value]:
+        candidate = item.get("href") if isinstance(item, Mapping) else item
+        if isinstance(candidate, str) and candidate.lower().startswith(("https://", "http://")):
+            return candidate
+    return None
+
+
+def _image_url(value: Any) -> str | None:
+    for image in jsonld.objects(value):
+        found = _url(image.get("url"))
+        if found:
+            return found
+    return _url(value)
+
+
+def _fields(value: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for item in jsonld.objects(value):
+        if "PropertyValue" not in jsonld.types(item):
+            continue
+        name, field_value = _text(item.get("name")), _text(item.get("value"))
+        found.append(
+            {"name": plain_text(sanitize_remote(name))[:255], "value": sanitize_remote(field_value)}
+        )
+    return found[:MAX_FIELDS]
+
+
+# --- WebFinger and resolving ------------------------------------------------------------
+
+
+def _scheme(host: str, settings: Settings) -> str:
+    """https, except for a loopback or private address when private networks are
+    allowed (tests and local trials run servers on http://127.0.0.1:PORT)."""
+    name = host.rpartition(":")[0] if host.count(":") == 1 else host
+    if not settings.allow_private_network:
+        return "https"
+    if name == "localhost":
+        return "http"
+    try:
+        return "http" if not is_public_address(ip_address(name.strip("[]"))) else "https"
+    except ValueError:
+        return "https"
+
+
+async def webfinger(db: Database, settings: Settings, username: str, domain: str) -> str:
+    """The actor id WebFinger gives for ``username@domain``."""
+    resource = f"acct:{username}@{domain}"
+    url = f"{_scheme(domain, settings)}://{domain}/.well-known/webfinger?resource={quote(resource)}"
+    await refuse_blocked(db, url)
+    try:
+        result = await fetch(
+            url,
+            settings=settings,
+            max_bytes=MAX_BYTES,
+            timeout=TIMEOUT,
+            accept="application/jrd+json, application/json",
+            content_types=JRD_TYPES,
+        )
+        document = json.loads(result.body)
+    except FetchError as error:
+        raise RemoteError(f"WebFinger for {username}@{domain} failed: {error.reason}") from None
+    except ValueError:
+        raise RemoteError(f"WebFinger for {username}@{domain} did not answer JSON") from None
+    links = document.get("links") if isinstance(document, dict) else None
+    for link in links if isinstance(links, list) else []:
+        if (
+            isinstance(link, dict)
+            and link.get("rel") == "self"
+            and str(link.get("type", "")).split(";")[0].strip() in AP_TYPES
+            and _url(link.get("href"))
+        ):
+            return str(link["href"])
+    raise RemoteError(f"WebFinger for {username}@{domain} names no ActivityPub actor")
+
+
+async def resolve(db: Database, settings: Settings, query: str) -> Account | Status | None:
+    """What ``query`` names: ``@user@domain`` or ``user@domain`` (an account, by
+    WebFinger) or an http(s) URL (an actor or a post). Ours are read from the
+    database; others fetched and stored. ``None`` if the query is neither form,
+    or names nothing here; :class:`RemoteError` if another server's answer was
+    unusable."""
+    query = query.strip()
+    if query.lower().startswith(("https://", "http://")):
+        return await _resolve_url(db, settings, query)
+    username, at, domain = query.removeprefix("@").removeprefix("acct:").rpartition("@")
+    if not at or not username or not domain or "/" in domain or " " in query:
+        return None
+    if domain.lower() == settings.domain.lower():
+        return await _local_by_name(db, username)
+    known = await _known_remote(db, username, domain)
+    if known is not None and not _stale(known):
+        return known
+    actor_uri = await webfinger(db, settings, username, domain)
+    return await fetch_account(db, settings, actor_uri, refresh=known is not None)
+
+
+async def _resolve_url(db: Database, settings: Settings, url: str) -> Account | Status | None:
+    if host_of(url) == settings.domain.lower():
+        return await _local_by_url(db, settings, url)
+    async with db.read() as session:
+        status = await session.scalar(
+            select(Status).where((Status.uri == url) | (Status.url == url))
+        )
+        account = await session.scalar(
+            select(Account).where((Account.uri == url) | (Account.url == url))
+        )
+    if status is not None:
+        return status
+    if account is not None and not _stale(account):
+        return account
+    document = await fetch_document(db, settings, url)
+    if jsonld.types(document) & ACTOR_TYPES:
+        return await store_actor(db, await _profile_with_key(db, settings, document))
+    return await fetch_status(db, settings, document["id"], document=document)
+
+
+async def _known_remote(db: Database, username: str, domain: str) -> Account | None:
+    async with db.read() as session:
+        return await session.scalar(
+            select(Account).where(
+                func.lower(Account.username) == username.lower(),
+                func.lower(Account.domain) == domain.lower(),
+            )
+        )
+
+
+async def _local_by_name(db: Database, username: str) -> Account | None:
+    async with db.read() as session:
+        account = await session.scalar(
+            select(Account).where(
+                func.lower(Account.username) == username.lower(),
+                Account.domain.is_(None),
+                Account.actor_type != "Application",
+            )
+        )
+    return account if account is not None and account.suspended_at is None else None
+
+
+async def _local_account(db: Database, settings: Settings, url: str) -> Account | None:
+    if host_of(url) != settings.domain.lower():
+        return None
+    found = await _local_by_url(db, settings, url)
+    if not isinstance(found, Account):
+        raise RemoteError(f"{url} is not an actor of this server")
+    return found
+
+
+async def _local_by_url(db: Database, settings: Settings, url: str) -> Account | Status | None:
+    """One of our own actors (``/users/u``, ``/@u``) or posts (``.../statuses/1``, ``/@u/1``)."""
+    parts = urlsplit(url).path.strip("/").split("/")
+    if (len(parts) == 2 and parts[0] == "users") or (len(parts) == 1 and parts[0][:1] == "@"):
+        return await _local_by_name(db, parts[-1].removeprefix("@"))
+    status_id = None
+    if len(parts) == 4 and parts[0] == "users" and parts[2] == "statuses":
+        status_id = parts[3]
+    elif len(parts) == 2 and parts[0].startswith("@"):
+        status_id = parts[1]
+    if status_id is None or not status_id.isdigit():
+        return None
+    async with db.read() as session:
+        status = await session.get(Status, int(status_id))
+    # Only what anyone may see: search must not reveal a private post by its URL.
+    if status is None or status.visibility not in ("public", "unlisted"):
+        return None
+    return status
+
+
+# --- posts -----------------------------------------------------------------------------
+
+
+async def fetch_status(
+    db: Database,
+    settings: Settings,
+    uri: str,
+    *,
+    document: Mapping[str, Any] | None = None,
+    depth: int = 0,
+) -> Status:
+    """The post ``uri``: stored, or fetched (with its author, and up to a few
+    parents and quoted posts) and stored."""
+    if host_of(uri) == settings.domain.lower():
+        local = await _local_by_url(db, settings, uri)
+        if not isinstance(local, Status):
+            raise RemoteError(f"{uri} is not a post of this server")
+        return local
+    async with db.read() as session:
+        known = await session.scalar(select(Status).where(Status.uri == uri))
+    if known is not None:
+        return known
+    from weft.federation.remote_notes import store_note  # the two modules call each other
+
+    if document is None:
+        document = await fetch_document(db, settings, uri)
+    return await store_note(db, settings, document, depth=depth)

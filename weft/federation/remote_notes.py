@@ -1,0 +1,272 @@
+"""Reading another server's Note (or Question, Article, Page) into a post.
+
+Content is sanitized (``weft.text.remote``); ``summary`` becomes the content
+warning; visibility comes from the addressing (Public in ``to``: public; in
+``cc``: unlisted; the author's followers: followers-only; else direct);
+``inReplyTo`` and the quote (FEP-044f ``quote``, and the older ``quoteUri``,
+``quoteUrl`` and ``_misskey_quote``) are fetched when unknown, a few levels
+deep at most; ``Mention`` tags name the mentioned accounts we know; hashtags,
+attachments (at most 20, http(s) only) and a Question's options (rendered
+into the content: there is no polls table yet) complete it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from weft.actions.remote_statuses import (
+    MAX_MEDIA,
+    RemoteMedia,
+    RemoteNote,
+    create_remote_status,
+)
+from weft.config import Settings
+from weft.db.database import Database
+from weft.federation import jsonld
+from weft.federation.remote import RemoteError, domain_block, fetch_account, fetch_status, host_of
+from weft.models import Account, Status
+from weft.models.base import utcnow
+from weft.text.remote import plain_text, sanitize_remote
+
+NOTE_TYPES = frozenset({"Note", "Question", "Article", "Page"})
+# How far up a thread (and into quotes) a new post may make us fetch.
+MAX_DEPTH = 5
+QUOTE_KEYS = ("quote", "quoteUri", "quoteUrl", "_misskey_quote")
+_TAG_NAME = re.compile(r"^\w{1,255}$")
+
+
+def note_author(document: Mapping[str, Any]) -> str:
+    """The author's actor id; it must be on the note's own host."""
+    uri = document.get("id")
+    kinds = jsonld.types(document)
+    if not isinstance(uri, str) or not kinds & NOTE_TYPES:
+        raise RemoteError(f"{uri} is not a post (type {document.get('type')!r})")
+    author = jsonld.first_id(document.get("attributedTo"))
+    if author is None:
+        raise RemoteError(f"The post {uri} has no attributedTo")
+    if host_of(author) != host_of(uri):
+        raise RemoteError(f"The post {uri} claims an author of another host ({author})")
+    return author
+
+
+async def store_note(
+    db: Database, settings: Settings, document: Mapping[str, Any], *, depth: int = 0
+) -> Status:
+    """Store a fetched or delivered Note (its author fetched if unknown)."""
+    author = await fetch_account(db, settings, note_author(document))
+    note = await read_note(db, settings, document, author, depth=depth)
+    return await create_remote_status(db, note)
+
+
+async def read_note(
+    db: Database,
+    settings: Settings,
+    document: Mapping[str, Any],
+    author: Account,
+    *,
+    depth: int = 0,
+) -> RemoteNote:
+    """``document`` as a :class:`RemoteNote` by ``author`` (checked by the caller)."""
+    uri = str(document["id"])
+    recipients = jsonld.ids(document.get("to")) + jsonld.ids(document.get("cc"))
+    mentioned = await _mentioned(db, settings, document.get("tag"))
+    silent = await _local_recipients(db, settings, recipients)
+    visibility = visibility_of(document, author)
+    if visibility == "public" and await domain_block(db, author.domain or "") == "limit":
+        visibility = "unlisted"  # a limited server's posts stay out of public feeds
+    return RemoteNote(
+        uri=uri,
+        account_id=author.id,
+        content=_content(document),
+        visibility=visibility,
+        created_at=_time(document.get("published")) or utcnow(),
+        url=_link(document.get("url")) or uri,
+        spoiler_text=plain_text(sanitize_remote(_string(document.get("summary"))))[:1000],
+        sensitive=document.get("sensitive") is True,
+        language=_language(document),
+        edited_at=_time(document.get("updated")),
+        in_reply_to_id=await _related(db, settings, document.get("inReplyTo"), depth),
+        quote_of_id=await _related(db, settings, _quote_uri(document), depth),
+        mentioned_ids=mentioned,
+        silent_ids=[a for a in silent if a not in mentioned],
+        tags=_hashtags(document.get("tag")),
+        media=_media(document.get("attachment")),
+    )
+
+
+def visibility_of(document: Mapping[str, Any], author: Account) -> str:
+    to, cc = jsonld.ids(document.get("to")), jsonld.ids(document.get("cc"))
+    if any(jsonld.is_public(a) for a in to):
+        return "public"
+    if any(jsonld.is_public(a) for a in cc):
+        return "unlisted"
+    if author.followers_url and author.followers_url in to + cc:
+        return "private"
+    return "direct"
+
+
+def _string(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _content(document: Mapping[str, Any]) -> str:
+    content = _string(document.get("content"))
+    content_map = document.get("contentMap")
+    if not content and isinstance(content_map, Mapping):
+        content = next((v for v in content_map.values() if isinstance(v, str)), "")
+    kinds = jsonld.types(document)
+    name = _string(document.get("name"))
+    if kinds & {"Article", "Page"} and name:
+        content = f"<p><strong>{escape(name)}</strong></p>{content}"
+    if "Question" in kinds:
+        content += _poll_options(document)
+    return sanitize_remote(content)
+
+
+def _poll_options(document: Mapping[str, Any]) -> str:
+    """A Question's options as a list under the text (no polls table yet)."""
+    options = jsonld.objects(document.get("oneOf")) or jsonld.objects(document.get("anyOf"))
+    names = [escape(_string(o.get("name"))) for o in options if _string(o.get("name"))]
+    if not names:
+        return ""
+    return "<ul>" + "".join(f"<li>{name}</li>" for name in names) + "</ul>"
+
+
+def _language(document: Mapping[str, Any]) -> str | None:
+    content_map = document.get("contentMap")
+    if isinstance(content_map, Mapping):
+        for key in content_map:
+            if isinstance(key, str) and re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})?", key):
+                return key.lower()
+    return None
+
+
+def _time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def _link(value: Any) -> str | None:
+    for item in value if isinstance(value, list) else [value]:
+        candidate = item.get("href") if isinstance(item, Mapping) else item
+        if isinstance(candidate, str) and candidate.lower().startswith(("https://", "http://")):
+            return candidate
+    return None
+
+
+def _quote_uri(document: Mapping[str, Any]) -> str | None:
+    for key in QUOTE_KEYS:
+        found = jsonld.first_id(document.get(key))
+        if found:
+            return found
+    return None
+
+
+async def _related(db: Database, settings: Settings, value: Any, depth: int) -> int | None:
+    """The id of the post ``value`` names (a parent or a quote), fetched if unknown
+    and not too deep; None if it cannot be had."""
+    uri = jsonld.first_id(value)
+    if uri is None:
+        return None
+    async with db.read() as session:
+        known = await session.scalar(select(Status.id).where(Status.uri == uri))
+    if known is not None:
+        return known
+    if depth >= MAX_DEPTH:
+        return None
+    try:
+        return (await fetch_status(db, settings, uri, depth=depth + 1)).id
+    except RemoteError:
+        return None
+
+
+async def _accounts_by_uri(db: Database, settings: Settings, uris: list[str]) -> list[int]:
+    """Ids of the accounts (ours or known remote ones) with these actor ids or profile URLs."""
+    if not uris:
+        return []
+    async with db.read() as session:
+        rows = await session.scalars(
+            select(Account.id).where(
+                or_(Account.uri.in_(uris), Account.url.in_(uris)),
+                Account.suspended_at.is_(None),
+            )
+        )
+        return list(dict.fromkeys(rows))
+
+
+async def _mentioned(db: Database, settings: Settings, tags: Any) -> list[int]:
+    hrefs = [
+        str(tag["href"])
+        for tag in jsonld.objects(tags)
+        if "Mention" in jsonld.types(tag) and isinstance(tag.get("href"), str)
+    ]
+    return await _accounts_by_uri(db, settings, hrefs)
+
+
+async def _local_recipients(db: Database, settings: Settings, recipients: list[str]) -> list[int]:
+    ours = [r for r in recipients if host_of(r) == settings.domain.lower()]
+    return await _accounts_by_uri(db, settings, ours)
+
+
+def _hashtags(tags: Any) -> list[str]:
+    names: dict[str, None] = {}
+    for tag in jsonld.objects(tags):
+        name = _string(tag.get("name")).lstrip("#")
+        if "Hashtag" in jsonld.types(tag) and _TAG_NAME.match(name):
+            names[name] = None
+    return list(names)
+
+
+def _media(value: Any) -> list[RemoteMedia]:
+    found: list[RemoteMedia] = []
+    for item in jsonld.objects(value)[:MAX_MEDIA]:
+        url = _link(item.get("url"))
+        if url is None:
+            continue
+        content_type = _string(item.get("mediaType")).lower() or None
+        found.append(
+            RemoteMedia(
+                url=url,
+                type=_media_type(content_type, jsonld.types(item)),
+                content_type=content_type,
+                description=_string(item.get("name")) or None,
+                blurhash=_string(item.get("blurhash"))[:100] or None,
+                width=_dimension(item.get("width")),
+                height=_dimension(item.get("height")),
+                focus=_focus(item.get("focalPoint")),
+            )
+        )
+    return found
+
+
+def _media_type(content_type: str | None, kinds: set[str]) -> str:
+    major = (content_type or "").partition("/")[0]
+    if major in ("image", "video", "audio"):
+        return major
+    for kind, name in (("Image", "image"), ("Video", "video"), ("Audio", "audio")):
+        if kind in kinds:
+            return name
+    return "unknown"
+
+
+def _dimension(value: Any) -> int | None:
+    return value if isinstance(value, int) and 0 < value < 100_000 else None
+
+
+def _focus(value: Any) -> tuple[float, float]:
+    if isinstance(value, list) and len(value) == 2:
+        x, y = value
+        if all(isinstance(v, int | float) and -1 <= v <= 1 for v in (x, y)):
+            return float(x), float(y)
+    return 0.0, 0.0
