@@ -2,16 +2,18 @@
 
 from fastapi import APIRouter, Depends
 
-from weft.web import auth, compose, home, media_files, oauth
+from weft.web import auth, compose, home, media_files, oauth, posts, settings
 from weft.web.session import protect_forms
 
 # Every POST (or other unsafe method) to a page checks the CSRF token first,
 # so a new form cannot forget to.
 router = APIRouter(include_in_schema=False, dependencies=[Depends(protect_forms)])
 router.include_router(home.router)
+router.include_router(posts.router)
 router.include_router(auth.router)
 router.include_router(oauth.router)
 router.include_router(media_files.router)
 router.include_router(compose.router)
+router.include_router(settings.router)
 
 __all__ = ["router"]

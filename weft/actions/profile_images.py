@@ -1,0 +1,138 @@
+"""A person's avatar and header picture: set from an uploaded photo, or removed.
+
+The photo is typed by its content (weft/media/detect.py), cropped to the
+shape it is shown in (a 400 px square avatar, a 1500x500 header), and
+re-encoded from pixels only, so no metadata (GPS above all) survives. The
+new file is stored before the transaction that points the account at it; the
+old file is removed by the ``media.delete_files`` job queued in that same
+transaction. Both the API (``update_credentials``) and the web settings page
+call ``prepare_photo`` then ``set_profile_image``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from PIL import Image, ImageOps
+
+from weft.config import Settings
+from weft.db.database import Database
+from weft.errors import Invalid, NotFound
+from weft.federation.publish import publish
+from weft.jobs.queue import enqueue
+from weft.media.detect import detect, open_image, too_many_pixels
+from weft.media.storage import content_type_for, new_key, public_url, storage_for, valid_key
+from weft.models import Account
+from weft.models.base import utcnow
+
+Which = Literal["avatar", "header"]
+SIZES: dict[str, tuple[int, int]] = {"avatar": (400, 400), "header": (1500, 500)}
+NOT_A_PHOTO = "must be a photo (JPEG, PNG, WebP, GIF, HEIC or AVIF)"
+JPEG_QUALITY = 88
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A checked, cropped and re-encoded avatar or header, ready to store."""
+
+    which: Which
+    data: bytes
+    ext: str
+
+
+async def prepare_photo(which: Which, path: Path) -> Photo:
+    """Check and crop the upload at ``path`` (a temporary file the caller removes).
+
+    Writes nothing, so a form can check every input before it saves any.
+    """
+    try:
+        kind = await asyncio.to_thread(detect, path)
+        if kind.family != "image":
+            raise Invalid(which, NOT_A_PHOTO, "ERR_UNSUPPORTED")
+        data, ext = await asyncio.to_thread(fit_photo, path, SIZES[which])
+    except Invalid as error:
+        # detect() names the field "file"; here it is the avatar or the header.
+        raise Invalid(which, error.description, error.code) from None
+    return Photo(which, data, ext)
+
+
+async def set_profile_image(
+    db: Database, settings: Settings, account_id: int, photo: Photo
+) -> Account:
+    """Store ``photo`` and make it the account's avatar or header."""
+    key = new_key("accounts", account_id, photo.which, photo.ext)
+    storage = storage_for(settings)
+    await storage.put_bytes(key, photo.data, content_type_for(key))
+    try:
+        return await _point_to(db, settings, account_id, photo.which, storage.url(key))
+    except BaseException:
+        await storage.delete(key)
+        raise
+
+
+async def remove_profile_image(
+    db: Database, settings: Settings, account_id: int, which: Which
+) -> Account:
+    """Go back to the default picture."""
+    return await _point_to(db, settings, account_id, which, None)
+
+
+async def _point_to(
+    db: Database, settings: Settings, account_id: int, which: Which, url: str | None
+) -> Account:
+    async with db.write() as session:
+        account = await session.get(Account, account_id)
+        if account is None or not account.is_local:
+            raise NotFound()
+        old = account.avatar_url if which == "avatar" else account.header_url
+        if which == "avatar":
+            account.avatar_url = url
+        else:
+            account.header_url = url
+        account.updated_at = utcnow()
+        old_key = own_key(settings, old)
+        if old_key is not None:
+            enqueue(session, "media.delete_files", {"keys": [old_key]})
+        await publish(session, "update_person", account_id)
+        return account
+
+
+def own_key(settings: Settings, url: str | None) -> str | None:
+    """The storage key of a file this server stored, from its public URL."""
+    prefix = public_url(settings, "")
+    if not url or not url.startswith(prefix):
+        return None
+    key = url[len(prefix) :]
+    return key if valid_key(key) else None
+
+
+def fit_photo(src: Path, size: tuple[int, int]) -> tuple[bytes, str]:
+    """``src`` upright, cropped to fill ``size``, as PNG (if it has transparency) or JPEG."""
+    with open_image(src) as image:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                image.seek(0)  # an animated file's first frame
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+        except Image.DecompressionBombWarning:
+            raise Invalid("file", too_many_pixels(), "ERR_TOO_LARGE") from None
+        except (OSError, ValueError, SyntaxError, EOFError):
+            raise Invalid("file", "could not be decoded as an image", "ERR_UNSUPPORTED") from None
+    has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+    pixels = upright.convert("RGBA" if has_alpha else "RGB")
+    fitted = ImageOps.fit(pixels, size, Image.Resampling.LANCZOS)
+    # A fresh image carries pixels only: no EXIF, XMP, ICC or comments.
+    clean = Image.new(fitted.mode, fitted.size)
+    clean.paste(fitted)
+    out = io.BytesIO()
+    if has_alpha:
+        clean.save(out, "PNG", optimize=True)
+        return out.getvalue(), "png"
+    clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return out.getvalue(), "jpg"
