@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import update
 
 from tests.api.helpers import query
 from tests.live import LiveServer
 from tests.web.helpers import csrf_of
+from weft.db.database import Database
+from weft.models import Status
+from weft.models.base import utcnow
 
 JSON = {"Accept": "application/json"}
 
@@ -49,3 +55,19 @@ def post_id(response: httpx.Response, username: str) -> int:
     prefix = f"/@{username}/"
     assert location.startswith(prefix), location
     return int(location.removeprefix(prefix))
+
+
+def backdate(server: LiveServer, status_id: int, age: timedelta) -> None:
+    """Make a post ``age`` old, as time would (for the edit window)."""
+
+    async def run() -> None:
+        db = Database(server.settings.database_url)
+        try:
+            async with db.write() as session:
+                await session.execute(
+                    update(Status).where(Status.id == status_id).values(created_at=utcnow() - age)
+                )
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())

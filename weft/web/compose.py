@@ -105,7 +105,14 @@ async def compose_page(
 async def compose(
     request: Request, user: User = Depends(require_user), rt: Runtime = Depends(runtime)
 ) -> Response:
-    form = read_form(await request.form())
+    raw = await request.form()
+    try:
+        return await _compose(request, rt, user, read_form(raw))
+    finally:
+        await raw.close()  # the spooled files of the upload
+
+
+async def _compose(request: Request, rt: Runtime, user: User, form: ComposeForm) -> Response:
     changed = rearranged(form, await form_fields(request))
     if changed is not None:
         notices = [FILES_DROPPED] if form.file_count else []
@@ -117,15 +124,17 @@ async def compose(
     except MediaProblem as error:
         return await _refused(request, rt, user, form, {f"media-{error.index}": error.message})
     url = f"/@{user.account.username}/{posted[0].id}"
+    location = safe_next(form.next) if form.next else url
     if wants_json(request):
         return JSONResponse(
             {
                 "url": url,
+                "location": location,
                 "ids": [str(s.id) for s in posted],
                 "html": await _cards(request, rt, user, posted),
             }
         )
-    return RedirectResponse(safe_next(form.next) if form.next else url, status_code=303)
+    return RedirectResponse(location, status_code=303)
 
 
 async def _publish(rt: Runtime, account_id: int, form: ComposeForm) -> list[Status]:

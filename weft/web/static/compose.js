@@ -1,0 +1,521 @@
+/* The composer, made livelier (templates/_composer.html and edit.html work without it).
+
+   - A live counter that counts exactly as the server does (weft/text/entities.py
+     and length.py): code points, every link 23, a remote mention as its @user part,
+     the content warning included; posting is disabled, with the reason shown, over
+     500 characters or past 5 distinct links.
+   - Threads: "Add another post" and "Remove" add and drop boxes in place.
+   - Photos and videos: one picker per post, a preview and an alt-text field per file.
+   - Posting without a page reload: the same multipart POST to /compose with
+     Accept: application/json; on the home page the new posts go to the top of the feed.
+
+   The counting functions are also exported for Node, where tests compare them
+   with the server's numbers (tests/web/fixtures/count_cases.json). */
+(function () {
+  "use strict";
+
+  // ---- Counting: a port of weft/text (keep the two in step) -----------------------
+
+  var URL_LENGTH = 23;
+  var MAX_LINKS = 5;
+  var MAX_TAG_LENGTH = 255;
+  var MAX_MEDIA = 20;
+  // Python's \w with the combining marks Ruby's [[:word:]] keeps (entities._WORD).
+  var WORD = "\\p{L}\\p{N}\\p{M}_";
+  // Python's \s: str.isspace() (JavaScript's \s differs: it has U+FEFF, lacks U+001C-1F and U+0085).
+  var SPACE = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+  var TAG_SEPARATORS = "\\u00b7\\u30fb\\u200c";
+  var URL_RE = new RegExp("(?<![\\p{L}\\p{N}_@$#])https?://[^" + SPACE + "<>\"]+", "giu");
+  var MENTION_RE = new RegExp(
+    "(?<![=/" + WORD + "])@([A-Za-z0-9_]+(?:[.-]+[A-Za-z0-9_]+)*)" +
+    "(?:@([" + WORD + "]+(?:[.-]+[" + WORD + "]+)*))?", "gu");
+  var HASHTAG_RE = new RegExp(
+    "(?<![=/)" + WORD + "])#([" + WORD + "](?:[" + WORD + TAG_SEPARATORS + "]*[" + WORD + "])?)", "gu");
+  var URL_TRAILING = ".,:;!?'\"*";
+  var OPENING = { ")": "(", "]": "[", "}": "{" };
+
+  function codePoints(text) {
+    var n = 0;
+    for (var ignored of text) n += 1; // eslint-disable-line no-unused-vars
+    return n;
+  }
+
+  function occurrences(text, ch) {
+    return text.split(ch).length - 1;
+  }
+
+  function unbalanced(url) {
+    var closing = url[url.length - 1];
+    var opening = OPENING[closing];
+    return opening !== undefined && occurrences(url, closing) > occurrences(url, opening);
+  }
+
+  function trimUrl(url) {
+    while (url && (URL_TRAILING.indexOf(url[url.length - 1]) >= 0 || unbalanced(url))) {
+      url = url.slice(0, -1);
+    }
+    return url;
+  }
+
+  function matches(re, text) {
+    var found = [];
+    var m;
+    re.lastIndex = 0;
+    while ((m = re.exec(text)) !== null) found.push(m);
+    return found;
+  }
+
+  function urls(text) {
+    var found = [];
+    matches(URL_RE, text).forEach(function (m) {
+      var url = trimUrl(m[0]);
+      var host = url.slice(url.indexOf("://") + 3).split("/")[0].split("?")[0].split("#")[0];
+      if (!/[\p{L}\p{N}]/u.test(host)) return;
+      found.push({ kind: "url", start: m.index, end: m.index + url.length, value: url });
+    });
+    return found;
+  }
+
+  function mentions(text) {
+    return matches(MENTION_RE, text).map(function (m) {
+      return { kind: "mention", start: m.index, end: m.index + m[0].length, username: m[1], domain: m[2] || null };
+    });
+  }
+
+  function hashtags(text) {
+    return matches(HASHTAG_RE, text).filter(function (m) {
+      return codePoints(m[1]) <= MAX_TAG_LENGTH && /\p{L}/u.test(m[1]);
+    }).map(function (m) {
+      return { kind: "hashtag", start: m.index, end: m.index + m[0].length, value: m[1] };
+    });
+  }
+
+  /* Links, mentions and hashtags, none overlapping: the earliest wins, then the longest. */
+  function extract(text) {
+    var found = urls(text).concat(mentions(text), hashtags(text));
+    found.sort(function (a, b) { return a.start - b.start || b.end - a.end; });
+    var kept = [];
+    found.forEach(function (entity) {
+      if (!kept.length || entity.start >= kept[kept.length - 1].end) kept.push(entity);
+    });
+    return kept;
+  }
+
+  function countableLength(text, spoilerText) {
+    var length = codePoints(spoilerText || "");
+    var position = 0;
+    extract(text).forEach(function (entity) {
+      if (entity.kind === "hashtag") return;
+      length += codePoints(text.slice(position, entity.start));
+      length += entity.kind === "mention" ? 1 + codePoints(entity.username) : URL_LENGTH;
+      position = entity.end;
+    });
+    return length + codePoints(text.slice(position));
+  }
+
+  /* As length._normalized: scheme and host lower-cased, an empty "?" or "#" dropped
+     (Python's urlsplit/geturl); a host with a lone bracket is kept as written. */
+  function normalized(url) {
+    var cut = url.indexOf("://");
+    var rest = url.slice(cut + 3);
+    var end = rest.search(/[/?#]/);
+    var netloc = end < 0 ? rest : rest.slice(0, end);
+    var tail = end < 0 ? "" : rest.slice(end);
+    if ((netloc.indexOf("[") >= 0) !== (netloc.indexOf("]") >= 0)) return url;
+    var hash = tail.indexOf("#");
+    var fragment = hash < 0 ? "" : tail.slice(hash + 1);
+    var beforeHash = hash < 0 ? tail : tail.slice(0, hash);
+    var mark = beforeHash.indexOf("?");
+    var query = mark < 0 ? "" : beforeHash.slice(mark + 1);
+    var path = mark < 0 ? beforeHash : beforeHash.slice(0, mark);
+    return url.slice(0, cut).toLowerCase() + "://" + netloc.toLowerCase() + path +
+      (query ? "?" + query : "") + (fragment ? "#" + fragment : "");
+  }
+
+  function distinctLinks(text) {
+    var result = new Set();
+    extract(text).forEach(function (entity) {
+      if (entity.kind === "url") result.add(normalized(entity.value));
+    });
+    return result;
+  }
+
+  var counting = { countableLength: countableLength, distinctLinks: distinctLinks, extract: extract };
+  if (typeof module === "object" && module.exports) module.exports = counting;
+  if (typeof document === "undefined") return;
+  window.WeftCount = counting;
+
+  // ---- The counter -----------------------------------------------------------------
+
+  /* How close to the limit: announcing only when this changes keeps a screen reader quiet. */
+  function band(remaining) {
+    if (remaining < 0) return 3;
+    if (remaining <= 20) return 2;
+    if (remaining <= 50) return 1;
+    return 0;
+  }
+
+  function plural(n, word) {
+    return n + " " + word + (n === 1 ? "" : "s");
+  }
+
+  function remainingText(remaining) {
+    return remaining < 0 ? plural(-remaining, "character") + " over the limit" : plural(remaining, "character") + " left";
+  }
+
+  function Composer(form) {
+    this.form = form;
+    this.limit = Number(form.getAttribute("data-limit")) || 500;
+    this.spoiler = form.querySelector("[data-spoiler]");
+    this.problem = form.querySelector("[data-problem]");
+    this.submit = form.querySelector("[data-submit]");
+    this.boxes = form.querySelector("[data-boxes]");
+    this.files = new Map(); // box element -> [{file, alt}]
+    this.live = document.createElement("p");
+    this.live.className = "visually-hidden";
+    this.live.setAttribute("aria-live", "polite");
+    form.appendChild(this.live);
+  }
+
+  Composer.prototype.textareas = function () {
+    return Array.prototype.slice.call(this.form.querySelectorAll("textarea[data-count]"));
+  };
+
+  Composer.prototype.update = function () {
+    var self = this;
+    var spoiler = this.spoiler ? this.spoiler.value : "";
+    var problems = [];
+    var areas = this.textareas();
+    areas.forEach(function (area, index) {
+      var box = area.closest("[data-box]");
+      var counter = box.querySelector("[data-counter]");
+      var remaining = self.limit - countableLength(area.value, spoiler);
+      var label = areas.length > 1 ? "Post " + (index + 1) + ": " : "";
+      counter.querySelector("[data-remaining]").textContent = String(remaining);
+      counter.classList.toggle("over", remaining < 0);
+      counter.classList.toggle("near", remaining >= 0 && remaining <= 20);
+      var now = band(remaining);
+      var before = Number(area.getAttribute("data-band") || "0");
+      if (now !== before) {
+        area.setAttribute("data-band", String(now));
+        if (now > 0 || before === 3) self.say(label + remainingText(remaining));
+      }
+      if (remaining < 0) problems.push(label + remainingText(remaining) + ".");
+      var links = distinctLinks(area.value).size;
+      if (links > MAX_LINKS) problems.push(label + plural(links, "link") + "; at most " + MAX_LINKS + " are allowed.");
+    });
+    this.setProblem(problems);
+  };
+
+  Composer.prototype.setProblem = function (problems) {
+    if (!this.problem || !this.submit) return;
+    this.problem.textContent = problems.join(" ");
+    this.problem.hidden = problems.length === 0;
+    this.submit.disabled = problems.length > 0;
+    if (problems.length) this.submit.setAttribute("aria-describedby", this.problem.id);
+    else this.submit.removeAttribute("aria-describedby");
+  };
+
+  Composer.prototype.say = function (message) {
+    var live = this.live;
+    live.textContent = "";
+    window.setTimeout(function () { live.textContent = message; }, 50);
+  };
+
+  // ---- Threads -------------------------------------------------------------------
+
+  Composer.prototype.boxList = function () {
+    return Array.prototype.slice.call(this.boxes.querySelectorAll(":scope > [data-box]"));
+  };
+
+  Composer.prototype.addBox = function () {
+    var boxes = this.boxList();
+    if (boxes.length >= 20) return;
+    var box = boxes[0].cloneNode(true);
+    box.querySelector("textarea[data-count]").value = "";
+    box.querySelector("textarea[data-count]").removeAttribute("autofocus");
+    box.querySelectorAll(".error, [data-media-list] > li").forEach(function (el) { el.remove(); });
+    box.classList.remove("has-error");
+    this.boxes.appendChild(box);
+    this.files.set(box, []);
+    this.enhanceMedia(box);
+    this.renumber();
+    box.querySelector("textarea[data-count]").focus();
+    this.say("Post " + this.boxList().length + " added.");
+  };
+
+  Composer.prototype.removeBox = function (box) {
+    this.files.delete(box);
+    box.remove();
+    this.renumber();
+    this.boxList()[0].querySelector("textarea[data-count]").focus();
+    this.say("Post removed.");
+  };
+
+  /* Names, ids and labels follow each box's place: text-<i>, media-<i>-<k>, alt-<i>-<k>. */
+  Composer.prototype.renumber = function () {
+    var self = this;
+    var boxes = this.boxList();
+    boxes.forEach(function (box, i) {
+      box.querySelectorAll("[id], [name], [for], [aria-describedby]").forEach(function (el) {
+        ["id", "name", "for", "aria-describedby"].forEach(function (attr) {
+          var value = el.getAttribute(attr);
+          if (value) el.setAttribute(attr, value.replace(/\b(text|media|alt)-\d+/g, "$1-" + i));
+        });
+      });
+      box.querySelector(".box-label").textContent = boxes.length > 1 ? "Post " + (i + 1) + " of " + boxes.length : "Your post";
+      var remove = box.querySelector("[data-remove-post]");
+      if (boxes.length > 1 && !remove) {
+        remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "secondary small";
+        remove.setAttribute("data-remove-post", "");
+        box.appendChild(remove);
+      } else if (boxes.length === 1 && remove) {
+        remove.remove();
+        remove = null;
+      }
+      if (remove) {
+        remove.type = "button";
+        remove.textContent = "Remove post " + (i + 1);
+      }
+    });
+    this.form.querySelector("[data-posts]").value = String(boxes.length);
+    if (this.submit && !this.form.hasAttribute("data-edit")) this.submit.textContent = boxes.length > 1 ? "Post all" : "Post";
+    this.update();
+  };
+
+  // ---- Photos and videos ----------------------------------------------------------
+
+  /* Replace the form's fixed file slots with one picker and a list of chosen files. */
+  Composer.prototype.enhanceMedia = function (box) {
+    var self = this;
+    var area = box.querySelector("[data-media]");
+    if (!area) return;
+    var slots = area.querySelector("[data-slots]");
+    if (slots) slots.remove();
+    var list = area.querySelector("[data-media-list]");
+    if (!list) {
+      var picker = document.createElement("input");
+      picker.type = "file";
+      picker.multiple = true;
+      picker.accept = "image/*,video/*";
+      picker.className = "visually-hidden";
+      picker.tabIndex = -1;
+      picker.setAttribute("aria-hidden", "true");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary small";
+      button.textContent = "Add photos or videos";
+      button.addEventListener("click", function () { picker.click(); });
+      picker.addEventListener("change", function () {
+        self.addFiles(box, Array.prototype.slice.call(picker.files));
+        picker.value = "";
+      });
+      list = document.createElement("ul");
+      list.className = "media-list";
+      list.setAttribute("data-media-list", "");
+      area.insertBefore(list, area.firstChild);
+      area.insertBefore(button, list);
+      area.insertBefore(picker, button);
+    }
+    if (!this.files.has(box)) this.files.set(box, []);
+  };
+
+  Composer.prototype.addFiles = function (box, files) {
+    var chosen = this.files.get(box);
+    var room = MAX_MEDIA - chosen.length;
+    if (files.length > room) this.say("Only " + plural(MAX_MEDIA, "photo or video") + " fit in one post; the rest were left out.");
+    files.slice(0, Math.max(0, room)).forEach(function (file) {
+      chosen.push({ file: file, alt: "" });
+    });
+    this.renderFiles(box);
+  };
+
+  Composer.prototype.renderFiles = function (box) {
+    var self = this;
+    var list = box.querySelector("[data-media-list]");
+    var chosen = this.files.get(box);
+    list.textContent = "";
+    chosen.forEach(function (item, k) {
+      var li = document.createElement("li");
+      li.className = "media-item";
+      li.appendChild(preview(item.file));
+      var id = "alt-js-" + Math.random().toString(36).slice(2);
+      var label = document.createElement("label");
+      label.htmlFor = id;
+      label.textContent = "Alt text for " + item.file.name;
+      var alt = document.createElement("textarea");
+      alt.id = id;
+      alt.rows = 2;
+      alt.maxLength = 1500;
+      alt.value = item.alt;
+      alt.addEventListener("input", function () { item.alt = alt.value; });
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "secondary small";
+      remove.textContent = "Remove " + item.file.name;
+      remove.addEventListener("click", function () {
+        chosen.splice(k, 1);
+        self.renderFiles(box);
+        self.say(item.file.name + " removed.");
+      });
+      li.append(label, alt, remove);
+      list.appendChild(li);
+    });
+  };
+
+  /* Photos are previewed from a data: URL (the page's CSP allows data: images). */
+  function preview(file) {
+    var figure = document.createElement("div");
+    figure.className = "media-preview";
+    if (file.type.indexOf("image/") === 0) {
+      var img = document.createElement("img");
+      img.alt = "";
+      var reader = new FileReader();
+      reader.addEventListener("load", function () { img.src = String(reader.result); });
+      reader.readAsDataURL(file);
+      figure.appendChild(img);
+    } else {
+      var name = document.createElement("span");
+      name.className = "muted";
+      name.textContent = "Video: " + file.name;
+      figure.appendChild(name);
+    }
+    return figure;
+  }
+
+  // ---- Posting without a reload ---------------------------------------------------
+
+  Composer.prototype.formData = function () {
+    var data = new FormData(this.form);
+    var self = this;
+    this.boxList().forEach(function (box, i) {
+      (self.files.get(box) || []).forEach(function (item, k) {
+        data.append("media-" + i + "-" + k, item.file, item.file.name);
+        data.append("alt-" + i + "-" + k, item.alt);
+      });
+    });
+    return data;
+  };
+
+  Composer.prototype.send = function () {
+    var self = this;
+    var form = this.form;
+    if (this.submit.disabled) return;
+    this.submit.disabled = true;
+    form.setAttribute("aria-busy", "true");
+    this.showErrors({});
+    fetch(form.action, {
+      method: "POST",
+      body: this.formData(),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (response.ok) self.posted(body);
+        else self.showErrors(body.errors || { form: body.error || "The post could not be published (error " + response.status + ")." });
+      });
+    }).catch(function () {
+      self.showErrors({ form: "The server could not be reached; your post is still here. Try again." });
+    }).finally(function () {
+      form.removeAttribute("aria-busy");
+      self.update();
+    });
+  };
+
+  Composer.prototype.posted = function (body) {
+    var feed = document.querySelector("[data-feed]");
+    if (!feed || !body.html) {
+      window.location.assign(body.location || body.url);
+      return;
+    }
+    var empty = feed.querySelector(".empty");
+    if (empty) empty.remove();
+    feed.insertAdjacentHTML("afterbegin", body.html);
+    this.reset();
+    this.say("Posted.");
+  };
+
+  Composer.prototype.reset = function () {
+    var self = this;
+    this.form.reset();
+    this.boxList().slice(1).forEach(function (box) { self.files.delete(box); box.remove(); });
+    var first = this.boxList()[0];
+    this.files.set(first, []);
+    this.renderFiles(first);
+    this.renumber();
+  };
+
+  /* Errors from the server: a summary at the top, and each against its field. */
+  Composer.prototype.showErrors = function (errors) {
+    var form = this.form;
+    form.querySelectorAll("[data-js-error]").forEach(function (el) { el.remove(); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+    var keys = Object.keys(errors);
+    if (!keys.length) return;
+    var summary = document.createElement("div");
+    summary.className = "error-summary";
+    summary.setAttribute("role", "alert");
+    summary.setAttribute("data-js-error", "");
+    summary.tabIndex = -1;
+    var list = document.createElement("ul");
+    keys.forEach(function (key) {
+      var item = document.createElement("li");
+      item.className = "error";
+      item.textContent = errors[key];
+      list.appendChild(item);
+      var field = form.querySelector("#" + CSS.escape(key));
+      if (field) field.setAttribute("aria-invalid", "true");
+    });
+    summary.appendChild(list);
+    form.insertBefore(summary, form.firstChild);
+    summary.focus();
+  };
+
+  // ---- Wiring ---------------------------------------------------------------------
+
+  Composer.prototype.start = function () {
+    var self = this;
+    var form = this.form;
+    var isEdit = form.hasAttribute("data-edit");
+    form.addEventListener("input", function () { self.update(); });
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.matches("textarea[data-count]")) {
+        event.preventDefault();
+        if (!self.submit.disabled) form.requestSubmit(self.submit);
+      }
+    });
+    if (!isEdit) {
+      this.boxList().forEach(function (box) { self.enhanceMedia(box); });
+      form.addEventListener("click", function (event) {
+        var button = event.target.closest("button");
+        if (!button || !form.contains(button)) return;
+        if (button.hasAttribute("data-add-post")) {
+          event.preventDefault();
+          self.addBox();
+        } else if (button.hasAttribute("data-remove-post")) {
+          event.preventDefault();
+          self.removeBox(button.closest("[data-box]"));
+        }
+      });
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        self.send();
+      });
+      this.boxList().forEach(function (box) {
+        var remove = box.querySelector("[data-remove-post]");
+        if (remove) remove.type = "button";
+      });
+      var add = form.querySelector("[data-add-post]");
+      if (add) add.type = "button";
+    }
+    this.update();
+  };
+
+  document.querySelectorAll("form[data-composer]").forEach(function (form) {
+    if (form.hasAttribute("data-enhanced")) return;
+    form.setAttribute("data-enhanced", "");
+    new Composer(form).start();
+  });
+})();
