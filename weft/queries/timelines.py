@@ -56,6 +56,9 @@ class AccountFilter:
     only_media: bool = False
     pinned: bool = False
     tagged: str | None = None
+    # The web profile's Replies and Reposts tabs (not Mastodon parameters).
+    only_replies: bool = False
+    only_reblogs: bool = False
 
 
 def shown(bundle: StatusBundle, status: Status, *, hide_muted: bool) -> bool:
@@ -130,6 +133,10 @@ async def account_statuses(
             )
         if wanted.exclude_reblogs:
             query = query.where(Status.reblog_of_id.is_(None))
+        if wanted.only_replies:
+            query = query.where(Status.in_reply_to_id.is_not(None))
+        if wanted.only_reblogs:
+            query = query.where(Status.reblog_of_id.is_not(None))
         if wanted.only_media:
             query = query.where(_has_media())
         if wanted.pinned:

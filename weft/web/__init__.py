@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Depends
 
-from weft.web import auth, compose, home, media_files, oauth, posts, settings
+from weft.web import auth, compose, home, media_files, oauth, posts, profiles, settings
 from weft.web.session import protect_forms
 
 # Every POST (or other unsafe method) to a page checks the CSRF token first,
@@ -15,5 +15,6 @@ router.include_router(oauth.router)
 router.include_router(media_files.router)
 router.include_router(compose.router)
 router.include_router(settings.router)
+router.include_router(profiles.router)
 
 __all__ = ["router"]
