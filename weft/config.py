@@ -80,6 +80,10 @@ class Settings:
     node_id: int = 0
     allow_private_network: bool = False
     edit_window_minutes: int = 15
+    # Federation: off, nothing is delivered to other servers (docs/federation.md).
+    federation: bool = True
+    # A failed delivery is first retried after this many seconds, doubling each time.
+    delivery_retry_seconds: int = 20
     # Media files (weft/media/storage.py): "local" (under data_dir/media) or "s3".
     media_backend: str = "local"
     # Public URL the files are served from; default: this server's /system/media.
@@ -160,6 +164,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, create_secret: bool =
         node_id=_int(env, "WEFT_NODE_ID", os.getpid() % 1024, maximum=1023),
         allow_private_network=_bool(env, "WEFT_ALLOW_PRIVATE_NETWORK", False),
         edit_window_minutes=_int(env, "WEFT_EDIT_WINDOW_MINUTES", 15),
+        federation=_bool(env, "WEFT_FEDERATION", True),
+        delivery_retry_seconds=_int(env, "WEFT_DELIVERY_RETRY_SECONDS", 20, minimum=1),
         bench_ceiling_file=env.get("WEFT_BENCH_CEILING_FILE") or None,
         **_media_settings(env),
     )

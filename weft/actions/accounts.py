@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from weft.config import Settings
 from weft.db.database import Database
 from weft.errors import Forbidden, Invalid, NotFound
+from weft.federation.publish import publish
 from weft.jobs.queue import enqueue
 from weft.models import Account, User
 from weft.models.base import utcnow
@@ -211,6 +212,8 @@ class ProfileChange:
     default_privacy: str | None = None
     default_sensitive: bool | None = None
     default_language: str | None = None
+    # The fediverse switch (a Weft extension): off, nothing more is sent out.
+    federated: bool | None = None
 
 
 def _check_profile(change: ProfileChange) -> None:
@@ -258,6 +261,7 @@ async def update_profile(
         if account is None or user is None:
             raise NotFound()
         _apply(account, user, change)
+        await publish(session, "update_person", account_id)
         return account, user
 
 
@@ -270,6 +274,7 @@ def _apply(account: Account, user: User, change: ProfileChange) -> None:
         "discoverable": change.discoverable,
         "indexable": change.indexable,
         "hide_collections": change.hide_collections,
+        "federated": change.federated,
     }
     for name, value in simple.items():
         if value is not None:

@@ -25,6 +25,7 @@ from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
 from weft.errors import Forbidden, Invalid, NotFound
+from weft.federation.publish import new_follow_uri, publish
 from weft.jobs.queue import enqueue
 from weft.models import Account, Block, Follow, FollowRequest, Mute, Notification
 from weft.models.base import utcnow
@@ -42,11 +43,14 @@ async def follow_account(
     *,
     reblogs: bool | None = None,
     notify: bool | None = None,
+    uri: str | None = None,
 ) -> None:
     """Follow ``target_id``, or ask to when the profile is private (or remote).
 
     Following again changes only the options given (``None`` keeps them), as
     Mastodon does; a new follow shows reblogs and does not notify by default.
+    ``uri`` is the ActivityPub id of a remote follower's Follow; following a
+    remote account makes our own (published as a Follow, answered by Accept).
     """
     if actor_id == target_id:
         raise NotFound()
@@ -58,20 +62,25 @@ async def follow_account(
         for model in (Follow, FollowRequest):
             if await _update_options(session, model, actor_id, target_id, options):
                 return
-        values = {"show_reblogs": True, "notify": False, **options}
+        values = {"show_reblogs": True, "notify": False, **options, "uri": uri}
         # Remote accounts answer with Accept (federation), so they start as requests.
         if target.locked or not target.is_local:
+            if not target.is_local and uri is None:
+                values["uri"] = await new_follow_uri(session, actor_id)
             await _insert_pair(session, FollowRequest, actor_id, target_id, values)
             await _notify(session, target, actor_id, "follow_request")
+            await publish(session, "follow", actor_id, target_id=target_id)
         else:
             await _start_follow(session, actor_id, target_id, values)
             await _notify(session, target, actor_id, "follow")
+            await publish(session, "accept", target_id, follower_id=actor_id)
 
 
 async def unfollow_account(db: Database, actor_id: int, target_id: int) -> None:
     """Stop following ``target_id``, or withdraw the request to; nothing if neither."""
     async with db.write() as session:
         await _lock_pair(session, actor_id, target_id)
+        await publish(session, "undo_follow", actor_id, target_id=target_id)
         if not await _end_follow(session, actor_id, target_id):
             await _end_request(session, actor_id, target_id)
 
@@ -83,15 +92,22 @@ async def authorize_follow_request(db: Database, actor_id: int, requester_id: in
         request = await _pair_row(session, FollowRequest, requester_id, actor_id)
         if request is None:
             raise NotFound()
-        values = {"show_reblogs": request.show_reblogs, "notify": request.notify}
+        values = {
+            "show_reblogs": request.show_reblogs,
+            "notify": request.notify,
+            "uri": request.uri,
+        }
         await _end_request(session, requester_id, actor_id)
         await _start_follow(session, requester_id, actor_id, values)
+        # A remote account accepting our request (the inbox) publishes nothing.
+        await publish(session, "accept", actor_id, follower_id=requester_id)
 
 
 async def reject_follow_request(db: Database, actor_id: int, requester_id: int) -> None:
     """``actor_id`` turns down ``requester_id``'s request; 404 if no request waits."""
     async with db.write() as session:
         await _lock_pair(session, actor_id, requester_id)
+        await publish(session, "reject", actor_id, follower_id=requester_id)
         if not await _end_request(session, requester_id, actor_id):
             raise NotFound()
 
@@ -100,6 +116,7 @@ async def remove_from_followers(db: Database, actor_id: int, follower_id: int) -
     """``actor_id`` makes ``follower_id`` stop following them."""
     async with db.write() as session:
         await _lock_pair(session, actor_id, follower_id)
+        await publish(session, "reject", actor_id, follower_id=follower_id)
         await _end_follow(session, follower_id, actor_id)
 
 
@@ -116,11 +133,13 @@ async def block_account(db: Database, actor_id: int, target_id: int) -> None:
             # Each side's home loses the other's posts, followed or not (reposts bring them).
             enqueue(session, UNMERGE, _payload(actor_id, target_id))
             enqueue(session, UNMERGE, _payload(target_id, actor_id))
+            await publish(session, "block", actor_id, target_id=target_id)
 
 
 async def unblock_account(db: Database, actor_id: int, target_id: int) -> None:
     async with db.write() as session:
         await _lock_pair(session, actor_id, target_id)
+        await publish(session, "undo_block", actor_id, target_id=target_id)
         await session.execute(_pair_delete(Block, actor_id, target_id))
 
 

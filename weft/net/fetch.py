@@ -208,6 +208,7 @@ class _Hop:
 class _Limits:
     max_bytes: int
     content_types: tuple[str, ...] | None
+    follow_redirects: bool = True
 
 
 def user_agent(settings: Settings) -> str:
@@ -226,11 +227,14 @@ async def fetch(
     content: bytes | None = None,
     content_types: tuple[str, ...] | None = None,
     guard: Guard | None = None,
+    follow_redirects: bool = True,
 ) -> FetchResult:
     """Fetch ``url`` within ``max_bytes`` and ``timeout`` seconds (all hops together).
 
     ``content_types`` (media types, lower case) refuses any other answer before
     its body is read. Raises a :class:`FetchError` subclass on any failure.
+    With ``follow_redirects=False`` a redirect is returned as the answer (a
+    signed delivery must not be replayed to another URL).
     """
     guard = guard or Guard.for_settings(settings)
     sent = {
@@ -245,7 +249,7 @@ async def fetch(
     except (httpx.InvalidURL, TypeError) as error:
         raise BadScheme(url, f"is not a valid URL ({error})") from None
     hop = _Hop(method.upper(), target, sent, content)
-    limits = _Limits(max_bytes, content_types)
+    limits = _Limits(max_bytes, content_types, follow_redirects)
     try:
         async with asyncio.timeout(timeout):
             return await _follow(hop, guard, limits, timeout)
@@ -276,7 +280,7 @@ async def _one_hop(
     addresses = await guard.addresses(hop.url)
     response = await _connect(client, hop, addresses)
     try:
-        if response.status_code in _REDIRECTS:
+        if response.status_code in _REDIRECTS and limits.follow_redirects:
             return _redirect(hop, response)
         if response.status_code >= 400:
             raise HTTPStatus(url, response.status_code)

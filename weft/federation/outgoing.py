@@ -1,0 +1,203 @@
+"""From a ``federation.publish`` payload to the activity and its audience.
+
+``weft.federation.publish`` captured the ids (and, for undos and deletes,
+what the action was about to remove); this reads the rest and renders with
+``weft.federation.activities``. ``None`` means there is nothing to send any
+more (the post or the account went away meanwhile).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from weft.config import Settings
+from weft.federation import activities
+from weft.federation.actors import actor_uri, followers_uri, person
+from weft.federation.loading import note_sources
+from weft.federation.notes import note, note_uri
+from weft.models import Account, Status
+
+
+@dataclass
+class Audience:
+    """Who an activity goes to: the actor's followers, and some accounts by id."""
+
+    followers: bool = False
+    account_ids: set[int] = field(default_factory=set)
+
+
+Built = tuple[dict[str, Any], Audience]
+Builder = Callable[[AsyncSession, Settings, Account, dict[str, Any]], Awaitable[Built | None]]
+
+
+async def build_activity(
+    session: AsyncSession, settings: Settings, actor: Account, payload: dict[str, Any]
+) -> Built | None:
+    return await _BUILDERS[str(payload["kind"])](session, settings, actor, payload)
+
+
+def _audience(followers: bool = False, *account_ids: int | None) -> Audience:
+    return Audience(followers, {a for a in account_ids if a is not None})
+
+
+async def _own_post(session: AsyncSession, actor: Account, status_id: int) -> Status | None:
+    status = await session.get(Status, status_id)
+    if status is None or status.account_id != actor.id:
+        return None
+    return status
+
+
+async def _account(session: AsyncSession, account_id: int) -> Account | None:
+    return await session.get(Account, account_id)
+
+
+# --- posts ------------------------------------------------------------------------
+
+
+async def _note(
+    session: AsyncSession, settings: Settings, actor: Account, payload: dict[str, Any]
+) -> Built | None:
+    status = await _own_post(session, actor, int(payload["status_id"]))
+    if status is None or status.reblog_of_id is not None:
+        return None
+    sources = await note_sources(session, [status])
+    document = note(status, sources, settings)
+    mentioned = [a.id for a in sources.bundle.mentions.get(status.id, [])]
+    quoted = sources.bundle.statuses.get(status.quote_of_id or 0)
+    direct = status.visibility == "direct"
+    audience = _audience(
+        not direct,
+        *mentioned,
+        None if direct else status.in_reply_to_account_id,
+        quoted.account_id if quoted is not None and not direct else None,
+    )
+    if payload["kind"] == "update" and status.edited_at is not None:
+        return activities.update_note(document, status.edited_at), audience
+    return activities.create_note(document), audience
+
+
+async def _delete(
+    session: AsyncSession, settings: Settings, actor: Account, payload: dict[str, Any]
+) -> Built | None:
+    activity = activities.delete_note(str(payload["uri"]), actor_uri(actor, settings))
+    return activity, _audience(bool(payload["followers"]), *payload["account_ids"])
+
+
+async def _like(
+    session: AsyncSession, settings: Settings, actor: Account, payload: dict[str, Any]
+) -> Built | None:
+    status = await session.get(Status, int(payload["status_id"]))
+    if status is None or status.uri is None:
+        return None
+    activity = activities.like(str(payload["like_id"]), actor_uri(actor, settings), status.uri)
+    if payload["kind"] == "undo_like":
+        activity = activities.undo(activity)
+    return activity, _audience(False, status.account_id)
+
+
+async def _announce(
+    session: AsyncSession, settings: Settings, actor: Account, payload: dict[str, Any]
+) -> Built | None:
+    undoing = payload["kind"] == "undo_announce"
+    if undoing:
+        repost_id, original_id = int(payload["status_id"]), int(payload["original_id"])
+        visibility, published = (
+            str(payload["visibility"]),
+            datetime.fromisoformat(str(payload["published"])),
+        )
+    else:
+        repost = await _own_post(session, actor, int(payload["status_id"]))
+        if repost is None or repost.reblog_of_id is None:
+            return None
+        repost_id, original_id = repost.id, repost.reblog_of_id
+        visibility, published = repost.visibility, repost.created_at
+    original = await session.get(Status, original_id)
+    author = await _account(session, original.account_id) if original is not None else None
+    if original is None or author is None:
+        return None
+    me = actor_uri(actor, settings)
+    to, cc = activities.announce_addressing(
+        visibility, followers_uri(actor, settings), actor_uri(author, settings)
+    )
+    activity = activities.announce(
+        f"{me}/statuses/{repost_id}",
+        me,
+        note_uri(original, author, settings),
+        published,
+        to,
+        cc,
+    )
+    if undoing:
+        activity = activities.undo_announce(activity, me, repost_id)
+    return activity, _audience(visibility != "direct", author.id)
+
+
+# --- follows and blocks -------------------------------------------------------------
+
+
+async def _follow(
+    session: AsyncSession, settings: Settings, actor: Account, payload: dict[str, Any]
+) -> Built | None:
+    target = await _account(session, int(payload["target_id"]))
+    if target is None or target.uri is None:
+        return None
+    activity = activities.follow(str(payload["follow_uri"]), actor_uri(actor, settings), target.uri)
+    if payload["kind"] == "undo_follow":
+        activity = activities.undo(activity)
+    return activity, _audience(False, target.id)
+
+
+async def _answer(
+    session: AsyncSession, settings: Settings, actor: Account, payload: dict[str, Any]
+) -> Built | None:
+    follower = await _account(session, int(payload["follower_id"]))
+    if follower is None or follower.uri is None:
+        return None
+    me = actor_uri(actor, settings)
+    their_follow = activities.follow(str(payload["follow_uri"]), follower.uri, me)
+    answer = activities.accept_follow if payload["kind"] == "accept" else activities.reject_follow
+    return answer(their_follow, me, int(payload["number"])), _audience(False, follower.id)
+
+
+async def _block(
+    session: AsyncSession, settings: Settings, actor: Account, payload: dict[str, Any]
+) -> Built | None:
+    target = await _account(session, int(payload["target_id"]))
+    if target is None or target.uri is None:
+        return None
+    activity = activities.block(str(payload["block_id"]), actor_uri(actor, settings), target.uri)
+    if payload["kind"] == "undo_block":
+        activity = activities.undo(activity)
+    return activity, _audience(False, target.id)
+
+
+# --- people -------------------------------------------------------------------------
+
+
+async def _update_person(
+    session: AsyncSession, settings: Settings, actor: Account, payload: dict[str, Any]
+) -> Built | None:
+    return activities.update_person(person(actor, settings), actor.updated_at), _audience(True)
+
+
+_BUILDERS: dict[str, Builder] = {
+    "create": _note,
+    "update": _note,
+    "delete": _delete,
+    "like": _like,
+    "undo_like": _like,
+    "announce": _announce,
+    "undo_announce": _announce,
+    "follow": _follow,
+    "undo_follow": _follow,
+    "accept": _answer,
+    "reject": _answer,
+    "block": _block,
+    "undo_block": _block,
+    "update_person": _update_person,
+}
