@@ -2,7 +2,18 @@
 
 from fastapi import APIRouter, Depends
 
-from weft.web import auth, compose, home, media_files, oauth, posts, profiles, settings
+from weft.web import (
+    activity,
+    auth,
+    compose,
+    home,
+    media_files,
+    oauth,
+    posts,
+    profiles,
+    search,
+    settings,
+)
 from weft.web.session import protect_forms
 
 # Every POST (or other unsafe method) to a page checks the CSRF token first,
@@ -16,5 +27,7 @@ router.include_router(media_files.router)
 router.include_router(compose.router)
 router.include_router(settings.router)
 router.include_router(profiles.router)
+router.include_router(activity.router)
+router.include_router(search.router)
 
 __all__ = ["router"]
