@@ -30,9 +30,11 @@ def send(
     *texts: str,
     files: list[tuple[str, tuple[str, bytes, str]]] | None = None,
     headers: dict[str, str] | None = None,
+    alt: dict[str, str] | None = None,
     **fields: str,
 ) -> httpx.Response:
-    """POST the composer with one box per text, as the form (or compose.js) sends it."""
+    """POST the composer with one box per text, as the form (or compose.js) sends it;
+    ``alt`` holds the alt-text fields (``alt-<post>-<position>``)."""
     data = {
         "csrf_token": composer_token(client),
         "posts": str(len(texts)),
@@ -40,6 +42,7 @@ def send(
         "reply_policy": "everyone",
         "quote_policy": "public",
         **{f"text-{i}": text for i, text in enumerate(texts)},
+        **(alt or {}),
         **fields,
     }
     return client.post("/compose", data=data, files=files, headers=headers)

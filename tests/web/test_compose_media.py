@@ -28,7 +28,7 @@ def test_a_photo_is_attached_with_its_alt_text(client: httpx.Client, server: Liv
         client,
         "",  # a post with media may have no text
         files=files,
-        **{"alt-0-0": "A pink square at sunset", "alt-0-1": ""},
+        alt={"alt-0-0": "A pink square at sunset", "alt-0-1": ""},
     )
     status_id = post_id(response, "alice")
     assert rows(
@@ -43,7 +43,7 @@ def test_a_photo_is_attached_with_its_alt_text(client: httpx.Client, server: Liv
 def test_each_post_of_a_thread_gets_its_own_media(client: httpx.Client, server: LiveServer) -> None:
     sign_up(client, "alice")
     files = [("media-1-0", ("two.png", png(), "image/png"))]
-    response = send(client, "one", "two", files=files, headers=JSON, **{"alt-1-0": "for two"})
+    response = send(client, "one", "two", files=files, headers=JSON, alt={"alt-1-0": "for two"})
     assert response.status_code == 200, response.text
     first, second = (int(i) for i in response.json()["ids"])
     assert rows(server, "SELECT status_id, description FROM media_attachments") == [
@@ -86,7 +86,7 @@ def test_too_long_alt_text_is_refused_before_storing(
 ) -> None:
     sign_up(client, "alice")
     files = [("media-0-0", ("long.png", png(), "image/png"))]
-    response = send(client, "x", files=files, headers=JSON, **{"alt-0-0": "a" * 1501})
+    response = send(client, "x", files=files, headers=JSON, alt={"alt-0-0": "a" * 1501})
     assert response.status_code == 422
     assert response.json()["errors"] == {
         "media-0": "long.png alt text is too long (maximum is 1500 characters)"

@@ -191,7 +191,7 @@
       var counter = box.querySelector("[data-counter]");
       var remaining = self.limit - countableLength(area.value, spoiler);
       var label = areas.length > 1 ? "Post " + (index + 1) + ": " : "";
-      counter.querySelector("[data-remaining]").textContent = String(remaining);
+      counter.textContent = remainingText(remaining);
       counter.classList.toggle("over", remaining < 0);
       counter.classList.toggle("near", remaining >= 0 && remaining <= 20);
       var now = band(remaining);
@@ -234,7 +234,7 @@
     var box = boxes[0].cloneNode(true);
     box.querySelector("textarea[data-count]").value = "";
     box.querySelector("textarea[data-count]").removeAttribute("autofocus");
-    box.querySelectorAll(".error, [data-media-list] > li").forEach(function (el) { el.remove(); });
+    box.querySelectorAll(".error").forEach(function (el) { el.remove(); });
     box.classList.remove("has-error");
     this.boxes.appendChild(box);
     this.files.set(box, []);
@@ -287,38 +287,34 @@
 
   // ---- Photos and videos ----------------------------------------------------------
 
-  /* Replace the form's fixed file slots with one picker and a list of chosen files. */
+  /* Replace the form's fixed file slots with one picker and a list of chosen files.
+     A box cloned from another gets fresh ones (a clone keeps no event listeners). */
   Composer.prototype.enhanceMedia = function (box) {
     var self = this;
     var area = box.querySelector("[data-media]");
     if (!area) return;
-    var slots = area.querySelector("[data-slots]");
-    if (slots) slots.remove();
-    var list = area.querySelector("[data-media-list]");
-    if (!list) {
-      var picker = document.createElement("input");
-      picker.type = "file";
-      picker.multiple = true;
-      picker.accept = "image/*,video/*";
-      picker.className = "visually-hidden";
-      picker.tabIndex = -1;
-      picker.setAttribute("aria-hidden", "true");
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "secondary small";
-      button.textContent = "Add photos or videos";
-      button.addEventListener("click", function () { picker.click(); });
-      picker.addEventListener("change", function () {
-        self.addFiles(box, Array.prototype.slice.call(picker.files));
-        picker.value = "";
-      });
-      list = document.createElement("ul");
-      list.className = "media-list";
-      list.setAttribute("data-media-list", "");
-      area.insertBefore(list, area.firstChild);
-      area.insertBefore(button, list);
-      area.insertBefore(picker, button);
-    }
+    area.querySelectorAll("[data-slots], [data-js-media]").forEach(function (el) { el.remove(); });
+    var picker = document.createElement("input");
+    picker.type = "file";
+    picker.multiple = true;
+    picker.accept = "image/*,video/*";
+    picker.className = "visually-hidden";
+    picker.tabIndex = -1;
+    picker.setAttribute("aria-hidden", "true");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary small";
+    button.textContent = "Add photos or videos";
+    button.addEventListener("click", function () { picker.click(); });
+    picker.addEventListener("change", function () {
+      self.addFiles(box, Array.prototype.slice.call(picker.files));
+      picker.value = "";
+    });
+    var list = document.createElement("ul");
+    list.className = "media-list";
+    list.setAttribute("data-media-list", "");
+    [picker, button, list].forEach(function (el) { el.setAttribute("data-js-media", ""); });
+    area.prepend(picker, button, list);
     if (!this.files.has(box)) this.files.set(box, []);
   };
 
