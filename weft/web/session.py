@@ -153,6 +153,8 @@ async def require_csrf(request: Request) -> None:
     else:
         expected = _cookie_secret(request, CSRF_COOKIE)
     if not sent or not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+        # Nothing will read this form: close its spooled uploads now.
+        await (await request.form()).close()
         raise CsrfFailed()
 
 
