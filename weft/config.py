@@ -82,6 +82,8 @@ class Settings:
     edit_window_minutes: int = 15
     # Federation: off, nothing is delivered to other servers (docs/federation.md).
     federation: bool = True
+    # Signed GETs only: actors, collections and posts answer 401 to unsigned fetches.
+    authorized_fetch: bool = False
     # A failed delivery is first retried after this many seconds, doubling each time.
     delivery_retry_seconds: int = 20
     # Media files (weft/media/storage.py): "local" (under data_dir/media) or "s3".
@@ -165,6 +167,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, create_secret: bool =
         allow_private_network=_bool(env, "WEFT_ALLOW_PRIVATE_NETWORK", False),
         edit_window_minutes=_int(env, "WEFT_EDIT_WINDOW_MINUTES", 15),
         federation=_bool(env, "WEFT_FEDERATION", True),
+        authorized_fetch=_bool(env, "WEFT_AUTHORIZED_FETCH", False),
         delivery_retry_seconds=_int(env, "WEFT_DELIVERY_RETRY_SECONDS", 20, minimum=1),
         bench_ceiling_file=env.get("WEFT_BENCH_CEILING_FILE") or None,
         **_media_settings(env),

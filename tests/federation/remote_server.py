@@ -72,6 +72,7 @@ class RemoteServer:
         self.domain = f"127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.actors: dict[str, RemoteActor] = {}
+        self.received: list[tuple[str, Any]] = []
 
     def start(self) -> RemoteServer:
         self.thread.start()
@@ -88,9 +89,11 @@ class RemoteServer:
     def serve_object(self, document: dict[str, Any]) -> None:
         self.serve(urlsplit(document["id"]).path, document)
 
-    def actor(self, username: str, *, key: int = 0, **extra: Any) -> RemoteActor:
+    def actor(
+        self, username: str, *, key: int = 0, path: str | None = None, **extra: Any
+    ) -> RemoteActor:
         private_pem, public_pem = key_pair(key)
-        actor_id = f"{self.url}/users/{username}"
+        actor_id = f"{self.url}{path or f'/users/{username}'}"
         document: dict[str, Any] = {
             "@context": AS_CONTEXT,
             "id": actor_id,
@@ -114,7 +117,7 @@ class RemoteServer:
         }
         actor = RemoteActor(self, username, private_pem, public_pem, document)
         self.actors[username] = actor
-        self.serve(f"/users/{username}", document)
+        self.serve(urlsplit(actor_id).path, document)
         return actor
 
     def deliver(
@@ -161,6 +164,13 @@ class RemoteServer:
                     self._answer(404, "application/json", b'{"error":"not found"}')
                     return
                 self._answer(200, *found)
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                server.requests.append(("POST", self.path, dict(self.headers.items())))
+                server.received.append((self.path, json.loads(body or b"null")))
+                self._answer(202, "application/json", b"")
 
             def _webfinger(self, resource: str) -> None:
                 username = resource.removeprefix("acct:").partition("@")[0]

@@ -120,8 +120,11 @@ async def remove_from_followers(db: Database, actor_id: int, follower_id: int) -
         await _end_follow(session, follower_id, actor_id)
 
 
-async def block_account(db: Database, actor_id: int, target_id: int) -> None:
-    """Block ``target_id``: follows and requests end both ways, and neither may follow."""
+async def block_account(
+    db: Database, actor_id: int, target_id: int, *, uri: str | None = None
+) -> None:
+    """Block ``target_id``: follows and requests end both ways, and neither may follow.
+    ``uri`` is the id of a remote account's Block (the inbox)."""
     async with db.write() as session:
         await _lock_pair(session, actor_id, target_id)
         if actor_id == target_id:
@@ -129,7 +132,7 @@ async def block_account(db: Database, actor_id: int, target_id: int) -> None:
         for source, target in ((actor_id, target_id), (target_id, actor_id)):
             await _end_follow(session, source, target, unmerge=False)
             await _end_request(session, source, target)
-        if await _insert_pair(session, Block, actor_id, target_id, {}):
+        if await _insert_pair(session, Block, actor_id, target_id, {"uri": uri}):
             # Each side's home loses the other's posts, followed or not (reposts bring them).
             enqueue(session, UNMERGE, _payload(actor_id, target_id))
             enqueue(session, UNMERGE, _payload(target_id, actor_id))

@@ -39,11 +39,12 @@ class PinRefused(Invalid):
         self.message = f"Validation failed: {message}"
 
 
-async def favourite(db: Database, actor_id: int, status_id: int) -> int:
-    """Like a post (a repost's original); returns the liked post's id."""
+async def favourite(db: Database, actor_id: int, status_id: int, *, uri: str | None = None) -> int:
+    """Like a post (a repost's original); returns the liked post's id. ``uri`` is
+    the id of a remote account's Like (the inbox), kept for its Undo."""
     async with db.write() as session:
         status = await _original(session, actor_id, status_id)
-        values = {"id": new_id(), "account_id": actor_id, "status_id": status.id}
+        values = {"id": new_id(), "account_id": actor_id, "status_id": status.id, "uri": uri}
         if await insert_ignore(session, Favourite, values | {"created_at": utcnow()}):
             await _bump(session, status.id, "favourites_count", 1)
             await notify(
@@ -89,9 +90,17 @@ async def unbookmark(db: Database, actor_id: int, status_id: int) -> int:
         return status.id
 
 
-async def reblog(db: Database, actor_id: int, status_id: int, visibility: str | None = None) -> int:
+async def reblog(
+    db: Database,
+    actor_id: int,
+    status_id: int,
+    visibility: str | None = None,
+    *,
+    uri: str | None = None,
+) -> int:
     """Repost a post (reposting a repost reposts its original); returns the
-    repost's id. Reposting again returns the existing repost."""
+    repost's id. Reposting again returns the existing repost. ``uri`` is the
+    id of a remote account's Announce (the inbox)."""
     if visibility is not None and visibility not in REBLOG_VISIBILITIES:
         raise Invalid("visibility", "must be public, unlisted or private")
     async with db.write() as session:
@@ -109,6 +118,7 @@ async def reblog(db: Database, actor_id: int, status_id: int, visibility: str | 
             "account_id": actor_id,
             "reblog_of_id": status.id,
             "visibility": visibility or await _default_visibility(session, actor_id),
+            "uri": uri,
             "created_at": utcnow(),
         }
         if not await insert_ignore(session, Status, values):

@@ -31,7 +31,7 @@ from weft.federation.loading import instance_actor
 from weft.federation.signatures import sign_request
 from weft.models import Account, DomainBlock, Status
 from weft.models.base import utcnow
-from weft.net.fetch import FetchError, fetch, is_public_address
+from weft.net.fetch import FetchError, HTTPStatus, fetch, is_public_address
 from weft.text.remote import plain_text, sanitize_remote
 
 MAX_BYTES = 1024 * 1024
@@ -49,6 +49,10 @@ class RemoteError(WeftError):
     """Another server's answer could not be used; ``message`` says why."""
 
     status = 422
+
+
+class Unreachable(RemoteError):
+    """The other server did not answer usably (network, timeout, 5xx): try again later."""
 
 
 # --- fetching documents ----------------------------------------------------------------
@@ -88,8 +92,11 @@ async def fetch_document(db: Database, settings: Settings, url: str) -> dict[str
             headers=await signed_get_headers(db, settings, url),
             content_types=AP_TYPES,
         )
+    except HTTPStatus as error:
+        kind = Unreachable if error.status >= 500 or error.status == 429 else RemoteError
+        raise kind(f"Could not fetch {url}: {error.reason}") from None
     except FetchError as error:
-        raise RemoteError(f"Could not fetch {url}: {error.reason}") from None
+        raise Unreachable(f"Could not fetch {url}: {error.reason}") from None
     try:
         document = json.loads(result.body)
     except ValueError:

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from weft.api.auth import runtime
 from weft.errors import WeftError
-from weft.federation import actors, collections, loading, nodeinfo, notes, webfinger
+from weft.federation import actors, collections, loading, nodeinfo, notes, verify, webfinger
 from weft.queries.accounts import parse_id
 from weft.runtime import Runtime
 
@@ -103,6 +103,7 @@ async def get_person(request: Request, username: str, rt: Runtime = Depends(runt
         return _redirect(f"{rt.settings.base_url}/@{username}")
 
     async def build() -> Response:
+        await verify.require_signature(rt.db, rt.settings, request)
         account = await loading.person_with_key(rt.db, username)
         return activity_json(actors.person(account, rt.settings))
 
@@ -117,6 +118,7 @@ async def get_note(
         return _redirect(f"{rt.settings.base_url}/@{username}/{status_id}")
 
     async def build() -> Response:
+        await verify.require_signature(rt.db, rt.settings, request)
         account = await loading.federated_person(rt.db, username)
         sources = await loading.public_note(rt.db, account, parse_id(status_id))
         status = sources.bundle.statuses[parse_id(status_id)]
@@ -134,12 +136,14 @@ def _redirect(url: str) -> Response:
 
 @router.get("/users/{username}/outbox")
 async def get_outbox(
+    request: Request,
     username: str,
     page: str | None = None,
     max_id: str | None = None,
     rt: Runtime = Depends(runtime),
 ) -> Response:
     async def build() -> Response:
+        await verify.require_signature(rt.db, rt.settings, request)
         account = await loading.federated_person(rt.db, username)
         uri = f"{actors.actor_uri(account, rt.settings)}/outbox"
         if page is None:
@@ -157,28 +161,36 @@ async def get_outbox(
 
 @router.get("/users/{username}/followers")
 async def get_followers(
+    request: Request,
     username: str,
     page: str | None = None,
     max_id: str | None = None,
     rt: Runtime = Depends(runtime),
 ) -> Response:
-    return await serve(lambda: _graph(rt, username, "followers", page, max_id))
+    return await serve(lambda: _graph(rt, request, username, "followers", page, max_id))
 
 
 @router.get("/users/{username}/following")
 async def get_following(
+    request: Request,
     username: str,
     page: str | None = None,
     max_id: str | None = None,
     rt: Runtime = Depends(runtime),
 ) -> Response:
-    return await serve(lambda: _graph(rt, username, "following", page, max_id))
+    return await serve(lambda: _graph(rt, request, username, "following", page, max_id))
 
 
 async def _graph(
-    rt: Runtime, username: str, which: str, page: str | None, max_id: str | None
+    rt: Runtime,
+    request: Request,
+    username: str,
+    which: str,
+    page: str | None,
+    max_id: str | None,
 ) -> Response:
     """Its size always; its members only when the person does not hide them."""
+    await verify.require_signature(rt.db, rt.settings, request)
     account = await loading.federated_person(rt.db, username)
     uri = f"{actors.actor_uri(account, rt.settings)}/{which}"
     total = account.followers_count if which == "followers" else account.following_count
@@ -196,8 +208,9 @@ async def _graph(
 
 
 @router.get("/users/{username}/collections/featured")
-async def get_featured(username: str, rt: Runtime = Depends(runtime)) -> Response:
+async def get_featured(request: Request, username: str, rt: Runtime = Depends(runtime)) -> Response:
     async def build() -> Response:
+        await verify.require_signature(rt.db, rt.settings, request)
         account = await loading.federated_person(rt.db, username)
         uri = f"{actors.actor_uri(account, rt.settings)}/collections/featured"
         pinned = await loading.featured(rt.db, account, PAGE_SIZE)

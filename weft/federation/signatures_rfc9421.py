@@ -215,3 +215,14 @@ def verify_rfc9421(
     except HTTPMessageSignaturesException as exc:
         raise MalformedSignature(str(exc)) from exc
     _check_coverage(result.covered_components, method, bool(body))
+
+
+def rfc9421_key_id(headers: Headers) -> str:
+    """The ``keyid`` of the one signature in ``Signature-Input`` (to find its key)."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    if "signature-input" not in lowered:
+        raise MissingSignature("Request has no Signature-Input header")
+    key_id = _signature_params(lowered).get("keyid")
+    if not isinstance(key_id, str) or not key_id:
+        raise MalformedSignature("RFC 9421 signature has no keyid")
+    return key_id

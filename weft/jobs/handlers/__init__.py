@@ -1,3 +1,11 @@
 """Job handlers, one module per domain; importing this package registers them."""
 
-from weft.jobs.handlers import cards, delivery, mail, media, notifications, timelines  # noqa: F401
+from weft.jobs.handlers import (  # noqa: F401
+    cards,
+    delivery,
+    inbox,
+    mail,
+    media,
+    notifications,
+    timelines,
+)

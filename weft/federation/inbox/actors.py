@@ -1,0 +1,134 @@
+"""Move, Flag and the deletion of an actor."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from weft.actions import graph, interactions
+from weft.actions.remote_accounts import record_move, suspend_remote_account
+from weft.actions.reports import record_report
+from weft.actions.statuses import delete_status
+from weft.errors import Forbidden, NotFound
+from weft.federation import jsonld
+from weft.federation.inbox.context import Inbound
+from weft.federation.remote import fetch_account, host_of
+from weft.models import Account, Favourite, Follow, FollowRequest, Status
+
+BATCH = 200
+
+
+async def on_move(inbound: Inbound) -> str:
+    """The actor moved to ``target``, which must list it in ``alsoKnownAs``: our
+    people who followed the old account follow the new one (as Mastodon does:
+    unfollow the old, follow the new, which asks it for an Accept)."""
+    origin = inbound.actor
+    if inbound.object_id != origin.uri:
+        return "ignored: a move of another actor"
+    target_uri = jsonld.first_id(inbound.activity.get("target"))
+    if target_uri is None:
+        return "ignored: a move without a target"
+    target = await fetch_account(inbound.db, inbound.settings, target_uri, refresh=True)
+    if origin.uri not in (target.also_known_as or []):
+        return "refused: the target does not name the old account in alsoKnownAs"
+    await record_move(inbound.db, origin.id, target.id)
+    moved = 0
+    for follower_id in await _local_followers(inbound, origin.id):
+        await graph.unfollow_account(inbound.db, follower_id, origin.id)
+        try:
+            await graph.follow_account(inbound.db, follower_id, target.id)
+        except (NotFound, Forbidden):  # blocked either way: they just stop following
+            continue
+        moved += 1
+    return f"moved, {moved} followers follow the new account"
+
+
+async def _local_followers(inbound: Inbound, account_id: int) -> list[int]:
+    async with inbound.db.read() as session:
+        rows = await session.scalars(
+            select(Follow.account_id)
+            .join(Account, Account.id == Follow.account_id)
+            .where(Follow.target_account_id == account_id, Account.domain.is_(None))
+        )
+        return list(rows)
+
+
+async def on_flag(inbound: Inbound) -> str:
+    """A report from another server about accounts (and posts) here."""
+    uris = jsonld.ids(inbound.activity.get("object"))
+    ours = [u for u in uris if host_of(u) == inbound.settings.domain.lower()]
+    targets = [a for a in [await inbound.local_account(u) for u in ours] if a is not None]
+    statuses = [s for s in [await inbound.status_by_uri(u) for u in ours] if s is not None]
+    if not targets and statuses:
+        async with inbound.db.read() as session:
+            target = await session.get(Account, statuses[0].account_id)
+        targets = [target] if target is not None else []
+    if not targets:
+        return "ignored: a report about no account of ours"
+    target = targets[0]
+    comment = inbound.activity.get("content")
+    await record_report(
+        inbound.db,
+        inbound.actor.id,
+        target.id,
+        [s.id for s in statuses if s.account_id == target.id],
+        comment if isinstance(comment, str) else "",
+        uri=inbound.id,
+    )
+    return f"report about {target.username} stored"
+
+
+async def remove_actor(inbound: Inbound) -> str:
+    """The actor's server deleted it: its follows end, its posts and likes go, and
+    the account is suspended (kept as a tombstone so its id is not reused)."""
+    db, actor_id = inbound.db, inbound.actor.id
+    async with db.read() as session:
+        followers = list(
+            await session.scalars(
+                select(Follow.account_id).where(Follow.target_account_id == actor_id)
+            )
+        )
+        following = list(
+            await session.scalars(
+                select(Follow.target_account_id).where(Follow.account_id == actor_id)
+            )
+        )
+        requested = list(
+            await session.scalars(
+                select(FollowRequest.account_id).where(FollowRequest.target_account_id == actor_id)
+            )
+        )
+    for follower_id in followers:
+        await graph.remove_from_followers(db, actor_id, follower_id)
+    for requester_id in requested:
+        await graph.reject_follow_request(db, actor_id, requester_id)
+    for target_id in following:
+        await graph.unfollow_account(db, actor_id, target_id)
+    await _delete_posts(inbound)
+    await suspend_remote_account(db, actor_id)
+    return "actor deleted"
+
+
+async def _delete_posts(inbound: Inbound) -> None:
+    """Undo the actor's likes and delete its posts, a batch at a time."""
+    db, actor_id = inbound.db, inbound.actor.id
+    seen: set[tuple[str, int]] = set()
+    while True:
+        async with db.read() as session:
+            liked = await session.scalars(
+                select(Favourite.status_id).where(Favourite.account_id == actor_id).limit(BATCH)
+            )
+            posts = await session.scalars(
+                select(Status.id).where(Status.account_id == actor_id).limit(BATCH)
+            )
+            batch = {("like", i) for i in liked} | {("post", i) for i in posts}
+        if not batch - seen:  # done (or only rows that refuse to go: stop, not loop)
+            return
+        for kind, status_id in sorted(batch - seen):
+            seen.add((kind, status_id))
+            try:
+                if kind == "like":
+                    await interactions.unfavourite(db, actor_id, status_id)
+                else:
+                    await delete_status(db, actor_id, status_id)
+            except NotFound:  # gone meanwhile (a repost goes with its original)
+                continue

@@ -1,0 +1,114 @@
+"""Create, Update, Delete, Like and Announce: posts and what people do to them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from weft.actions import interactions
+from weft.actions.remote_statuses import (
+    create_remote_status,
+    delete_remote_status,
+    update_remote_status,
+)
+from weft.federation import jsonld
+from weft.federation.inbox import actors
+from weft.federation.inbox.context import Inbound
+from weft.federation.remote import (
+    ACTOR_TYPES,
+    fetch_account,
+    fetch_document,
+    fetch_status,
+    parse_actor,
+    store_actor,
+)
+from weft.federation.remote_notes import NOTE_TYPES, note_author, read_note
+
+
+async def _object_document(inbound: Inbound) -> dict[str, Any] | None:
+    """The activity's object: embedded and trusted when it is on the actor's own
+    server (the signature covers it), fetched by its id otherwise."""
+    embedded = inbound.embedded
+    if embedded is not None and inbound.same_origin(jsonld.first_id(embedded)):
+        return embedded
+    if inbound.object_id is None:
+        return None
+    return await fetch_document(inbound.db, inbound.settings, inbound.object_id)
+
+
+async def on_create(inbound: Inbound) -> str:
+    document = await _object_document(inbound)
+    if document is None or not jsonld.types(document) & NOTE_TYPES:
+        return "ignored: not a post"
+    if note_author(document) != inbound.actor.uri:
+        return "ignored: a post by someone else"
+    note = await read_note(inbound.db, inbound.settings, document, inbound.actor)
+    status = await create_remote_status(inbound.db, note)
+    return f"stored post {status.id}"
+
+
+async def on_update(inbound: Inbound) -> str:
+    document = inbound.embedded
+    if document is None:
+        return "ignored: an update without its object"
+    kinds = jsonld.types(document)
+    if kinds & ACTOR_TYPES:
+        return await _update_actor(inbound, document)
+    if not kinds & NOTE_TYPES:
+        return "ignored: not a post or an actor"
+    if not inbound.same_origin(jsonld.first_id(document)):
+        document = await fetch_document(inbound.db, inbound.settings, str(document.get("id")))
+    if note_author(document) != inbound.actor.uri:
+        return "ignored: a post by someone else"
+    note = await read_note(inbound.db, inbound.settings, document, inbound.actor)
+    status = await update_remote_status(inbound.db, note)
+    return f"updated post {status.id}" if status else "ignored: an unknown post"
+
+
+async def _update_actor(inbound: Inbound, document: dict[str, Any]) -> str:
+    if document.get("id") != inbound.actor.uri:
+        return "ignored: an update of another actor"
+    profile = parse_actor(document)
+    if profile.public_key_pem is None:  # the key lives elsewhere: read it all again
+        await fetch_account(inbound.db, inbound.settings, profile.uri, refresh=True)
+    else:
+        await store_actor(inbound.db, profile)
+    return "profile updated"
+
+
+async def on_delete(inbound: Inbound) -> str:
+    uri = inbound.object_id
+    if uri is None:
+        return "ignored: nothing to delete"
+    if uri == inbound.actor.uri:
+        return await actors.remove_actor(inbound)
+    if await delete_remote_status(inbound.db, inbound.actor.id, uri):
+        return "deleted post"
+    return "ignored: an unknown post"
+
+
+async def on_like(inbound: Inbound) -> str:
+    status = await inbound.status_by_uri(inbound.object_id)
+    if status is None:
+        return "ignored: a like of a post we do not have"
+    await interactions.favourite(inbound.db, inbound.actor.id, status.id, uri=inbound.id)
+    return f"liked post {status.id}"
+
+
+async def on_announce(inbound: Inbound) -> str:
+    uri = inbound.object_id
+    if uri is None:
+        return "ignored: nothing announced"
+    status = await fetch_status(inbound.db, inbound.settings, uri)
+    visibility = _repost_visibility(inbound.activity)
+    repost = await interactions.reblog(
+        inbound.db, inbound.actor.id, status.id, visibility, uri=inbound.id
+    )
+    return f"reposted as {repost}"
+
+
+def _repost_visibility(activity: dict[str, Any]) -> str:
+    if any(jsonld.is_public(a) for a in jsonld.ids(activity.get("to"))):
+        return "public"
+    if any(jsonld.is_public(a) for a in jsonld.ids(activity.get("cc"))):
+        return "unlisted"
+    return "private"

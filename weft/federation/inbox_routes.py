@@ -1,0 +1,80 @@
+"""The inboxes: ``POST /inbox`` (shared) and ``POST /users/:username/inbox``.
+
+Each delivery is read under a size cap (413), parsed (400), checked (the
+signature and its key's owner: 401; a suspended server: 403), then recorded
+and queued by ``weft.actions.inbound.receive_activity``; the answer is 202
+whether the activity is new or a repeat. Processing happens in the
+``federation.inbound`` job (``weft.federation.inbox``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from weft.actions.inbound import receive_activity
+from weft.api.auth import runtime
+from weft.errors import BadRequest, WeftError
+from weft.federation import jsonld, loading, verify
+from weft.federation.routes import serve
+from weft.runtime import Runtime
+
+router = APIRouter(include_in_schema=False)
+
+MAX_BODY = 1024 * 1024
+
+
+class PayloadTooLarge(WeftError):
+    status = 413
+
+
+@router.post("/inbox")
+async def post_shared_inbox(request: Request, rt: Runtime = Depends(runtime)) -> Response:
+    return await serve(lambda: _receive(request, rt, None))
+
+
+@router.post("/users/{username}/inbox")
+async def post_inbox(request: Request, username: str, rt: Runtime = Depends(runtime)) -> Response:
+    return await serve(lambda: _receive(request, rt, username))
+
+
+async def _receive(request: Request, rt: Runtime, username: str | None) -> Response:
+    if username is not None:
+        await loading.federated_person(rt.db, username)
+    body = await read_body(request)
+    activity = parse_activity(body)
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    account = await verify.signer(rt.db, rt.settings, "POST", path, request.headers, body)
+    verify.check_actor(account, jsonld.first_id(activity.get("actor")))
+    await receive_activity(rt.db, activity, account.id)
+    return Response(status_code=202)
+
+
+async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"The activity is larger than {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge(f"The activity is larger than {limit} bytes")
+    return bytes(body)
+
+
+def parse_activity(body: bytes) -> dict[str, Any]:
+    try:
+        activity = json.loads(body)
+    except ValueError:
+        raise BadRequest("The body is not JSON") from None
+    if not isinstance(activity, dict):
+        raise BadRequest("The body is not a JSON object")
+    for name in ("id", "type", "actor"):
+        if not activity.get(name):
+            raise BadRequest(f"The activity has no {name}")
+    if not isinstance(activity["id"], str) or jsonld.first_id(activity["actor"]) is None:
+        raise BadRequest("The activity's id and actor must be URLs")
+    return activity

@@ -1,0 +1,156 @@
+"""Who signed a request: the inbox's and authorized fetch's signature check.
+
+The signature's ``keyId`` names a key; the key's owner is an account we know
+(``accounts.public_key_id``) or fetch (the key document, which is the actor
+itself for ``<actor>#main-key``, or a separate key whose ``owner`` the actor
+must confirm). The request must verify with that key (draft-cavage or
+RFC 9421, ``weft.federation.signatures*``); if it does not and the key came
+from our store, the actor is fetched again once, in case its key rotated.
+Every failure raises ``Unauthorized`` (401) with the reason; a key on a
+suspended server raises ``Forbidden`` (403) before anything is fetched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import urldefrag
+
+from fastapi import Request
+from sqlalchemy import select
+
+from weft.config import Settings
+from weft.db.database import Database
+from weft.errors import Forbidden, Unauthorized
+from weft.federation import jsonld
+from weft.federation.remote import (
+    RemoteError,
+    domain_block,
+    fetch_account,
+    fetch_document,
+    host_of,
+    parse_actor,
+    store_actor,
+)
+from weft.federation.signatures import (
+    SignatureError,
+    key_owner_matches,
+    parse_signature_header,
+    verify_request,
+)
+from weft.federation.signatures_rfc9421 import rfc9421_key_id, verify_rfc9421
+from weft.models import Account
+
+
+def signature_key_id(headers: Mapping[str, str]) -> str:
+    """The ``keyId`` of the request's signature (RFC 9421 when ``Signature-Input`` is there)."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    try:
+        if "signature-input" in lowered:
+            return rfc9421_key_id(lowered)
+        if "signature" not in lowered:
+            raise Unauthorized("Request not signed")
+        return parse_signature_header(lowered["signature"]).key_id
+    except SignatureError as error:
+        raise Unauthorized(str(error)) from None
+
+
+async def signer(
+    db: Database,
+    settings: Settings,
+    method: str,
+    path_with_query: str,
+    headers: Mapping[str, str],
+    body: bytes | None,
+) -> Account:
+    """The remote account whose key signed this request, or raise 401 (403 if blocked)."""
+    key_id = signature_key_id(headers)
+    if await domain_block(db, host_of(key_id)) == "suspend":
+        raise Forbidden(f"{host_of(key_id)} is blocked by this server")
+    if host_of(key_id) == settings.domain.lower() or not key_id.startswith(("https://", "http://")):
+        raise Unauthorized(f"Cannot verify a key named {key_id!r}")
+    account = await _stored_owner(db, key_id)
+    fresh = account is None
+    if account is None:
+        account = await _fetch_owner(db, settings, key_id)
+    try:
+        _verify(settings, method, path_with_query, headers, body, account)
+    except SignatureError as error:
+        if fresh:
+            raise Unauthorized(str(error)) from None
+        account = await _fetch_owner(db, settings, key_id)  # the key may have rotated
+        try:
+            _verify(settings, method, path_with_query, headers, body, account)
+        except SignatureError as again:
+            raise Unauthorized(str(again)) from None
+    if account.suspended_at is not None:
+        raise Unauthorized(f"The actor {account.uri} is gone")
+    return account
+
+
+def _verify(
+    settings: Settings,
+    method: str,
+    path_with_query: str,
+    headers: Mapping[str, str],
+    body: bytes | None,
+    account: Account,
+) -> None:
+    if not account.public_key_pem:
+        raise Unauthorized(f"The actor {account.uri} has no public key")
+    if any(name.lower() == "signature-input" for name in headers):
+        url = settings.base_url + path_with_query
+        verify_rfc9421(method, url, headers, body, public_key_pem=account.public_key_pem)
+    else:
+        verify_request(
+            method, path_with_query, headers, body, public_key_pem=account.public_key_pem
+        )
+
+
+async def _stored_owner(db: Database, key_id: str) -> Account | None:
+    async with db.read() as session:
+        return await session.scalar(
+            select(Account).where(Account.public_key_id == key_id, Account.domain.is_not(None))
+        )
+
+
+async def _fetch_owner(db: Database, settings: Settings, key_id: str) -> Account:
+    """Fetch the key: the actor itself (``<actor>#main-key``), or a key document
+    (its ``owner``) or an actor stub (GoToSocial's ``<actor>/main-key``), whose
+    owner is then fetched and must list the key."""
+    url = urldefrag(key_id).url
+    try:
+        document = await fetch_document(db, settings, url)
+        if "publicKeyPem" in document:
+            owner = jsonld.first_id(document.get("owner")) or jsonld.first_id(
+                document.get("controller")
+            )
+        else:
+            owner = str(document["id"])
+        if owner is None:
+            raise Unauthorized(f"The key {key_id} names no owner")
+        if owner == url:  # the actor document itself
+            profile = parse_actor(document)
+            if not key_owner_matches(key_id, profile.uri, document):
+                raise Unauthorized(f"The actor {profile.uri} does not list the key {key_id}")
+            return await store_actor(db, profile)
+        account = await fetch_account(db, settings, owner, refresh=True)
+    except RemoteError as error:
+        raise Unauthorized(f"Could not fetch the key {key_id}: {error.message}") from None
+    if account.public_key_id != key_id:
+        raise Unauthorized(f"The key {key_id} is not listed by its owner {owner}")
+    return account
+
+
+def check_actor(account: Account, actor_id: str | None) -> None:
+    """The activity's ``actor`` must be the key's owner (``key_owner_matches``)."""
+    if actor_id is None or actor_id != account.uri:
+        raise Unauthorized(f"The request is signed by {account.uri}, not by {actor_id}")
+
+
+async def require_signature(db: Database, settings: Settings, request: Request) -> Account | None:
+    """With ``WEFT_AUTHORIZED_FETCH``, a GET must be signed by a known or fetchable
+    actor (401 otherwise); without it, nothing is checked and ``None`` returned."""
+    if not settings.authorized_fetch:
+        return None
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return await signer(db, settings, request.method, path, request.headers, None)
