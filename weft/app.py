@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from weft import __version__
 from weft.api import accounts as accounts_api
 from weft.api import admin as admin_api
+from weft.api import admin_domain_blocks as domain_blocks_api
 from weft.api import cards as cards_api
 from weft.api import errors as api_errors
 from weft.api import graph as graph_api
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         search_api.router,
         accounts_api.router,
         admin_api.router,
+        domain_blocks_api.router,
     )
     for router in routers:
         app.include_router(router, dependencies=limited)

@@ -1,4 +1,4 @@
-"""The ``weft`` command: serve, worker, migrate, createuser, check, jobs."""
+"""The ``weft`` command: serve, worker, migrate, createuser, check, jobs, domain-block."""
 
 from __future__ import annotations
 
@@ -284,6 +284,86 @@ def jobs_retry(job_id: int | None, all_dead: bool) -> None:
         click.echo(asyncio.run(retry()))
     except WeftError as error:
         raise click.ClickException(error.message) from None
+
+
+@main.group("domain-block")
+def domain_block() -> None:
+    """Block other servers (suspend or limit), lift blocks, list them."""
+
+
+def _run_db(work: Any) -> Any:
+    """Run ``work(db)`` against the configured database; WeftErrors become messages."""
+    from weft.db.database import Database
+    from weft.errors import WeftError
+
+    settings = _settings()
+
+    async def run() -> Any:
+        db = Database(settings.database_url)
+        try:
+            return await work(db, settings)
+        finally:
+            await db.dispose()
+
+    try:
+        return asyncio.run(run())
+    except WeftError as error:
+        raise click.ClickException(error.message) from None
+
+
+@domain_block.command("add")
+@click.argument("domain")
+@click.option(
+    "--severity",
+    type=click.Choice(["suspend", "limit", "silence"]),
+    default="suspend",
+    show_default=True,
+)
+@click.option("--reject-media", is_flag=True, help="Also refuse the server's media files.")
+@click.option("--reject-reports", is_flag=True, help="Ignore reports from the server.")
+@click.option("--comment", default="", help="Public comment (the reason, shown to people).")
+@click.option("--private-comment", default="", help="Note for moderators only.")
+def domain_block_add(
+    domain: str,
+    severity: str,
+    reject_media: bool,
+    reject_reports: bool,
+    comment: str,
+    private_comment: str,
+) -> None:
+    """Block DOMAIN and its subdomains."""
+    from weft.actions.domain_blocks import DomainBlockForm, block_domain
+
+    form = DomainBlockForm(severity, reject_media, reject_reports, comment, private_comment)
+    block = _run_db(lambda db, settings: block_domain(db, settings, domain, form))
+    click.echo(f"Blocked {block.domain} ({block.severity}).")
+
+
+@domain_block.command("remove")
+@click.argument("domain")
+def domain_block_remove(domain: str) -> None:
+    """Lift the block on DOMAIN."""
+    from weft.actions.domain_blocks import unblock_domain_named
+
+    block = _run_db(lambda db, settings: unblock_domain_named(db, settings, domain))
+    click.echo(f"Lifted the block on {block.domain}.")
+
+
+@domain_block.command("list")
+def domain_block_list() -> None:
+    """List blocked domains, newest first."""
+    from weft.queries.domain_blocks import list_domain_blocks
+    from weft.queries.paging import Page
+
+    blocks = _run_db(lambda db, settings: list_domain_blocks(db, Page(limit=10_000)))
+    if not blocks:
+        click.echo("No domain is blocked.")
+    for block in blocks:
+        wanted = (("reject media", block.reject_media), ("reject reports", block.reject_reports))
+        flags = [name for name, on in wanted if on]
+        extra = f"  ({', '.join(flags)})" if flags else ""
+        note = f"  {block.public_comment}" if block.public_comment else ""
+        click.echo(f"{block.domain:<40} {block.severity:<8}{extra}{note}")
 
 
 def _safe_url(url: str | None) -> str:

@@ -287,7 +287,7 @@ async def test_a_suspended_domain_gets_nothing(
     bob = await remote_account(db, inbox, "bob")
     await graph.follow_account(db, bob.id, alice.account_id, uri=f"{inbox.url}/follows/1")
     async with db.write() as session:
-        session.add(DomainBlock(id=new_id(), domain="127.0.0.1", severity="suspend"))
+        session.add(DomainBlock(id=new_id(), domain=inbox.domain, severity="suspend"))
     await post_status(db, fed_settings, alice.account_id, Draft(text="Hello"))
     await run_jobs(db, fed_settings)
     assert inbox.received == []

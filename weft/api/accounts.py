@@ -99,11 +99,19 @@ class ProfileParams(BaseModel):
     discoverable: bool | None = None
     indexable: bool | None = None
     hide_collections: bool | None = None
+    # Weft's fediverse switch (not in Mastodon's API; clients that don't know it omit it).
+    federated: bool | None = None
     fields_attributes: list[FieldParam] | None = None
     source: dict[str, Any] | None = None
 
     @field_validator(
-        "locked", "bot", "discoverable", "indexable", "hide_collections", mode="before"
+        "locked",
+        "bot",
+        "discoverable",
+        "indexable",
+        "hide_collections",
+        "federated",
+        mode="before",
     )
     @classmethod
     def _rails_bool(cls, value: Any) -> bool | None:
@@ -153,6 +161,7 @@ async def update_credentials(
         discoverable=params.discoverable,
         indexable=params.indexable,
         hide_collections=params.hide_collections,
+        federated=params.federated,
         **_source_change(params.source),
     )
     account, user = await account_actions.update_profile(rt.db, credentials.account.id, change)

@@ -14,6 +14,7 @@ from weft.api.serializers.statuses import status_entities
 from weft.errors import Invalid
 from weft.queries import timelines as timeline_queries
 from weft.queries.accounts import parse_id
+from weft.queries.fediverse import fediverse_timeline
 from weft.queries.timelines import AccountFilter, Scope, StatusPage, TagFilter
 from weft.runtime import Runtime
 from weft.timelines import home_feed
@@ -115,4 +116,16 @@ async def account_statuses(
     page = await timeline_queries.account_statuses(
         rt.db, viewer_of(credentials), parse_id(account_id), wanted, page_of(request)
     )
+    return page_response(request, rt, page)
+
+
+@router.get("/api/weft/v1/timelines/fediverse")
+async def fediverse(
+    request: Request,
+    credentials: Credentials = Depends(user_scoped("read:statuses")),
+    rt: Runtime = Depends(runtime),
+) -> JSONResponse:
+    """Weft's Fediverse feed: posts of the remote accounts the viewer follows."""
+    assert credentials.account is not None
+    page = await fediverse_timeline(rt.db, credentials.account.id, page_of(request))
     return page_response(request, rt, page)

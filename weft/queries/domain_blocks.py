@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from weft.db.database import Database
 from weft.errors import NotFound
 from weft.models.federation import DomainBlock
+from weft.queries.paging import Page, apply, newest_first
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,10 @@ class DomainMatcher:
     domains: frozenset[str]
 
     def matches(self, domain: str) -> bool:
-        """Whether ``domain`` (a host, possibly with a port) is one of them or below one."""
-        host = domain.lower().rsplit(":", 1)[0] if domain.count(":") == 1 else domain.lower()
-        parts = host.split(".")
-        candidates = {".".join(parts[i:]) for i in range(len(parts))} | {domain.lower()}
-        return not self.domains.isdisjoint(candidates)
+        """Whether ``domain`` is one of them or a subdomain of one. A domain is
+        compared as handles write it, port included (``127.0.0.1:3000``)."""
+        parts = domain.lower().split(".")
+        return not self.domains.isdisjoint(".".join(parts[i:]) for i in range(len(parts)))
 
     def blocked_among(self, domains: set[str]) -> set[str]:
         return {d for d in domains if self.matches(d)}
@@ -47,17 +47,16 @@ async def suspended_domains(session: AsyncSession) -> DomainMatcher:
     return await blocked_domains(session, ("suspend",))
 
 
-async def list_domain_blocks(
-    db: Database, *, max_id: int | None = None, since_id: int | None = None, limit: int = 100
-) -> list[DomainBlock]:
-    """Domain blocks, newest first, paged by id."""
-    query = select(DomainBlock).order_by(DomainBlock.id.desc()).limit(limit)
-    if max_id is not None:
-        query = query.where(DomainBlock.id < max_id)
-    if since_id is not None:
-        query = query.where(DomainBlock.id > since_id)
+async def list_domain_blocks(db: Database, page: Page) -> list[DomainBlock]:
+    """Domain blocks, newest first, one page (``max_id``/``since_id``/``min_id``)."""
+    query = apply(select(DomainBlock.id), DomainBlock.id, page)
     async with db.read() as session:
-        return list(await session.scalars(query))
+        ids = newest_first(list(await session.scalars(query)), page)
+        rows = {
+            b.id: b
+            for b in await session.scalars(select(DomainBlock).where(DomainBlock.id.in_(ids)))
+        }
+    return [rows[i] for i in ids if i in rows]
 
 
 async def get_domain_block(db: Database, block_id: int) -> DomainBlock:

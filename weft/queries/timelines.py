@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, union
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.db.database import Database
 from weft.errors import NotFound
 from weft.models import Account, Block, Follow, Mention, Mute, Status, StatusPin, StatusTag, Tag
 from weft.models.base import utcnow
+from weft.models.federation import DomainBlock
 from weft.policies.statuses import can_view, is_muted_for
 from weft.queries.paging import Page, apply, newest_first
 from weft.queries.status_bundle import StatusBundle, load_bundle
@@ -103,7 +104,7 @@ async def public_timeline(
     query = _public(scope).where(
         or_(Status.in_reply_to_id.is_(None), Status.in_reply_to_account_id == Status.account_id)
     )
-    return await _run(db, viewer_id, _without_hidden(query, viewer_id), page)
+    return await _run(db, viewer_id, _public_feed(query, viewer_id), page)
 
 
 async def tag_timeline(
@@ -114,7 +115,7 @@ async def tag_timeline(
         query = query.where(_tagged(name))
     for name in tags.none:
         query = query.where(~_tagged(name))
-    return await _run(db, viewer_id, _without_hidden(query, viewer_id), page)
+    return await _run(db, viewer_id, _public_feed(query, viewer_id), page)
 
 
 async def account_statuses(
@@ -176,6 +177,31 @@ def _tagged(name: str) -> ColumnElement[bool]:
     tag_ids = select(Tag.id).where(func.lower(Tag.name) == name.lower().lstrip("#"))
     tagged = select(StatusTag.status_id).where(StatusTag.tag_id.in_(tag_ids))
     return Status.id.in_(tagged)
+
+
+def _public_feed(query: Select[int], viewer_id: int | None) -> Select[int]:
+    return without_blocked_servers(_without_hidden(query, viewer_id), viewer_id)
+
+
+def without_blocked_servers(query: Select[int], viewer_id: int | None) -> Select[int]:
+    """Leave out authors on servers under a domain block (a subdomain counts):
+    all of a suspended server's, and a limited server's unless the viewer follows them."""
+    on_blocked_server = or_(
+        Account.domain == DomainBlock.domain,
+        Account.domain.like(literal("%.") + DomainBlock.domain),
+    )
+    hidden = DomainBlock.severity == "suspend"
+    if viewer_id is not None:
+        followed = select(Follow.target_account_id).where(Follow.account_id == viewer_id)
+        hidden = or_(hidden, Account.id.not_in(followed))
+    else:
+        hidden = or_(hidden, DomainBlock.severity == "limit")
+    authors = (
+        select(Account.id)
+        .join(DomainBlock, on_blocked_server)
+        .where(Account.domain.is_not(None), hidden)
+    )
+    return query.where(Status.account_id.not_in(authors))
 
 
 def _without_hidden(query: Select[int], viewer_id: int | None) -> Select[int]:

@@ -102,4 +102,6 @@ def credential_account(
         "quote_policy": "public",
     }
     entity["role"] = ROLES.get(user.role, ROLES["user"])
+    # Weft's own settings, under a key of their own so Mastodon's shapes stay valid.
+    entity["weft"] = {"federated": a.federated}
     return entity
