@@ -233,3 +233,28 @@ def test_a_form_without_its_token_is_refused(client: httpx.Client, server: LiveS
     )
     assert response.status_code == 403
     assert rows(server, "SELECT count(*) FROM statuses") == [(0,)]
+
+
+def test_the_inline_composer_starts_from_the_viewers_defaults() -> None:
+    """The home page calls ``composer()`` with no arguments."""
+    from types import SimpleNamespace
+
+    from weft.web.templating import templates
+
+    page = templates.env.from_string(
+        '{% from "_composer.html" import composer with context %}{{ composer() }}'
+    )
+    viewer = SimpleNamespace(
+        default_privacy="unlisted", default_sensitive=True, default_language="fr"
+    )
+    html = page.render(
+        viewer=viewer,
+        csrf_token=lambda: "the-token",
+        request=SimpleNamespace(url=SimpleNamespace(path="/")),
+    )
+    assert '<input type="hidden" name="csrf_token" value="the-token">' in html
+    assert '<input type="hidden" name="next" value="/">' in html
+    assert '<option value="unlisted" selected>' in html
+    assert 'id="language" name="language" value="fr"' in html
+    assert 'id="sensitive" name="sensitive" value="1" checked' in html
+    assert "autofocus" not in html  # the home page keeps its own focus
