@@ -7,10 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from weft.api.auth import Credentials, runtime, scoped_if_token, user_scoped
+from weft.api.auth import Credentials, cached_viewer, runtime, scoped_if_token
 from weft.api.pagination import link_header, page_of
 from weft.api.params import bool_param
 from weft.api.serializers.statuses import status_entities
+from weft.api.token_cache import Viewer
 from weft.errors import Invalid
 from weft.queries import timelines as timeline_queries
 from weft.queries.accounts import parse_id
@@ -52,14 +53,11 @@ def page_response(request: Request, rt: Runtime, page: StatusPage) -> JSONRespon
 @router.get("/api/v1/timelines/home")
 async def home(
     request: Request,
-    credentials: Credentials = Depends(user_scoped("read:statuses")),
+    viewer: Viewer = Depends(cached_viewer("read:statuses")),
     rt: Runtime = Depends(runtime),
 ) -> JSONResponse:
-    assert credentials.account is not None
     feed = home_feed(rt.settings, rt.redis)
-    page = await timeline_queries.home_timeline(
-        rt.db, feed, credentials.account.id, page_of(request)
-    )
+    page = await timeline_queries.home_timeline(rt.db, feed, viewer.account_id, page_of(request))
     return page_response(request, rt, page)
 
 
@@ -122,10 +120,9 @@ async def account_statuses(
 @router.get("/api/weft/v1/timelines/fediverse")
 async def fediverse(
     request: Request,
-    credentials: Credentials = Depends(user_scoped("read:statuses")),
+    viewer: Viewer = Depends(cached_viewer("read:statuses")),
     rt: Runtime = Depends(runtime),
 ) -> JSONResponse:
     """Weft's Fediverse feed: posts of the remote accounts the viewer follows."""
-    assert credentials.account is not None
-    page = await fediverse_timeline(rt.db, credentials.account.id, page_of(request))
+    page = await fediverse_timeline(rt.db, viewer.account_id, page_of(request))
     return page_response(request, rt, page)

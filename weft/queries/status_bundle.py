@@ -1,18 +1,19 @@
 """Everything needed to show a page of posts, loaded in a fixed number of queries.
 
 Posts, the originals of reposts, quoted posts, their authors, mentions, tags,
-apps, and the viewer's own marks (liked, reposted, saved, pinned) and
-relations: about ten queries whether the page has one post or forty. Both the
-API and the web app render from a bundle.
+media, cards, apps, and the viewer's own marks (liked, reposted, saved,
+pinned) and relations: at most about ten queries whether the page has one post
+or forty, and three for a page of plain posts (``load_page``). Both the API and
+the web app render from a bundle.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.models import (
@@ -50,19 +51,86 @@ class StatusBundle:
         return self.accounts[status.account_id]
 
 
+# Which of a post's parts exist, asked in the query that loads it (each an
+# indexed probe), so a page skips the queries for parts none of its posts has.
+PARTS = ("mentions", "tags", "media", "card")
+_HAS = (
+    exists().where(Mention.status_id == Status.id).label("has_mentions"),
+    exists().where(StatusTag.status_id == Status.id).label("has_tags"),
+    exists().where(MediaAttachment.status_id == Status.id).label("has_media"),
+    exists().where(StatusCard.status_id == Status.id).label("has_card"),
+)
+Parts = dict[str, set[int]]  # part -> ids of the posts that have it
+
+
 async def load_bundle(
     session: AsyncSession, viewer_id: int | None, statuses: Iterable[Status]
 ) -> StatusBundle:
+    """A bundle for posts already loaded."""
     bundle = StatusBundle(viewer_id)
     for status in statuses:
         bundle.statuses[status.id] = status
     await _load_related_statuses(session, bundle)
-    ids = set(bundle.statuses)
     await _load_accounts(session, bundle)
-    await _load_mentions_and_tags(session, bundle, ids)
-    await _load_media(session, bundle, ids)
-    await _load_cards(session, bundle, ids)
-    app_ids = {s.application_id for s in bundle.statuses.values() if s.application_id}
+    await _complete(session, bundle, None)
+    return bundle
+
+
+async def load_page(
+    session: AsyncSession, viewer_id: int | None, ids: Sequence[int]
+) -> tuple[list[Status], StatusBundle]:
+    """The posts ``ids`` that exist (in that order) and their bundle.
+
+    Posts come with their authors and which parts they have in one query, so a
+    page of plain posts costs three: posts, originals (only for reposts and
+    quotes), and the viewer's facts.
+    """
+    bundle = StatusBundle(viewer_id)
+    parts: Parts = defaultdict(set)
+    await _load_by_id(session, bundle, set(ids), parts)
+    ordered = [bundle.statuses[i] for i in ids if i in bundle.statuses]
+    for attribute in ("reblog_of_id", "quote_of_id"):
+        await _load_by_id(session, bundle, _wanted(bundle, attribute), parts)
+    await _complete(session, bundle, parts)
+    return ordered, bundle
+
+
+async def _load_by_id(
+    session: AsyncSession, bundle: StatusBundle, ids: set[int], parts: Parts
+) -> None:
+    if not ids:
+        return
+    rows = await session.execute(
+        select(Status, Account, *_HAS)
+        .join(Account, Account.id == Status.account_id)
+        .where(Status.id.in_(ids))
+    )
+    for status, account, *has in rows:
+        bundle.statuses[status.id] = status
+        bundle.accounts[account.id] = account
+        for part, present in zip(PARTS, has, strict=True):
+            if present:
+                parts[part].add(status.id)
+
+
+async def _complete(session: AsyncSession, bundle: StatusBundle, parts: Parts | None) -> None:
+    """Mentions, tags, media, cards, apps and the viewer's facts for the bundle's
+    posts; with ``parts``, only for the posts that have each."""
+    ids = set(bundle.statuses)
+
+    def having(part: str) -> set[int]:
+        return ids if parts is None else parts.get(part, set())
+
+    await _load_mentions(session, bundle, having("mentions"))
+    await _load_tags(session, bundle, having("tags"))
+    await _load_media(session, bundle, having("media"))
+    await _load_cards(session, bundle, having("card"))
+    # An app is shown only to the post's author (serializers/statuses.py).
+    app_ids = {
+        s.application_id
+        for s in bundle.statuses.values()
+        if s.application_id and s.account_id == bundle.viewer_id
+    }
     if app_ids:
         apps = await session.scalars(
             select(OAuthApplication).where(OAuthApplication.id.in_(app_ids))
@@ -70,40 +138,40 @@ async def load_bundle(
         bundle.applications = {a.id: a for a in apps}
     facts = await viewer_facts(
         session,
-        viewer_id,
+        bundle.viewer_id,
         {s.account_id for s in bundle.statuses.values()},
         ids,
         marks=True,
     )
-    bundle.access = accesses_from(viewer_id, bundle.statuses.values(), facts)
+    bundle.access = accesses_from(bundle.viewer_id, bundle.statuses.values(), facts)
     bundle.favourited = facts["favourited"]
     bundle.reblogged = facts["reblogged"]
     bundle.bookmarked = facts["bookmarked"]
     bundle.pinned = facts["pinned"]
-    return bundle
+
+
+def _wanted(bundle: StatusBundle, attribute: str) -> set[int]:
+    found = {getattr(s, attribute) for s in bundle.statuses.values() if getattr(s, attribute)}
+    return found - set(bundle.statuses)
 
 
 async def _load_related_statuses(session: AsyncSession, bundle: StatusBundle) -> None:
     """Originals of reposts, then quoted posts of everything so far (one level deep)."""
     for attribute in ("reblog_of_id", "quote_of_id"):
-        wanted = {
-            getattr(s, attribute) for s in bundle.statuses.values() if getattr(s, attribute)
-        } - set(bundle.statuses)
+        wanted = _wanted(bundle, attribute)
         if wanted:
             for status in await session.scalars(select(Status).where(Status.id.in_(wanted))):
                 bundle.statuses[status.id] = status
 
 
 async def _load_accounts(session: AsyncSession, bundle: StatusBundle) -> None:
-    ids = {s.account_id for s in bundle.statuses.values()}
+    ids = {s.account_id for s in bundle.statuses.values()} - set(bundle.accounts)
     if ids:
         accounts = await session.scalars(select(Account).where(Account.id.in_(ids)))
         bundle.accounts.update({a.id: a for a in accounts})
 
 
-async def _load_mentions_and_tags(
-    session: AsyncSession, bundle: StatusBundle, ids: set[int]
-) -> None:
+async def _load_mentions(session: AsyncSession, bundle: StatusBundle, ids: set[int]) -> None:
     if not ids:
         return
     rows = await session.execute(
@@ -114,6 +182,11 @@ async def _load_mentions_and_tags(
     )
     for status_id, account in rows:
         bundle.mentions[status_id].append(account)
+
+
+async def _load_tags(session: AsyncSession, bundle: StatusBundle, ids: set[int]) -> None:
+    if not ids:
+        return
     tag_rows = await session.execute(
         select(StatusTag.status_id, Tag)
         .join(Tag, Tag.id == StatusTag.tag_id)

@@ -22,7 +22,7 @@ from weft.models.base import utcnow
 from weft.models.federation import DomainBlock
 from weft.policies.statuses import can_view, is_muted_for
 from weft.queries.paging import Page, apply, newest_first
-from weft.queries.status_bundle import StatusBundle, load_bundle
+from weft.queries.status_bundle import StatusBundle, load_page
 from weft.timelines import HomeFeed
 
 
@@ -84,9 +84,7 @@ async def visible_page(
     cursors: Sequence[int] | None = None,
 ) -> StatusPage:
     """The posts ``ids`` (in that order) that the viewer may see, as a bundle."""
-    loaded = {s.id: s for s in await session.scalars(select(Status).where(Status.id.in_(ids)))}
-    ordered = [loaded[i] for i in ids if i in loaded]
-    bundle = await load_bundle(session, viewer_id, ordered)
+    ordered, bundle = await load_page(session, viewer_id, ids)
     kept = [s for s in ordered if shown(bundle, s, hide_muted=hide_muted)]
     return StatusPage(kept, bundle, list(cursors if cursors is not None else ids))
 

@@ -1,0 +1,200 @@
+"""In-process cost of one request: ``python -m bench.profile``.
+
+Wall-clock load tests on a shared two-core machine are noisy; the CPU time a
+request costs is not. This builds the app (no HTTP server, no embedded
+worker), seeds the bench network once (kept in ``/tmp/weft-perf`` between
+runs, SQLite; ``--postgres`` seeds a throwaway PostgreSQL database, with
+Redis feeds when Redis answers), and calls the ASGI app directly, one request
+at a time, for the ceiling route and the home timeline. It prints the CPU
+milliseconds per request of each and their ratio; ``--profile`` adds a
+cProfile listing of the home requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import json
+import pstats
+import random
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from bench.seed import seed
+from tests.backends import (
+    REDIS_URL,
+    create_postgres_database,
+    drop_postgres_database,
+    postgres_available,
+    redis_available,
+)
+from weft.app import create_app
+from weft.config import load_settings
+from weft.db import migrate
+from weft.db.database import Database
+from weft.security import hash_password
+
+CACHE = Path(tempfile.gettempdir()) / "weft-perf"
+HOME = "/api/v1/timelines/home"
+
+
+async def _seed(database_url: str) -> list[str]:
+    db = Database(database_url)
+    try:
+        password_hash = await hash_password("bench-password-1")
+        seeded = await seed(db, "http://127.0.0.1:8000", password_hash, random.Random(7))
+    finally:
+        await db.dispose()
+    return [seeded.tokens[p] for p in seeded.people]
+
+
+def prepare_sqlite() -> tuple[str, list[str]]:
+    database = CACHE / "data" / "weft.sqlite3"
+    tokens_file = CACHE / "tokens.json"
+    url = f"sqlite+aiosqlite:///{database}"
+    if not tokens_file.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        database.unlink(missing_ok=True)
+        migrate.upgrade(url)
+        tokens_file.write_text(json.dumps(asyncio.run(_seed(url))))
+    return url, json.loads(tokens_file.read_text())
+
+
+async def call(app: Any, path: str, query: str, token: str | None) -> tuple[int, bytes]:
+    """One request straight into the ASGI app; its status and body."""
+    headers = [(b"host", b"127.0.0.1:8000")]
+    if token:
+        headers.append((b"authorization", f"Bearer {token}".encode()))
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        "state": {},
+    }
+    sent = False
+    status = 0
+    body = bytearray()
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            await asyncio.sleep(3600)
+        sent = True
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            body.extend(message.get("body", b""))
+
+    await app(scope, receive, send)
+    return status, bytes(body)
+
+
+async def per_request(run: Callable[[int], Awaitable[None]], count: int) -> dict[str, float]:
+    for n in range(min(50, count)):
+        await run(n)
+    cpu, wall = time.process_time(), time.perf_counter()
+    for n in range(count):
+        await run(n)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return {"cpu_ms": round(cpu / count * 1000, 3), "wall_ms": round(wall / count * 1000, 3)}
+
+
+async def measure(
+    database_url: str, redis_url: str | None, tokens: list[str], count: int, profile: bool
+) -> dict[str, Any]:
+    ceiling = CACHE / "ceiling.json"
+    env = {
+        "WEFT_DATABASE_URL": database_url,
+        "WEFT_DATA_DIR": str(CACHE / "data"),
+        "WEFT_RATE_LIMITS": "false",
+        "WEFT_EMBEDDED_WORKERS": "0",
+        "WEFT_BENCH_CEILING_FILE": str(ceiling),
+        "WEFT_SECRET_KEY": "bench-profile",
+    }
+    if redis_url:
+        env["WEFT_REDIS_URL"] = redis_url
+    app = create_app(load_settings(env))
+    status, body = await call(app, HOME, "limit=20", tokens[0])
+    assert status == 200, (status, body[:200])
+    assert len(json.loads(body)) == 20, "the seeded home timeline should be full"
+    await asyncio.to_thread(ceiling.write_bytes, body)
+    rng = random.Random(1)
+    picks = [rng.choice(tokens) for _ in range(count + 50)]
+    for token in tokens:  # every reader once (on Redis, builds the feeds)
+        await call(app, HOME, "limit=20", token)
+
+    async def home(n: int) -> None:
+        status, _ = await call(app, HOME, "limit=20", picks[n])
+        assert status == 200
+
+    async def fixed(n: int) -> None:
+        status, _ = await call(app, "/_bench/ceiling", "", picks[n])
+        assert status == 200
+
+    result: dict[str, Any] = {
+        "c0_ceiling": await per_request(fixed, count),
+        "a_home": await per_request(home, count),
+    }
+    result["c0_cpu_over_a_cpu"] = round(
+        result["c0_ceiling"]["cpu_ms"] / result["a_home"]["cpu_ms"], 3
+    )
+    if profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for n in range(count):
+            await home(n)
+        profiler.disable()
+        stats = pstats.Stats(profiler).sort_stats("cumulative")
+        stats.print_stats(45)
+        stats.sort_stats("tottime").print_stats(30)
+    await app.state.runtime.close()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--postgres", action="store_true")
+    args = parser.parse_args()
+    if not args.postgres:
+        url, tokens = prepare_sqlite()
+        print(json.dumps(asyncio.run(measure(url, None, tokens, args.requests, args.profile))))
+        return
+    if not postgres_available():
+        raise SystemExit("PostgreSQL is not reachable on 127.0.0.1:5432")
+    url = create_postgres_database()
+    redis_url = None
+    if redis_available():
+        import redis
+
+        redis_url = REDIS_URL.rsplit("/", 1)[0] + "/13"
+        redis.Redis.from_url(redis_url).flushdb()
+    try:
+        migrate.upgrade(url)
+        CACHE.mkdir(parents=True, exist_ok=True)
+        tokens = asyncio.run(_seed(url))
+        print(json.dumps(asyncio.run(measure(url, redis_url, tokens, args.requests, args.profile))))
+    finally:
+        drop_postgres_database(url)
+
+
+if __name__ == "__main__":
+    main()
