@@ -5,6 +5,7 @@ accessibility audit, and signing up and in through the real forms.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from importlib.resources import files
@@ -13,12 +14,35 @@ from typing import Any, TypeVar
 from playwright.sync_api import Page
 
 from tests.factories import PASSWORD
+from weft.web import router
 
 T = TypeVar("T")
 
 # axe-core as shipped inside the pinned axe-playwright-python wheel (no Node needed).
 AXE_SCRIPT = (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
 BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def web_routes() -> list[tuple[str, str]]:
+    """(method, path template) of every route the web router serves, sorted."""
+    found: set[tuple[str, str]] = set()
+    for included in router.routes:
+        # FastAPI keeps an included router whole; it lists its routes with full paths.
+        contexts = getattr(included, "effective_route_contexts", None)
+        for route in contexts() if contexts else [included]:
+            for method in getattr(route, "methods", None) or ():
+                found.add((method, str(getattr(route, "path", ""))))
+    return sorted(found)
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """The path with each ``{name}`` or ``{name:converter}`` replaced by a real value
+    (``1`` for a name ``values`` lacks)."""
+
+    def value(match: re.Match[str]) -> str:
+        return values.get(match.group(1), "1")
+
+    return re.sub(r"\{(\w+)(?::\w+)?\}", value, template)
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
