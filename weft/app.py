@@ -29,6 +29,7 @@ from weft.api import timelines as timelines_api
 from weft.api.auth import api_rate_limit
 from weft.config import Settings, load_settings
 from weft.federation import routes as federation_routes
+from weft.federation import inbox_routes
 from weft.runtime import Runtime, build_runtime
 from weft.web import errors as web_errors
 from weft.web import router as web_router
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(_ceiling_router(settings.bench_ceiling_file), dependencies=limited)
     app.include_router(oauth_api.router)
     app.include_router(federation_routes.router)
+    app.include_router(inbox_routes.router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 from ipaddress import ip_address
 from typing import Any
@@ -176,7 +177,7 @@ async def _profile_with_key(
         owner = jsonld.ids(key.get("owner")) + jsonld.ids(key.get("controller"))
         if not isinstance(pem, str) or profile.uri not in owner:
             raise RemoteError(f"The key {profile.public_key_id} is not {profile.uri}'s")
-        profile = RemoteProfile(**{**profile.__dict__, "public_key_pem": pem})
+        profile = replace(profile, public_key_pem=pem)
     return profile
 
 
