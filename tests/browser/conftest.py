@@ -136,9 +136,13 @@ class Screenshots:
 
 @pytest.fixture
 def screenshots(request: pytest.FixtureRequest) -> Screenshots:
-    """Where this test's screenshots go; emptied first so a run leaves only its own."""
-    directory = SCREENSHOTS / re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
+    """Where this test's screenshots go: a folder named after the test, emptied first.
+
+    Only this test's folder is touched: another run may be using its neighbours.
+    """
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
+    directory = SCREENSHOTS / name
     directory.mkdir(parents=True, exist_ok=True)
     for old in directory.glob("*.png"):
-        old.unlink()
+        old.unlink(missing_ok=True)
     return Screenshots(directory)
