@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import NewContext, sqlite_only
 from tests.browser.helpers import run_async, sign_in
@@ -34,9 +34,9 @@ def cases() -> list[dict[str, Any]]:
     return found
 
 
-def remaining_shown(page: Page, box: int = 0) -> int:
-    """What the counter under post ``box`` says is left (negative when over)."""
-    text = page.locator(f"#text-{box}-count").inner_text()
+def remaining_shown(page: Page, counter: str = "#text-0-count") -> int:
+    """What the counter says is left (negative when over)."""
+    text = page.locator(counter).inner_text()
     match = re.fullmatch(r"\s*(\d+) characters? (left|over the limit)\s*", text)
     assert match, f"the counter says {text!r}"
     return int(match.group(1)) * (1 if match.group(2) == "left" else -1)
@@ -101,3 +101,19 @@ def test_a_post_the_counter_says_fits_is_taken(composer: Page) -> None:
     assert answer.value.ok, f"the server refused it: {answer.value.text()}"
     composer.wait_for_url(re.compile(r"/@cora/\d+$"))
     assert composer.get_by_text("line").first.is_visible()
+
+
+@sqlite_only
+def test_an_edit_the_counter_says_fits_is_taken(composer: Page) -> None:
+    composer.get_by_label("Your post").fill("first version")
+    composer.get_by_role("button", name="Post", exact=True).click()
+    composer.wait_for_url(re.compile(r"/@cora/\d+$"))
+    composer.goto(composer.url + "/edit")
+    text = "\n".join(["line"] * 100)
+    composer.get_by_label("Your post").fill(text)
+    assert remaining_shown(composer, "#text-count") == 1
+    with composer.expect_response(re.compile(r"/edit$")) as answer:
+        composer.get_by_role("button", name="Save").click()
+    assert answer.value.status in (200, 303), f"the server refused it: {answer.value.text()}"
+    composer.wait_for_url(re.compile(r"/@cora/\d+$"))
+    expect(composer.get_by_text("line").first).to_be_visible()
