@@ -60,6 +60,11 @@ _LANGUAGE = re.compile(r"[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})?")
 _NARROWNESS = {v: i for i, v in enumerate(VISIBILITIES)}
 
 
+def one_newline(text: str) -> str:
+    """Line breaks as ``\n``: a browser's form sends CRLF, which must not count twice."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 @dataclass(frozen=True)
 class Draft:
     """A new post as the author asked for it; ``None`` means "the author's default"."""
@@ -77,6 +82,10 @@ class Draft:
     idempotency_key: str | None = None
     media_ids: tuple[int, ...] = ()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", one_newline(self.text))
+        object.__setattr__(self, "spoiler_text", one_newline(self.spoiler_text))
+
 
 @dataclass(frozen=True)
 class Change:
@@ -88,6 +97,11 @@ class Change:
     language: str | None = None
     # The attachments in order; None keeps them.
     media_ids: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", one_newline(self.text))
+        if self.spoiler_text is not None:
+            object.__setattr__(self, "spoiler_text", one_newline(self.spoiler_text))
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from weft.actions.statuses import (
     InvalidThreadPost,
     check_draft,
     edit_status,
+    one_newline,
     post_thread,
 )
 from weft.api.auth import runtime
@@ -63,6 +64,11 @@ FIELDS = {
     "quote_approval_policy": "quote_policy",
     "language": "language",
 }
+
+
+def remaining(text: str, spoiler_text: str) -> int:
+    """Characters left, counted as the server will count them once posted."""
+    return MAX_CHARS - countable_length(one_newline(text), one_newline(spoiler_text))
 
 
 @dataclass
@@ -192,7 +198,7 @@ async def _page(
         targets = await _targets(rt, user, form)
     context = {
         "form": form,
-        "remaining": [MAX_CHARS - countable_length(b.text, form.spoiler_text) for b in form.boxes],
+        "remaining": [remaining(b.text, form.spoiler_text) for b in form.boxes],
         "errors": errors or {},
         "notices": [*targets.problems, *(notices or [])],
         "replying_to": targets.reply,
@@ -328,7 +334,7 @@ async def _edit_page(
     context = {
         "status": status,
         "values": values,
-        "remaining": MAX_CHARS - countable_length(values.text, values.spoiler_text),
+        "remaining": remaining(values.text, values.spoiler_text),
         "edit_window": rt.settings.edit_window_minutes,
         "errors": errors or {},
         "post_path": f"/@{user.account.username}/{status.id}",
