@@ -13,6 +13,10 @@ process, when wrk is missing):
 - the foundation's: instance, verify_credentials;
 - media processing throughput (bench/media.py): photos and video.
 
+``WEFT_BENCH_SECONDS`` sets each load's length (10), ``WEFT_BENCH_WORKERS`` the
+server's processes (1). ``python -m bench.profile`` measures the CPU time of
+one request in-process, which a busy machine disturbs far less.
+
 Figures are printed and written to bench/results/ (ignored by git).
 """
 
@@ -51,6 +55,8 @@ from weft.security import hash_password
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 SECONDS = float(os.environ.get("WEFT_BENCH_SECONDS", "10"))
+# `weft serve` processes; c0 and a are always measured on the same server.
+WORKERS = int(os.environ.get("WEFT_BENCH_WORKERS", "1"))
 CONCURRENCY = 32
 
 
@@ -111,6 +117,7 @@ def measure(name: str, env: dict[str, str], database_url: str | None) -> dict[st
                 "WEFT_RATE_LIMITS": "false",
                 "WEFT_DATABASE_URL": database_url,
                 "WEFT_BENCH_CEILING_FILE": str(ceiling),
+                "WEFT_WORKERS": str(WORKERS),
                 **env,
             },
             tmp / "data",
@@ -226,6 +233,8 @@ def main() -> None:
         },
         "seconds_per_load": SECONDS,
         "concurrency": CONCURRENCY,
+        "server_processes": WORKERS,
+        "load_average_at_start": os.getloadavg(),
     }
     results["sqlite"] = measure("SQLite, embedded", {}, None)
     if postgres_available():

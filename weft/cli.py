@@ -55,7 +55,13 @@ def migrate() -> None:
     default=True,
     help="Migrate the database before serving (default: yes).",
 )
-def serve(host: str | None, port: int | None, run_migrations: bool) -> None:
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Server processes (default WEFT_WORKERS, 1); each gets a node id of its own.",
+)
+def serve(host: str | None, port: int | None, run_migrations: bool, workers: int | None) -> None:
     """Serve the web app, the API and federation; runs embedded job workers."""
     import uvicorn
 
@@ -67,17 +73,55 @@ def serve(host: str | None, port: int | None, run_migrations: bool) -> None:
 
         upgrade(settings.database_url)
     _logging()
-    app = create_app(settings)
+    workers = workers or settings.web_workers
     listen = f"http://{host or settings.host}:{port or settings.port}"
-    click.echo(f"Weft is serving {settings.base_url} on {listen}")
-    uvicorn.run(
-        app,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="info",
-        proxy_headers=True,
-        server_header=False,
-    )
+    click.echo(f"Weft is serving {settings.base_url} on {listen} ({workers} process(es))")
+    options: dict[str, Any] = {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": "info",
+        "proxy_headers": True,
+        "server_header": False,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+    else:
+        # Each process builds its own app (engines, pools, caches are per process).
+        uvicorn.run("weft.cli:worker_app", factory=True, workers=workers, **options)
+
+
+_held_node_locks: list[Any] = []
+
+
+def worker_app() -> Any:
+    """The app of one of several ``weft serve`` processes, with its own node id."""
+    from weft.app import create_app
+
+    settings = _settings()
+    return create_app(settings.with_(node_id=claim_node_id(settings)))
+
+
+def claim_node_id(settings: Settings) -> int:
+    """The first node id from ``settings.node_id`` up that no other process on
+    this data folder holds, held (an exclusive lock on ``nodes/<id>.lock``)
+    until this process ends, when a restarted worker may take it."""
+    import fcntl
+
+    from weft.db.ids import MAX_NODE
+
+    folder = settings.data_dir / "nodes"
+    folder.mkdir(parents=True, exist_ok=True)
+    for offset in range(MAX_NODE + 1):
+        node = (settings.node_id + offset) % (MAX_NODE + 1)
+        handle = (folder / f"{node}.lock").open("w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        _held_node_locks.append(handle)
+        return node
+    raise click.ClickException("Every node id is held by another process")
 
 
 @main.command()

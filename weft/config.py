@@ -74,6 +74,8 @@ class Settings:
     smtp_starttls: bool = False
     # Workers inside `weft serve`; 0 leaves the queue to `weft worker` processes.
     embedded_workers: int = 1
+    # `weft serve` processes (uvicorn workers), each with its own node id.
+    web_workers: int = 1
     job_poll_seconds: float = 1.0
     job_lease_seconds: int = 300
     rate_limits: bool = True
@@ -159,6 +161,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, create_secret: bool =
         smtp_tls=_bool(env, "WEFT_SMTP_TLS", False),
         smtp_starttls=_bool(env, "WEFT_SMTP_STARTTLS", False),
         embedded_workers=_int(env, "WEFT_EMBEDDED_WORKERS", 1),
+        web_workers=_int(env, "WEFT_WORKERS", 1, minimum=1),
         job_poll_seconds=_int(env, "WEFT_JOB_POLL_MS", 1000, minimum=10) / 1000,
         job_lease_seconds=_int(env, "WEFT_JOB_LEASE_SECONDS", 300, minimum=1),
         rate_limits=_bool(env, "WEFT_RATE_LIMITS", True),

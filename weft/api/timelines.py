@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
@@ -40,10 +41,18 @@ def names(request: Request, name: str) -> tuple[str, ...]:
     return tuple(v for v in values if v)
 
 
+class FastJSONResponse(JSONResponse):
+    """JSON encoded by orjson: the same compact UTF-8 as Starlette's encoder,
+    several times faster on a page of posts."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
 def page_response(request: Request, rt: Runtime, page: StatusPage) -> JSONResponse:
     """The page's statuses as JSON, with Mastodon's Link header."""
     body: list[dict[str, Any]] = status_entities(page.statuses, page.bundle, rt.settings)
-    response = JSONResponse(body)
+    response = FastJSONResponse(body)
     link = link_header(request, page.cursors)
     if link:
         response.headers["Link"] = link

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.models import (
@@ -77,18 +77,23 @@ async def load_bundle(
 
 
 async def load_page(
-    session: AsyncSession, viewer_id: int | None, ids: Sequence[int]
+    session: AsyncSession, viewer_id: int | None, ids: Sequence[int] | Select[int]
 ) -> tuple[list[Status], StatusBundle]:
-    """The posts ``ids`` that exist (in that order) and their bundle.
+    """The posts ``ids`` that exist (in that order; newest first when ``ids``
+    is a query, which saves reading the ids first) and their bundle.
 
     Posts come with their authors and which parts they have in one query, so a
-    page of plain posts costs three: posts, originals (only for reposts and
-    quotes), and the viewer's facts.
+    page of plain posts costs two: posts and the viewer's facts (and one more
+    for the originals of reposts and quoted posts).
     """
     bundle = StatusBundle(viewer_id)
     parts: Parts = defaultdict(set)
-    await _load_by_id(session, bundle, set(ids), parts)
-    ordered = [bundle.statuses[i] for i in ids if i in bundle.statuses]
+    if isinstance(ids, Select):
+        await _load_by_id(session, bundle, ids, parts)
+        ordered = sorted(bundle.statuses.values(), key=lambda s: s.id, reverse=True)
+    else:
+        await _load_by_id(session, bundle, set(ids), parts)
+        ordered = [bundle.statuses[i] for i in ids if i in bundle.statuses]
     for attribute in ("reblog_of_id", "quote_of_id"):
         await _load_by_id(session, bundle, _wanted(bundle, attribute), parts)
     await _complete(session, bundle, parts)
@@ -96,9 +101,9 @@ async def load_page(
 
 
 async def _load_by_id(
-    session: AsyncSession, bundle: StatusBundle, ids: set[int], parts: Parts
+    session: AsyncSession, bundle: StatusBundle, ids: set[int] | Select[int], parts: Parts
 ) -> None:
-    if not ids:
+    if isinstance(ids, set) and not ids:
         return
     rows = await session.execute(
         select(Status, Account, *_HAS)

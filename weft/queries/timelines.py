@@ -23,7 +23,7 @@ from weft.models.federation import DomainBlock
 from weft.policies.statuses import can_view, is_muted_for
 from weft.queries.paging import Page, apply, newest_first
 from weft.queries.status_bundle import StatusBundle, load_page
-from weft.timelines import HomeFeed
+from weft.timelines import HomeFeed, TableHomeFeed
 
 
 @dataclass
@@ -91,6 +91,11 @@ async def visible_page(
 
 async def home_timeline(db: Database, feed: HomeFeed, viewer_id: int, page: Page) -> StatusPage:
     async with db.read() as session:
+        if isinstance(feed, TableHomeFeed):
+            # The feed's rows and their posts in one query.
+            ordered, bundle = await load_page(session, viewer_id, feed.page_query(viewer_id, page))
+            kept = [s for s in ordered if shown(bundle, s, hide_muted=True)]
+            return StatusPage(kept, bundle, [s.id for s in ordered])
         ids = await feed.page(session, viewer_id, page)
         return await visible_page(session, viewer_id, ids, hide_muted=True)
 

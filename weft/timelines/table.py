@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,9 +55,14 @@ class TableHomeFeed:
         )
 
     async def page(self, session: AsyncSession, account_id: int, page: Page) -> list[int]:
-        query = select(HomeFeedEntry.status_id).where(HomeFeedEntry.account_id == account_id)
-        ids = list(await session.scalars(apply(query, HomeFeedEntry.status_id, page)))
+        ids = list(await session.scalars(self.page_query(account_id, page)))
         return newest_first(ids, page)
+
+    def page_query(self, account_id: int, page: Page) -> Select[int]:
+        """The ids of a page, as a query (to use as a subquery: entries cascade
+        with their posts, so every id read is a post that exists)."""
+        query = select(HomeFeedEntry.status_id).where(HomeFeedEntry.account_id == account_id)
+        return apply(query, HomeFeedEntry.status_id, page)
 
 
 async def _without_seen_reblogs(
