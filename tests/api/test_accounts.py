@@ -401,3 +401,53 @@ def test_lookup_unknown(client: httpx.Client, alice: Person, acct: str) -> None:
 def test_lookup_blank(client: httpx.Client, params: dict[str, str]) -> None:
     response = client.get("/api/v1/accounts/lookup", params=params)
     assert_invalid(response, "acct", "ERR_BLANK", "can't be blank")
+
+
+def png(size: tuple[int, int], color: str = "red") -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", size, color).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_update_credentials_sets_the_avatar_and_header(client: httpx.Client, alice: Person) -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    files = {
+        "avatar": ("me.png", png((800, 600)), "image/png"),
+        "header": ("banner.png", png((3000, 900), "blue"), "image/png"),
+    }
+    response = client.patch(
+        UPDATE, headers=bearer(alice.token), data={"display_name": "Alice"}, files=files
+    )
+    assert response.status_code == 200, response.text
+    body = assert_conforms(response)
+    assert body["display_name"] == "Alice"
+    for field, size in (("avatar", (400, 400)), ("header", (1500, 500))):
+        assert "/missing" not in body[field]
+        served = httpx.get(body[field])
+        assert served.status_code == 200
+        with Image.open(BytesIO(served.content)) as image:
+            assert image.size == size
+
+
+def test_update_credentials_refuses_a_bad_avatar_and_saves_nothing(
+    client: httpx.Client, alice: Person
+) -> None:
+    files = {"avatar": ("me.png", b"not a picture at all", "image/png")}
+    response = client.patch(
+        UPDATE, headers=bearer(alice.token), data={"display_name": "Changed"}, files=files
+    )
+    assert response.status_code == 422
+    assert response.json()["error"].startswith("Validation failed: avatar ")
+    me = client.get(VERIFY, headers=bearer(alice.token)).json()
+    assert me["display_name"] != "Changed"
+    assert "/missing" in me["avatar"]
+
+    response = client.patch(UPDATE, headers=bearer(alice.token), data={"header": "a string"})
+    assert_invalid(response, "header", "ERR_INVALID", "must be a file sent as multipart/form-data")

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import io
+import shutil
+import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from PIL import Image, ImageOps
 
@@ -25,6 +27,7 @@ from weft.db.database import Database
 from weft.errors import Invalid, NotFound
 from weft.federation.publish import publish
 from weft.jobs.queue import enqueue
+from weft.limits import IMAGE_SIZE_LIMIT
 from weft.media.detect import detect, open_image, too_many_pixels
 from weft.media.storage import content_type_for, new_key, public_url, storage_for, valid_key
 from weft.models import Account
@@ -59,6 +62,45 @@ async def prepare_photo(which: Which, path: Path) -> Photo:
         # detect() names the field "file"; here it is the avatar or the header.
         raise Invalid(which, error.description, error.code) from None
     return Photo(which, data, ext)
+
+
+async def photo_from_file(which: Which, file: BinaryIO, data_dir: Path) -> Photo:
+    """``prepare_photo`` for an uploaded file object (copied to a temporary folder first)."""
+    folder = Path(await asyncio.to_thread(_temp_folder, data_dir))
+    try:
+        path = folder / "upload"
+        size = await asyncio.to_thread(_copy, file, path)
+        if size == 0:
+            raise Invalid(which, "is an empty file")
+        if size > IMAGE_SIZE_LIMIT:
+            raise Invalid(
+                which,
+                f"is too large: a photo can be at most {IMAGE_SIZE_LIMIT >> 20} MB",
+                "ERR_TOO_LARGE",
+            )
+        return await prepare_photo(which, path)
+    finally:
+        await asyncio.to_thread(shutil.rmtree, folder, True)
+
+
+def _temp_folder(data_dir: Path) -> str:
+    root = data_dir / "tmp"
+    root.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkdtemp(prefix="profile-", dir=root)
+
+
+def _copy(file: BinaryIO, path: Path) -> int:
+    """Copy at most one byte past the limit: enough to know the file is too large."""
+    file.seek(0)
+    with path.open("wb") as out:
+        remaining = IMAGE_SIZE_LIMIT + 1
+        while remaining > 0:
+            chunk = file.read(min(remaining, 1 << 20))
+            if not chunk:
+                break
+            out.write(chunk)
+            remaining -= len(chunk)
+        return out.tell()
 
 
 async def set_profile_image(

@@ -6,9 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, field_validator
+from starlette.datastructures import UploadFile
 
 from weft.actions import accounts as account_actions
 from weft.actions.oauth import issue_token
+from weft.actions.profile_images import Photo, Which, photo_from_file, set_profile_image
 from weft.api.auth import (
     Credentials,
     client_ip,
@@ -103,6 +105,9 @@ class ProfileParams(BaseModel):
     federated: bool | None = None
     fields_attributes: list[FieldParam] | None = None
     source: dict[str, Any] | None = None
+    # Files (multipart): new pictures, checked and cropped before anything is saved.
+    avatar: Any = None
+    header: Any = None
 
     @field_validator(
         "locked",
@@ -141,9 +146,20 @@ def _source_change(source: dict[str, Any] | None) -> dict[str, Any]:
 
 @router.patch("/api/v1/accounts/update_credentials")
 async def update_credentials(
+    request: Request,
     credentials: Credentials = Depends(user_scoped("write:accounts")),
     params: ProfileParams = form(ProfileParams),
     rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
+    try:
+        return await _update_credentials(credentials, params, rt)
+    finally:
+        if request.headers.get("content-type", "").startswith("multipart/"):
+            await (await request.form()).close()  # spooled uploads are ours to close
+
+
+async def _update_credentials(
+    credentials: Credentials, params: ProfileParams, rt: Runtime
 ) -> dict[str, Any]:
     assert credentials.user is not None
     assert credentials.account is not None
@@ -164,9 +180,21 @@ async def update_credentials(
         federated=params.federated,
         **_source_change(params.source),
     )
+    uploads: dict[Which, Any] = {"avatar": params.avatar, "header": params.header}
+    photos = [
+        await _photo(which, upload, rt) for which, upload in uploads.items() if upload is not None
+    ]
     account, user = await account_actions.update_profile(rt.db, credentials.account.id, change)
+    for photo in photos:
+        account = await set_profile_image(rt.db, rt.settings, account.id, photo)
     waiting = await follow_requests_count(rt.db, account.id)
     return credential_account(account, user, rt.settings, waiting)
+
+
+async def _photo(which: Which, upload: Any, rt: Runtime) -> Photo:
+    if not isinstance(upload, UploadFile):
+        raise Invalid(which, "must be a file sent as multipart/form-data")
+    return await photo_from_file(which, upload.file, rt.settings.data_dir)
 
 
 @router.get("/api/v1/accounts/lookup")

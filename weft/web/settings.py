@@ -8,9 +8,6 @@ action's message under the field, and nothing is saved.
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +21,7 @@ from weft.actions.oauth import revoke_authorizations
 from weft.actions.profile_images import (
     Photo,
     Which,
-    prepare_photo,
+    photo_from_file,
     remove_profile_image,
     set_profile_image,
 )
@@ -179,27 +176,7 @@ async def _posted_photos(request: Request, data_dir: Path) -> list[Photo]:
 async def _photo(which: Which, upload: UploadFile, data_dir: Path) -> Photo:
     if upload.size is not None and upload.size > IMAGE_SIZE_LIMIT:
         raise Invalid(which, f"is too large: a photo can be at most {IMAGE_SIZE_LIMIT >> 20} MB")
-    folder = Path(await asyncio.to_thread(_temp_folder, data_dir))
-    try:
-        path = folder / "upload"
-        await upload.seek(0)
-        await asyncio.to_thread(_copy, upload, path)
-        if path.stat().st_size == 0:
-            raise Invalid(which, "is an empty file")
-        return await prepare_photo(which, path)
-    finally:
-        await asyncio.to_thread(shutil.rmtree, folder, True)
-
-
-def _temp_folder(data_dir: Path) -> str:
-    root = data_dir / "tmp"
-    root.mkdir(parents=True, exist_ok=True)
-    return tempfile.mkdtemp(prefix="profile-", dir=root)
-
-
-def _copy(upload: UploadFile, path: Path) -> None:
-    with path.open("wb") as out:
-        shutil.copyfileobj(upload.file, out)
+    return await photo_from_file(which, upload.file, data_dir)
 
 
 # --- privacy -----------------------------------------------------------------------------
