@@ -17,6 +17,8 @@ from tests.api.helpers import (
 )
 from tests.live import LiveServer
 from tests.openapi import assert_conforms
+from weft.db.database import Database
+from weft.models import Account
 
 VERIFY = "/api/v1/accounts/verify_credentials"
 UPDATE = "/api/v1/accounts/update_credentials"
@@ -451,3 +453,22 @@ def test_update_credentials_refuses_a_bad_avatar_and_saves_nothing(
 
     response = client.patch(UPDATE, headers=bearer(alice.token), data={"header": "a string"})
     assert_invalid(response, "header", "ERR_INVALID", "must be a file sent as multipart/form-data")
+
+
+async def test_a_remote_bio_is_shown_as_the_html_it_was_stored_as(
+    client: httpx.Client, db: Database
+) -> None:
+    """Remote bios and link values are sanitized HTML already: not escaped a second time."""
+    async with db.write() as session:
+        remote = Account(
+            username="carol",
+            domain="remote.example",
+            uri="https://remote.example/users/carol",
+            note='<p>Hi, see <a href="https://remote.example/about">about</a></p>',
+            fields=[{"name": "Site", "value": '<a href="https://carol.example">carol.example</a>'}],
+        )
+        session.add(remote)
+    body = assert_conforms(client.get(f"/api/v1/accounts/{remote.id}"))
+    assert body["note"] == '<p>Hi, see <a href="https://remote.example/about">about</a></p>'
+    assert body["fields"][0]["value"] == '<a href="https://carol.example">carol.example</a>'
+    assert body["acct"] == "carol@remote.example"

@@ -29,7 +29,8 @@ def account(a: Account, settings: Settings) -> dict[str, Any]:
         "url": a.url or f"{settings.base_url}/@{a.username}",
         "uri": a.uri or f"{settings.base_url}/users/{a.username}",
         "display_name": a.display_name,
-        "note": paragraphs(a.note),
+        # A remote account's bio and links arrive as HTML, sanitized when stored.
+        "note": a.note if a.domain else paragraphs(a.note),
         "avatar": avatar,
         "avatar_static": avatar,
         "header": header,
@@ -54,7 +55,7 @@ def account(a: Account, settings: Settings) -> dict[str, Any]:
         "fields": [
             {
                 "name": f.get("name", ""),
-                "value": linkify(f.get("value", "")),
+                "value": f.get("value", "") if a.domain else linkify(f.get("value", "")),
                 "verified_at": f.get("verified_at"),
             }
             for f in a.fields
