@@ -1,9 +1,11 @@
 """Every form of the web app refuses a post without this browser's CSRF token.
 
 The routes come from the web router itself, so a form added tomorrow is
-covered. Each is posted by someone signed in, with path parameters naming
-their own post and a person they block, and with fields that would change
-something; each must answer 403 and change nothing.
+covered. Each is posted over HTTP by someone signed in, with path parameters
+naming their own post and a person they block, and with fields that would
+change something; each must answer 403 and change nothing. In Chromium, a
+like sent by the page's script and a plain form, both stripped of the token,
+are refused and the person is told.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import re
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.helpers import fill, web_routes
+from tests.browser.conftest import NewContext, Screenshots, sqlite_only
+from tests.browser.helpers import fill, sign_up, web_routes
 from tests.factories import Person, make_person
 from tests.live import LiveServer
 from tests.web.helpers import FORM_MESSAGE, sign_in_form
@@ -128,3 +132,39 @@ async def test_a_refused_upload_is_refused_and_its_files_closed(
             assert response.status_code == 403, f"{method} {path}"
     # Unclosed files warn when collected: collect now, so the warning lands on this test.
     gc.collect()
+
+
+STRIP_TOKENS = "() => document.querySelectorAll('input[name=csrf_token]').forEach(i => i.remove())"
+
+
+@sqlite_only
+def test_in_the_browser_a_form_without_its_token_changes_nothing(
+    new_context: NewContext, screenshots: Screenshots
+) -> None:
+    """The page's script (a like sent by fetch) and a plain form (the profile)."""
+    page = new_context().new_page()
+    sign_up(page, "ada")
+    page.goto("/compose")
+    page.get_by_label("Your post").fill("a post to like")
+    page.get_by_role("button", name="Post", exact=True).click()
+    page.wait_for_url(re.compile(r"/@ada/\d+$"))
+
+    like = page.get_by_role("button", name=re.compile(r"^Like"))
+    page.evaluate(STRIP_TOKENS)
+    with page.expect_response(re.compile(r"/favourite$")) as answer:
+        like.click()
+    assert answer.value.status == 403
+    expect(like).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#live")).to_contain_text(FORM_MESSAGE)  # said aloud, not swallowed
+    page.reload()
+    expect(like).to_have_attribute("aria-pressed", "false")
+    expect(like).to_have_accessible_name("Like (0)")
+
+    page.goto("/settings/profile")
+    page.get_by_label("Display name").fill("Changed")
+    page.evaluate(STRIP_TOKENS)
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text(FORM_MESSAGE)).to_be_visible()
+    screenshots.take(page, "refused-form")
+    page.goto("/settings/profile")
+    expect(page.get_by_label("Display name")).to_have_value("")
