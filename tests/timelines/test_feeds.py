@@ -6,7 +6,6 @@ answers for the same history.
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -273,7 +272,7 @@ async def test_people_away_get_no_fan_out_and_a_rebuild(
 # -- fan-out to many
 
 
-async def test_fan_out_to_1000_followers_is_fast(db: Database, feed_settings: Settings) -> None:
+async def test_fan_out_reaches_1000_followers_once(db: Database, feed_settings: Settings) -> None:
     s = feed_settings
     (star,) = await people(db, s, "star")
     followers = [new_id() for _ in range(1000)]
@@ -305,11 +304,9 @@ async def test_fan_out_to_1000_followers_is_fast(db: Database, feed_settings: Se
             async with db.read() as session:
                 await home_feed(s).page(session, account_id, Page())
     status = await post(db, s, star, "hello, all of you")
-    started = time.perf_counter()
+    # How fast is measured in bench/ (make bench), never asserted here.
     added = await timeline_jobs.fan_out(db, s, {"status_id": status})
-    elapsed = time.perf_counter() - started
     assert added == 1001
-    assert elapsed < 1.0, f"fan-out to 1,000 followers took {elapsed:.2f}s"
     assert await timeline_jobs.fan_out(db, s, {"status_id": status}) == 0  # idempotent
     async with db.read() as session:
         assert await home_feed(s).page(session, followers[-1], Page()) == [status]
