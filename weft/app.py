@@ -28,8 +28,8 @@ from weft.api import statuses as statuses_api
 from weft.api import timelines as timelines_api
 from weft.api.auth import api_rate_limit
 from weft.config import Settings, load_settings
-from weft.federation import routes as federation_routes
 from weft.federation import inbox_routes
+from weft.federation import routes as federation_routes
 from weft.runtime import Runtime, build_runtime
 from weft.web import errors as web_errors
 from weft.web import router as web_router
