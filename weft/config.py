@@ -97,6 +97,11 @@ class Settings:
     s3_region: str = "us-east-1"
     s3_access_key: str | None = None
     s3_secret_key: str | None = None
+    # Other servers' media, copied here (docs/federation.md, "Remote media"):
+    # the largest file downloaded (photos are also held to 16 MB), and the time
+    # one download may take.
+    remote_media_max_bytes: int = 40 * 1024 * 1024
+    remote_media_timeout_seconds: int = 60
     # make bench only: a file whose bytes GET /_bench/ceiling answers (the stack's ceiling).
     bench_ceiling_file: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
@@ -172,6 +177,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, create_secret: bool =
         federation=_bool(env, "WEFT_FEDERATION", True),
         authorized_fetch=_bool(env, "WEFT_AUTHORIZED_FETCH", False),
         delivery_retry_seconds=_int(env, "WEFT_DELIVERY_RETRY_SECONDS", 20, minimum=1),
+        remote_media_max_bytes=_int(
+            env, "WEFT_REMOTE_MEDIA_MAX_BYTES", Settings.remote_media_max_bytes, minimum=1
+        ),
+        remote_media_timeout_seconds=_int(env, "WEFT_REMOTE_MEDIA_TIMEOUT", 60, minimum=1),
         bench_ceiling_file=env.get("WEFT_BENCH_CEILING_FILE") or None,
         **_media_settings(env),
     )

@@ -24,6 +24,8 @@ class Page:
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before the body is sent
+    # False: no Content-Length; the body ends when the connection closes (HTTP/1.0).
+    declare_length: bool = True
 
 
 class _Server(ThreadingHTTPServer):
@@ -51,7 +53,8 @@ class _Handler(BaseHTTPRequestHandler):
         page = pages.pages.get(self.path, Page(b"not found", 404, "text/plain"))
         self.send_response(page.status)
         self.send_header("Content-Type", page.content_type)
-        self.send_header("Content-Length", str(len(page.body)))
+        if page.declare_length:
+            self.send_header("Content-Length", str(len(page.body)))
         for name, value in page.headers.items():
             self.send_header(name, value)
         self.end_headers()

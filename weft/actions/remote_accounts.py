@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.errors import NotFound
+from weft.jobs.queue import enqueue
 from weft.models import Account
 from weft.models.base import utcnow
 
@@ -59,6 +60,7 @@ async def upsert_remote_account(db: Database, profile: RemoteProfile) -> Account
 async def upsert_in(session: AsyncSession, profile: RemoteProfile) -> Account:
     values = {**asdict(profile), "fetched_at": utcnow(), "updated_at": utcnow()}
     values["actor_type"] = profile.actor_type[:16]
+    pictures = {"avatar": values.pop("avatar_url"), "header": values.pop("header_url")}
     account = await session.scalar(select(Account).where(Account.uri == profile.uri))
     if account is None:
         account = await session.scalar(
@@ -75,8 +77,25 @@ async def upsert_in(session: AsyncSession, profile: RemoteProfile) -> Account:
             raise NotFound()
         for name, value in values.items():
             setattr(account, name, value)
+    _refresh_pictures(session, account, pictures)
     await session.flush()
     return account
+
+
+def _refresh_pictures(
+    session: AsyncSession, account: Account, pictures: dict[str, str | None]
+) -> None:
+    """A picture whose remote URL is new is served from there until the
+    ``media.fetch_remote_profile_image`` job has copied it here; that job also
+    deletes our copy of the picture it replaces (weft/actions/remote_media.py)."""
+    for which, remote in pictures.items():
+        replaced = getattr(account, f"{which}_url")
+        if getattr(account, f"{which}_remote_url") == remote and (remote or not replaced):
+            continue  # the same picture (or still none)
+        setattr(account, f"{which}_remote_url", remote)
+        setattr(account, f"{which}_url", remote)
+        payload = {"account_id": account.id, "which": which, "replaced": replaced}
+        enqueue(session, "media.fetch_remote_profile_image", payload)
 
 
 async def mark_fetched(db: Database, account_id: int) -> None:

@@ -178,6 +178,8 @@ async def _local(session: AsyncSession, account_ids: set[int]) -> set[int]:
 
 
 def _add_media(session: AsyncSession, status: Status, media: Sequence[RemoteMedia]) -> None:
+    """Rows served from their remote URL until ``media.fetch_remote`` has made
+    our copy (weft/actions/remote_media.py)."""
     for position, item in enumerate(media[:MAX_MEDIA]):
         meta: dict[str, Any] = {}
         if item.width and item.height:
@@ -187,9 +189,10 @@ def _add_media(session: AsyncSession, status: Status, media: Sequence[RemoteMedi
                 "size": f"{item.width}x{item.height}",
                 "aspect": item.width / item.height,
             }
+        media_id = new_id()
         session.add(
             MediaAttachment(
-                id=new_id(),
+                id=media_id,
                 account_id=status.account_id,
                 status_id=status.id,
                 position=position,
@@ -206,6 +209,7 @@ def _add_media(session: AsyncSession, status: Status, media: Sequence[RemoteMedi
                 processed_at=utcnow(),
             )
         )
+        enqueue(session, "media.fetch_remote", {"media_id": media_id})
 
 
 async def update_remote_status(db: Database, note: RemoteNote) -> Status | None:

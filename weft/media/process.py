@@ -29,6 +29,7 @@ from weft.media.detect import detect
 from weft.media.images import is_animated, process_image
 from weft.media.storage import Storage, content_type_for, new_key, storage_for
 from weft.media.video import ProcessedVideo, gif_to_mp4, process_video
+from weft.media.video_remux import keep_video
 from weft.models import MediaAttachment
 from weft.models.base import utcnow
 
@@ -44,11 +45,16 @@ class Outputs:
     blurhash: str | None
 
 
-def produce(src: Path, work_dir: Path) -> Outputs:
-    """Blocking: run in a thread. Raises Invalid for a file we do not take."""
+def produce(src: Path, work_dir: Path, *, keep_served_video: bool = False) -> Outputs:
+    """Blocking: run in a thread. Raises Invalid for a file we do not take.
+
+    ``keep_served_video`` (other servers' videos): an H.264/AAC MP4 within the
+    limits is remuxed, not re-encoded (``weft.media.video_remux``).
+    """
     kind = detect(src)
     if kind.family == "video":
-        return _video(process_video(src, work_dir))
+        kept = keep_video(src, work_dir) if keep_served_video else None
+        return _video(kept or process_video(src, work_dir))
     if kind.mime == "image/gif" and is_animated(src):
         return _video(gif_to_mp4(src, work_dir))
     return _image(src, work_dir)
@@ -71,7 +77,7 @@ async def process_media(db: Database, settings: Settings, media_id: int) -> None
     if media is None or media.state != "processing" or not media.upload_key:
         return  # deleted, or another run finished it
     storage = storage_for(settings)
-    work_dir = Path(tempfile.mkdtemp(prefix="media-", dir=_tmp_root(settings)))
+    work_dir = Path(tempfile.mkdtemp(prefix="media-", dir=tmp_root(settings)))
     try:
         src = work_dir / "upload"
         await storage.download(media.upload_key, src)
@@ -85,23 +91,25 @@ async def process_media(db: Database, settings: Settings, media_id: int) -> None
         await asyncio.to_thread(shutil.rmtree, work_dir, True)
 
 
-def _tmp_root(settings: Settings) -> Path:
+def tmp_root(settings: Settings) -> Path:
     root = settings.data_dir / "tmp"
     root.mkdir(parents=True, exist_ok=True)
     return root
 
 
-async def _store(db: Database, storage: Storage, media: MediaAttachment, out: Outputs) -> None:
-    file_key = new_key("attachments", media.id, "original", out.file.suffix.lstrip("."))
+async def put_outputs(
+    storage: Storage, media_id: int, out: Outputs
+) -> tuple[dict[str, Any], list[str]]:
+    """Store what processing made; the row's new values, and the keys written."""
+    file_key = new_key("attachments", media_id, "original", out.file.suffix.lstrip("."))
     await storage.put_file(file_key, out.file, content_type_for(file_key))
     keys = [file_key]
     thumbnail_key = None
     if out.thumbnail is not None:
-        thumbnail_key = new_key("attachments", media.id, "small", out.thumbnail.suffix.lstrip("."))
+        thumbnail_key = new_key("attachments", media_id, "small", out.thumbnail.suffix.lstrip("."))
         await storage.put_file(thumbnail_key, out.thumbnail, content_type_for(thumbnail_key))
         keys.append(thumbnail_key)
     values = {
-        "state": "ready",
         "type": out.type,
         "file_key": file_key,
         "thumbnail_key": thumbnail_key,
@@ -109,9 +117,14 @@ async def _store(db: Database, storage: Storage, media: MediaAttachment, out: Ou
         "content_type": content_type_for(file_key),
         "meta": out.meta,
         "blurhash": out.blurhash,
-        "upload_key": None,
         "processed_at": utcnow(),
     }
+    return values, keys
+
+
+async def _store(db: Database, storage: Storage, media: MediaAttachment, out: Outputs) -> None:
+    values, keys = await put_outputs(storage, media.id, out)
+    values |= {"state": "ready", "upload_key": None}
     if await _record(db, media.id, values):
         assert media.upload_key is not None
         await storage.delete(media.upload_key)

@@ -128,8 +128,8 @@ def _make(src: Path, work_dir: Path, info: VideoProbe, kind: str) -> ProcessedVi
     file, poster_path = stem.with_suffix(".mp4"), stem.with_suffix(".jpg")
     try:
         done = transcode(src, _DEMUXERS[info.format], file, target)
-        poster = _save_poster(done.poster, poster_path)
-        meta = _meta(_probe(file, frozenset({"mp4"})), done, poster)
+        poster = save_poster(done.poster, poster_path)
+        meta = served_meta(_probe(file, frozenset({"mp4"})), done, poster)
     except BaseException:
         file.unlink(missing_ok=True)
         poster_path.unlink(missing_ok=True)
@@ -151,7 +151,7 @@ def fit(width: int, height: int) -> tuple[int, int]:
     return max(2, round(width * scale) // 2 * 2), max(2, round(height * scale) // 2 * 2)
 
 
-def _save_poster(frame: Image.Image, path: Path) -> Image.Image:
+def save_poster(frame: Image.Image, path: Path) -> Image.Image:
     poster = frame.convert("RGB")
     if poster.width > POSTER_WIDTH:
         height = max(1, round(poster.height * POSTER_WIDTH / poster.width))
@@ -161,7 +161,7 @@ def _save_poster(frame: Image.Image, path: Path) -> Image.Image:
     return poster
 
 
-def _meta(out: VideoProbe, done: Transcoded, poster: Image.Image) -> dict[str, Any]:
+def served_meta(out: VideoProbe, done: Transcoded, poster: Image.Image) -> dict[str, Any]:
     """Mastodon's ``meta`` for video and gifv, describing the file we serve."""
     size = {"width": out.width, "height": out.height}
     meta: dict[str, Any] = {

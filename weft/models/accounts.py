@@ -30,6 +30,11 @@ class Account(Base):
     hide_collections: Mapped[bool] = mapped_column(Boolean, default=False)
     avatar_url: Mapped[str | None] = mapped_column(Text, default=None)
     header_url: Mapped[str | None] = mapped_column(Text, default=None)
+    # Remote accounts: the pictures' URLs on their server. ``avatar_url`` and
+    # ``header_url`` are what we serve: our copy once the
+    # ``media.fetch_remote_profile_image`` job made it, the remote URL until then.
+    avatar_remote_url: Mapped[str | None] = mapped_column(Text, default=None)
+    header_remote_url: Mapped[str | None] = mapped_column(Text, default=None)
     uri: Mapped[str | None] = mapped_column(Text, default=None, unique=True)
     url: Mapped[str | None] = mapped_column(Text, default=None)
     followers_count: Mapped[int] = mapped_column(Integer, default=0)

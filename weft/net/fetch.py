@@ -24,6 +24,7 @@ import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -42,6 +43,7 @@ _REDIRECTS = {301, 302, 303, 307, 308}
 _CREDENTIALS = {"authorization", "cookie", "signature", "signature-input", "proxy-authorization"}
 _CGNAT = ip_network("100.64.0.0/10")
 _NAT64 = ip_network("64:ff9b::/96")
+_WRITE_BYTES = 1 << 20  # fetch_to_file writes to disk in pieces of this size
 
 
 # --- errors -------------------------------------------------------------------
@@ -209,6 +211,17 @@ class _Limits:
     max_bytes: int
     content_types: tuple[str, ...] | None
     follow_redirects: bool = True
+    sink: Path | None = None  # stream the body into this file instead of memory
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What the caller asks to send (the URL apart)."""
+
+    method: str
+    headers: dict[str, str]
+    content: bytes | None
+    accept: str
 
 
 def user_agent(settings: Settings) -> str:
@@ -236,20 +249,53 @@ async def fetch(
     With ``follow_redirects=False`` a redirect is returned as the answer (a
     signed delivery must not be replayed to another URL).
     """
+    limits = _Limits(max_bytes, content_types, follow_redirects)
+    request = _Request(method.upper(), {**(headers or {})}, content, accept)
+    return await _fetch(url, settings, limits, request, timeout, guard)
+
+
+async def fetch_to_file(
+    url: str,
+    path: Path,
+    *,
+    settings: Settings,
+    max_bytes: int,
+    timeout: float,  # noqa: ASYNC109 (the whole fetch's limit, applied with asyncio.timeout)
+    accept: str = "*/*",
+    guard: Guard | None = None,
+) -> FetchResult:
+    """GET ``url`` as :func:`fetch` does (same checks and limits), writing the
+    body to ``path`` as it arrives rather than holding it in memory.
+
+    The result's ``body`` is empty. On any error ``path`` may hold part of the
+    body: the caller removes it (it lives in the caller's temporary folder).
+    """
+    limits = _Limits(max_bytes, None, sink=path)
+    return await _fetch(url, settings, limits, _Request("GET", {}, None, accept), timeout, guard)
+
+
+async def _fetch(
+    url: str,
+    settings: Settings,
+    limits: _Limits,
+    request: _Request,
+    timeout: float,  # noqa: ASYNC109 (as fetch's)
+    guard: Guard | None,
+) -> FetchResult:
+    """What :func:`fetch` and :func:`fetch_to_file` share."""
     guard = guard or Guard.for_settings(settings)
     sent = {
         "User-Agent": user_agent(settings),
-        "Accept": accept,
+        "Accept": request.accept,
         # Compressed bodies would be inflated past the limit before we could count.
         "Accept-Encoding": "identity",
-        **(headers or {}),
+        **request.headers,
     }
     try:
         target = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as error:
         raise BadScheme(url, f"is not a valid URL ({error})") from None
-    hop = _Hop(method.upper(), target, sent, content)
-    limits = _Limits(max_bytes, content_types, follow_redirects)
+    hop = _Hop(request.method, target, sent, request.content)
     try:
         async with asyncio.timeout(timeout):
             return await _follow(hop, guard, limits, timeout)
@@ -287,7 +333,11 @@ async def _one_hop(
         media_type, charset = _content_type(response.headers.get("content-type", ""))
         if limits.content_types is not None and media_type not in limits.content_types:
             raise UnwantedType(url, f"is {media_type or 'of no declared type'}")
-        body = await _read(response, url, limits.max_bytes)
+        if limits.sink is not None:
+            await _read_to_file(response, url, limits.max_bytes, limits.sink)
+            body = b""
+        else:
+            body = await _read(response, url, limits.max_bytes)
         return FetchResult(url, response.status_code, response.headers, body, media_type, charset)
     except httpx.TimeoutException:
         raise Timeout(url, "the server stopped answering") from None
@@ -373,6 +423,26 @@ async def _read(response: httpx.Response, url: str, max_bytes: int) -> bytes:
         if len(body) > max_bytes:
             raise TooLarge(url, f"is larger than {max_bytes} bytes")
     return bytes(body)
+
+
+async def _read_to_file(response: httpx.Response, url: str, max_bytes: int, path: Path) -> None:
+    """Stream the body into ``path``, counting as :func:`_read` does; the
+    writes (1 MB at a time) happen in a worker thread, off the event loop."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise TooLarge(url, f"declares {declared} bytes, more than {max_bytes}")
+    size = 0
+    pending = bytearray()
+    with path.open("wb") as out:
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > max_bytes:
+                raise TooLarge(url, f"is larger than {max_bytes} bytes")
+            pending += chunk
+            if len(pending) >= _WRITE_BYTES:
+                await asyncio.to_thread(out.write, bytes(pending))
+                pending.clear()
+        await asyncio.to_thread(out.write, bytes(pending))
 
 
 def json_body(result: FetchResult) -> Any:

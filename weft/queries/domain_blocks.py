@@ -47,6 +47,16 @@ async def suspended_domains(session: AsyncSession) -> DomainMatcher:
     return await blocked_domains(session, ("suspend",))
 
 
+async def media_refused_domains(session: AsyncSession) -> DomainMatcher:
+    """The domains whose media is never fetched: blocked with ``reject_media``, or suspended."""
+    rows = await session.scalars(
+        select(DomainBlock.domain).where(
+            DomainBlock.reject_media.is_(True) | (DomainBlock.severity == "suspend")
+        )
+    )
+    return DomainMatcher(frozenset(d.lower() for d in rows))
+
+
 async def list_domain_blocks(db: Database, page: Page) -> list[DomainBlock]:
     """Domain blocks, newest first, one page (``max_id``/``since_id``/``min_id``)."""
     query = apply(select(DomainBlock.id), DomainBlock.id, page)

@@ -1,10 +1,13 @@
-"""Media jobs: processing uploads, removing files, sweeping unattached uploads."""
+"""Media jobs: processing uploads, copying other servers' media, removing files,
+sweeping unattached uploads."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from weft.actions.media import sweep_unattached
+from weft.actions.profile_images import Which
+from weft.actions.remote_media import cache_remote_media, cache_remote_profile_image
 from weft.jobs.registry import JobContext, job
 from weft.media.process import process_media
 from weft.media.storage import storage_for
@@ -13,6 +16,30 @@ from weft.media.storage import storage_for
 @job("media.process", max_attempts=5, max_age_seconds=24 * 3600)
 async def process(ctx: JobContext, payload: dict[str, Any]) -> None:
     await process_media(ctx.db, ctx.settings, int(payload["media_id"]))
+
+
+# An unreachable server is asked again with the queue's backoff (2 s, 4 s, ...
+# about 8 minutes in all), then given up on: the remote URL keeps being served.
+REMOTE_ATTEMPTS = 8
+
+
+@job("media.fetch_remote", max_attempts=REMOTE_ATTEMPTS, max_age_seconds=24 * 3600)
+async def fetch_remote(ctx: JobContext, payload: dict[str, Any]) -> None:
+    last = ctx.attempt >= REMOTE_ATTEMPTS
+    await cache_remote_media(ctx.db, ctx.settings, int(payload["media_id"]), last_attempt=last)
+
+
+@job("media.fetch_remote_profile_image", max_attempts=REMOTE_ATTEMPTS, max_age_seconds=24 * 3600)
+async def fetch_remote_profile_image(ctx: JobContext, payload: dict[str, Any]) -> None:
+    which: Which = "avatar" if payload["which"] == "avatar" else "header"
+    await cache_remote_profile_image(
+        ctx.db,
+        ctx.settings,
+        int(payload["account_id"]),
+        which,
+        payload.get("replaced"),
+        last_attempt=ctx.attempt >= REMOTE_ATTEMPTS,
+    )
 
 
 @job("media.delete_files", max_attempts=12)
