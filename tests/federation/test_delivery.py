@@ -26,10 +26,12 @@ from weft.db.ids import new_id
 from weft.federation.delivery import DELIVER, pause_seconds, retry_delay
 from weft.federation.publish import PUBLISH
 from weft.federation.signatures import verify_request
+from weft.jobs.admin import list_jobs, retry_job
 from weft.jobs.worker import Worker
 from weft.models import Account, Follow, FollowRequest, Job, Status
 from weft.models.base import utcnow
 from weft.models.federation import DomainBlock, FederatedServer
+from weft.models.jobs import DEAD
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
@@ -387,7 +389,7 @@ async def test_a_server_that_is_down_is_retried(db: Database, fed_settings: Sett
     assert (await server_row(db, dead.domain)).failures == 1
 
 
-async def test_deliveries_older_than_eight_days_are_given_up(
+async def test_deliveries_older_than_eight_days_are_given_up_as_dead_jobs_an_admin_can_retry(
     db: Database, fed_settings: Settings, inbox: InboxServer
 ) -> None:
     alice = await make_person(db, fed_settings, "alice")
@@ -405,7 +407,42 @@ async def test_deliveries_older_than_eight_days_are_given_up(
         )
     await run_jobs(db, fed_settings)
     assert len(inbox.received) == 1
+    [dead] = await jobs_of(db, DELIVER)
+    assert dead.state == DEAD and dead.dead_at is not None
+    assert dead.payload["given_up"] is True
+    assert dead.last_error is not None and "given up after 2 attempts" in dead.last_error
+    assert [j.id for j in await list_jobs(db, DEAD)] == [dead.id]
+
+    # The server is back; the admin retries it (weft jobs retry): a fresh schedule.
+    inbox.status = 202
+    await retry_job(db, dead.id)
+    await run_jobs(db, fed_settings)
+    assert [a["type"] for a in inbox.activities()] == ["Accept", "Accept"]
     assert await jobs_of(db, DELIVER) == []
+
+
+async def test_a_delivery_failing_past_eight_days_dies_instead_of_retrying(
+    db: Database, fed_settings: Settings, inbox: InboxServer
+) -> None:
+    alice = await make_person(db, fed_settings, "alice")
+    bob = await remote_account(db, inbox, "bob")
+    inbox.status = 503
+    await graph.follow_account(db, bob.id, alice.account_id, uri=f"{inbox.url}/follows/1")
+    await run_jobs(db, fed_settings)
+    [retry] = await jobs_of(db, DELIVER)
+    # Published almost 8 days ago: the next retry would fall past the limit.
+    old = (utcnow() - timedelta(days=8) + timedelta(seconds=5)).isoformat()
+    async with db.write() as session:
+        await session.execute(
+            update(Job)
+            .where(Job.id == retry.id)
+            .values(payload={**retry.payload, "since": old}, run_at=utcnow())
+        )
+    await run_jobs(db, fed_settings)
+    assert len(inbox.received) == 2
+    [dead] = await jobs_of(db, DELIVER)
+    assert dead.state == DEAD
+    assert dead.last_error is not None and "HTTP 503" in dead.last_error
 
 
 def test_the_schedule_spans_more_than_seven_days() -> None:

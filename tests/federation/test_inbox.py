@@ -224,6 +224,32 @@ async def test_follow_and_undo(
     assert await count(db, Follow) == 0
 
 
+async def test_a_repeated_follow_is_accepted_again_and_undone_by_its_new_id(
+    db: Database, fed: LiveServer, remote: RemoteServer, alice: RemoteActor, bob: Person
+) -> None:
+    first = payload("mastodon_follow", remote, fed)
+    again = {**first, "id": f"{remote.url}/follows/again"}
+    deliver(alice, fed, first)
+    await run_jobs(db, fed)
+    deliver(alice, fed, again)
+    await run_jobs(db, fed)
+    follow = await one(db, Follow)
+    assert follow.uri == again["id"]
+    accepted = [b["object"]["id"] for _, b in remote.received if b and b["type"] == "Accept"]
+    assert accepted == [first["id"], again["id"]]
+    # Undo naming only the new Follow's id (as some servers send it).
+    undo = {
+        "id": f"{again['id']}/undo",
+        "type": "Undo",
+        "actor": alice.id,
+        "object": again["id"],
+    }
+    deliver(alice, fed, undo)
+    await run_jobs(db, fed)
+    assert await count(db, Follow) == 0
+    assert (await one(db, Account, Account.id == bob.account_id)).followers_count == 0
+
+
 async def test_a_locked_account_gets_a_request(
     db: Database, fed: LiveServer, remote: RemoteServer, alice: RemoteActor
 ) -> None:

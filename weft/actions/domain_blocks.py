@@ -2,7 +2,9 @@
 
 Enforced where the rules already live: deliveries (``weft.federation.delivery``
 skips suspended domains), public and hashtag timelines and the Fediverse feed
-(``weft.queries.timelines.without_blocked_servers``), and the inbox.
+(``weft.queries.timelines.without_blocked_servers``), and the inbox. A
+suspension also queues ``federation.suspend_domain`` (``weft.actions.purge``),
+which ends the follows between our people and that server's, both ways.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 
+from weft.actions.purge import SUSPEND_DOMAIN
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.errors import Invalid, NotFound
+from weft.jobs.queue import enqueue
 from weft.models.base import utcnow
 from weft.models.federation import DOMAIN_BLOCK_SEVERITIES, DomainBlock
 
@@ -96,6 +100,8 @@ async def block_domain(
             created_at=utcnow(),
         )
         session.add(block)
+        if severity == "suspend":
+            enqueue(session, SUSPEND_DOMAIN, {"domain": domain})
         return block
 
 
@@ -106,6 +112,8 @@ async def change_domain_block(db: Database, block_id: int, form: DomainBlockForm
         block = await session.get(DomainBlock, block_id)
         if block is None:
             raise NotFound()
+        if severity == "suspend" and block.severity != "suspend":
+            enqueue(session, SUSPEND_DOMAIN, {"domain": block.domain})
         if severity is not None:
             block.severity = severity
         for name in ("reject_media", "reject_reports", "public_comment", "private_comment"):

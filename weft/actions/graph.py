@@ -49,6 +49,7 @@ async def follow_account(
 
     Following again changes only the options given (``None`` keeps them), as
     Mastodon does; a new follow shows reblogs and does not notify by default.
+    A remote follower's repeated Follow stores its new id and is accepted again.
     ``uri`` is the ActivityPub id of a remote follower's Follow; following a
     remote account makes our own (published as a Follow, answered by Accept).
     """
@@ -59,10 +60,15 @@ async def follow_account(
         if await _blocked_either_way(session, actor_id, target_id):
             raise Forbidden()
         options = _options(reblogs, notify)
-        for model in (Follow, FollowRequest):
-            if await _update_options(session, model, actor_id, target_id, options):
-                return
-        values = {"show_reblogs": True, "notify": False, **options, "uri": uri}
+        # A remote account's repeated Follow carries a new id: its Undo will name it.
+        again = {**options, "uri": uri} if uri is not None else options
+        if await _update_options(session, Follow, actor_id, target_id, again):
+            if uri is not None:  # it asks again: answer again, as Mastodon re-accepts
+                await publish(session, "accept", target_id, follower_id=actor_id)
+            return
+        if await _update_options(session, FollowRequest, actor_id, target_id, again):
+            return
+        values: dict[str, object] = {"show_reblogs": True, "notify": False, **options, "uri": uri}
         # Remote accounts answer with Accept (federation), so they start as requests.
         if target.locked or not target.is_local:
             if not target.is_local and uri is None:
@@ -235,7 +241,7 @@ async def _update_options(
     model: type[Follow] | type[FollowRequest],
     source: int,
     target: int,
-    options: dict[str, bool],
+    options: Mapping[str, object],
 ) -> bool:
     """Change a follow's (or request's) options; False when there is none."""
     query = select(model.id).where(model.account_id == source, model.target_account_id == target)

@@ -113,13 +113,3 @@ async def record_move(db: Database, origin_id: int, target_id: int) -> None:
         await session.execute(
             update(Account).where(Account.id == origin_id).values(moved_to_account_id=target_id)
         )
-
-
-async def suspend_remote_account(db: Database, account_id: int) -> None:
-    """Mark a remote account gone (its server deleted it): it is hidden everywhere."""
-    async with db.write() as session:
-        await session.execute(
-            update(Account)
-            .where(Account.id == account_id, Account.domain.is_not(None))
-            .values(suspended_at=utcnow())
-        )

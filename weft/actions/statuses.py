@@ -29,6 +29,7 @@ from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
 from weft.errors import Invalid, NotFound
+from weft.federation.mentions import learn_mentioned
 from weft.federation.publish import publish
 from weft.jobs.queue import enqueue
 from weft.models import (
@@ -170,6 +171,8 @@ async def post_status(db: Database, settings: Settings, author_id: int, draft: D
         existing = await _post_for_key(db, author_id, draft.idempotency_key)
         if existing is not None:
             return existing
+    # Other servers' people it mentions are looked up first, outside the transaction.
+    await learn_mentioned(db, settings, [draft.text])
     try:
         async with db.write() as session:
             return await _post(session, settings, author_id, draft)
@@ -196,6 +199,7 @@ async def post_thread(
             check_draft(draft)
         except Invalid as error:
             raise InvalidThreadPost(index, error) from None
+    await learn_mentioned(db, settings, [draft.text for draft in drafts])
     posted: list[Status] = []
     async with db.write() as session:
         for index, draft in enumerate(drafts):
@@ -231,7 +235,8 @@ async def _post(session: AsyncSession, settings: Settings, author_id: int, draft
     await session.flush()
     if draft.idempotency_key is not None:
         await _claim_key(session, author_id, draft.idempotency_key, status.id)
-    await _add_mentions(session, status, composed.mentioned, parent)
+    mentioned = composed.mentioned + await _remote_parent_author(session, composed, parent)
+    await _add_mentions(session, status, mentioned, parent)
     _link_tags(session, status.id, composed.tag_ids)
     if draft.media_ids:
         await attach_media(session, author_id, status.id, list(draft.media_ids))
@@ -425,6 +430,20 @@ async def _resolve_mentions(
     return [a for a in found if a.id not in blocked]
 
 
+async def _remote_parent_author(
+    session: AsyncSession, composed: Composed, parent: Status | None
+) -> list[Account]:
+    """A reply to another server's post mentions its author even when the text
+    does not name them: the Note then tags and addresses them, so their server
+    shows it in the thread and notifies them (Mastodon notifies of mentions only)."""
+    if parent is None or parent.account_id in {a.id for a in composed.mentioned}:
+        return []
+    author = await session.get(Account, parent.account_id)
+    if author is None or author.is_local or author.suspended_at is not None:
+        return []
+    return [author]
+
+
 async def _blocked_either_way(session: AsyncSession, account_id: int, others: set[int]) -> set[int]:
     if not others:
         return set()
@@ -494,6 +513,7 @@ async def edit_status(
     always begins with what was first published.
     """
     spoiler = change.spoiler_text
+    await learn_mentioned(db, settings, [change.text])
     async with db.write() as session:
         status = await _own_status(session, account_id, status_id)
         _check_edit_window(settings, status)

@@ -24,7 +24,9 @@ a success clears it.
 Retries are new jobs carrying ``attempt`` and ``since`` (when the activity was
 published), so this module, not the queue's generic backoff, decides the
 schedule; an unexpected error (a bug, the database away) still raises and is
-retried by the queue.
+retried by the queue. A delivery given up after 8 days is kept as a **dead**
+``federation.deliver`` job (``last_error`` says why): ``weft jobs retry``
+brings it back, and it then starts a fresh 8-day schedule.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from weft.jobs.queue import enqueue
 from weft.models import Account, Follow
 from weft.models.base import utcnow
 from weft.models.federation import FederatedServer
+from weft.models.jobs import DEAD
 from weft.net.fetch import BadScheme, BlockedAddress, FetchError, HTTPStatus, fetch
 from weft.queries.domain_blocks import suspended_domains
 
@@ -142,14 +145,16 @@ async def deliver(db: Database, settings: Settings, payload: dict[str, Any]) -> 
     """Deliver one activity to one inbox (one attempt; a retry is a new job)."""
     inbox = str(payload["inbox"])
     server = server_of(inbox)
-    since = datetime.fromisoformat(str(payload["since"]))
     now = utcnow()
-    if not settings.federation or now - since > MAX_AGE:
-        log.warning(
-            "delivery to %s given up: %s",
-            inbox,
-            "too old" if settings.federation else "federation is off",
-        )
+    if payload.get("given_up"):  # an admin brought it back (weft jobs retry): start over
+        payload = {**_without(payload, "given_up"), "attempt": 1, "since": now.isoformat()}
+    since = datetime.fromisoformat(str(payload["since"]))
+    if not settings.federation:
+        log.warning("delivery to %s dropped: federation is off", inbox)
+        return
+    if now - since > MAX_AGE:
+        async with db.write() as session:
+            _give_up(session, payload, "too old")
         return
     async with db.read() as session:
         if (await suspended_domains(session)).matches(server):
@@ -248,7 +253,21 @@ async def _failed(
         if run_at - since <= MAX_AGE:
             enqueue(session, DELIVER, {**payload, "attempt": attempt + 1}, run_at=run_at)
         else:
-            log.warning("delivery to %s given up after %d attempts", payload["inbox"], attempt)
+            _give_up(session, payload, error)
+
+
+def _give_up(session: AsyncSession, payload: dict[str, Any], error: str) -> None:
+    """Keep a delivery that ran out of time as a dead job, for the admin to see
+    (``weft jobs list --state dead``) and bring back (``weft jobs retry``)."""
+    attempts = int(payload.get("attempt", 1))
+    reason = f"given up after {attempts} attempts since {payload['since']}: {error}"
+    log.warning("delivery to %s %s", payload["inbox"], reason)
+    job = enqueue(session, DELIVER, {**payload, "given_up": True})
+    job.state, job.dead_at, job.last_error = DEAD, utcnow(), reason[:1000]
+
+
+def _without(payload: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in payload.items() if k != key}
 
 
 async def _requeue(db: Database, payload: dict[str, Any], run_at: datetime) -> None:

@@ -5,7 +5,8 @@ warning; visibility comes from the addressing (Public in ``to``: public; in
 ``cc``: unlisted; the author's followers: followers-only; else direct);
 ``inReplyTo`` and the quote (FEP-044f ``quote``, and the older ``quoteUri``,
 ``quoteUrl`` and ``_misskey_quote``) are fetched when unknown, a few levels
-deep at most; ``Mention`` tags name the mentioned accounts we know; hashtags,
+deep at most; ``Mention`` tags name the mentioned accounts (the first few we
+do not know are fetched: ``weft.federation.mentions``); hashtags,
 attachments (at most 20, http(s) only) and a Question's options (rendered
 into the content: there is no polls table yet) complete it.
 """
@@ -29,6 +30,7 @@ from weft.actions.remote_statuses import (
 from weft.config import Settings
 from weft.db.database import Database
 from weft.federation import jsonld
+from weft.federation.mentions import learn_actors
 from weft.federation.remote import RemoteError, domain_block, fetch_account, fetch_status, host_of
 from weft.models import Account, Status
 from weft.models.base import utcnow
@@ -211,6 +213,8 @@ async def _mentioned(db: Database, settings: Settings, tags: Any) -> list[int]:
         for tag in jsonld.objects(tags)
         if "Mention" in jsonld.types(tag) and isinstance(tag.get("href"), str)
     ]
+    # Ours are known; other servers' people we have not met are fetched (a few).
+    await learn_actors(db, settings, [h for h in hrefs if host_of(h) != settings.domain.lower()])
     return await _accounts_by_uri(db, settings, hrefs)
 
 

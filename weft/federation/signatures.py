@@ -28,6 +28,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -260,14 +261,16 @@ def signing_string(method: str, target: str, headers: Headers, params: Signature
 
 
 def _host(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    if not parts.hostname:
+    """The ``Host`` and ``(request-target)`` exactly as httpx will send them: an
+    internationalised name in its IDNA form, no default port, the path
+    percent-encoded (a signature over anything else fails at the receiver)."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as error:
+        raise ValueError(f"Cannot sign a request to {url!r}: {error}") from None
+    if not parsed.raw_host:
         raise ValueError(f"Cannot sign a request to {url!r}: no host")
-    host = parts.hostname.lower()
-    if parts.port is not None and parts.port != {"http": 80, "https": 443}.get(parts.scheme):
-        host = f"{host}:{parts.port}"
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return host, target
+    return parsed.netloc.decode("ascii").lower(), parsed.raw_path.decode("ascii")
 
 
 def load_rsa_private_key(pem: str | bytes) -> rsa.RSAPrivateKey:

@@ -32,6 +32,7 @@ from weft.federation.remote import (
     store_actor,
 )
 from weft.federation.signatures import (
+    BadSignature,
     SignatureError,
     key_owner_matches,
     parse_signature_header,
@@ -101,9 +102,26 @@ def _verify(
         url = settings.base_url + path_with_query
         verify_rfc9421(method, url, headers, body, public_key_pem=account.public_key_pem)
     else:
-        verify_request(
-            method, path_with_query, headers, body, public_key_pem=account.public_key_pem
-        )
+        try:
+            verify_request(
+                method, path_with_query, headers, body, public_key_pem=account.public_key_pem
+            )
+        except BadSignature:
+            # Behind a proxy that rewrote Host, the sender signed our public name.
+            public = _with_host(headers, settings.domain)
+            if public is None:
+                raise
+            verify_request(
+                method, path_with_query, public, body, public_key_pem=account.public_key_pem
+            )
+
+
+def _with_host(headers: Mapping[str, str], domain: str) -> dict[str, str] | None:
+    """``headers`` with ``Host`` set to our public domain, or None if it already was."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    if lowered.get("host", "").lower() == domain.lower():
+        return None
+    return {**lowered, "host": domain}
 
 
 async def _stored_owner(db: Database, key_id: str) -> Account | None:

@@ -2,7 +2,8 @@
 
 A notification is shown only while its post is one the viewer may see (a
 post turned followers-only, or a block since, hides it) and its sender is
-neither blocked either way nor muted. Each page loads in a fixed number of
+neither blocked either way nor muted, nor a stranger on a server under a
+"limit" domain block (``weft.policies.notifications``). Each page loads in a fixed number of
 queries.
 """
 
@@ -19,6 +20,8 @@ from weft.actions.notifications import GROUPED
 from weft.db.database import Database
 from weft.errors import NotFound
 from weft.models import Account, Marker, Notification, Status
+from weft.policies.notifications import sender_hidden
+from weft.queries.domain_blocks import blocked_domains
 from weft.queries.paging import Page, apply
 from weft.queries.relations import relations
 from weft.queries.status_bundle import StatusBundle, load_bundle
@@ -100,19 +103,31 @@ async def _shown(
 ) -> NotificationPage:
     """Load what ``rows`` show and keep those the viewer may still see."""
     accounts, bundle = await _load(session, viewer_id, rows, {n.from_account_id for n in rows})
-    rels = await relations(session, viewer_id, accounts)
+    hidden = await _hidden_senders(session, viewer_id, accounts)
     kept = [
         n
         for n in rows
         if n.from_account_id in accounts
-        and not _hidden_sender(rels.get(n.from_account_id))
+        and n.from_account_id not in hidden
         and (n.status_id is None or _status_shown(bundle, n.status_id))
     ]
     return NotificationPage(kept, accounts, bundle, [n.id for n in rows])
 
 
-def _hidden_sender(relation: Any) -> bool:
-    return relation is not None and (relation.blocked_either_way or relation.muting)
+async def _hidden_senders(
+    session: AsyncSession, viewer_id: int, accounts: dict[int, Account]
+) -> set[int]:
+    """The senders whose notifications the viewer does not see (the policy)."""
+    rels = await relations(session, viewer_id, accounts)
+    limited = await blocked_domains(session, ("limit",))
+    return {
+        account.id
+        for account in accounts.values()
+        if sender_hidden(
+            rels.get(account.id),
+            limited_server=account.domain is not None and limited.matches(account.domain),
+        )
+    }
 
 
 def _status_shown(bundle: StatusBundle, status_id: int) -> bool:
@@ -201,14 +216,14 @@ async def _groups(
     }
     senders = {a for ids in samples.values() for a in ids}
     accounts, bundle = await _load(session, viewer_id, list(latest.values()), senders)
-    rels = await relations(session, viewer_id, accounts)
+    hidden = await _hidden_senders(session, viewer_id, accounts)
     groups = []
     for key, max_id, min_id, count in summary:
         head = latest.get(int(max_id))
         if head is None or (head.status_id and not _status_shown(bundle, head.status_id)):
             continue
         sample = [
-            a for a in samples.get(key, []) if a in accounts and not _hidden_sender(rels.get(a))
+            a for a in samples.get(key, []) if a in accounts and a not in hidden
         ]
         if sample:
             groups.append(Group(key, head, int(count), int(min_id), int(max_id), sample))

@@ -44,10 +44,12 @@ _URL_TRAILING = ".,:;!?'\"*"
 _OPENING = {")": "(", "]": "[", "}": "{"}
 # Account::MENTION_RE: a username, then optionally @domain; not after = / or a word
 # character, so e-mail addresses are not mentions. ASCII ranges without IGNORECASE:
-# with it, [a-z] would also match the Kelvin sign and the long s.
+# with it, [a-z] would also match the Kelvin sign and the long s. The domain may
+# end in a port (``@bob@127.0.0.1:3002``), as Weft writes the handles of servers
+# that run on one (two servers on one machine, tests).
 _MENTION = re.compile(
     rf"(?<![=/{_WORD}])@([A-Za-z0-9_]+(?:[.-]+[A-Za-z0-9_]+)*)"
-    rf"(?:@([{_WORD}]+(?:[.-]+[{_WORD}]+)*))?"
+    rf"(?:@([{_WORD}]+(?:[.-]+[{_WORD}]+)*(?::[0-9]{{1,5}}(?![0-9]))?))?"
 )
 # Tag::HASHTAG_RE, simplified: word characters and separators, starting and
 # ending with a word character, holding at least one letter (checked after).

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from weft.actions import graph, interactions
-from weft.actions.remote_accounts import record_move, suspend_remote_account
+from weft.actions import graph
+from weft.actions.purge import remove_remote_account
+from weft.actions.remote_accounts import record_move
 from weft.actions.reports import record_report
-from weft.actions.statuses import delete_status
 from weft.errors import Forbidden, NotFound
 from weft.federation import jsonld
 from weft.federation.inbox.context import Inbound
 from weft.federation.remote import fetch_account, host_of
-from weft.models import Account, Favourite, Follow, FollowRequest, Status
-
-BATCH = 200
+from weft.models import Account, Follow
 
 
 async def on_move(inbound: Inbound) -> str:
@@ -78,57 +76,8 @@ async def on_flag(inbound: Inbound) -> str:
 
 
 async def remove_actor(inbound: Inbound) -> str:
-    """The actor's server deleted it: its follows end, its posts and likes go, and
-    the account is suspended (kept as a tombstone so its id is not reused)."""
-    db, actor_id = inbound.db, inbound.actor.id
-    async with db.read() as session:
-        followers = list(
-            await session.scalars(
-                select(Follow.account_id).where(Follow.target_account_id == actor_id)
-            )
-        )
-        following = list(
-            await session.scalars(
-                select(Follow.target_account_id).where(Follow.account_id == actor_id)
-            )
-        )
-        requested = list(
-            await session.scalars(
-                select(FollowRequest.account_id).where(FollowRequest.target_account_id == actor_id)
-            )
-        )
-    for follower_id in followers:
-        await graph.remove_from_followers(db, actor_id, follower_id)
-    for requester_id in requested:
-        await graph.reject_follow_request(db, actor_id, requester_id)
-    for target_id in following:
-        await graph.unfollow_account(db, actor_id, target_id)
-    await _delete_posts(inbound)
-    await suspend_remote_account(db, actor_id)
+    """The actor's server deleted it: the account is suspended at once (kept as a
+    tombstone so its id is not reused) and ``federation.purge_account`` ends
+    its follows, takes back its likes and deletes its posts, in batches."""
+    await remove_remote_account(inbound.db, inbound.actor.id)
     return "actor deleted"
-
-
-async def _delete_posts(inbound: Inbound) -> None:
-    """Undo the actor's likes and delete its posts, a batch at a time."""
-    db, actor_id = inbound.db, inbound.actor.id
-    seen: set[tuple[str, int]] = set()
-    while True:
-        async with db.read() as session:
-            liked = await session.scalars(
-                select(Favourite.status_id).where(Favourite.account_id == actor_id).limit(BATCH)
-            )
-            posts = await session.scalars(
-                select(Status.id).where(Status.account_id == actor_id).limit(BATCH)
-            )
-            batch = {("like", i) for i in liked} | {("post", i) for i in posts}
-        if not batch - seen:  # done (or only rows that refuse to go: stop, not loop)
-            return
-        for kind, status_id in sorted(batch - seen):
-            seen.add((kind, status_id))
-            try:
-                if kind == "like":
-                    await interactions.unfavourite(db, actor_id, status_id)
-                else:
-                    await delete_status(db, actor_id, status_id)
-            except NotFound:  # gone meanwhile (a repost goes with its original)
-                continue

@@ -7,5 +7,6 @@ from weft.jobs.handlers import (  # noqa: F401
     mail,
     media,
     notifications,
+    purge,
     timelines,
 )

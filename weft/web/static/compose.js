@@ -28,7 +28,7 @@
   var URL_RE = new RegExp("(?<![\\p{L}\\p{N}_@$#])https?://[^" + SPACE + "<>\"]+", "giu");
   var MENTION_RE = new RegExp(
     "(?<![=/" + WORD + "])@([A-Za-z0-9_]+(?:[.-]+[A-Za-z0-9_]+)*)" +
-    "(?:@([" + WORD + "]+(?:[.-]+[" + WORD + "]+)*))?", "gu");
+    "(?:@([" + WORD + "]+(?:[.-]+[" + WORD + "]+)*(?::[0-9]{1,5}(?![0-9]))?))?", "gu");
   var HASHTAG_RE = new RegExp(
     "(?<![=/)" + WORD + "])#([" + WORD + "](?:[" + WORD + TAG_SEPARATORS + "]*[" + WORD + "])?)", "gu");
   var URL_TRAILING = ".,:;!?'\"*";
