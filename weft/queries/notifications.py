@@ -222,9 +222,7 @@ async def _groups(
         head = latest.get(int(max_id))
         if head is None or (head.status_id and not _status_shown(bundle, head.status_id)):
             continue
-        sample = [
-            a for a in samples.get(key, []) if a in accounts and a not in hidden
-        ]
+        sample = [a for a in samples.get(key, []) if a in accounts and a not in hidden]
         if sample:
             groups.append(Group(key, head, int(count), int(min_id), int(max_id), sample))
     cursors = [int(summary[0][1]), int(summary[-1][2])] if summary else []
