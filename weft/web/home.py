@@ -5,6 +5,8 @@ this server's public posts for visitors.
   out, the local public timeline, pages by ``?max_id=``.
 - ``/following``: the home timeline (the API's ``/api/v1/timelines/home``),
   pages by ``?max_id=``.
+- ``/fediverse``: posts of the remote accounts one follows, newest first (the
+  API's ``/api/weft/v1/timelines/fediverse``), pages by ``?max_id=``.
 - ``/home/new_count?since_id=``: how many Following posts are newer, for the
   "New posts" notice static/weft.js shows.
 
@@ -25,6 +27,7 @@ from weft.api.pagination import page_of
 from weft.errors import Invalid
 from weft.models import User
 from weft.queries import timelines
+from weft.queries.fediverse import fediverse_timeline
 from weft.queries.for_you import for_you
 from weft.queries.paging import Page
 from weft.queries.timelines import Scope, StatusPage
@@ -47,9 +50,12 @@ def _offset(request: Request) -> int:
     return int(raw)
 
 
-def _older(path: str, page: StatusPage) -> str | None:
-    """The next (older) page of an id-ordered timeline, or None at its end."""
-    return f"{path}?{urlencode({'max_id': page.cursors[-1]})}" if page.cursors else None
+def _older(path: str, page: StatusPage, asked: Page) -> str | None:
+    """The next (older) page of an id-ordered timeline, or None at its end (a
+    page that read fewer rows than it asked for is the last)."""
+    if len(page.cursors) < asked.limit:
+        return None
+    return f"{path}?{urlencode({'max_id': page.cursors[-1]})}"
 
 
 async def _feed_page(
@@ -67,9 +73,10 @@ async def home(
 ) -> Response:
     context: dict[str, Any] = {"settings": rt.settings, "tab": "for_you"}
     if user is None:
-        page = await timelines.public_timeline(rt.db, None, Scope(local=True), page_of(request))
+        asked = page_of(request)
+        page = await timelines.public_timeline(rt.db, None, Scope(local=True), asked)
         statuses = statuses_for_page(page, rt.settings)
-        return await _feed_page(request, context, statuses, _older("/", page))
+        return await _feed_page(request, context, statuses, _older("/", page, asked))
     ranked = await for_you(rt.db, user.account_id, offset=_offset(request))
     statuses = statuses_for_page(ranked.page, rt.settings)
     next_url = f"/?offset={ranked.next_offset}" if ranked.next_offset is not None else None
@@ -81,10 +88,22 @@ async def following(
     request: Request, user: User = Depends(require_user), rt: Runtime = Depends(runtime)
 ) -> Response:
     feed = home_feed(rt.settings, rt.redis)
-    page = await timelines.home_timeline(rt.db, feed, user.account_id, page_of(request))
+    asked = page_of(request)
+    page = await timelines.home_timeline(rt.db, feed, user.account_id, asked)
     statuses = statuses_for_page(page, rt.settings)
     context = {"settings": rt.settings, "tab": "following"}
-    return await _feed_page(request, context, statuses, _older("/following", page))
+    return await _feed_page(request, context, statuses, _older("/following", page, asked))
+
+
+@router.get("/fediverse", response_model=None)
+async def fediverse(
+    request: Request, user: User = Depends(require_user), rt: Runtime = Depends(runtime)
+) -> Response:
+    asked = page_of(request)
+    page = await fediverse_timeline(rt.db, user.account_id, asked)
+    statuses = statuses_for_page(page, rt.settings)
+    context = {"settings": rt.settings, "tab": "fediverse"}
+    return await _feed_page(request, context, statuses, _older("/fediverse", page, asked))
 
 
 @router.get("/home/new_count")

@@ -8,6 +8,7 @@ also sets the anonymous CSRF cookie when a form needed one.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -90,7 +91,28 @@ def urlhost(url: str | None) -> str:
     return host.removeprefix("www.")
 
 
+class _IframeSource(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.src = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        src = dict(attrs).get("src") or ""
+        if tag == "iframe" and not self.src and src.startswith("https://"):
+            self.src = src
+
+
+def embed_src(html: str | None) -> str:
+    """The https address of a card's embed iframe (weft/cards/oembed.py keeps
+    one), or "" when there is none; weft.js loads it only when asked."""
+    parser = _IframeSource()
+    parser.feed(html or "")
+    parser.close()
+    return parser.src
+
+
 templates.env.filters["ago"] = ago
+templates.env.filters["embed_src"] = embed_src
 templates.env.filters["urlhost"] = urlhost
 templates.env.filters["long_date"] = long_date
 

@@ -429,6 +429,7 @@
     var empty = feed.querySelector(".empty");
     if (empty) empty.remove();
     feed.insertAdjacentHTML("afterbegin", body.html);
+    feed.dispatchEvent(new CustomEvent("weft:posts-added", { bubbles: true }));
     this.reset();
     this.say("Posted.");
   };

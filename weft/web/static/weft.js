@@ -7,6 +7,7 @@
 // - "Load more" loads the next page as you reach it (X-Weft-Fragment: 1);
 // - Following checks for new posts every 30 seconds and offers them;
 // - photo carousels get previous / next buttons and arrow keys;
+// - a link card's video or embed loads only when its "Play" button is pressed;
 // - looping animations stay still for people who ask for reduced motion.
 // No inline script anywhere: the Content-Security-Policy forbids it.
 (function () {
@@ -146,6 +147,11 @@
         var template = document.createElement("template");
         template.innerHTML = html;
         var holder = link.closest(".more") || link;
+        // A page can repeat a post already shown (For you is ranked by offset and
+        // moves; a post just made from the composer is already on top).
+        template.content.querySelectorAll(".post[data-id]").forEach(function (post) {
+          if (document.getElementById(post.id)) post.remove();
+        });
         var added = template.content.querySelectorAll(".post").length;
         var fresh = Array.prototype.slice.call(template.content.children);
         holder.replaceWith(template.content);
@@ -202,9 +208,10 @@
 
   // --- carousels ---------------------------------------------------------
 
-  function slideWidth(track) {
-    var slide = track.querySelector(".slide");
-    return slide ? slide.getBoundingClientRect().width + 8 : track.clientWidth;
+  function slideAt(track) {
+    var slides = track.children;
+    var step = slides.length > 1 ? slides[1].offsetLeft - slides[0].offsetLeft : track.clientWidth;
+    return Math.round(track.scrollLeft / (step || 1));
   }
 
   function carousel(box) {
@@ -225,14 +232,30 @@
     }
     var prev = button("prev", "Previous photo");
     var next = button("next", "Next photo");
+    // The photo a move heads for: a second press while the first still scrolls
+    // goes one further (scrollBy from mid-way would snap back).
+    var target = null;
     function go(step) {
-      track.scrollBy({ left: step * slideWidth(track), behavior: "smooth" });
+      var slides = track.children;
+      var from = target === null ? slideAt(track) : target;
+      target = Math.max(0, Math.min(slides.length - 1, from + step));
+      track.scrollTo({ left: slides[target].offsetLeft - slides[0].offsetLeft, behavior: "smooth" });
     }
+    function settle() { target = null; update(); }
+    track.addEventListener("scrollend", settle);
+    ["pointerdown", "wheel", "touchstart"].forEach(function (type) {
+      track.addEventListener(type, function () { target = null; }, { passive: true });
+    });
     function update() {
       prev.disabled = track.scrollLeft <= 2;
       next.disabled = track.scrollLeft + track.clientWidth >= track.scrollWidth - 2;
+      // A button hides at the end it leads to; focus stays in the carousel.
+      if (document.activeElement === prev && prev.disabled) track.focus();
+      if (document.activeElement === next && next.disabled) track.focus();
     }
     track.addEventListener("scroll", update, { passive: true });
+    // Lazy photos give the track its width only once they arrive.
+    track.querySelectorAll("img").forEach(function (img) { img.addEventListener("load", update); });
     track.addEventListener("keydown", function (event) {
       if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
         event.preventDefault();
@@ -240,6 +263,30 @@
       }
     });
     update();
+  }
+
+  // --- link card embeds -------------------------------------------------
+
+  function embed(box) {
+    var button = box.querySelector("[data-embed-load]");
+    var src = box.dataset.embed || "";
+    if (!button || box.dataset.ready || src.indexOf("https://") !== 0) return;
+    box.dataset.ready = "1";
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var frame = document.createElement("iframe");
+      frame.src = src;
+      frame.title = box.dataset.embedTitle || "Embedded content";
+      frame.setAttribute("allow", "autoplay; encrypted-media; fullscreen; picture-in-picture");
+      frame.setAttribute("allowfullscreen", "");
+      frame.setAttribute("sandbox", "allow-scripts allow-same-origin allow-popups allow-presentation");
+      frame.setAttribute("referrerpolicy", "no-referrer");
+      var width = Number(box.dataset.embedWidth), height = Number(box.dataset.embedHeight);
+      if (width > 0 && height > 0) frame.style.aspectRatio = width + " / " + height;
+      box.replaceChildren(frame);
+      box.classList.add("loaded");
+      frame.focus();
+    });
   }
 
   // --- motion ------------------------------------------------------------
@@ -258,12 +305,15 @@
   function enhance(root) {
     if (!(root instanceof Element) && root !== document) return;
     root.querySelectorAll("[data-carousel]").forEach(carousel);
+    root.querySelectorAll("[data-embed]").forEach(embed);
     calmAnimations(root);
     if (observer) root.querySelectorAll("a[data-next]").forEach(function (link) { observer.observe(link); });
   }
 
   function start() {
     enhance(document);
+    // compose.js announces the posts it puts at the top of a feed.
+    document.addEventListener("weft:posts-added", function (event) { enhance(event.target); });
     document.querySelectorAll("[data-new-posts]").forEach(watchNewPosts);
   }
 
