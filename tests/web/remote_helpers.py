@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from weft.actions import graph
 from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.models import Account, PreviewCard, Status, StatusCard
@@ -24,6 +25,12 @@ async def remote_account(db: Database, username: str, domain: str) -> Account:
     async with db.write() as session:
         session.add(account)
     return account
+
+
+async def follow_remote(db: Database, follower_id: int, account: Account) -> None:
+    """Follow a remote account and take its Accept, as the inbox would."""
+    await graph.follow_account(db, follower_id, account.id)
+    await graph.authorize_follow_request(db, account.id, follower_id)
 
 
 async def remote_post(db: Database, author: Account, text: str) -> int:

@@ -9,10 +9,8 @@ import httpx
 
 from tests.live import LiveServer
 from tests.web.posts_helpers import follow, main_of, person, post, signed_in
-from tests.web.remote_helpers import remote_account, remote_post
-from weft.actions import graph
+from tests.web.remote_helpers import follow_remote, remote_account, remote_post
 from weft.db.database import Database
-from weft.models import Account
 
 FRAGMENT = {"X-Weft-Fragment": "1"}
 
@@ -20,12 +18,6 @@ FRAGMENT = {"X-Weft-Fragment": "1"}
 def next_link(page: httpx.Response) -> str | None:
     found = re.search(r'<a class="load-more" rel="next" href="([^"]+)"', page.text)
     return found.group(1).replace("&amp;", "&") if found else None
-
-
-async def follow_remote(db: Database, follower_id: int, account: Account) -> None:
-    """Follow a remote account and take its Accept, as the inbox would."""
-    await graph.follow_account(db, follower_id, account.id)
-    await graph.authorize_follow_request(db, account.id, follower_id)
 
 
 async def test_the_fediverse_tab_shows_followed_remote_accounts_newest_first(
@@ -56,6 +48,7 @@ async def test_the_fediverse_tab_shows_followed_remote_accounts_newest_first(
     assert f'href="/@far@far.example/{newer}"' in main
     assert f'href="/@far@far.example/{older}"' in main
     assert 'aria-label="Fediverse"' in main
+    assert "data-composer" not in main  # one's own posts don't go here
 
 
 async def test_the_fediverse_tab_pages_by_max_id_with_fragments(
