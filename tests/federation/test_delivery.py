@@ -408,9 +408,11 @@ async def test_deliveries_older_than_eight_days_are_given_up_as_dead_jobs_an_adm
     await run_jobs(db, fed_settings)
     assert len(inbox.received) == 1
     [dead] = await jobs_of(db, DELIVER)
-    assert dead.state == DEAD and dead.dead_at is not None
+    assert dead.state == DEAD
+    assert dead.dead_at is not None
     assert dead.payload["given_up"] is True
-    assert dead.last_error is not None and "given up after 2 attempts" in dead.last_error
+    assert dead.last_error is not None
+    assert "given up after 2 attempts" in dead.last_error
     assert [j.id for j in await list_jobs(db, DEAD)] == [dead.id]
 
     # The server is back; the admin retries it (weft jobs retry): a fresh schedule.
@@ -442,7 +444,8 @@ async def test_a_delivery_failing_past_eight_days_dies_instead_of_retrying(
     assert len(inbox.received) == 2
     [dead] = await jobs_of(db, DELIVER)
     assert dead.state == DEAD
-    assert dead.last_error is not None and "HTTP 503" in dead.last_error
+    assert dead.last_error is not None
+    assert "HTTP 503" in dead.last_error
 
 
 def test_the_schedule_spans_more_than_seven_days() -> None:
