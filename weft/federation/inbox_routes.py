@@ -19,6 +19,7 @@ from weft.actions.inbound import receive_activity
 from weft.api.auth import runtime
 from weft.errors import BadRequest, WeftError
 from weft.federation import jsonld, loading, verify
+from weft.federation.remote import host_of
 from weft.federation.routes import serve
 from weft.runtime import Runtime
 
@@ -75,6 +76,11 @@ def parse_activity(body: bytes) -> dict[str, Any]:
     for name in ("id", "type", "actor"):
         if not activity.get(name):
             raise BadRequest(f"The activity has no {name}")
-    if not isinstance(activity["id"], str) or jsonld.first_id(activity["actor"]) is None:
+    actor = jsonld.first_id(activity["actor"])
+    if not isinstance(activity["id"], str) or actor is None:
         raise BadRequest("The activity's id and actor must be URLs")
+    # A server names only its own activities: a borrowed id would make the real
+    # activity look like a repeat, and be dropped.
+    if host_of(activity["id"]) != host_of(actor):
+        raise BadRequest("The activity's id must be on its actor's server")
     return activity

@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from html import escape
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -40,6 +41,9 @@ NOTE_TYPES = frozenset({"Note", "Question", "Article", "Page"})
 # How far up a thread (and into quotes) a new post may make us fetch.
 MAX_DEPTH = 5
 QUOTE_KEYS = ("quote", "quoteUri", "quoteUrl", "_misskey_quote")
+# How many mentions, hashtags and local recipients of one post are read: a 1 MB
+# document could name tens of thousands, more than a query may bind.
+MAX_TAGS = 100
 _TAG_NAME = re.compile(r"^\w{1,255}$")
 
 
@@ -208,19 +212,20 @@ async def _accounts_by_uri(db: Database, settings: Settings, uris: list[str]) ->
 
 
 async def _mentioned(db: Database, settings: Settings, tags: Any) -> list[int]:
-    hrefs = [
+    found = (
         str(tag["href"])
         for tag in jsonld.objects(tags)
         if "Mention" in jsonld.types(tag) and isinstance(tag.get("href"), str)
-    ]
+    )
+    hrefs = list(islice(dict.fromkeys(found), MAX_TAGS))
     # Ours are known; other servers' people we have not met are fetched (a few).
     await learn_actors(db, settings, [h for h in hrefs if host_of(h) != settings.domain.lower()])
     return await _accounts_by_uri(db, settings, hrefs)
 
 
 async def _local_recipients(db: Database, settings: Settings, recipients: list[str]) -> list[int]:
-    ours = [r for r in recipients if host_of(r) == settings.domain.lower()]
-    return await _accounts_by_uri(db, settings, ours)
+    ours = (r for r in recipients if host_of(r) == settings.domain.lower())
+    return await _accounts_by_uri(db, settings, list(islice(dict.fromkeys(ours), MAX_TAGS)))
 
 
 def _hashtags(tags: Any) -> list[str]:
@@ -229,6 +234,8 @@ def _hashtags(tags: Any) -> list[str]:
         name = _string(tag.get("name")).lstrip("#")
         if "Hashtag" in jsonld.types(tag) and _TAG_NAME.match(name):
             names[name] = None
+            if len(names) == MAX_TAGS:
+                break
     return list(names)
 
 
