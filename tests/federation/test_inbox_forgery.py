@@ -33,7 +33,7 @@ from tests.live import LiveServer
 from weft.actions.graph import follow_account
 from weft.actions.statuses import Draft, post_status
 from weft.db.database import Database
-from weft.federation.remote import fetch_account
+from weft.federation.remote import RemoteError, fetch_account, resolve
 from weft.federation.remote_notes import MAX_TAGS
 from weft.models import Favourite, FollowRequest, InboundActivity, Mention, Status, StatusTag
 from weft.models.base import Base
@@ -287,3 +287,23 @@ async def test_a_post_naming_thousands_of_mentions_tags_and_recipients_is_read_i
     assert [m.account_id for m in await rows(db, Mention)] == [bob.account_id]
     assert await count(db, StatusTag) == MAX_TAGS
     assert status.visibility == "public"
+
+
+async def test_a_profile_or_post_page_on_another_server_is_not_taken_as_its_url(
+    db: Database, fed: LiveServer, remote: RemoteServer, other: RemoteServer, bob: Person
+) -> None:
+    """An impostor naming Carol's profile page (or one of her posts) as its own
+    ``url`` must not be what searching for that page finds."""
+    carol_page, carol_post = f"{other.url}/@carol", f"{other.url}/@carol/1"
+    spoof = remote.actor("spoof", url=["javascript:alert(1)", carol_page])
+    obj = note(remote, "spoof", 1, url=carol_post)
+    deliver(spoof, fed, create(spoof, obj, 1))
+    await run_jobs(db, fed)
+    account = await fetch_account(db, fed.settings, spoof.id)
+    status = await one(db, Status, Status.uri == obj["id"])
+    assert (account.url, status.url) == (spoof.id, obj["id"])
+    for page in (carol_page, carol_post):
+        with pytest.raises(RemoteError):  # fetched from Carol's server, which has nothing
+            await resolve(db, fed.settings, page)
+    legit = remote.actor("legit", url=f"{remote.url}/@legit")
+    assert (await fetch_account(db, fed.settings, legit.id)).url == f"{remote.url}/@legit"

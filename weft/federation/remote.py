@@ -204,7 +204,7 @@ def parse_actor(document: Mapping[str, Any]) -> RemoteProfile:
         actor_type=kind,
         display_name=_text(document.get("name"))[:255],
         note=sanitize_remote(_text(document.get("summary"))),
-        url=_url(document.get("url")) or uri,
+        url=own_url(document.get("url"), uri),
         avatar_url=_image_url(document.get("icon")),
         header_url=_image_url(document.get("image")),
         locked=document.get("manuallyApprovesFollowers") is True,
@@ -245,6 +245,17 @@ def _url(value: Any) -> str | None:
         if isinstance(candidate, str) and candidate.lower().startswith(("https://", "http://")):
             return candidate
     return None
+
+
+def own_url(value: Any, uri: str) -> str:
+    """The first http(s) link in ``value`` on ``uri``'s own server, else ``uri``: a
+    document may not give another server's page as its own (search finds by ``url``,
+    and an actor claiming someone else's profile page would be found for it)."""
+    for item in value if isinstance(value, list) else [value]:
+        candidate = _url(item)
+        if candidate is not None and host_of(candidate) == host_of(uri):
+            return candidate
+    return uri
 
 
 def _image_url(value: Any) -> str | None:

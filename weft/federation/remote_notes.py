@@ -32,7 +32,14 @@ from weft.config import Settings
 from weft.db.database import Database
 from weft.federation import jsonld
 from weft.federation.mentions import learn_actors
-from weft.federation.remote import RemoteError, domain_block, fetch_account, fetch_status, host_of
+from weft.federation.remote import (
+    RemoteError,
+    domain_block,
+    fetch_account,
+    fetch_status,
+    host_of,
+    own_url,
+)
 from weft.models import Account, Status
 from weft.models.base import utcnow
 from weft.text.remote import plain_text, sanitize_remote
@@ -92,7 +99,7 @@ async def read_note(
         content=_content(document),
         visibility=visibility,
         created_at=_time(document.get("published")) or utcnow(),
-        url=_link(document.get("url")) or uri,
+        url=own_url(document.get("url"), uri),
         spoiler_text=plain_text(sanitize_remote(_string(document.get("summary"))))[:1000],
         sensitive=document.get("sensitive") is True,
         language=_language(document),
