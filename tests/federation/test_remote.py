@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from tests.federation.remote_server import RemoteServer
 from weft.config import Settings
 from weft.db.database import Database
-from weft.federation.remote import RemoteError, fetch_account, fetch_status, resolve
+from weft.federation.remote import RemoteError, Unreachable, fetch_account, fetch_status, resolve
 from weft.models import Account, MediaAttachment, Status
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
@@ -178,8 +178,23 @@ async def test_private_addresses_need_the_setting(
     db: Database, settings: Settings, remote: RemoteServer
 ) -> None:
     remote.actor("alice")
-    with pytest.raises(RemoteError, match="non-public address"):
+    with pytest.raises(RemoteError, match="non-public address") as refused:
         await fetch_account(db, settings, f"{remote.url}/users/alice")
+    # Final, not "try again later": an inbound activity naming it is dropped, not retried.
+    assert not isinstance(refused.value, Unreachable)
+
+
+async def test_only_network_failures_are_worth_retrying(
+    db: Database, open_settings: Settings, remote: RemoteServer
+) -> None:
+    remote.serve("/big", b"{" + b" " * (2 * 1024 * 1024) + b"}")
+    remote.serve("/html", b"<html></html>", content_type="text/html")
+    for path in ("/big", "/html"):
+        with pytest.raises(RemoteError) as refused:
+            await fetch_status(db, open_settings, f"{remote.url}{path}")
+        assert not isinstance(refused.value, Unreachable)
+    with pytest.raises(Unreachable):  # nothing listens on port 1
+        await fetch_status(db, open_settings, "http://127.0.0.1:1/notes/1")
 
 
 async def test_queries_that_are_not_handles_or_urls(db: Database, open_settings: Settings) -> None:

@@ -32,7 +32,14 @@ from weft.federation.loading import instance_actor
 from weft.federation.signatures import sign_request
 from weft.models import Account, DomainBlock, Status
 from weft.models.base import utcnow
-from weft.net.fetch import FetchError, HTTPStatus, fetch, is_public_address
+from weft.net.fetch import (
+    ConnectFailed,
+    FetchError,
+    HTTPStatus,
+    Timeout,
+    fetch,
+    is_public_address,
+)
 from weft.text.remote import plain_text, sanitize_remote
 
 MAX_BYTES = 1024 * 1024
@@ -96,8 +103,10 @@ async def fetch_document(db: Database, settings: Settings, url: str) -> dict[str
     except HTTPStatus as error:
         kind = Unreachable if error.status >= 500 or error.status == 429 else RemoteError
         raise kind(f"Could not fetch {url}: {error.reason}") from None
-    except FetchError as error:
+    except (ConnectFailed, Timeout) as error:
         raise Unreachable(f"Could not fetch {url}: {error.reason}") from None
+    except FetchError as error:  # a refused address or scheme, too large, ...: final
+        raise RemoteError(f"Could not fetch {url}: {error.reason}") from None
     try:
         document = json.loads(result.body)
     except ValueError:
