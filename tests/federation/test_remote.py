@@ -147,6 +147,7 @@ async def test_a_reply_brings_its_parent(
         ("other_host", "another host"),
         ("no_inbox", "no preferredUsername or inbox"),
         ("no_key", "no public key"),
+        ("foreign_key", "key on another host"),
         ("oversize", "more than 1048576"),
         ("not_json", "did not answer JSON"),
     ],
@@ -164,6 +165,9 @@ async def test_unusable_actor_documents_write_nothing(
         remote.serve("/users/mallory", {k: v for k, v in document.items() if k != "inbox"})
     elif problem == "no_key":
         remote.serve("/users/mallory", {k: v for k, v in document.items() if k != "publicKey"})
+    elif problem == "foreign_key":
+        key = {**document["publicKey"], "id": "https://elsewhere.example/users/m#main-key"}
+        remote.serve("/users/mallory", {**document, "publicKey": key})
     elif problem == "oversize":
         remote.serve("/users/mallory", {**document, "padding": "x" * (1024 * 1024)})
     else:

@@ -203,6 +203,8 @@ def parse_actor(document: Mapping[str, Any]) -> RemoteProfile:
     key_id, pem = _public_key(document)
     if key_id is None:
         raise RemoteError(f"The actor {uri} has no public key")
+    if host_of(key_id) != host_of(uri):  # else another server's key could speak for it
+        raise RemoteError(f"The actor {uri} names a key on another host ({key_id})")
     endpoints = document.get("endpoints")
     endpoints = endpoints if isinstance(endpoints, Mapping) else {}
     kind = next(iter(sorted(kinds & ACTOR_TYPES)))
