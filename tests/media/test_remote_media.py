@@ -26,7 +26,8 @@ from weft.actions.remote_statuses import (
 )
 from weft.config import Settings
 from weft.db.database import Database
-from weft.jobs.worker import Worker
+from weft.jobs.registry import HANDLERS, load_handlers
+from weft.jobs.worker import Worker, backoff_seconds
 from weft.media.storage import LocalStorage, storage_for
 from weft.models import Account, DomainBlock, Job, MediaAttachment, Status
 from weft.models.base import utcnow
@@ -163,6 +164,29 @@ async def test_a_slow_server_is_retried_then_given_up_on(
     [media] = await attachments(db)
     assert media.file_key is None
     assert media.processing_error == "no complete answer within 1 s"
+
+
+class Edge:
+    """A random source that always answers one end of the range."""
+
+    def __init__(self, high: bool) -> None:
+        self.high = high
+
+    def uniform(self, a: float, b: float, /) -> float:
+        return b if self.high else a
+
+
+@pytest.mark.parametrize("kind", ["media.fetch_remote", "media.fetch_remote_profile_image"])
+def test_an_unreachable_server_is_retried_for_about_a_day(kind: str) -> None:
+    load_handlers()
+    spec = HANDLERS[kind]
+    retries = range(1, spec.max_attempts)  # the delays before attempts 2..max
+    shortest = sum(backoff_seconds(n, rng=Edge(high=False)) for n in retries)
+    longest = sum(backoff_seconds(n, rng=Edge(high=True)) for n in retries)
+    assert shortest >= 16 * 3600
+    assert longest <= 34 * 3600
+    # The age limit never cuts the schedule short: the last attempt records the reason.
+    assert longest < spec.max_age_seconds
 
 
 async def test_with_the_guard_on_nothing_on_a_private_address_is_contacted(

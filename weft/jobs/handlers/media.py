@@ -19,17 +19,25 @@ async def process(ctx: JobContext, payload: dict[str, Any]) -> None:
 
 
 # An unreachable server is asked again with the queue's backoff (2 s, 4 s, ...
-# about 8 minutes in all), then given up on: the remote URL keeps being served.
-REMOTE_ATTEMPTS = 8
+# doubling up to its 6-hour cap, each a random point in the upper half of its
+# step): 19 attempts span 16 to 33 hours, about a day, then it is given up on and
+# the remote URL keeps being served. The age limit is past that span, so the
+# last attempt (which records the reason) is always the nineteenth.
+REMOTE_ATTEMPTS = 19
+REMOTE_MAX_AGE_SECONDS = 2 * 24 * 3600
 
 
-@job("media.fetch_remote", max_attempts=REMOTE_ATTEMPTS, max_age_seconds=24 * 3600)
+@job("media.fetch_remote", max_attempts=REMOTE_ATTEMPTS, max_age_seconds=REMOTE_MAX_AGE_SECONDS)
 async def fetch_remote(ctx: JobContext, payload: dict[str, Any]) -> None:
     last = ctx.attempt >= REMOTE_ATTEMPTS
     await cache_remote_media(ctx.db, ctx.settings, int(payload["media_id"]), last_attempt=last)
 
 
-@job("media.fetch_remote_profile_image", max_attempts=REMOTE_ATTEMPTS, max_age_seconds=24 * 3600)
+@job(
+    "media.fetch_remote_profile_image",
+    max_attempts=REMOTE_ATTEMPTS,
+    max_age_seconds=REMOTE_MAX_AGE_SECONDS,
+)
 async def fetch_remote_profile_image(ctx: JobContext, payload: dict[str, Any]) -> None:
     which: Which = "avatar" if payload["which"] == "avatar" else "header"
     await cache_remote_profile_image(
