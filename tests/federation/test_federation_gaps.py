@@ -28,12 +28,14 @@ from weft.federation.remote_notes import store_note
 from weft.federation.signatures import sign_request
 from weft.federation.verify import _verify
 from weft.jobs.worker import Worker
+from weft.media.storage import new_key, storage_for
 from weft.models import (
     Account,
     Favourite,
     Follow,
     FollowRequest,
     HomeFeedEntry,
+    MediaAttachment,
     Mention,
     Notification,
     Status,
@@ -329,7 +331,7 @@ async def test_a_deleted_actor_is_purged_in_batches_by_a_job(
     assert (await account(db, gone.id)).suspended_at is not None
     # One batch at a time, each its own transaction: many small steps, then none.
     steps = 0
-    while await purge_account_step(db, gone.id, batch=2):
+    while await purge_account_step(db, fed_settings, gone.id, batch=2):
         steps += 1
     assert steps >= 6
     await run_jobs(db, fed_settings)  # the queued job finds nothing left
@@ -359,6 +361,52 @@ async def test_a_deleted_actor_is_purged_in_batches_by_a_job(
             )
             == 0
         )
+
+
+async def test_a_purged_actor_s_copied_pictures_and_media_are_deleted(
+    db: Database, fed_settings: Settings, remote: RemoteServer
+) -> None:
+    storage = storage_for(fed_settings)
+    alice = await make_person(db, fed_settings, "alice")
+    gone = await stored(db, remote.actor("gone"))
+    status = await remote_post(db, gone)
+    keys = {
+        "avatar": new_key("accounts", gone.id, "avatar", "jpg"),
+        "alice's": new_key("accounts", alice.account_id, "avatar", "jpg"),
+        "file": new_key("attachments", status.id, "original", "jpg"),
+        "thumbnail": new_key("attachments", status.id, "small", "jpg"),
+    }
+    for key in keys.values():
+        await storage.put_bytes(key, b"\xff\xd8 picture", "image/jpeg")
+    async with db.write() as session:
+        row = await session.get(Account, gone.id)
+        assert row is not None
+        row.avatar_remote_url = f"{remote.url}/avatar.jpg"
+        row.avatar_url = storage.url(keys["avatar"])
+        # A remote actor may name any URL of ours as its picture: never deleted for it.
+        row.header_remote_url = row.header_url = storage.url(keys["alice's"])
+        session.add(
+            MediaAttachment(
+                account_id=gone.id,
+                status_id=status.id,
+                type="image",
+                state="ready",
+                file_key=keys["file"],
+                thumbnail_key=keys["thumbnail"],
+                remote_url=f"{remote.url}/p.jpg",
+            )
+        )
+
+    await remove_remote_account(db, gone.id)
+    await run_jobs(db, fed_settings)
+    assert not await storage.exists(keys["avatar"])
+    assert not await storage.exists(keys["file"])
+    assert not await storage.exists(keys["thumbnail"])
+    assert await storage.exists(keys["alice's"])
+    purged = await account(db, gone.id)
+    assert (purged.avatar_url, purged.header_url) == (None, None)
+    assert (purged.avatar_remote_url, purged.header_remote_url) == (None, None)
+    assert await rows(db, MediaAttachment, MediaAttachment.account_id == gone.id) == []
 
 
 async def test_the_purge_job_runs_to_the_end_on_its_own(

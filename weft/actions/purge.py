@@ -7,8 +7,9 @@ that remain, so a crash or a retry just carries on):
   :func:`remove_remote_account` suspends the account at once (it disappears
   from every list) and queues ``federation.purge_account``, which ends its
   follows and requests both ways, takes back its likes, deletes its posts and
-  reposts and its notifications. The account row stays, suspended, so its id
-  is never reused.
+  reposts (with our copies of their media) and its notifications, and drops
+  its avatar and header (with our copies of them). The account row stays,
+  suspended, so its id is never reused.
 - **A domain is suspended** (``weft domain-block add --severity suspend`` or
   the admin API): ``federation.suspend_domain`` ends every follow and follow
   request between our people and that server's (or its subdomains')
@@ -32,7 +33,9 @@ from sqlalchemy import ColumnElement, case, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.actions.media import remove_status_media
+from weft.actions.profile_images import own_key
 from weft.actions.statuses import _count_removed
+from weft.config import Settings
 from weft.db.database import Database
 from weft.jobs.queue import enqueue
 from weft.models import Account, DomainBlock, Favourite, Follow, FollowRequest, Notification, Status
@@ -60,7 +63,9 @@ async def remove_remote_account(db: Database, account_id: int) -> None:
         enqueue(session, PURGE_ACCOUNT, {"account_id": account_id})
 
 
-async def purge_account_step(db: Database, account_id: int, batch: int = BATCH) -> int:
+async def purge_account_step(
+    db: Database, settings: Settings, account_id: int, batch: int = BATCH
+) -> int:
     """Remove one batch of what ``account_id`` (remote, suspended) left; how many
     rows went (0: nothing is left)."""
     steps: list[Step] = [
@@ -75,6 +80,7 @@ async def purge_account_step(db: Database, account_id: int, batch: int = BATCH) 
         lambda s, n: _take_back_likes(s, account_id, n),
         lambda s, n: _delete_posts(s, account_id, n),
         lambda s, n: _delete_notifications(s, account_id, n),
+        lambda s, _: _drop_pictures(s, settings, account_id),
     ]
     async with db.read() as session:
         account = await session.get(Account, account_id)
@@ -223,6 +229,26 @@ async def _delete_notifications(session: AsyncSession, account_id: int, batch: i
     if ids:
         await session.execute(delete(Notification).where(Notification.id.in_(ids)))
     return len(ids)
+
+
+async def _drop_pictures(session: AsyncSession, settings: Settings, account_id: int) -> int:
+    """Forget the account's avatar and header; our copies of them are deleted by
+    ``media.delete_files``. Only keys under the account's own ``accounts/<id>/``:
+    a remote actor may have named any URL of ours (someone else's avatar) as its
+    picture. 1 if there was anything to drop, else 0."""
+    account = await session.get(Account, account_id)
+    if account is None:
+        return 0
+    served = (account.avatar_url, account.header_url)
+    if not any((*served, account.avatar_remote_url, account.header_remote_url)):
+        return 0
+    own = (own_key(settings, url) for url in served)
+    keys = [key for key in own if key and key.startswith(f"accounts/{account_id}/")]
+    account.avatar_url = account.header_url = None
+    account.avatar_remote_url = account.header_remote_url = None
+    if keys:
+        enqueue(session, "media.delete_files", {"keys": keys})
+    return 1
 
 
 async def _lower(session: AsyncSession, column_name: str, counts: Counter[int]) -> None:

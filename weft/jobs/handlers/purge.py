@@ -37,7 +37,12 @@ async def _batches(
 @job(PURGE_ACCOUNT, max_attempts=10)
 async def purge_account(ctx: JobContext, payload: dict[str, Any]) -> None:
     account_id = int(payload["account_id"])
-    await _batches(ctx.db, PURGE_ACCOUNT, payload, lambda: purge_account_step(ctx.db, account_id))
+    await _batches(
+        ctx.db,
+        PURGE_ACCOUNT,
+        payload,
+        lambda: purge_account_step(ctx.db, ctx.settings, account_id),
+    )
 
 
 @job(SUSPEND_DOMAIN, max_attempts=10)
