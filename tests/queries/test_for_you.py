@@ -15,11 +15,11 @@ from weft.db.database import Database
 from weft.db.ids import id_at
 from weft.models import Status
 from weft.models.base import utcnow
-from weft.queries.for_you import WINDOW, for_you
+from weft.queries.for_you import MAX_SEEN, WINDOW, for_you
 
 
-async def _ids(db: Database, viewer_id: int, offset: int = 0, limit: int = 20) -> list[int]:
-    page = (await for_you(db, viewer_id, offset=offset, limit=limit)).page
+async def _ids(db: Database, viewer_id: int, limit: int = 20) -> list[int]:
+    page = (await for_you(db, viewer_id, limit=limit)).page
     return [s.id for s in page.statuses]
 
 
@@ -98,16 +98,48 @@ async def test_pages_follow_on_without_repeats(db: Database, settings: Settings)
     me, a = await people(db, settings, "me", "a")
     posted = {await post(db, settings, a, f"post {n}") for n in range(5)}
 
-    first = await for_you(db, me.account_id, offset=0, limit=2)
+    first = await for_you(db, me.account_id, limit=2)
     seen = [s.id for s in first.page.statuses]
-    offset = first.next_offset
-    while offset is not None:
-        page = await for_you(db, me.account_id, offset=offset, limit=2)
+    shown = first.next_seen
+    while shown is not None:
+        page = await for_you(db, me.account_id, seen=shown, limit=2)
         seen += [s.id for s in page.page.statuses]
-        offset = page.next_offset
+        shown = page.next_seen
 
     assert sorted(seen) == sorted(posted)
     assert len(seen) == len(set(seen))
+
+
+async def test_posts_that_move_up_between_pages_are_not_repeated(
+    db: Database, settings: Settings
+) -> None:
+    me, a, *fans = await people(db, settings, "me", "a", "fan1", "fan2", "fan3")
+    older = [await post(db, settings, a, f"older {n}") for n in range(2)]
+    newer = [await post(db, settings, a, f"newer {n}") for n in range(2)]
+    first = await for_you(db, me.account_id, limit=2)
+    assert {s.id for s in first.page.statuses} == set(newer)  # equal engagement: newest first
+    assert first.next_seen is not None
+
+    # The older two get liked: they now rank above the two already shown (an
+    # offset of 2 would show those two again).
+    for fan in fans:
+        for status_id in older:
+            await favourite(db, fan.account_id, status_id)
+    second = await for_you(db, me.account_id, seen=first.next_seen, limit=2)
+
+    assert {s.id for s in second.page.statuses} == set(older)
+    assert second.next_seen is None
+
+
+async def test_paging_stops_after_max_seen_posts(db: Database, settings: Settings) -> None:
+    me, a = await people(db, settings, "me", "a")
+    posted = [await post(db, settings, a, f"post {n}") for n in range(3)]
+    elsewhere = list(range(1, MAX_SEEN - 1))  # ids of posts shown before (long gone)
+
+    page = await for_you(db, me.account_id, seen=elsewhere, limit=5)
+
+    assert [s.id for s in page.page.statuses] == posted[:0:-1]  # room for two more
+    assert page.next_seen is None  # MAX_SEEN reached although one post is left
 
 
 async def _age(db: Database, status_id: int, *, days: int) -> int:

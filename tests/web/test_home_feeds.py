@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
@@ -105,23 +106,25 @@ async def test_following_pages_by_max_id_and_fragments_are_just_the_feed(
     assert "post number 24" not in rest.text
 
 
-async def test_for_you_pages_by_offset(db: Database, server: LiveServer) -> None:
+async def test_for_you_pages_by_the_posts_already_shown(db: Database, server: LiveServer) -> None:
     me = await person(db, server, "me")
     stranger = await person(db, server, "stranger")
-    for n in range(22):
-        await post(db, server, stranger, f"suggestion {n:02d}")
+    posted = [await post(db, server, stranger, f"suggestion {n:02d}") for n in range(22)]
 
     with signed_in(server, me) as browser:
         first = browser.get("/")
         link = next_link(first)
-        assert link == "/?offset=20"
+        assert link is not None
         rest = browser.get(link, headers=FRAGMENT)
-        bad = browser.get("/?offset=-1")
+        bad = [browser.get(f"/?seen={seen}") for seen in ("-1", "x!", ".".join(["1"] * 401))]
 
+    shown = {int(part, 36) for part in parse_qs(urlsplit(link).query)["seen"][0].split(".")}
+    assert shown == set(posted[2:])  # the 20 newest (equal engagement)
     assert main_of(first).count('class="post"') == 20
     assert rest.text.count('class="post"') == 2
+    assert "suggestion 00" in rest.text
     assert next_link(rest) is None
-    assert bad.status_code == 422
+    assert [r.status_code for r in bad] == [422, 422, 422]
 
 
 async def test_new_post_count_for_the_notice(db: Database, server: LiveServer) -> None:

@@ -10,13 +10,18 @@ engagement with a time decay, as Hacker News ranks stories:
 so a post needs more engagement to stay up the older it gets. Candidates are
 the week's top-level public posts: the ``POOL`` newest and the ``POOL`` most
 engaged (two index-bounded queries whatever the week's volume), ranked here.
-Pages are offsets into that ranking; the policies then check each page as
-every other timeline does (``visible_page``), so nothing the API would hide
-shows up here.
+A page is the best of the ranking leaving out the posts already shown (the
+caller passes their ids back): the ranking moves between two loads (a post
+gets likes, time passes), so an offset into it could repeat a post that
+moved up; leaving out what was shown never does. At most ``MAX_SEEN`` posts
+are paged through (the ids travel in the next page's link). The policies then
+check each page as every other timeline does (``visible_page``), so nothing
+the API would hide shows up here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,13 +37,16 @@ from weft.queries.timelines import StatusPage, visible_page
 WINDOW = timedelta(days=7)
 POOL = 500
 GRAVITY = 1.5
-MAX_OFFSET = 2 * POOL
+# How many posts one can page through: their ids travel in the next page's link.
+MAX_SEEN = 400
 
 
 @dataclass(frozen=True)
 class ForYouPage:
     page: StatusPage
-    next_offset: int | None  # None when the ranking has no more
+    # The ids to pass as ``seen`` for the next page (those shown so far, this
+    # page's included); None when the ranking has no more or MAX_SEEN is reached.
+    next_seen: list[int] | None
 
 
 @dataclass(frozen=True)
@@ -55,16 +63,21 @@ class Candidate:
         return float(engagement / (hours + 2) ** GRAVITY)
 
 
-async def for_you(db: Database, viewer_id: int, offset: int = 0, limit: int = 20) -> ForYouPage:
-    """One page of the viewer's For You ranking, starting ``offset`` posts in."""
-    offset = min(max(offset, 0), MAX_OFFSET)
+async def for_you(
+    db: Database, viewer_id: int, seen: Collection[int] = (), limit: int = 20
+) -> ForYouPage:
+    """One page of the viewer's For You ranking: the best ``limit`` posts not in
+    ``seen`` (the ids of the pages already shown)."""
+    shown = list(dict.fromkeys(seen))[:MAX_SEEN]
+    left_out = set(shown)
     now = utcnow()
     async with db.read() as session:
-        ranked = await _ranked(session, viewer_id, now)
-        ids = ranked[offset : offset + limit]
+        ranked = [i for i in await _ranked(session, viewer_id, now) if i not in left_out]
+        ids = ranked[: min(limit, MAX_SEEN - len(shown))]
         page = await visible_page(session, viewer_id, ids, hide_muted=True)
-    exhausted = offset + limit >= len(ranked)
-    return ForYouPage(page, None if exhausted else offset + limit)
+    shown += ids
+    exhausted = len(ids) >= len(ranked) or len(shown) >= MAX_SEEN
+    return ForYouPage(page, None if exhausted else shown)
 
 
 async def _ranked(session: AsyncSession, viewer_id: int, now: datetime) -> list[int]:

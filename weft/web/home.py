@@ -1,8 +1,10 @@
 """The front page: For You and Following for people signed in, a welcome and
 this server's public posts for visitors.
 
-- ``/``: For You (weft/queries/for_you.py), pages by ``?offset=``; signed
-  out, the local public timeline, pages by ``?max_id=``.
+- ``/``: For You (weft/queries/for_you.py), pages by ``?seen=``, the ids of
+  the posts already shown (base 36, dot-separated), so a post that moves up
+  the ranking between two loads is not shown twice; signed out, the local
+  public timeline, pages by ``?max_id=``.
 - ``/following``: the home timeline (the API's ``/api/v1/timelines/home``),
   pages by ``?max_id=``.
 - ``/fediverse``: posts of the remote accounts one follows, newest first (the
@@ -16,6 +18,7 @@ gets only the posts and the next link, not the whole page.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,7 +31,7 @@ from weft.errors import Invalid
 from weft.models import User
 from weft.queries import timelines
 from weft.queries.fediverse import fediverse_timeline
-from weft.queries.for_you import for_you
+from weft.queries.for_you import MAX_SEEN, for_you
 from weft.queries.paging import Page
 from weft.queries.timelines import Scope, StatusPage
 from weft.runtime import Runtime
@@ -43,11 +46,26 @@ FRAGMENT_HEADER = "x-weft-fragment"
 NEW_COUNT_LIMIT = 40  # the notice says "40+" beyond this
 
 
-def _offset(request: Request) -> int:
-    raw = request.query_params.get("offset", "0") or "0"
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
-        raise Invalid("offset", "must be a whole number of posts")
-    return int(raw)
+DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_SEEN_ID = re.compile(r"[0-9a-z]{1,13}")  # a 64-bit id in base 36
+
+
+def _seen(request: Request) -> list[int]:
+    """The ids in ``?seen=`` (For You's next-page links write them)."""
+    raw = request.query_params.get("seen", "")
+    parts = raw.split(".") if raw else []
+    if len(parts) > MAX_SEEN or not all(_SEEN_ID.fullmatch(part) for part in parts):
+        raise Invalid("seen", f"must be at most {MAX_SEEN} post ids in base 36, separated by dots")
+    return [int(part, 36) for part in parts]
+
+
+def _base36(number: int) -> str:
+    digits = ""
+    while True:
+        number, digit = divmod(number, 36)
+        digits = DIGITS[digit] + digits
+        if number == 0:
+            return digits
 
 
 def _older(path: str, page: StatusPage, asked: Page) -> str | None:
@@ -77,9 +95,11 @@ async def home(
         page = await timelines.public_timeline(rt.db, None, Scope(local=True), asked)
         statuses = statuses_for_page(page, rt.settings)
         return await _feed_page(request, context, statuses, _older("/", page, asked))
-    ranked = await for_you(rt.db, user.account_id, offset=_offset(request))
+    ranked = await for_you(rt.db, user.account_id, seen=_seen(request))
     statuses = statuses_for_page(ranked.page, rt.settings)
-    next_url = f"/?offset={ranked.next_offset}" if ranked.next_offset is not None else None
+    next_url = None
+    if ranked.next_seen is not None:
+        next_url = "/?" + urlencode({"seen": ".".join(_base36(i) for i in ranked.next_seen)})
     return await _feed_page(request, context, statuses, next_url)
 
 

@@ -147,8 +147,8 @@
         var template = document.createElement("template");
         template.innerHTML = html;
         var holder = link.closest(".more") || link;
-        // A page can repeat a post already shown (For you is ranked by offset and
-        // moves; a post just made from the composer is already on top).
+        // A page can repeat a post already shown (a post just made from the
+        // composer is already on top).
         template.content.querySelectorAll(".post[data-id]").forEach(function (post) {
           if (document.getElementById(post.id)) post.remove();
         });
