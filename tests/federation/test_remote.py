@@ -12,7 +12,15 @@ from sqlalchemy import func, select
 from tests.federation.remote_server import RemoteServer
 from weft.config import Settings
 from weft.db.database import Database
-from weft.federation.remote import RemoteError, Unreachable, fetch_account, fetch_status, resolve
+from weft.federation.remote import (
+    FETCH_BUDGET,
+    FetchBudget,
+    RemoteError,
+    Unreachable,
+    fetch_account,
+    fetch_status,
+    resolve,
+)
 from weft.models import Account, MediaAttachment, Status
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
@@ -138,6 +146,61 @@ async def test_a_reply_brings_its_parent(
     assert stored_parent is not None
     assert status.in_reply_to_id == stored_parent.id
     assert status.conversation_id == stored_parent.id
+
+
+def serve_thread(remote: RemoteServer, author: str, length: int, mentions: int = 0) -> list[str]:
+    """A reply chain of ``length`` notes (the first is the top), each mentioning
+    ``mentions`` actors of its own that we do not know yet; their ids, top first."""
+    ids = [f"{remote.url}/notes/{n}" for n in range(length)]
+    for n, uri in enumerate(ids):
+        tags = [
+            {"type": "Mention", "href": remote.actor(f"m{n}_{m}").id, "name": f"@m{n}_{m}"}
+            for m in range(mentions)
+        ]
+        note = {"type": "Note", "id": uri, "attributedTo": author, "to": [PUBLIC], "tag": tags}
+        remote.serve_object(
+            {**note, "content": f"post {n}", "inReplyTo": ids[n - 1] if n else None}
+        )
+    return ids
+
+
+async def statuses_by_uri(db: Database) -> dict[str, Status]:
+    async with db.read() as session:
+        return {s.uri: s for s in await session.scalars(select(Status)) if s.uri}
+
+
+def gets(remote: RemoteServer) -> list[str]:
+    return [path for method, path, _ in remote.requests if method == "GET"]
+
+
+async def test_a_thread_is_fetched_until_the_budget_is_spent(
+    db: Database, open_settings: Settings, remote: RemoteServer
+) -> None:
+    alice = remote.actor("alice")
+    ids = serve_thread(remote, alice.id, 6)
+
+    # The reply (1), its author (2), its parent (3); the grandparent is over budget.
+    status = await fetch_status(db, open_settings, ids[-1], budget=FetchBudget(3))
+
+    stored = await statuses_by_uri(db)
+    assert set(stored) == {ids[-1], ids[-2]}
+    assert status.in_reply_to_id == stored[ids[-2]].id
+    assert stored[ids[-2]].in_reply_to_id is None  # left a non-reply, not an error
+    assert gets(remote) == ["/notes/5", "/users/alice", "/notes/4"]
+
+
+async def test_one_resolve_fetches_at_most_the_budget_however_it_fans_out(
+    db: Database, open_settings: Settings, remote: RemoteServer
+) -> None:
+    alice = remote.actor("alice")
+    # Five levels of parents, each mentioning five strangers: 37 documents in all.
+    ids = serve_thread(remote, alice.id, 6, mentions=5)
+
+    found = await resolve(db, open_settings, ids[-1])
+
+    assert isinstance(found, Status)
+    assert len(gets(remote)) <= FETCH_BUDGET
+    assert ids[0] not in await statuses_by_uri(db)  # the top was left unfetched
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 
 from weft.config import Settings
 from weft.db.database import Database
-from weft.federation.remote import RemoteError, fetch_account, resolve
+from weft.federation.remote import FetchBudget, RemoteError, fetch_account, resolve
 from weft.models import Account
 from weft.text import mentions
 
@@ -57,9 +57,11 @@ async def learn_mentioned(db: Database, settings: Settings, texts: Iterable[str]
     )
 
 
-async def learn_actors(db: Database, settings: Settings, uris: list[str]) -> int:
+async def learn_actors(
+    db: Database, settings: Settings, uris: list[str], budget: FetchBudget | None = None
+) -> int:
     """Fetch the first :data:`MAX_UNKNOWN` of the actors ``uris`` that we do not
-    know (a remote post's mentions); how many were found."""
+    know (a remote post's mentions), within ``budget``; how many were found."""
     if not uris:
         return 0
     async with db.read() as session:
@@ -68,7 +70,8 @@ async def learn_actors(db: Database, settings: Settings, uris: list[str]) -> int
         )
         known = {value for row in rows for value in row}
     wanted = [u for u in dict.fromkeys(uris) if u not in known][:MAX_UNKNOWN]
-    return await _bounded([fetch_account(db, settings, uri) for uri in wanted])
+    shared = budget if budget is not None else FetchBudget()
+    return await _bounded([fetch_account(db, settings, uri, budget=shared) for uri in wanted])
 
 
 async def _unknown(db: Database, handles: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -7,6 +7,12 @@ document is believed only if its ``id`` is on the host it came from; an actor
 must have an inbox and a public key. Anything else raises :class:`RemoteError`
 and writes nothing.
 
+One inbound activity, or one :func:`resolve`, fetches at most
+:data:`FETCH_BUDGET` documents (a :class:`FetchBudget` passed down every
+call): a post's parents, quotes, mentions and their authors fan out. What is
+left when it is spent is not fetched (the post is stored without that parent,
+quote or mention), which is never an error for the post itself.
+
 >>> account = await resolve(db, settings, "@alice@mastodon.example")
 >>> status = await fetch_status(db, settings, "https://mastodon.example/users/alice/statuses/1")
 """
@@ -15,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from ipaddress import ip_address
 from typing import Any
@@ -51,6 +57,10 @@ JRD_TYPES = ("application/jrd+json", "application/json")
 ACTOR_TYPES = frozenset({"Person", "Service", "Application", "Group", "Organization"})
 BOT_TYPES = frozenset({"Service", "Application"})
 MAX_FIELDS = 16
+# Remote documents (WebFinger answers included) one inbound activity or one
+# resolve may fetch: a reply five levels deep, each with a quote, five mentions
+# and their authors, could otherwise make us fetch well over a hundred.
+FETCH_BUDGET = 20
 
 
 class RemoteError(WeftError):
@@ -61,6 +71,23 @@ class RemoteError(WeftError):
 
 class Unreachable(RemoteError):
     """The other server did not answer usably (network, timeout, 5xx): try again later."""
+
+
+class OverBudget(RemoteError):
+    """The activity's (or resolve's) fetch budget is spent: this is left unfetched."""
+
+
+@dataclass
+class FetchBudget:
+    """How many more documents one inbound activity or one resolve may fetch;
+    shared by every fetch it leads to (parents, quotes, mentions, authors)."""
+
+    left: int = FETCH_BUDGET
+
+    def spend(self, url: str) -> None:
+        if self.left <= 0:
+            raise OverBudget(f"Not fetching {url}: the fetch budget is spent")
+        self.left -= 1
 
 
 # --- fetching documents ----------------------------------------------------------------
@@ -87,9 +114,14 @@ async def signed_get_headers(db: Database, settings: Settings, url: str) -> dict
     )
 
 
-async def fetch_document(db: Database, settings: Settings, url: str) -> dict[str, Any]:
-    """The ActivityStreams document at ``url``; its ``id`` must be on the host it came from."""
+async def fetch_document(
+    db: Database, settings: Settings, url: str, budget: FetchBudget | None = None
+) -> dict[str, Any]:
+    """The ActivityStreams document at ``url``; its ``id`` must be on the host it
+    came from. It counts against ``budget`` (:class:`OverBudget` once spent)."""
     await refuse_blocked(db, url)
+    if budget is not None:
+        budget.spend(url)
     try:
         result = await fetch(
             url,
@@ -143,11 +175,17 @@ async def domain_block(db: Database, domain: str) -> str | None:
 
 
 async def fetch_account(
-    db: Database, settings: Settings, actor_uri: str, *, refresh: bool = False
+    db: Database,
+    settings: Settings,
+    actor_uri: str,
+    *,
+    refresh: bool = False,
+    budget: FetchBudget | None = None,
 ) -> Account:
     """The account of ``actor_uri``: stored, refreshed when older than a day (or
     when ``refresh``), fetched when unknown. A known account whose refresh fails
-    is returned as it was (and not retried for a day)."""
+    is returned as it was (and not retried for a day; over budget, not tried)."""
+    budget = budget if budget is not None else FetchBudget()
     local = await _local_account(db, settings, actor_uri)
     if local is not None:
         return local
@@ -156,12 +194,13 @@ async def fetch_account(
     if account is not None and not refresh and not _stale(account):
         return account
     try:
-        document = await fetch_document(db, settings, actor_uri)
-        profile = await _profile_with_key(db, settings, document)
-    except RemoteError:
+        document = await fetch_document(db, settings, actor_uri, budget)
+        profile = await _profile_with_key(db, settings, document, budget)
+    except RemoteError as error:
         if account is None or refresh:
             raise
-        await mark_fetched(db, account.id)
+        if not isinstance(error, OverBudget):
+            await mark_fetched(db, account.id)
         return account
     return await store_actor(db, profile)
 
@@ -176,12 +215,12 @@ async def store_actor(db: Database, profile: RemoteProfile) -> Account:
 
 
 async def _profile_with_key(
-    db: Database, settings: Settings, document: Mapping[str, Any]
+    db: Database, settings: Settings, document: Mapping[str, Any], budget: FetchBudget
 ) -> RemoteProfile:
     """``parse_actor``, fetching a key kept in a separate document (GoToSocial)."""
     profile = parse_actor(document)
     if profile.public_key_pem is None and profile.public_key_id:
-        key = await fetch_document(db, settings, profile.public_key_id)
+        key = await fetch_document(db, settings, profile.public_key_id, budget)
         pem = key.get("publicKeyPem")
         owner = jsonld.ids(key.get("owner")) + jsonld.ids(key.get("controller"))
         if not isinstance(pem, str) or profile.uri not in owner:
@@ -306,11 +345,15 @@ def _scheme(host: str, settings: Settings) -> str:
         return "https"
 
 
-async def webfinger(db: Database, settings: Settings, username: str, domain: str) -> str:
+async def webfinger(
+    db: Database, settings: Settings, username: str, domain: str, budget: FetchBudget | None = None
+) -> str:
     """The actor id WebFinger gives for ``username@domain``."""
     resource = f"acct:{username}@{domain}"
     url = f"{_scheme(domain, settings)}://{domain}/.well-known/webfinger?resource={quote(resource)}"
     await refuse_blocked(db, url)
+    if budget is not None:
+        budget.spend(url)
     try:
         result = await fetch(
             url,
@@ -337,15 +380,18 @@ async def webfinger(db: Database, settings: Settings, username: str, domain: str
     raise RemoteError(f"WebFinger for {username}@{domain} names no ActivityPub actor")
 
 
-async def resolve(db: Database, settings: Settings, query: str) -> Account | Status | None:
+async def resolve(
+    db: Database, settings: Settings, query: str, budget: FetchBudget | None = None
+) -> Account | Status | None:
     """What ``query`` names: ``@user@domain`` or ``user@domain`` (an account, by
     WebFinger) or an http(s) URL (an actor or a post). Ours are read from the
     database; others fetched and stored. ``None`` if the query is neither form,
     or names nothing here; :class:`RemoteError` if another server's answer was
-    unusable."""
+    unusable. At most :data:`FETCH_BUDGET` documents are fetched in all."""
+    budget = budget if budget is not None else FetchBudget()
     query = query.strip()
     if query.lower().startswith(("https://", "http://")):
-        return await _resolve_url(db, settings, query)
+        return await _resolve_url(db, settings, query, budget)
     username, at, domain = query.removeprefix("@").removeprefix("acct:").rpartition("@")
     if not at or not username or not domain or "/" in domain or " " in query:
         return None
@@ -354,11 +400,13 @@ async def resolve(db: Database, settings: Settings, query: str) -> Account | Sta
     known = await _known_remote(db, username, domain)
     if known is not None and not _stale(known):
         return known
-    actor_uri = await webfinger(db, settings, username, domain)
-    return await fetch_account(db, settings, actor_uri, refresh=known is not None)
+    actor_uri = await webfinger(db, settings, username, domain, budget)
+    return await fetch_account(db, settings, actor_uri, refresh=known is not None, budget=budget)
 
 
-async def _resolve_url(db: Database, settings: Settings, url: str) -> Account | Status | None:
+async def _resolve_url(
+    db: Database, settings: Settings, url: str, budget: FetchBudget
+) -> Account | Status | None:
     if host_of(url) == settings.domain.lower():
         return await _local_by_url(db, settings, url)
     async with db.read() as session:
@@ -372,10 +420,10 @@ async def _resolve_url(db: Database, settings: Settings, url: str) -> Account | 
         return status
     if account is not None and not _stale(account):
         return account
-    document = await fetch_document(db, settings, url)
+    document = await fetch_document(db, settings, url, budget)
     if jsonld.types(document) & ACTOR_TYPES:
-        return await store_actor(db, await _profile_with_key(db, settings, document))
-    return await fetch_status(db, settings, document["id"], document=document)
+        return await store_actor(db, await _profile_with_key(db, settings, document, budget))
+    return await fetch_status(db, settings, document["id"], document=document, budget=budget)
 
 
 async def _known_remote(db: Database, username: str, domain: str) -> Account | None:
@@ -439,9 +487,11 @@ async def fetch_status(
     *,
     document: Mapping[str, Any] | None = None,
     depth: int = 0,
+    budget: FetchBudget | None = None,
 ) -> Status:
     """The post ``uri``: stored, or fetched (with its author, and up to a few
-    parents and quoted posts) and stored."""
+    parents and quoted posts, within ``budget``) and stored."""
+    budget = budget if budget is not None else FetchBudget()
     if host_of(uri) == settings.domain.lower():
         local = await _local_by_url(db, settings, uri)
         if not isinstance(local, Status):
@@ -454,5 +504,5 @@ async def fetch_status(
     from weft.federation.remote_notes import store_note  # the two modules call each other
 
     if document is None:
-        document = await fetch_document(db, settings, uri)
-    return await store_note(db, settings, document, depth=depth)
+        document = await fetch_document(db, settings, uri, budget)
+    return await store_note(db, settings, document, depth=depth, budget=budget)

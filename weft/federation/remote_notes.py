@@ -5,8 +5,10 @@ warning; visibility comes from the addressing (Public in ``to``: public; in
 ``cc``: unlisted; the author's followers: followers-only; else direct);
 ``inReplyTo`` and the quote (FEP-044f ``quote``, and the older ``quoteUri``,
 ``quoteUrl`` and ``_misskey_quote``) are fetched when unknown, a few levels
-deep at most; ``Mention`` tags name the mentioned accounts (the first few we
-do not know are fetched: ``weft.federation.mentions``); hashtags,
+deep at most and within the activity's fetch budget
+(``weft.federation.remote.FetchBudget``); ``Mention`` tags name the mentioned
+accounts (the first few we do not know are fetched, within that budget too:
+``weft.federation.mentions``); hashtags,
 attachments (at most 20, http(s) only) and a Question's options (rendered
 into the content: there is no polls table yet) complete it.
 """
@@ -33,6 +35,7 @@ from weft.db.database import Database
 from weft.federation import jsonld
 from weft.federation.mentions import learn_actors
 from weft.federation.remote import (
+    FetchBudget,
     RemoteError,
     domain_block,
     fetch_account,
@@ -69,11 +72,17 @@ def note_author(document: Mapping[str, Any]) -> str:
 
 
 async def store_note(
-    db: Database, settings: Settings, document: Mapping[str, Any], *, depth: int = 0
+    db: Database,
+    settings: Settings,
+    document: Mapping[str, Any],
+    *,
+    depth: int = 0,
+    budget: FetchBudget | None = None,
 ) -> Status:
     """Store a fetched or delivered Note (its author fetched if unknown)."""
-    author = await fetch_account(db, settings, note_author(document))
-    note = await read_note(db, settings, document, author, depth=depth)
+    budget = budget if budget is not None else FetchBudget()
+    author = await fetch_account(db, settings, note_author(document), budget=budget)
+    note = await read_note(db, settings, document, author, depth=depth, budget=budget)
     return await create_remote_status(db, note)
 
 
@@ -84,11 +93,14 @@ async def read_note(
     author: Account,
     *,
     depth: int = 0,
+    budget: FetchBudget | None = None,
 ) -> RemoteNote:
-    """``document`` as a :class:`RemoteNote` by ``author`` (checked by the caller)."""
+    """``document`` as a :class:`RemoteNote` by ``author`` (checked by the caller);
+    what it names that we lack is fetched within ``budget`` (else left out)."""
+    budget = budget if budget is not None else FetchBudget()
     uri = str(document["id"])
     recipients = jsonld.ids(document.get("to")) + jsonld.ids(document.get("cc"))
-    mentioned = await _mentioned(db, settings, document.get("tag"))
+    mentioned = await _mentioned(db, settings, document.get("tag"), budget)
     silent = await _local_recipients(db, settings, recipients)
     visibility = visibility_of(document, author)
     if visibility == "public" and await domain_block(db, author.domain or "") == "limit":
@@ -104,8 +116,8 @@ async def read_note(
         sensitive=document.get("sensitive") is True,
         language=_language(document),
         edited_at=_time(document.get("updated")),
-        in_reply_to_id=await _related(db, settings, document.get("inReplyTo"), depth),
-        quote_of_id=await _related(db, settings, _quote_uri(document), depth),
+        in_reply_to_id=await _related(db, settings, document.get("inReplyTo"), depth, budget),
+        quote_of_id=await _related(db, settings, _quote_uri(document), depth, budget),
         mentioned_ids=mentioned,
         silent_ids=[a for a in silent if a not in mentioned],
         tags=_hashtags(document.get("tag")),
@@ -186,9 +198,11 @@ def _quote_uri(document: Mapping[str, Any]) -> str | None:
     return None
 
 
-async def _related(db: Database, settings: Settings, value: Any, depth: int) -> int | None:
-    """The id of the post ``value`` names (a parent or a quote), fetched if unknown
-    and not too deep; None if it cannot be had."""
+async def _related(
+    db: Database, settings: Settings, value: Any, depth: int, budget: FetchBudget
+) -> int | None:
+    """The id of the post ``value`` names (a parent or a quote), fetched if unknown,
+    not too deep and within ``budget``; None if it cannot be had."""
     uri = jsonld.first_id(value)
     if uri is None:
         return None
@@ -199,7 +213,7 @@ async def _related(db: Database, settings: Settings, value: Any, depth: int) -> 
     if depth >= MAX_DEPTH:
         return None
     try:
-        return (await fetch_status(db, settings, uri, depth=depth + 1)).id
+        return (await fetch_status(db, settings, uri, depth=depth + 1, budget=budget)).id
     except RemoteError:
         return None
 
@@ -218,7 +232,7 @@ async def _accounts_by_uri(db: Database, settings: Settings, uris: list[str]) ->
         return list(dict.fromkeys(rows))
 
 
-async def _mentioned(db: Database, settings: Settings, tags: Any) -> list[int]:
+async def _mentioned(db: Database, settings: Settings, tags: Any, budget: FetchBudget) -> list[int]:
     found = (
         str(tag["href"])
         for tag in jsonld.objects(tags)
@@ -226,7 +240,8 @@ async def _mentioned(db: Database, settings: Settings, tags: Any) -> list[int]:
     )
     hrefs = list(islice(dict.fromkeys(found), MAX_TAGS))
     # Ours are known; other servers' people we have not met are fetched (a few).
-    await learn_actors(db, settings, [h for h in hrefs if host_of(h) != settings.domain.lower()])
+    theirs = [h for h in hrefs if host_of(h) != settings.domain.lower()]
+    await learn_actors(db, settings, theirs, budget)
     return await _accounts_by_uri(db, settings, hrefs)
 
 

@@ -25,7 +25,9 @@ async def on_move(inbound: Inbound) -> str:
     target_uri = jsonld.first_id(inbound.activity.get("target"))
     if target_uri is None:
         return "ignored: a move without a target"
-    target = await fetch_account(inbound.db, inbound.settings, target_uri, refresh=True)
+    target = await fetch_account(
+        inbound.db, inbound.settings, target_uri, refresh=True, budget=inbound.budget
+    )
     if origin.uri not in (target.also_known_as or []):
         return "refused: the target does not name the old account in alsoKnownAs"
     await record_move(inbound.db, origin.id, target.id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from weft.config import Settings
 from weft.db.database import Database
 from weft.federation import jsonld
-from weft.federation.remote import host_of
+from weft.federation.remote import FetchBudget, host_of
 from weft.models import Account, Status
 
 
@@ -21,6 +21,8 @@ class Inbound:
     settings: Settings
     activity: dict[str, Any]
     actor: Account  # the signer, who is the activity's actor
+    # What the activity may make us fetch in all (its object, parents, quotes, ...).
+    budget: FetchBudget = field(default_factory=FetchBudget)
 
     @property
     def id(self) -> str:

@@ -32,7 +32,7 @@ async def _object_document(inbound: Inbound) -> dict[str, Any] | None:
         return embedded
     if inbound.object_id is None:
         return None
-    return await fetch_document(inbound.db, inbound.settings, inbound.object_id)
+    return await fetch_document(inbound.db, inbound.settings, inbound.object_id, inbound.budget)
 
 
 async def on_create(inbound: Inbound) -> str:
@@ -41,7 +41,9 @@ async def on_create(inbound: Inbound) -> str:
         return "ignored: not a post"
     if note_author(document) != inbound.actor.uri:
         return "ignored: a post by someone else"
-    note = await read_note(inbound.db, inbound.settings, document, inbound.actor)
+    note = await read_note(
+        inbound.db, inbound.settings, document, inbound.actor, budget=inbound.budget
+    )
     status = await create_remote_status(inbound.db, note)
     return f"stored post {status.id}"
 
@@ -56,10 +58,14 @@ async def on_update(inbound: Inbound) -> str:
     if not kinds & NOTE_TYPES:
         return "ignored: not a post or an actor"
     if not inbound.same_origin(jsonld.first_id(document)):
-        document = await fetch_document(inbound.db, inbound.settings, str(document.get("id")))
+        document = await fetch_document(
+            inbound.db, inbound.settings, str(document.get("id")), inbound.budget
+        )
     if note_author(document) != inbound.actor.uri:
         return "ignored: a post by someone else"
-    note = await read_note(inbound.db, inbound.settings, document, inbound.actor)
+    note = await read_note(
+        inbound.db, inbound.settings, document, inbound.actor, budget=inbound.budget
+    )
     status = await update_remote_status(inbound.db, note)
     return f"updated post {status.id}" if status else "ignored: an unknown post"
 
@@ -69,7 +75,9 @@ async def _update_actor(inbound: Inbound, document: dict[str, Any]) -> str:
         return "ignored: an update of another actor"
     profile = parse_actor(document)
     if profile.public_key_pem is None:  # the key lives elsewhere: read it all again
-        await fetch_account(inbound.db, inbound.settings, profile.uri, refresh=True)
+        await fetch_account(
+            inbound.db, inbound.settings, profile.uri, refresh=True, budget=inbound.budget
+        )
     else:
         await store_actor(inbound.db, profile)
     return "profile updated"
@@ -98,7 +106,7 @@ async def on_announce(inbound: Inbound) -> str:
     uri = inbound.object_id
     if uri is None:
         return "ignored: nothing announced"
-    status = await fetch_status(inbound.db, inbound.settings, uri)
+    status = await fetch_status(inbound.db, inbound.settings, uri, budget=inbound.budget)
     visibility = _repost_visibility(inbound.activity)
     repost = await interactions.reblog(
         inbound.db, inbound.actor.id, status.id, visibility, uri=inbound.id
