@@ -108,3 +108,12 @@ def test_local_urls_use_the_media_url(tmp_path: Path) -> None:
     )
     plain = LocalStorage(tmp_path, Settings(base_url="https://weft.test"))
     assert plain.url("a/b.jpg") == "https://weft.test/system/media/a/b.jpg"
+
+
+def test_a_files_url_gives_back_its_key_on_every_backend(storage: Storage) -> None:
+    """What deletes our old copies (avatars, headers) reads keys back from URLs."""
+    key = new_key("accounts", 7, "avatar", "jpg")
+    assert storage.key_of(storage.url(key)) == key
+    assert storage.key_of("https://elsewhere.example/accounts/7/avatar-x.jpg") is None
+    assert storage.key_of(storage.url("../../etc/passwd")) is None
+    assert storage.key_of(None) is None

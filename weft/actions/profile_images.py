@@ -29,7 +29,7 @@ from weft.federation.publish import publish
 from weft.jobs.queue import enqueue
 from weft.limits import IMAGE_SIZE_LIMIT
 from weft.media.detect import detect, open_image, too_many_pixels
-from weft.media.storage import content_type_for, new_key, public_url, storage_for, valid_key
+from weft.media.storage import content_type_for, new_key, storage_for
 from weft.models import Account
 from weft.models.base import utcnow
 
@@ -146,11 +146,7 @@ async def _point_to(
 
 def own_key(settings: Settings, url: str | None) -> str | None:
     """The storage key of a file this server stored, from its public URL."""
-    prefix = public_url(settings, "")
-    if not url or not url.startswith(prefix):
-        return None
-    key = url[len(prefix) :]
-    return key if valid_key(key) else None
+    return storage_for(settings).key_of(url)
 
 
 def fit_photo(src: Path, size: tuple[int, int]) -> tuple[bytes, str]:

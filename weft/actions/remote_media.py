@@ -42,7 +42,7 @@ from weft.db.database import Database
 from weft.errors import Invalid
 from weft.limits import IMAGE_SIZE_LIMIT
 from weft.media.process import produce, put_outputs, tmp_root
-from weft.media.storage import content_type_for, new_key, public_url, storage_for, valid_key
+from weft.media.storage import content_type_for, new_key, storage_for
 from weft.models import Account, MediaAttachment
 from weft.net.fetch import ConnectFailed, FetchError, HTTPStatus, Timeout, fetch_to_file
 from weft.queries.domain_blocks import media_refused_domains
@@ -205,12 +205,10 @@ async def _delete_old_copy(
 ) -> None:
     """Only a key of this account's own pictures: a remote actor could name any
     URL of ours (another person's avatar) as its picture."""
-    prefix = public_url(settings, "")
-    if not replaced or not replaced.startswith(prefix):
-        return
-    key = replaced[len(prefix) :]
-    if valid_key(key) and key.startswith(f"accounts/{account_id}/{which}-"):
-        await storage_for(settings).delete(key)
+    storage = storage_for(settings)
+    key = storage.key_of(replaced)
+    if key is not None and key.startswith(f"accounts/{account_id}/{which}-"):
+        await storage.delete(key)
 
 
 def _log_picture(account_id: int, which: str, remote: str, reason: str) -> None:

@@ -55,6 +55,10 @@ class Storage(Protocol):
 
     def url(self, key: str) -> str: ...
 
+    def key_of(self, url: str | None) -> str | None:
+        """The key behind ``url`` when it is one of this storage's files, else None."""
+        ...
+
 
 def new_key(area: str, owner_id: int, name: str, ext: str) -> str:
     """A fresh, unguessable key: ``area/owner/name-token.ext``."""
@@ -72,6 +76,14 @@ def content_type_for(key: str) -> str:
 def public_url(settings: Settings, key: str) -> str:
     base = settings.media_url or f"{settings.base_url}{SERVE_PATH}"
     return f"{base}/{key}"
+
+
+def key_under(prefix: str, url: str | None) -> str | None:
+    """The valid key that ``url`` names below ``prefix`` (a storage's base URL), if any."""
+    if not url or not url.startswith(prefix):
+        return None
+    key = url[len(prefix) :]
+    return key if valid_key(key) else None
 
 
 class LocalStorage:
@@ -106,6 +118,9 @@ class LocalStorage:
 
     def url(self, key: str) -> str:
         return public_url(self.settings, key)
+
+    def key_of(self, url: str | None) -> str | None:
+        return key_under(self.url(""), url)
 
     @staticmethod
     def _copy(source: Path, target: Path) -> None:
@@ -199,6 +214,9 @@ class S3Storage:
             return public_url(self.settings, key)
         endpoint = (self.settings.s3_endpoint or "https://s3.amazonaws.com").rstrip("/")
         return f"{endpoint}/{self.bucket}/{key}"
+
+    def key_of(self, url: str | None) -> str | None:
+        return key_under(self.url(""), url)
 
 
 _cache: dict[tuple[str | None, ...], Storage] = {}
