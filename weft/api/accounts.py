@@ -146,16 +146,11 @@ def _source_change(source: dict[str, Any] | None) -> dict[str, Any]:
 
 @router.patch("/api/v1/accounts/update_credentials")
 async def update_credentials(
-    request: Request,
     credentials: Credentials = Depends(user_scoped("write:accounts")),
     params: ProfileParams = form(ProfileParams),
     rt: Runtime = Depends(runtime),
 ) -> dict[str, Any]:
-    try:
-        return await _update_credentials(credentials, params, rt)
-    finally:
-        if request.headers.get("content-type", "").startswith("multipart/"):
-            await (await request.form()).close()  # spooled uploads are ours to close
+    return await _update_credentials(credentials, params, rt)
 
 
 async def _update_credentials(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, TypeVar
 
 from fastapi import Depends, Request
@@ -168,10 +168,16 @@ def _field_name(loc: Iterable[Any]) -> str:
 
 
 def form(model: type[M]) -> Any:
-    """A FastAPI dependency giving ``model`` validated from every parameter source."""
+    """A FastAPI dependency giving ``model`` validated from every parameter source.
 
-    async def dependency(request: Request) -> M:
-        return validate(model, await read_params(request))
+    A multipart form's spooled files are closed when the request ends.
+    """
+
+    async def dependency(request: Request) -> AsyncIterator[M]:
+        try:
+            yield validate(model, await read_params(request))
+        finally:
+            await request.close()
 
     dependency.__name__ = f"params_{model.__name__}"
     return Depends(dependency)

@@ -111,11 +111,8 @@ async def compose_page(
 async def compose(
     request: Request, user: User = Depends(require_user), rt: Runtime = Depends(runtime)
 ) -> Response:
-    raw = await request.form()
-    try:
-        return await _compose(request, rt, user, read_form(raw))
-    finally:
-        await raw.close()  # the spooled files of the upload
+    # The form's spooled files are closed with the request (session.protect_forms).
+    return await _compose(request, rt, user, read_form(await request.form()))
 
 
 async def _compose(request: Request, rt: Runtime, user: User, form: ComposeForm) -> Response:

@@ -12,7 +12,7 @@ says why.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
 from fastapi import Request, Response
@@ -153,15 +153,19 @@ async def require_csrf(request: Request) -> None:
     else:
         expected = _cookie_secret(request, CSRF_COOKIE)
     if not sent or not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
-        # Nothing will read this form: close its spooled uploads now.
-        await (await request.form()).close()
         raise CsrfFailed()
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-async def protect_forms(request: Request) -> None:
-    """On the whole web router: every state-changing request passes ``require_csrf``."""
-    if request.method not in SAFE_METHODS:
-        await require_csrf(request)
+async def protect_forms(request: Request) -> AsyncIterator[None]:
+    """On the whole web router: every state-changing request passes ``require_csrf``,
+    and the form it parsed (spooled uploads included) is closed when the request
+    ends, however it ends."""
+    try:
+        if request.method not in SAFE_METHODS:
+            await require_csrf(request)
+        yield
+    finally:
+        await request.close()

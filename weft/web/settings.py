@@ -132,11 +132,7 @@ def _posted_profile(fields: dict[str, str]) -> dict[str, Any]:
 async def save_profile(
     request: Request, user: User = Depends(require_user), rt: Runtime = Depends(runtime)
 ) -> Response:
-    try:
-        return await _save_profile(request, user, rt)
-    finally:
-        # Starlette spools uploaded files; they are ours to close.
-        await (await request.form()).close()
+    return await _save_profile(request, user, rt)
 
 
 async def _save_profile(request: Request, user: User, rt: Runtime) -> Response:
