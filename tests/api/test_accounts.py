@@ -472,3 +472,20 @@ async def test_a_remote_bio_is_shown_as_the_html_it_was_stored_as(
     assert body["note"] == '<p>Hi, see <a href="https://remote.example/about">about</a></p>'
     assert body["fields"][0]["value"] == '<a href="https://carol.example">carol.example</a>'
     assert body["acct"] == "carol@remote.example"
+
+
+def test_update_credentials_refuses_an_avatar_over_the_photo_limit(
+    client: httpx.Client, alice: Person
+) -> None:
+    from weft.limits import IMAGE_SIZE_LIMIT
+
+    big = png((10, 10)) + b"\0" * IMAGE_SIZE_LIMIT
+    response = client.patch(
+        UPDATE, headers=bearer(alice.token), files={"avatar": ("big.png", big, "image/png")}
+    )
+    assert_invalid(
+        response,
+        "avatar",
+        "ERR_TOO_LARGE",
+        f"is too large: a photo can be at most {IMAGE_SIZE_LIMIT >> 20} MB",
+    )

@@ -28,7 +28,6 @@ from weft.actions.profile_images import (
 from weft.actions.sessions import revoke_session
 from weft.api.auth import runtime
 from weft.errors import Invalid, NotFound
-from weft.limits import IMAGE_SIZE_LIMIT
 from weft.models import User
 from weft.queries import graph as graph_queries
 from weft.queries.accounts import get_account, parse_id
@@ -170,8 +169,6 @@ async def _posted_photos(request: Request, data_dir: Path) -> list[Photo]:
 
 
 async def _photo(which: Which, upload: UploadFile, data_dir: Path) -> Photo:
-    if upload.size is not None and upload.size > IMAGE_SIZE_LIMIT:
-        raise Invalid(which, f"is too large: a photo can be at most {IMAGE_SIZE_LIMIT >> 20} MB")
     return await photo_from_file(which, upload.file, data_dir)
 
 
