@@ -241,7 +241,12 @@
       target = Math.max(0, Math.min(slides.length - 1, from + step));
       track.scrollTo({ left: slides[target].offsetLeft - slides[0].offsetLeft, behavior: "smooth" });
     }
-    function settle() { target = null; update(); }
+    // A move is over when the track rests at its photo: a late scrollend of an
+    // earlier move must not make the next press start from mid-way.
+    function settle() {
+      if (target !== null && slideAt(track) === target) target = null;
+      update();
+    }
     track.addEventListener("scrollend", settle);
     ["pointerdown", "wheel", "touchstart"].forEach(function (type) {
       track.addEventListener(type, function () { target = null; }, { passive: true });
