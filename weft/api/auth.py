@@ -40,8 +40,14 @@ class Credentials:
     account: Account | None
 
 
-def runtime(request: Request) -> Runtime:
+def runtime_of(request: Request) -> Runtime:
     return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+async def runtime(request: Request) -> Runtime:
+    """The app's Runtime, as a dependency (async: FastAPI runs a plain ``def``
+    dependency on a worker thread, which costs more than the whole lookup)."""
+    return runtime_of(request)
 
 
 def bearer_token(request: Request) -> str | None:
@@ -104,7 +110,7 @@ async def optional_credentials(request: Request) -> Credentials | None:
     raw = bearer_token(request)
     credentials = None
     if raw is not None:
-        rt = runtime(request)
+        rt = runtime_of(request)
         credentials = await load_credentials(rt, raw)
         if credentials is None:
             raise Unauthorized("The access token is invalid")
@@ -153,7 +159,7 @@ def cached_viewer(*needed: str) -> Callable[..., Awaitable[Viewer]]:
         raw = bearer_token(request)
         if raw is None:
             raise Unauthorized("The access token is invalid")
-        cache = token_cache(runtime(request))
+        cache = token_cache(runtime_of(request))
         hashed = token_hash(raw)
         viewer = cache.get(hashed)
         if viewer is None:
@@ -202,7 +208,7 @@ def throttle(limit: Limit, by: str = "ip") -> Callable[..., Awaitable[None]]:
 
 
 async def check_rate(request: Request, response: Response, limit: Limit, key: str) -> None:
-    verdict = await runtime(request).limiter.hit(limit, key)
+    verdict = await runtime_of(request).limiter.hit(limit, key)
     from weft.api.errors import rate_limit_headers
 
     response.headers.update(rate_limit_headers(verdict.limit, verdict.remaining, verdict.reset_at))

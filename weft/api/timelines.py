@@ -11,12 +11,14 @@ from fastapi.responses import JSONResponse
 from weft.api.auth import Credentials, cached_viewer, runtime, scoped_if_token
 from weft.api.pagination import link_header, page_of
 from weft.api.params import bool_param
+from weft.api.serializers.home import home_entities
 from weft.api.serializers.statuses import status_entities
 from weft.api.token_cache import Viewer
 from weft.errors import Invalid
 from weft.queries import timelines as timeline_queries
 from weft.queries.accounts import parse_id
 from weft.queries.fediverse import fediverse_timeline
+from weft.queries.home_rows import home_rows
 from weft.queries.timelines import AccountFilter, Scope, StatusPage, TagFilter
 from weft.runtime import Runtime
 from weft.timelines import home_feed
@@ -66,8 +68,12 @@ async def home(
     rt: Runtime = Depends(runtime),
 ) -> JSONResponse:
     feed = home_feed(rt.settings, rt.redis)
-    page = await timeline_queries.home_timeline(rt.db, feed, viewer.account_id, page_of(request))
-    return page_response(request, rt, page)
+    rows = await home_rows(rt.db, feed, viewer.account_id, page_of(request))
+    response = FastJSONResponse(await home_entities(rt.db, rows, rt.settings))
+    link = link_header(request, rows.cursors)
+    if link:
+        response.headers["Link"] = link
+    return response
 
 
 def _scope(request: Request) -> Scope:

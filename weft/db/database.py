@@ -12,13 +12,14 @@ PostgreSQL takes concurrent writers, so reads and writes share one pool.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, Executable, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -26,7 +27,13 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from weft.db.versioned import INFO_KEY as VERSIONED_INFO_KEY
+from weft.db.versioned import VersionedCache
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The event loop waits at most this long for a read that SQLite makes wait
+# (rare in WAL mode: a checkpoint resetting the log) before using the pool.
+SQLITE_INLINE_BUSY_TIMEOUT_MS = 50
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 SQLITE_CACHE_KIB = 16 * 1024
 AFTER_COMMIT = "weft.after_commit"
@@ -36,17 +43,28 @@ class Database:
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        # Core statements on hot read paths (``rows``): on a SQLite file, a
+        # synchronous connection run in the event loop (docs/decisions/0020).
+        self._inline_engine: Engine | None = None
         if self.is_sqlite:
             _ensure_sqlite_folder(url)
             self.write_engine = _sqlite_engine(url, immediate=True, pool_size=1)
             self.read_engine = _sqlite_engine(url, immediate=False, pool_size=pool_size)
+            if make_url(url).database not in (None, "", ":memory:"):
+                self._inline_engine = _inline_sqlite_engine(url)
         else:
             engine = create_async_engine(
                 url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
             )
             self.write_engine = self.read_engine = engine
+        # Entities rendered from rows read in read sessions, by row version
+        # (weft/db/versioned.py). Write sessions get none: what they hold may
+        # yet roll back.
+        self.versioned = VersionedCache()
         self._writes = async_sessionmaker(self.write_engine, expire_on_commit=False)
-        self._reads = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        self._reads = async_sessionmaker(
+            self.read_engine, expire_on_commit=False, info={VERSIONED_INFO_KEY: self.versioned}
+        )
         # One writer per process on SQLite; fair, FIFO, and cheaper than the pool's wait.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
 
@@ -78,7 +96,28 @@ class Database:
                 yield session
             await _run_after_commit(session)
 
+    async def rows(self, statement: Executable, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        """The rows of one read-only Core statement (no ORM, no session), for
+        the hottest read paths.
+
+        On SQLite the statement runs in the event loop on a synchronous
+        connection: an indexed read of a memory-mapped file takes tens of
+        microseconds, less than handing it to aiosqlite's thread and back, and
+        one statement is one consistent snapshot. Its busy timeout is short; if
+        it expires, the read goes through the usual pool instead.
+        """
+        if self._inline_engine is not None:
+            try:
+                with self._inline_engine.connect() as connection:
+                    return connection.execute(statement, params).all()
+            except OperationalError:
+                pass
+        async with self.read_engine.connect() as connection:
+            return (await connection.execute(statement, params)).all()
+
     async def dispose(self) -> None:
+        if self._inline_engine is not None:
+            self._inline_engine.dispose()
         await self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             await self.read_engine.dispose()
@@ -107,6 +146,38 @@ def _ensure_sqlite_folder(url: str) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
+def _sqlite_pragmas(dbapi_connection: Any, busy_timeout_ms: int) -> None:
+    # Let SQLAlchemy, not the driver, decide when transactions begin.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    # Reads from memory-mapped pages and a larger page cache (per connection):
+    # fewer read() calls and copies on the hot read paths.
+    cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+    cursor.close()
+
+
+def _inline_sqlite_engine(url: str) -> Engine:
+    """Synchronous read connections (pysqlite) in autocommit: each statement
+    is its own read transaction, with no BEGIN or ROLLBACK around it."""
+    engine = create_engine(
+        make_url(url).set(drivername="sqlite+pysqlite"),
+        isolation_level="AUTOCOMMIT",
+        connect_args={"check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        _sqlite_pragmas(dbapi_connection, SQLITE_INLINE_BUSY_TIMEOUT_MS)
+        dbapi_connection.execute("PRAGMA query_only=ON")
+
+    return engine
+
+
 def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> AsyncEngine:
     engine = create_async_engine(
         url,
@@ -119,18 +190,7 @@ def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy, not the driver, decide when transactions begin.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        # Reads from memory-mapped pages and a larger page cache (per connection):
-        # fewer read() calls and copies on the hot read paths.
-        cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
-        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
-        cursor.close()
+        _sqlite_pragmas(dbapi_connection, SQLITE_BUSY_TIMEOUT_MS)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:

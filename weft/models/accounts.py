@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from weft.models.base import Base, snowflake_pk, utcnow
@@ -44,6 +44,9 @@ class Account(Base):
     suspended_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Kept by database triggers (migration 0008): goes up with every change to
+    # the row. Never set it; rendered account entities are cached by it.
+    version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     # ActivityPub. Local accounts get a key pair when first needed; remote ones
     # carry what their actor document said, refreshed at ``fetched_at``.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, func, text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from weft.models.base import Base, snowflake_pk, utcnow
@@ -75,6 +75,9 @@ class Status(Base):
     quotes_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Kept by database triggers (migration 0008): goes up whenever anything the
+    # post's entity shows changes. Never set it; rendered entities are cached by it.
+    version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class StatusEdit(Base):

@@ -13,8 +13,7 @@ id, and are filtered out of feeds and notifications (``is_muted_for``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from weft.models import Status
+from typing import Protocol
 
 PUBLIC_VISIBILITIES = frozenset({"public", "unlisted"})
 
@@ -38,12 +37,30 @@ class Relation:
 NONE = Relation()
 
 
+class Post(Protocol):
+    """What the policies read of a post: a ``Status``, or a lighter row with
+    the same columns (weft/queries/home_page.py)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def account_id(self) -> int: ...
+    @property
+    def visibility(self) -> str: ...
+    @property
+    def reply_policy(self) -> str: ...
+    @property
+    def quote_policy(self) -> str: ...
+    @property
+    def reblog_of_id(self) -> int | None: ...
+
+
 @dataclass(frozen=True)
 class PostAccess:
     """What a policy needs to know about one post for one viewer."""
 
     viewer_id: int | None
-    status: Status
+    status: Post
     author: Relation  # the viewer's relation with the post's author
     mentioned: bool  # the viewer is mentioned in the post
 

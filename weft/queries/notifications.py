@@ -132,7 +132,7 @@ async def _hidden_senders(
 
 def _status_shown(bundle: StatusBundle, status_id: int) -> bool:
     status = bundle.statuses.get(status_id)
-    return status is not None and shown(bundle, status, hide_muted=True)
+    return status is not None and shown(bundle.access, status, hide_muted=True)
 
 
 async def _load(

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from weft.db.versioned import INFO_KEY as VERSIONED_INFO_KEY
+from weft.db.versioned import VersionedCache
 from weft.models import (
     Account,
     MediaAttachment,
@@ -46,6 +48,9 @@ class StatusBundle:
     bookmarked: set[int] = field(default_factory=set)
     pinned: set[int] = field(default_factory=set)
     cards: dict[int, PreviewCard] = field(default_factory=dict)  # by status id (ready only)
+    # Rendered entities by row version, when the bundle was read in a read
+    # session (weft/db/versioned.py); None renders everything afresh.
+    cache: VersionedCache | None = None
 
     def author(self, status: Status) -> Account:
         return self.accounts[status.account_id]
@@ -86,7 +91,7 @@ async def load_page(
     page of plain posts costs two: posts and the viewer's facts (and one more
     for the originals of reposts and quoted posts).
     """
-    bundle = StatusBundle(viewer_id)
+    bundle = StatusBundle(viewer_id, cache=session.info.get(VERSIONED_INFO_KEY))
     parts: Parts = defaultdict(set)
     if isinstance(ids, Select):
         await _load_by_id(session, bundle, ids, parts)

@@ -9,7 +9,7 @@ page emptied by filtering does not end the scroll.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, union
@@ -20,7 +20,7 @@ from weft.errors import NotFound
 from weft.models import Account, Block, Follow, Mention, Mute, Status, StatusPin, StatusTag, Tag
 from weft.models.base import utcnow
 from weft.models.federation import DomainBlock
-from weft.policies.statuses import can_view, is_muted_for
+from weft.policies.statuses import Post, PostAccess, can_view, is_muted_for
 from weft.queries.paging import Page, apply, newest_first
 from weft.queries.status_bundle import StatusBundle, load_page
 from weft.timelines import HomeFeed, TableHomeFeed
@@ -62,12 +62,13 @@ class AccountFilter:
     only_reblogs: bool = False
 
 
-def shown(bundle: StatusBundle, status: Status, *, hide_muted: bool) -> bool:
-    """May the bundle's viewer see ``status`` (and, for a repost, its original)?"""
+def shown(access_of: Mapping[int, PostAccess], status: Post, *, hide_muted: bool) -> bool:
+    """May the viewer see ``status`` (and, for a repost, its original)?
+    ``access_of`` holds the viewer's access to each post, by id."""
     for post_id in (status.id, status.reblog_of_id):
         if post_id is None:
             continue
-        access = bundle.access.get(post_id)
+        access = access_of.get(post_id)
         if access is None or not can_view(access):
             return False
         if hide_muted and is_muted_for(access):
@@ -85,7 +86,7 @@ async def visible_page(
 ) -> StatusPage:
     """The posts ``ids`` (in that order) that the viewer may see, as a bundle."""
     ordered, bundle = await load_page(session, viewer_id, ids)
-    kept = [s for s in ordered if shown(bundle, s, hide_muted=hide_muted)]
+    kept = [s for s in ordered if shown(bundle.access, s, hide_muted=hide_muted)]
     return StatusPage(kept, bundle, list(cursors if cursors is not None else ids))
 
 
@@ -94,7 +95,7 @@ async def home_timeline(db: Database, feed: HomeFeed, viewer_id: int, page: Page
         if isinstance(feed, TableHomeFeed):
             # The feed's rows and their posts in one query.
             ordered, bundle = await load_page(session, viewer_id, feed.page_query(viewer_id, page))
-            kept = [s for s in ordered if shown(bundle, s, hide_muted=True)]
+            kept = [s for s in ordered if shown(bundle.access, s, hide_muted=True)]
             return StatusPage(kept, bundle, [s.id for s in ordered])
         ids = await feed.page(session, viewer_id, page)
         return await visible_page(session, viewer_id, ids, hide_muted=True)

@@ -119,32 +119,33 @@ class RedisHomeFeed:
             await self.remove(session, account_id, list(authored))
 
     async def page(self, session: AsyncSession, account_id: int, page: Page) -> list[int]:
-        await self.ensure(session, account_id)
+        ids = await self.ready_page(account_id, page)
+        if ids is None:
+            await self.rebuild(session, account_id)
+            ids = await self.ready_page(account_id, page)
+        return ids or []
+
+    async def ready_page(self, account_id: int, page: Page) -> list[int] | None:
+        """The page's ids, or None when the feed must first be rebuilt (it is
+        missing, or its owner was away). Marks the owner active. One round trip."""
+        feed, reblogs, active = self.keys(account_id)
         upper = f"({member(page.max_id)}" if page.max_id is not None else "+"
         floor = max(page.since_id or 0, page.min_id or 0)
         lower = f"({member(floor)}"  # also leaves out the sentinel
-        feed = self.keys(account_id)[0]
-        if page.ascending:
-            found = await self.redis.zrange(
-                feed, lower, upper, bylex=True, offset=0, num=page.limit
-            )
-            return _ids(found)[::-1]
-        found = await self.redis.zrange(
-            feed, upper, lower, desc=True, bylex=True, offset=0, num=page.limit
-        )
-        return _ids(found)
-
-    async def ensure(self, session: AsyncSession, account_id: int) -> None:
-        """Mark the person active; rebuild their feed if it is missing or they were away."""
-        feed, reblogs, active = self.keys(account_id)
         pipe = self.redis.pipeline(transaction=False)
         pipe.exists(feed)
         pipe.set(active, 1, ex=ACTIVE_SECONDS, get=True)
         for key in (feed, reblogs):
             pipe.expire(key, ACTIVE_SECONDS + 24 * 3600)
-        exists, was_active, *_ = await pipe.execute()
+        if page.ascending:
+            pipe.zrange(feed, lower, upper, bylex=True, offset=0, num=page.limit)
+        else:
+            pipe.zrange(feed, upper, lower, desc=True, bylex=True, offset=0, num=page.limit)
+        exists, was_active, _, _, found = await pipe.execute()
         if not exists or was_active is None:
-            await self.rebuild(session, account_id)
+            return None
+        ids = _ids(found)
+        return ids[::-1] if page.ascending else ids
 
     async def rebuild(self, session: AsyncSession, account_id: int) -> None:
         feed, reblogs, active = self.keys(account_id)

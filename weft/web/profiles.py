@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from weft.actions import graph as graph_actions
-from weft.api.auth import runtime
+from weft.api.auth import runtime, runtime_of
 from weft.api.serializers.accounts import account as account_entity
 from weft.db.database import Database
 from weft.models import Account, User
@@ -190,7 +190,7 @@ ACTIONS: dict[str, GraphAction] = {
 
 async def _act(request: Request, account_id: str, action: str) -> Response:
     user = await require_user(request)
-    rt = runtime(request)
+    rt = runtime_of(request)
     target = await get_account(rt.db, parse_id(account_id))
     await ACTIONS[action](rt.db, user.account_id, target.id)
     fields = await form_fields(request)

@@ -19,7 +19,7 @@ from fastapi import Request, Response
 from starlette.datastructures import UploadFile
 
 from weft.actions.sessions import SESSION_LIFETIME, resume_session
-from weft.api.auth import runtime
+from weft.api.auth import runtime_of
 from weft.errors import BadRequest, WeftError
 from weft.models import User, WebSession
 from weft.security import random_token
@@ -63,7 +63,7 @@ async def load_visitor(request: Request) -> Visitor:
     visitor = Visitor()
     secret = _cookie_secret(request, SESSION_COOKIE)
     if secret is not None:
-        found = await resume_session(runtime(request).db, secret)
+        found = await resume_session(runtime_of(request).db, secret)
         if found is not None:
             visitor = Visitor(user=found[1], session=found[0], secret=secret)
     request.state.visitor = visitor
@@ -82,7 +82,7 @@ def known_visitor(request: Request) -> Visitor | None:
 
 
 def _secure(request: Request) -> bool:
-    return runtime(request).settings.is_https
+    return runtime_of(request).settings.is_https
 
 
 def set_session_cookie(request: Request, response: Response, secret: str) -> None:

@@ -26,7 +26,7 @@ from weft.actions.profile_images import (
     set_profile_image,
 )
 from weft.actions.sessions import revoke_session
-from weft.api.auth import runtime
+from weft.api.auth import runtime, runtime_of
 from weft.errors import Invalid, NotFound
 from weft.models import User
 from weft.queries import graph as graph_queries
@@ -94,7 +94,7 @@ async def _profile_page(
 ) -> HTMLResponse:
     user = (await load_visitor(request)).user
     assert user is not None
-    rt = runtime(request)
+    rt = runtime_of(request)
     context = {
         "section": "profile",
         "values": values,

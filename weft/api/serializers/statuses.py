@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from weft.api.serializers.accounts import account as account_entity
 from weft.api.serializers.accounts import iso
@@ -10,7 +11,7 @@ from weft.api.serializers.cards import card_entity
 from weft.api.serializers.media import media_entity
 from weft.config import Settings
 from weft.models import Account, Status, StatusEdit
-from weft.policies.statuses import can_quote, can_view
+from weft.policies.statuses import Post, PostAccess, can_quote, can_view
 from weft.queries.status_bundle import StatusBundle
 
 QUOTE_AUTOMATIC = {"public": ["public"], "followers": ["followers"], "nobody": []}
@@ -18,6 +19,52 @@ QUOTE_AUTOMATIC = {"public": ["public"], "followers": ["followers"], "nobody": [
 
 def status_url(status: Status, username: str, settings: Settings) -> str:
     return status.url or f"{settings.base_url}/@{username}/{status.id}"
+
+
+class PostView(Protocol):
+    """What rendering posts for one viewer needs: a ``StatusBundle`` (through
+    ``BundleView``), or the home timeline's page (weft/queries/home_page.py)."""
+
+    viewer_id: int | None
+    favourited: set[int]
+    reblogged: set[int]
+    bookmarked: set[int]
+    pinned: set[int]
+
+    def post(self, status_id: int) -> RenderedPost | None:
+        """A post of the page (or an original or quoted post it shows)."""
+
+    def access(self, status_id: int) -> PostAccess | None: ...
+
+    def core(self, post: RenderedPost) -> StatusCore:
+        """The post's viewer-independent entity."""
+
+    def author_entity(self, post: RenderedPost) -> dict[str, Any]: ...
+
+    def application(self, post: RenderedPost) -> dict[str, Any] | None:
+        """The app the post was made with, when the viewer is its author."""
+
+
+class RenderedPost(Post, Protocol):
+    """The columns rendering reads beyond the policies' (``Status`` has them)."""
+
+    @property
+    def version(self) -> int: ...
+    @property
+    def quote_of_id(self) -> int | None: ...
+    @property
+    def quote_state(self) -> str | None: ...
+    @property
+    def application_id(self) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCore:
+    """What every viewer sees of a post, minus its author (versioned apart),
+    its original or quoted post, its app (shown to the author only) and the
+    viewer's own marks."""
+
+    entity: dict[str, Any]
 
 
 def status_entity(
@@ -28,16 +75,94 @@ def status_entity(
     ``nested`` marks a post shown inside another (a quote's target): its own
     quote is given only by id, as Mastodon's ShallowQuote.
     """
+    return render(status, BundleView(bundle, settings), nested=nested)
+
+
+def status_entities(
+    statuses: list[Status], bundle: StatusBundle, settings: Settings
+) -> list[dict[str, Any]]:
+    view = BundleView(bundle, settings)
+    return [render(s, view) for s in statuses]
+
+
+def render(post: RenderedPost, view: PostView, *, nested: bool = False) -> dict[str, Any]:
+    """The post's Status entity for the view's viewer: its cached core (the
+    shared parts are never mutated; the top level is a fresh dict) with the
+    viewer's marks, the author, and the original or quoted post."""
+    core = view.core(post)
+    entity = dict(core.entity)
+    entity["account"] = view.author_entity(post)
+    original = view.post(post.reblog_of_id) if post.reblog_of_id else None
+    entity["reblog"] = render(original, view) if original else None
+    entity["quote"] = None if nested else _quote(post, view)
+    entity["quote_approval"] = _quote_approval(post, view)
+    entity["application"] = view.application(post) if post.account_id == view.viewer_id else None
+    if view.viewer_id is not None:
+        target = original or post
+        entity["favourited"] = target.id in view.favourited
+        entity["reblogged"] = target.id in view.reblogged
+        entity["bookmarked"] = target.id in view.bookmarked
+        entity["pinned"] = target.id in view.pinned
+        entity["muted"] = False
+    return entity
+
+
+class BundleView:
+    """A ``StatusBundle`` as a ``PostView``: cores come from the bundle's
+    cache when the post's version is there, else are built from the bundle."""
+
+    def __init__(self, bundle: StatusBundle, settings: Settings) -> None:
+        self.bundle = bundle
+        self.settings = settings
+        self.viewer_id = bundle.viewer_id
+        self.favourited = bundle.favourited
+        self.reblogged = bundle.reblogged
+        self.bookmarked = bundle.bookmarked
+        self.pinned = bundle.pinned
+
+    def post(self, status_id: int) -> Status | None:
+        return self.bundle.statuses.get(status_id)
+
+    def access(self, status_id: int) -> PostAccess | None:
+        return self.bundle.access.get(status_id)
+
+    def core(self, post: RenderedPost) -> StatusCore:
+        status = self.bundle.statuses[post.id]
+        cache = self.bundle.cache
+        if cache is None:
+            return status_core(status, self.bundle, self.settings)
+        core: StatusCore | None = cache.get("status", status.id, status.version)
+        if core is None:
+            core = status_core(status, self.bundle, self.settings)
+            cache.put("status", status.id, status.version, core)
+        return core
+
+    def application(self, post: RenderedPost) -> dict[str, Any] | None:
+        app = self.bundle.applications.get(post.application_id) if post.application_id else None
+        return {"name": app.name, "website": app.website} if app is not None else None
+
+    def author_entity(self, post: RenderedPost) -> dict[str, Any]:
+        author = self.bundle.accounts[post.account_id]
+        cache = self.bundle.cache
+        if cache is None:
+            return account_entity(author, self.settings)
+        entity: dict[str, Any] | None = cache.get("account", author.id, author.version)
+        if entity is None:
+            entity = account_entity(author, self.settings)
+            cache.put("account", author.id, author.version, entity)
+        return entity
+
+
+def status_core(status: Status, bundle: StatusBundle, settings: Settings) -> StatusCore:
+    """The viewer-independent part of a post's entity, from a loaded bundle."""
     author = bundle.author(status)
-    original = bundle.statuses.get(status.reblog_of_id) if status.reblog_of_id else None
     entity: dict[str, Any] = {
         "id": str(status.id),
         "uri": status.uri or f"{settings.base_url}/users/{author.username}/statuses/{status.id}",
         "url": status_url(status, author.username, settings),
         "created_at": iso(status.created_at),
         "edited_at": iso(status.edited_at),
-        "account": account_entity(author, settings),
-        "content": "" if original else status.content,
+        "content": "" if status.reblog_of_id else status.content,
         "visibility": status.visibility,
         "sensitive": status.sensitive,
         "spoiler_text": status.spoiler_text,
@@ -59,22 +184,9 @@ def status_entity(
         "emojis": [],
         "card": _card(status, bundle, settings),
         "poll": None,
-        "application": _application(status, bundle),
-        "reblog": status_entity(original, bundle, settings) if original else None,
-        "quote": None if nested else _quote(status, bundle, settings),
-        "quote_approval": _quote_approval(status, bundle),
         "filtered": [],
     }
-    if bundle.viewer_id is not None:
-        target = original or status
-        entity.update(
-            favourited=target.id in bundle.favourited,
-            reblogged=target.id in bundle.reblogged,
-            bookmarked=target.id in bundle.bookmarked,
-            pinned=target.id in bundle.pinned,
-            muted=False,
-        )
-    return entity
+    return StatusCore(entity)
 
 
 def _card(status: Status, bundle: StatusBundle, settings: Settings) -> dict[str, Any] | None:
@@ -91,46 +203,30 @@ def _mention(account: Any, settings: Settings) -> dict[str, str]:
     }
 
 
-def _application(status: Status, bundle: StatusBundle) -> dict[str, Any] | None:
-    app = bundle.applications.get(status.application_id) if status.application_id else None
-    if app is None or status.account_id != bundle.viewer_id:
-        return None  # Mastodon shows the app only to the author
-    return {"name": app.name, "website": app.website}
-
-
-def _quote(status: Status, bundle: StatusBundle, settings: Settings) -> dict[str, Any] | None:
-    if status.quote_of_id is None and status.quote_state is None:
+def _quote(post: RenderedPost, view: PostView) -> dict[str, Any] | None:
+    if post.quote_of_id is None and post.quote_state is None:
         return None
-    quoted = bundle.statuses.get(status.quote_of_id) if status.quote_of_id else None
+    quoted = view.post(post.quote_of_id) if post.quote_of_id else None
     if quoted is None:
         return {"state": "deleted", "quoted_status": None}
-    if status.quote_state == "revoked":
+    if post.quote_state == "revoked":
         return {"state": "revoked", "quoted_status": None}
-    access = bundle.access.get(quoted.id)
+    access = view.access(quoted.id)
     if access is None or not can_view(access):
         return {"state": "unauthorized", "quoted_status": None}
-    return {
-        "state": "accepted",
-        "quoted_status": status_entity(quoted, bundle, settings, nested=True),
-    }
+    return {"state": "accepted", "quoted_status": render(quoted, view, nested=True)}
 
 
-def _quote_approval(status: Status, bundle: StatusBundle) -> dict[str, Any]:
-    access = bundle.access.get(status.id)
-    if bundle.viewer_id is None or access is None:
+def _quote_approval(post: RenderedPost, view: PostView) -> dict[str, Any]:
+    access = view.access(post.id)
+    if view.viewer_id is None or access is None:
         current = "unknown"
     else:
         current = "automatic" if can_quote(access) else "denied"
-    automatic = QUOTE_AUTOMATIC.get(status.quote_policy, [])
-    if status.visibility not in ("public", "unlisted"):
+    automatic = QUOTE_AUTOMATIC.get(post.quote_policy, [])
+    if post.visibility not in ("public", "unlisted"):
         automatic = []
     return {"automatic": automatic, "manual": [], "current_user": current}
-
-
-def status_entities(
-    statuses: list[Status], bundle: StatusBundle, settings: Settings
-) -> list[dict[str, Any]]:
-    return [status_entity(s, bundle, settings) for s in statuses]
 
 
 def status_edit_entity(edit: StatusEdit, author: Account, settings: Settings) -> dict[str, Any]:

@@ -1,0 +1,127 @@
+"""Status entities for a page of ``HomeRows`` (weft/queries/home_rows.py).
+
+Each post's viewer-independent core and its author's entity come from the
+database's versioned cache when the versions the rows carry are there; the
+posts or authors that are not (new, or changed since) are loaded as a bundle
+in one read session, rendered, and kept. Everything about the viewer comes
+from the rows, so a page whose posts are all cached reads nothing else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam, select
+
+from weft.api.serializers.accounts import account as account_entity
+from weft.api.serializers.statuses import RenderedPost, StatusCore, render, status_core
+from weft.config import Settings
+from weft.db.database import Database
+from weft.models import OAuthApplication
+from weft.policies.statuses import PostAccess
+from weft.queries.home_rows import HomePost, HomeRows
+from weft.queries.status_bundle import load_page
+
+_APPS = select(OAuthApplication.id, OAuthApplication.name, OAuthApplication.website).where(
+    OAuthApplication.id.in_(bindparam("ids", expanding=True))
+)
+
+
+class HomeView:
+    """``HomeRows`` as a ``PostView`` (weft/api/serializers/statuses.py)."""
+
+    def __init__(self, rows: HomeRows) -> None:
+        self.rows = rows
+        self.viewer_id: int | None = rows.viewer_id
+        posts = rows.posts.values()
+        self.favourited = {p.id for p in posts if p.favourited}
+        self.reblogged = {p.id for p in posts if p.reblogged}
+        self.bookmarked = {p.id for p in posts if p.bookmarked}
+        self.pinned = {p.id for p in posts if p.pinned}
+        self.cores: dict[int, StatusCore] = {}
+        self.authors: dict[int, dict[str, Any]] = {}
+        self.applications: dict[int, dict[str, Any]] = {}
+
+    def post(self, status_id: int) -> HomePost | None:
+        # A post deleted between reading its row and rendering it is gone.
+        return self.rows.posts.get(status_id) if status_id in self.cores else None
+
+    def access(self, status_id: int) -> PostAccess | None:
+        return self.rows.access.get(status_id)
+
+    def core(self, post: RenderedPost) -> StatusCore:
+        return self.cores[post.id]
+
+    def author_entity(self, post: RenderedPost) -> dict[str, Any]:
+        return self.authors[post.account_id]
+
+    def application(self, post: RenderedPost) -> dict[str, Any] | None:
+        return self.applications.get(post.application_id) if post.application_id else None
+
+
+async def home_entities(db: Database, rows: HomeRows, settings: Settings) -> list[dict[str, Any]]:
+    """The page's Status entities, newest first."""
+    view = HomeView(rows)
+    cache = db.versioned
+    missing: set[int] = set()
+    for post in _rendered(rows):
+        core = cache.get("status", post.id, post.version)
+        author = cache.get("account", post.account_id, post.account_version)
+        if core is None or author is None:
+            missing.add(post.id)
+            continue
+        view.cores[post.id] = core
+        view.authors[post.account_id] = author
+    if missing:
+        await _load(db, view, missing, settings)
+    own_apps = {
+        p.application_id
+        for p in rows.posts.values()
+        if p.application_id and p.account_id == rows.viewer_id
+    }
+    if own_apps:
+        for row in await db.rows(_APPS, {"ids": sorted(own_apps)}):
+            view.applications[row[0]] = {"name": row[1], "website": row[2]}
+    return [render(p, view) for p in rows.shown if _complete(view, p)]
+
+
+def _rendered(rows: HomeRows) -> list[HomePost]:
+    """The shown posts and the originals and quoted posts they show."""
+    posts: dict[int, HomePost] = {}
+    for post in rows.shown:
+        posts[post.id] = post
+        for related in (post.reblog_of_id, post.quote_of_id):
+            found = rows.posts.get(related) if related else None
+            if found is not None:
+                posts[found.id] = found
+                quoted = rows.posts.get(found.quote_of_id) if found.quote_of_id else None
+                if quoted is not None:
+                    posts[quoted.id] = quoted
+    return list(posts.values())
+
+
+async def _load(db: Database, view: HomeView, ids: set[int], settings: Settings) -> None:
+    """Render and keep the cores and authors of ``ids`` (read in one session,
+    so each is kept under the version it was read with)."""
+    async with db.read() as session:
+        _, bundle = await load_page(session, None, sorted(ids))
+    for status_id in ids:
+        status = bundle.statuses.get(status_id)
+        if status is None:
+            continue  # deleted since the rows were read
+        author = bundle.accounts[status.account_id]
+        core = status_core(status, bundle, settings)
+        entity = account_entity(author, settings)
+        db.versioned.put("status", status.id, status.version, core)
+        db.versioned.put("account", author.id, author.version, entity)
+        view.cores[status.id] = core
+        view.authors[author.id] = entity
+
+
+def _complete(view: HomeView, post: HomePost) -> bool:
+    """Whether everything the post shows could be rendered (a post deleted
+    between reading its row and loading it is left out)."""
+    for related in (post.id, post.reblog_of_id):
+        if related is not None and related not in view.cores:
+            return False
+    return True
