@@ -14,8 +14,9 @@ process, when wrk is missing):
 - media processing throughput (bench/media.py): photos and video.
 
 ``WEFT_BENCH_SECONDS`` sets each load's length (10), ``WEFT_BENCH_WORKERS`` the
-server's processes (1). ``python -m bench.profile`` measures the CPU time of
-one request in-process, which a busy machine disturbs far less.
+server's processes (1), ``WEFT_BENCH_ONLY`` (sqlite or postgresql) one backend
+and no media. ``python -m bench.profile`` measures the CPU time of one request
+in-process, which a busy machine disturbs far less.
 
 Figures are printed and written to bench/results/ (ignored by git).
 """
@@ -57,6 +58,8 @@ RESULTS = ROOT / "bench" / "results"
 SECONDS = float(os.environ.get("WEFT_BENCH_SECONDS", "10"))
 # `weft serve` processes; c0 and a are always measured on the same server.
 WORKERS = int(os.environ.get("WEFT_BENCH_WORKERS", "1"))
+# "sqlite" or "postgresql": measure only that backend (and no media), for quick reruns.
+ONLY = os.environ.get("WEFT_BENCH_ONLY", "")
 CONCURRENCY = 32
 
 
@@ -176,9 +179,11 @@ def _scenarios(
 
 
 async def _warm_up(url: str, tokens: Path) -> float:
-    """Every reader reads home once, as people who use Weft do (on Redis this
-    builds their feeds); the load then measures reading, not first reads."""
+    """Every reader reads home, as people who use Weft do (on Redis this builds
+    their feeds); the load then measures reading, not first reads. With several
+    server processes, more passes, so that each process has seen most readers."""
     started = time.perf_counter()
+    passes = 2 * WORKERS - 1
     gate = asyncio.Semaphore(16)
 
     async def read(http: httpx.AsyncClient, token: str) -> None:
@@ -190,7 +195,8 @@ async def _warm_up(url: str, tokens: Path) -> float:
 
     async with httpx.AsyncClient(base_url=url, timeout=60) as http:
         names = await asyncio.to_thread(tokens.read_text)
-        await asyncio.gather(*(read(http, t) for t in names.split()))
+        for _ in range(passes):
+            await asyncio.gather(*(read(http, t) for t in names.split()))
     return round(time.perf_counter() - started, 1)
 
 
@@ -236,8 +242,11 @@ def main() -> None:
         "server_processes": WORKERS,
         "load_average_at_start": os.getloadavg(),
     }
-    results["sqlite"] = measure("SQLite, embedded", {}, None)
-    if postgres_available():
+    if ONLY in ("", "sqlite"):
+        results["sqlite"] = measure("SQLite, embedded", {}, None)
+    if ONLY == "sqlite":
+        pass
+    elif postgres_available():
         database_url = create_postgres_database()
         env = {}
         if redis_available():
@@ -249,10 +258,11 @@ def main() -> None:
             drop_postgres_database(database_url)
     else:
         print("\nPostgreSQL is not reachable: measured SQLite only.")
-    from bench import media
+    if not ONLY:
+        from bench import media
 
-    print("\n== Media processing")
-    results["media"] = media.run()
+        print("\n== Media processing")
+        results["media"] = media.run()
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"bench-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
     path.write_text(json.dumps(results, indent=2))

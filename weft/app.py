@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -38,6 +39,17 @@ log = logging.getLogger("weft")
 STATIC = Path(__file__).parent / "web" / "static"
 
 
+def settle_heap() -> None:
+    """Move everything built at startup (modules, mappers, routes, compiled
+    templates: most of the process's objects) out of the garbage collector's
+    sight. A full collection then walks only what requests made, a few
+    milliseconds instead of about a hundred, which would otherwise stall every
+    request in flight. For ``weft serve``'s processes only: a process that
+    builds many apps (the tests) would keep each one's garbage."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     runtime = build_runtime(settings)
@@ -45,6 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         workers = await _start_workers(runtime)
+        if getattr(app.state, "freeze_heap", False):
+            settle_heap()
         try:
             yield
         finally:

@@ -84,7 +84,9 @@ def serve(host: str | None, port: int | None, run_migrations: bool, workers: int
         "server_header": False,
     }
     if workers == 1:
-        uvicorn.run(create_app(settings), **options)
+        app = create_app(settings)
+        app.state.freeze_heap = True
+        uvicorn.run(app, **options)
     else:
         # Each process builds its own app (engines, pools, caches are per process).
         uvicorn.run("weft.cli:worker_app", factory=True, workers=workers, **options)
@@ -98,7 +100,9 @@ def worker_app() -> Any:
     from weft.app import create_app
 
     settings = _settings()
-    return create_app(settings.with_(node_id=claim_node_id(settings)))
+    app = create_app(settings.with_(node_id=claim_node_id(settings)))
+    app.state.freeze_heap = True
+    return app
 
 
 def claim_node_id(settings: Settings) -> int:
