@@ -6,11 +6,21 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.backends import REDIS_URL, require_redis
+from weft.config import Settings
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
 PREFIX = "weft-test:home"
+
+
+@pytest.fixture(params=["table", "redis"])
+def feed_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    """The test's settings with each home-feed store: the table, then Redis."""
+    if request.param == "redis":
+        require_redis()
+        return settings.with_(redis_url=REDIS_URL)
+    return settings
 
 
 @pytest.fixture

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pytest
 from sqlalchemy import insert, select
 
-from tests.backends import REDIS_URL, require_redis
+from tests.backends import REDIS_URL
 from tests.factories import Person
 from tests.timelines.helpers import drain, follow, people, post
 from weft.actions.graph import block_account, mute_account, unfollow_account
@@ -29,14 +28,6 @@ from weft.timelines import jobs as timeline_jobs
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
-
-
-@pytest.fixture(params=["table", "redis"])
-def feed_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
-    if request.param == "redis":
-        require_redis()
-        return settings.with_(redis_url=REDIS_URL)
-    return settings
 
 
 async def home(db: Database, settings: Settings, person: Person, **page: int) -> list[int]:

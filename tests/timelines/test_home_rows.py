@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from sqlalchemy import insert
 
-from tests.backends import REDIS_URL, require_redis
 from tests.factories import Person
 from tests.timelines.helpers import drain, follow, people, post
 from weft.actions.accounts import ProfileChange, update_profile
@@ -28,14 +26,6 @@ from weft.queries.home_rows import home_rows
 from weft.queries.paging import Page
 from weft.queries.timelines import home_timeline
 from weft.timelines import home_feed
-
-
-@pytest.fixture(params=["table", "redis"])
-def feed_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
-    if request.param == "redis":
-        require_redis()
-        return settings.with_(redis_url=REDIS_URL)
-    return settings
 
 
 async def both(

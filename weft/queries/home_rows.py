@@ -112,25 +112,18 @@ def _posts() -> Select[Any]:
 
 # Built once: a statement's construction costs more than its run on SQLite.
 _BY_ID = _posts().where(Status.id.in_(bindparam("ids", expanding=True)))
-_FEED = _posts().join(HomeFeedEntry, HomeFeedEntry.status_id == Status.id)
-_NEWEST = (
-    _FEED.where(
+_FEED = (
+    _posts()
+    .join(HomeFeedEntry, HomeFeedEntry.status_id == Status.id)
+    .where(
         HomeFeedEntry.account_id == _VIEWER,
         HomeFeedEntry.status_id < bindparam("below"),
         HomeFeedEntry.status_id > bindparam("above"),
     )
-    .order_by(HomeFeedEntry.status_id.desc())
     .limit(bindparam("limit"))
 )
-_OLDEST = (
-    _FEED.where(
-        HomeFeedEntry.account_id == _VIEWER,
-        HomeFeedEntry.status_id < bindparam("below"),
-        HomeFeedEntry.status_id > bindparam("above"),
-    )
-    .order_by(HomeFeedEntry.status_id.asc())
-    .limit(bindparam("limit"))
-)
+_NEWEST = _FEED.order_by(HomeFeedEntry.status_id.desc())
+_OLDEST = _FEED.order_by(HomeFeedEntry.status_id.asc())
 _NO_BOUND = 2**63 - 1
 
 
