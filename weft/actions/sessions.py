@@ -22,13 +22,32 @@ ACTIVITY_GRANULARITY = timedelta(minutes=10)
 UNCONFIRMED = "Confirm your email address first: follow the link in the email we sent you."
 
 
-def check_may_sign_in(settings: Settings, user: User) -> None:
-    """Whether ``user`` may use the account now (web session or API token)."""
-    if user.disabled or user.account.suspended_at is not None:
-        raise Forbidden("This account is disabled")
+DISABLED = "This account is disabled"
+
+
+def sign_in_refusal(
+    settings: Settings, *, disabled: bool, suspended: bool, confirmed: bool
+) -> str | None:
+    """Why a person may not use their account now (web session or API token),
+    or None if they may."""
+    if disabled or suspended:
+        return DISABLED
     # Accounts made while confirmation was off were confirmed at sign-up.
-    if settings.require_email_confirmation and not user.is_confirmed:
-        raise Forbidden(UNCONFIRMED)
+    if settings.require_email_confirmation and not confirmed:
+        return UNCONFIRMED
+    return None
+
+
+def check_may_sign_in(settings: Settings, user: User) -> None:
+    """Refuse (403) a person who may not use their account now."""
+    refusal = sign_in_refusal(
+        settings,
+        disabled=user.disabled,
+        suspended=user.account.suspended_at is not None,
+        confirmed=user.is_confirmed,
+    )
+    if refusal is not None:
+        raise Forbidden(refusal)
 
 
 async def authenticate(db: Database, settings: Settings, login: str, password: str) -> User:

@@ -11,7 +11,7 @@ from fastapi import Depends, Request, Response
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from weft.actions.sessions import check_may_sign_in
+from weft.actions.sessions import check_may_sign_in, sign_in_refusal
 from weft.api.token_cache import TokenCache, Viewer
 from weft.errors import Forbidden, RateLimited, Unauthorized, WeftError
 from weft.models import Account, OAuthAccessToken, OAuthApplication, User
@@ -22,6 +22,18 @@ from weft.runtime import Runtime
 from weft.security import token_hash
 
 LAST_USED_GRANULARITY = timedelta(hours=1)
+
+
+def token_live(revoked_at: datetime | None, expires_at: datetime | None, now: datetime) -> bool:
+    """Neither revoked nor expired."""
+    return revoked_at is None and (expires_at is None or expires_at > now)
+
+
+def use_to_record(last_used_at: datetime | None, now: datetime) -> bool:
+    """Whether a use of the token now should be written (at most hourly)."""
+    return last_used_at is None or now - last_used_at > LAST_USED_GRANULARITY
+
+
 _UNSET = object()
 
 
@@ -73,9 +85,7 @@ async def load_credentials(rt: Runtime, raw_token: str) -> Credentials | None:
     if row is None:
         return None
     token, app, user, account = row
-    if token.revoked_at is not None:
-        return None
-    if token.expires_at is not None and token.expires_at <= utcnow():
+    if not token_live(token.revoked_at, token.expires_at, utcnow()):
         return None
     if token.user_id is not None:
         if user is None or account is None or user.disabled or account.suspended_at is not None:
@@ -93,7 +103,7 @@ async def load_credentials(rt: Runtime, raw_token: str) -> Credentials | None:
 
 async def _touch(rt: Runtime, token: OAuthAccessToken) -> None:
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
+    if use_to_record(token.last_used_at, now):
         async with rt.db.write() as session:
             await session.execute(
                 update(OAuthAccessToken)
@@ -183,13 +193,17 @@ async def plain_viewer(
     (token_id, scopes, revoked_at, expires_at, last_used_at) = row[:5]
     (user_id, disabled, confirmed_at, account_id, suspended_at) = row[5:]
     now = utcnow()
-    if revoked_at is not None or disabled or suspended_at is not None:
+    if not token_live(revoked_at, expires_at, now):
         return None
-    if expires_at is not None and expires_at <= now:
+    refusal = sign_in_refusal(
+        rt.settings,
+        disabled=disabled,
+        suspended=suspended_at is not None,
+        confirmed=confirmed_at is not None,
+    )
+    if refusal is not None:
         return None
-    if rt.settings.require_email_confirmation and confirmed_at is None:
-        return None
-    if last_used_at is None or now - last_used_at > LAST_USED_GRANULARITY:
+    if use_to_record(last_used_at, now):
         return None  # the full check records the use
     granted = frozenset(scopes.split())
     if needed and not scope_policy.covers_any(granted, needed):

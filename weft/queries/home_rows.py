@@ -12,12 +12,12 @@ answers the same question with a full bundle, and a test holds the two equal.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, or_, select
+from sqlalchemy import Select, bindparam, exists, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter
 
@@ -38,6 +38,8 @@ from weft.models import (
 from weft.models.base import utcnow
 from weft.policies.statuses import NONE, PostAccess, Relation
 from weft.queries.paging import Page
+from weft.queries.relations import mute_in_force
+from weft.queries.timelines import shown
 from weft.timelines import HomeFeed, TableHomeFeed
 
 _VIEWER: BindParameter[int] = bindparam("viewer")
@@ -92,7 +94,7 @@ _COLUMNS: tuple[Any, ...] = (
     exists().where(
         Mute.account_id == _VIEWER,
         Mute.target_account_id == Status.account_id,
-        or_(Mute.expires_at.is_(None), Mute.expires_at > _NOW),
+        mute_in_force(_NOW),
     ),
     exists().where(
         FollowRequest.account_id == _VIEWER,
@@ -162,7 +164,7 @@ async def home_rows(db: Database, feed: HomeFeed, viewer_id: int, page: Page) ->
         for post in await _by_id(db, params, wanted):
             found.posts[post.id] = post
     found.access = {p.id: _access(viewer_id, p) for p in found.posts.values()}
-    found.shown = [p for p in ordered if _shown(found.access, p)]
+    found.shown = [p for p in ordered if shown(found.access, p, hide_muted=True)]
     return found
 
 
@@ -201,9 +203,3 @@ def _access(viewer_id: int, post: HomePost) -> PostAccess:
             requested=bool(post.requested),
         )
     return PostAccess(viewer_id, post, relation, bool(post.mentioned))
-
-
-def _shown(access: Mapping[int, PostAccess], post: HomePost) -> bool:
-    from weft.queries.timelines import shown
-
-    return shown(access, post, hide_muted=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from weft.models import (
     Block,
@@ -42,6 +42,11 @@ _STATUSES: BindParameter[list[int]] = bindparam("statuses", expanding=True)
 _NOW: BindParameter[datetime] = bindparam("now")
 
 
+def mute_in_force(now: ColumnElement[datetime]) -> ColumnElement[bool]:
+    """A mute without an end, or whose end is after ``now``."""
+    return or_(Mute.expires_at.is_(None), Mute.expires_at > now)
+
+
 def _account_facts() -> list[Any]:
     return [
         select(literal("following"), Follow.target_account_id).where(
@@ -59,7 +64,7 @@ def _account_facts() -> list[Any]:
         select(literal("muting"), Mute.target_account_id).where(
             Mute.account_id == _VIEWER,
             Mute.target_account_id.in_(_ACCOUNTS),
-            or_(Mute.expires_at.is_(None), Mute.expires_at > _NOW),
+            mute_in_force(_NOW),
         ),
         select(literal("requested"), FollowRequest.target_account_id).where(
             FollowRequest.account_id == _VIEWER, FollowRequest.target_account_id.in_(_ACCOUNTS)
