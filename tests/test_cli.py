@@ -149,6 +149,7 @@ def test_check_on_a_migrated_database(tmp_path: Path) -> None:
     assert "base URL            https://social.example" in out
     assert "domain              social.example" in out
     assert "redis               not set (embedded mode)" in out
+    assert "server processes    1 (asyncio event loop)" in out
     assert "database check      ok: sqlite answers; schema is current" in out
     assert "FAILED" not in out
 

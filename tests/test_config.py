@@ -29,6 +29,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.require_email_confirmation is False
     assert settings.rate_limits is True
     assert settings.embedded_workers == 1
+    assert settings.event_loop == "asyncio"
     assert settings.smtp_from == "Weft <notifications@127.0.0.1>"
     assert 0 <= settings.node_id <= 1023
 
@@ -94,6 +95,10 @@ def test_redis_url(tmp_path: Path) -> None:
     assert load_settings(env(tmp_path, WEFT_REDIS_URL="")).redis_url is None
 
 
+def test_event_loop_may_be_uvloop(tmp_path: Path) -> None:
+    assert load_settings(env(tmp_path, WEFT_EVENT_LOOP=" UVLoop ")).event_loop == "uvloop"
+
+
 @pytest.mark.parametrize(
     ("raw", "value"), [("true", True), ("1", True), ("ON", True), ("no", False), ("0", False)]
 )
@@ -119,6 +124,7 @@ def test_booleans(tmp_path: Path, raw: str, value: bool) -> None:
             "WEFT_REGISTRATIONS_OPEN must be true or false, not 'maybe'",
         ),
         ("WEFT_RATE_LIMITS", "enabled", "WEFT_RATE_LIMITS must be true or false, not 'enabled'"),
+        ("WEFT_EVENT_LOOP", "trio", "WEFT_EVENT_LOOP must be asyncio or uvloop, not 'trio'"),
         (
             "WEFT_BASE_URL",
             "social.example",

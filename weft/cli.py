@@ -82,6 +82,7 @@ def serve(host: str | None, port: int | None, run_migrations: bool, workers: int
         "log_level": "info",
         "proxy_headers": True,
         "server_header": False,
+        "loop": settings.event_loop,
     }
     if workers == 1:
         app = create_app(settings)
@@ -216,6 +217,7 @@ def check() -> None:
         ("base URL", settings.base_url),
         ("domain", settings.domain),
         ("listen", f"{settings.host}:{settings.port}"),
+        ("server processes", f"{settings.web_workers} ({settings.event_loop} event loop)"),
         ("data folder", settings.data_dir),
         ("database", _safe_url(settings.database_url)),
         (

@@ -76,6 +76,9 @@ class Settings:
     embedded_workers: int = 1
     # `weft serve` processes (uvicorn workers), each with its own node id.
     web_workers: int = 1
+    # The event loop `weft serve` runs on: "asyncio" (the standard library's,
+    # which serves connections in turn under load) or "uvloop" (docs/decisions/0021).
+    event_loop: str = "asyncio"
     job_poll_seconds: float = 1.0
     job_lease_seconds: int = 300
     rate_limits: bool = True
@@ -167,6 +170,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, create_secret: bool =
         smtp_starttls=_bool(env, "WEFT_SMTP_STARTTLS", False),
         embedded_workers=_int(env, "WEFT_EMBEDDED_WORKERS", 1),
         web_workers=_int(env, "WEFT_WORKERS", 1, minimum=1),
+        event_loop=_event_loop(env),
         job_poll_seconds=_int(env, "WEFT_JOB_POLL_MS", 1000, minimum=10) / 1000,
         job_lease_seconds=_int(env, "WEFT_JOB_LEASE_SECONDS", 300, minimum=1),
         rate_limits=_bool(env, "WEFT_RATE_LIMITS", True),
@@ -184,6 +188,13 @@ def load_settings(env: Mapping[str, str] | None = None, *, create_secret: bool =
         bench_ceiling_file=env.get("WEFT_BENCH_CEILING_FILE") or None,
         **_media_settings(env),
     )
+
+
+def _event_loop(env: Mapping[str, str]) -> str:
+    loop = env.get("WEFT_EVENT_LOOP", "asyncio").strip().lower() or "asyncio"
+    if loop not in ("asyncio", "uvloop"):
+        raise ConfigError(f"WEFT_EVENT_LOOP must be asyncio or uvloop, not {loop!r}")
+    return loop
 
 
 class _MediaSettings(TypedDict):

@@ -17,9 +17,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Executable, create_engine, event
+from sqlalchemy import Executable, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -27,13 +26,11 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from weft.db.inline import Busy, InlineReader
 from weft.db.versioned import INFO_KEY as VERSIONED_INFO_KEY
 from weft.db.versioned import VersionedCache
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-# The event loop waits at most this long for a read that SQLite makes wait
-# (rare in WAL mode: a checkpoint resetting the log) before using the pool.
-SQLITE_INLINE_BUSY_TIMEOUT_MS = 50
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 SQLITE_CACHE_KIB = 16 * 1024
 AFTER_COMMIT = "weft.after_commit"
@@ -44,14 +41,14 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         # Core statements on hot read paths (``rows``): on a SQLite file, a
-        # synchronous connection run in the event loop (docs/decisions/0020).
-        self._inline_engine: Engine | None = None
+        # synchronous connection run in the event loop (weft/db/inline.py).
+        self._inline: InlineReader | None = None
         if self.is_sqlite:
             _ensure_sqlite_folder(url)
             self.write_engine = _sqlite_engine(url, immediate=True, pool_size=1)
             self.read_engine = _sqlite_engine(url, immediate=False, pool_size=pool_size)
             if make_url(url).database not in (None, "", ":memory:"):
-                self._inline_engine = _inline_sqlite_engine(url)
+                self._inline = InlineReader(url, _sqlite_pragmas)
         else:
             engine = create_async_engine(
                 url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
@@ -100,24 +97,22 @@ class Database:
         """The rows of one read-only Core statement (no ORM, no session), for
         the hottest read paths.
 
-        On SQLite the statement runs in the event loop on a synchronous
-        connection: an indexed read of a memory-mapped file takes tens of
-        microseconds, less than handing it to aiosqlite's thread and back, and
-        one statement is one consistent snapshot. Its busy timeout is short; if
-        it expires, the read goes through the usual pool instead.
+        On a SQLite file the statement runs in the event loop on a synchronous
+        connection (weft/db/inline.py): ``statement`` must be built once, not
+        per call. Its busy timeout is short; if it expires, the read goes
+        through the usual pool instead.
         """
-        if self._inline_engine is not None:
+        if self._inline is not None:
             try:
-                with self._inline_engine.connect() as connection:
-                    return connection.execute(statement, params).all()
-            except OperationalError:
+                return self._inline.rows(statement, params)
+            except Busy:
                 pass
         async with self.read_engine.connect() as connection:
             return (await connection.execute(statement, params)).all()
 
     async def dispose(self) -> None:
-        if self._inline_engine is not None:
-            self._inline_engine.dispose()
+        if self._inline is not None:
+            self._inline.close()
         await self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             await self.read_engine.dispose()
@@ -159,23 +154,6 @@ def _sqlite_pragmas(dbapi_connection: Any, busy_timeout_ms: int) -> None:
     cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
-
-
-def _inline_sqlite_engine(url: str) -> Engine:
-    """Synchronous read connections (pysqlite) in autocommit: each statement
-    is its own read transaction, with no BEGIN or ROLLBACK around it."""
-    engine = create_engine(
-        make_url(url).set(drivername="sqlite+pysqlite"),
-        isolation_level="AUTOCOMMIT",
-        connect_args={"check_same_thread": False},
-    )
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        _sqlite_pragmas(dbapi_connection, SQLITE_INLINE_BUSY_TIMEOUT_MS)
-        dbapi_connection.execute("PRAGMA query_only=ON")
-
-    return engine
 
 
 def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> AsyncEngine:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, select
+from sqlalchemy import ColumnElement, Select, bindparam, literal_column, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter
 
@@ -75,6 +75,12 @@ class HomePost:
     pinned: bool
 
 
+def _any(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """EXISTS (SELECT 1 ...): read from the index alone (SELECT * makes SQLite
+    visit the table rows too)."""
+    return select(literal_column("1")).where(*conditions).exists()
+
+
 _COLUMNS: tuple[Any, ...] = (
     Status.id,
     Status.version,
@@ -87,24 +93,24 @@ _COLUMNS: tuple[Any, ...] = (
     Status.reblog_of_id,
     Status.quote_of_id,
     Status.application_id,
-    exists().where(Follow.account_id == _VIEWER, Follow.target_account_id == Status.account_id),
-    exists().where(Follow.account_id == Status.account_id, Follow.target_account_id == _VIEWER),
-    exists().where(Block.account_id == _VIEWER, Block.target_account_id == Status.account_id),
-    exists().where(Block.account_id == Status.account_id, Block.target_account_id == _VIEWER),
-    exists().where(
+    _any(Follow.account_id == _VIEWER, Follow.target_account_id == Status.account_id),
+    _any(Follow.account_id == Status.account_id, Follow.target_account_id == _VIEWER),
+    _any(Block.account_id == _VIEWER, Block.target_account_id == Status.account_id),
+    _any(Block.account_id == Status.account_id, Block.target_account_id == _VIEWER),
+    _any(
         Mute.account_id == _VIEWER,
         Mute.target_account_id == Status.account_id,
         mute_in_force(_NOW),
     ),
-    exists().where(
+    _any(
         FollowRequest.account_id == _VIEWER,
         FollowRequest.target_account_id == Status.account_id,
     ),
-    exists().where(Mention.account_id == _VIEWER, Mention.status_id == Status.id),
-    exists().where(Favourite.account_id == _VIEWER, Favourite.status_id == Status.id),
-    exists().where(_reposts.account_id == _VIEWER, _reposts.reblog_of_id == Status.id),
-    exists().where(Bookmark.account_id == _VIEWER, Bookmark.status_id == Status.id),
-    exists().where(StatusPin.account_id == _VIEWER, StatusPin.status_id == Status.id),
+    _any(Mention.account_id == _VIEWER, Mention.status_id == Status.id),
+    _any(Favourite.account_id == _VIEWER, Favourite.status_id == Status.id),
+    _any(_reposts.account_id == _VIEWER, _reposts.reblog_of_id == Status.id),
+    _any(Bookmark.account_id == _VIEWER, Bookmark.status_id == Status.id),
+    _any(StatusPin.account_id == _VIEWER, StatusPin.status_id == Status.id),
 )
 
 
@@ -113,7 +119,10 @@ def _posts() -> Select[Any]:
 
 
 # Built once: a statement's construction costs more than its run on SQLite.
-_BY_ID = _posts().where(Status.id.in_(bindparam("ids", expanding=True)))
+# Posts by id take a fixed number of slots (unused ones hold 0, never an id),
+# so the statement never changes shape (weft/db/inline.py prepares it once).
+_ID_SLOTS = 40
+_BY_ID = _posts().where(Status.id.in_([bindparam(f"id{n}") for n in range(_ID_SLOTS)]))
 _FEED = (
     _posts()
     .join(HomeFeedEntry, HomeFeedEntry.status_id == Status.id)
@@ -181,9 +190,12 @@ async def _feed_ids(db: Database, feed: HomeFeed, viewer_id: int, page: Page) ->
 
 async def _by_id(db: Database, params: dict[str, Any], ids: Iterable[int]) -> list[HomePost]:
     wanted = sorted(set(ids))
-    if not wanted:
-        return []
-    return [_post(row) for row in await db.rows(_BY_ID, params | {"ids": wanted})]
+    found: list[HomePost] = []
+    for start in range(0, len(wanted), _ID_SLOTS):
+        chunk = wanted[start : start + _ID_SLOTS]
+        slots = {f"id{n}": chunk[n] if n < len(chunk) else 0 for n in range(_ID_SLOTS)}
+        found.extend(_post(row) for row in await db.rows(_BY_ID, params | slots))
+    return found
 
 
 def _post(row: Sequence[Any]) -> HomePost:
