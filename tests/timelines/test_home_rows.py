@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from sqlalchemy import insert
 
 from tests.factories import Person
@@ -17,7 +18,7 @@ from weft.actions.accounts import ProfileChange, update_profile
 from weft.actions.graph import block_account, mute_account
 from weft.actions.interactions import bookmark, favourite, pin, reblog
 from weft.actions.statuses import Change, Draft, edit_status, post_status
-from weft.api.serializers.home import home_entities
+from weft.api.serializers.home import home_json
 from weft.api.serializers.statuses import status_entities
 from weft.config import Settings
 from weft.db.database import Database
@@ -34,7 +35,7 @@ async def both(
     """The page as the API serves it, and as the bundle renders it; the same cursors."""
     feed = home_feed(settings)
     rows = await home_rows(db, feed, viewer.account_id, page)
-    served = await home_entities(db, rows, settings)
+    served = orjson.loads(await home_json(db, rows, settings))
     full = await home_timeline(db, feed, viewer.account_id, page)
     assert rows.cursors == full.cursors
     return served, status_entities(full.statuses, full.bundle, settings)

@@ -46,7 +46,7 @@ def link_header(request: Request, cursors: list[int]) -> str | None:
     cursors, newest first, are ``cursors``."""
     if not cursors:
         return None
-    base = str(request.url.replace(query=""))
+    base = str(request.url).partition("?")[0]
     kept = [(k, v) for k, v in request.query_params.multi_items() if k not in _CURSORS]
     older = urlencode([*kept, ("max_id", str(cursors[-1]))])
     newer = urlencode([*kept, ("min_id", str(cursors[0]))])

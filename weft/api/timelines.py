@@ -6,12 +6,12 @@ from typing import Any
 
 import orjson
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from weft.api.auth import Credentials, cached_viewer, runtime, scoped_if_token
 from weft.api.pagination import link_header, page_of
 from weft.api.params import bool_param
-from weft.api.serializers.home import home_entities
+from weft.api.serializers.home import home_json
 from weft.api.serializers.statuses import status_entities
 from weft.api.token_cache import Viewer
 from weft.errors import Invalid
@@ -66,14 +66,12 @@ async def home(
     request: Request,
     viewer: Viewer = Depends(cached_viewer("read:statuses")),
     rt: Runtime = Depends(runtime),
-) -> JSONResponse:
+) -> Response:
     feed = home_feed(rt.settings, rt.redis)
     rows = await home_rows(rt.db, feed, viewer.account_id, page_of(request))
-    response = FastJSONResponse(await home_entities(rt.db, rows, rt.settings))
+    body = await home_json(rt.db, rows, rt.settings)
     link = link_header(request, rows.cursors)
-    if link:
-        response.headers["Link"] = link
-    return response
+    return Response(body, media_type="application/json", headers={"Link": link} if link else None)
 
 
 def _scope(request: Request) -> Scope:

@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    literal_column,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter
 
@@ -49,7 +57,8 @@ _reposts = aliased(Status)
 
 @dataclass(slots=True)
 class HomePost:
-    """One post's row, with the viewer's facts about it and its author."""
+    """One post's row, with the viewer's facts about it and its author (each
+    fact 0 or 1 on SQLite, a bool on PostgreSQL: read them as truth values)."""
 
     id: int
     version: int
@@ -62,23 +71,24 @@ class HomePost:
     reblog_of_id: int | None
     quote_of_id: int | None
     application_id: int | None
-    following: bool
-    followed_by: bool
-    blocking: bool
-    blocked_by: bool
-    muting: bool
-    requested: bool
-    mentioned: bool
-    favourited: bool
-    reblogged: bool
-    bookmarked: bool
-    pinned: bool
+    following: int
+    followed_by: int
+    blocking: int
+    blocked_by: int
+    muting: int
+    requested: int
+    mentioned: int
+    favourited: int
+    reblogged: int
+    bookmarked: int
+    pinned: int
 
 
-def _any(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+def _any(*conditions: ColumnElement[bool]) -> ColumnElement[int]:
     """EXISTS (SELECT 1 ...): read from the index alone (SELECT * makes SQLite
-    visit the table rows too)."""
-    return select(literal_column("1")).where(*conditions).exists()
+    visit the table rows too). Typed as a number, so SQLite's 0 or 1 is not
+    converted row by row: the readers take it as a truth value."""
+    return type_coerce(select(literal_column("1")).where(*conditions).exists(), Integer)
 
 
 _COLUMNS: tuple[Any, ...] = (
@@ -172,7 +182,8 @@ async def home_rows(db: Database, feed: HomeFeed, viewer_id: int, page: Page) ->
         wanted = {getattr(p, attribute) for p in found.posts.values()} - {None, *found.posts}
         for post in await _by_id(db, params, wanted):
             found.posts[post.id] = post
-    found.access = {p.id: _access(viewer_id, p) for p in found.posts.values()}
+    relations: dict[int, Relation] = {}  # by author: the same for each of their posts
+    found.access = {p.id: _access(viewer_id, p, relations) for p in found.posts.values()}
     found.shown = [p for p in ordered if shown(found.access, p, hide_muted=True)]
     return found
 
@@ -202,16 +213,21 @@ def _post(row: Sequence[Any]) -> HomePost:
     return HomePost(*row)
 
 
-def _access(viewer_id: int, post: HomePost) -> PostAccess:
-    if post.account_id == viewer_id:
-        relation = NONE
-    else:
-        relation = Relation(
-            following=bool(post.following),
-            followed_by=bool(post.followed_by),
-            blocking=bool(post.blocking),
-            blocked_by=bool(post.blocked_by),
-            muting=bool(post.muting),
-            requested=bool(post.requested),
-        )
+def _access(viewer_id: int, post: HomePost, relations: dict[int, Relation]) -> PostAccess:
+    relation = relations.get(post.account_id)
+    if relation is None:
+        relation = relations[post.account_id] = _relation(viewer_id, post)
     return PostAccess(viewer_id, post, relation, bool(post.mentioned))
+
+
+def _relation(viewer_id: int, post: HomePost) -> Relation:
+    if post.account_id == viewer_id:
+        return NONE
+    return Relation(
+        following=bool(post.following),
+        followed_by=bool(post.followed_by),
+        blocking=bool(post.blocking),
+        blocked_by=bool(post.blocked_by),
+        muting=bool(post.muting),
+        requested=bool(post.requested),
+    )

@@ -11,10 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from sqlalchemy import bindparam, select
 
-from weft.api.serializers.accounts import account as account_entity
-from weft.api.serializers.statuses import RenderedPost, StatusCore, render, status_core
+from weft.api.serializers.statuses import (
+    RenderedPost,
+    StatusCore,
+    account_json,
+    render_json,
+    status_core,
+)
 from weft.config import Settings
 from weft.db.database import Database
 from weft.models import OAuthApplication
@@ -39,7 +45,7 @@ class HomeView:
         self.bookmarked = {p.id for p in posts if p.bookmarked}
         self.pinned = {p.id for p in posts if p.pinned}
         self.cores: dict[int, StatusCore] = {}
-        self.authors: dict[int, dict[str, Any]] = {}
+        self.authors: dict[int, bytes] = {}
         self.applications: dict[int, dict[str, Any]] = {}
 
     def post(self, status_id: int) -> HomePost | None:
@@ -52,15 +58,15 @@ class HomeView:
     def core(self, post: RenderedPost) -> StatusCore:
         return self.cores[post.id]
 
-    def author_entity(self, post: RenderedPost) -> dict[str, Any]:
+    def author_json(self, post: RenderedPost) -> bytes:
         return self.authors[post.account_id]
 
     def application(self, post: RenderedPost) -> dict[str, Any] | None:
         return self.applications.get(post.application_id) if post.application_id else None
 
 
-async def home_entities(db: Database, rows: HomeRows, settings: Settings) -> list[dict[str, Any]]:
-    """The page's Status entities, newest first."""
+async def home_json(db: Database, rows: HomeRows, settings: Settings) -> bytes:
+    """The page's Status entities, newest first, as a JSON array."""
     view = HomeView(rows)
     cache = db.versioned
     missing: set[int] = set()
@@ -82,7 +88,7 @@ async def home_entities(db: Database, rows: HomeRows, settings: Settings) -> lis
     if own_apps:
         for row in await db.rows(_APPS, {"ids": sorted(own_apps)}):
             view.applications[row[0]] = {"name": row[1], "website": row[2]}
-    return [render(p, view) for p in rows.shown if _complete(view, p)]
+    return orjson.dumps([render_json(p, view) for p in rows.shown if _complete(view, p)])
 
 
 def _rendered(rows: HomeRows) -> list[HomePost]:
@@ -111,7 +117,7 @@ async def _load(db: Database, view: HomeView, ids: set[int], settings: Settings)
             continue  # deleted since the rows were read
         author = bundle.accounts[status.account_id]
         core = status_core(status, bundle, settings)
-        entity = account_entity(author, settings)
+        entity = account_json(author, settings)
         db.versioned.put("status", status.id, status.version, core)
         db.versioned.put("account", author.id, author.version, entity)
         view.cores[status.id] = core

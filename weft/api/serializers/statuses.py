@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import orjson
+
 from weft.api.serializers.accounts import account as account_entity
 from weft.api.serializers.accounts import iso
 from weft.api.serializers.cards import card_entity
@@ -23,7 +25,7 @@ def status_url(status: Status, username: str, settings: Settings) -> str:
 
 class PostView(Protocol):
     """What rendering posts for one viewer needs: a ``StatusBundle`` (through
-    ``BundleView``), or the home timeline's page (weft/queries/home_page.py)."""
+    ``BundleView``), or the home timeline's rows (weft/api/serializers/home.py)."""
 
     viewer_id: int | None
     favourited: set[int]
@@ -39,7 +41,8 @@ class PostView(Protocol):
     def core(self, post: RenderedPost) -> StatusCore:
         """The post's viewer-independent entity."""
 
-    def author_entity(self, post: RenderedPost) -> dict[str, Any]: ...
+    def author_json(self, post: RenderedPost) -> bytes:
+        """The post's author's Account entity, as JSON."""
 
     def application(self, post: RenderedPost) -> dict[str, Any] | None:
         """The app the post was made with, when the viewer is its author."""
@@ -60,11 +63,12 @@ class RenderedPost(Post, Protocol):
 
 @dataclass(frozen=True, slots=True)
 class StatusCore:
-    """What every viewer sees of a post, minus its author (versioned apart),
-    its original or quoted post, its app (shown to the author only) and the
-    viewer's own marks."""
+    """What every viewer sees of a post, as JSON: all but its author (versioned
+    apart), its original or quoted post, its app (shown to the author only)
+    and the viewer's own marks. Kept as bytes: immutable, so no reader can
+    change another's entity, and out of the garbage collector's walks."""
 
-    entity: dict[str, Any]
+    json: bytes
 
 
 def status_entity(
@@ -86,25 +90,67 @@ def status_entities(
 
 
 def render(post: RenderedPost, view: PostView, *, nested: bool = False) -> dict[str, Any]:
-    """The post's Status entity for the view's viewer: its cached core (the
-    shared parts are never mutated; the top level is a fresh dict) with the
-    viewer's marks, the author, and the original or quoted post."""
-    core = view.core(post)
-    entity = dict(core.entity)
-    entity["account"] = view.author_entity(post)
+    """The post's Status entity for the view's viewer, as a dict of its own."""
+    entity: dict[str, Any] = orjson.loads(view.core(post).json)
+    entity.update(_for_viewer(post, view, nested, _AS_DICTS))
+    return entity
+
+
+def render_json(post: RenderedPost, view: PostView, *, nested: bool = False) -> orjson.Fragment:
+    """The same entity as ``render``, as JSON spliced from the cached parts
+    (for responses encoded by orjson: the cached bytes are copied, not
+    rebuilt and encoded again)."""
+    core = view.core(post).json
+    marks = orjson.dumps(_for_viewer(post, view, nested, _AS_JSON))
+    return orjson.Fragment(core[:-1] + b"," + marks[1:])
+
+
+class _Renderer(Protocol):
+    def author(self, view: PostView, post: RenderedPost) -> Any: ...
+
+    def nest(self, post: RenderedPost, view: PostView, *, nested: bool = False) -> Any: ...
+
+
+class _Dicts:
+    def author(self, view: PostView, post: RenderedPost) -> Any:
+        return orjson.loads(view.author_json(post))
+
+    def nest(self, post: RenderedPost, view: PostView, *, nested: bool = False) -> Any:
+        return render(post, view, nested=nested)
+
+
+class _Json:
+    def author(self, view: PostView, post: RenderedPost) -> Any:
+        return orjson.Fragment(view.author_json(post))
+
+    def nest(self, post: RenderedPost, view: PostView, *, nested: bool = False) -> Any:
+        return render_json(post, view, nested=nested)
+
+
+_AS_DICTS, _AS_JSON = _Dicts(), _Json()
+
+
+def _for_viewer(
+    post: RenderedPost, view: PostView, nested: bool, renderer: _Renderer
+) -> dict[str, Any]:
+    """The entity's fields beyond its core: the author, the original or quoted
+    post, and what depends on who is looking (in the core's key order)."""
     original = view.post(post.reblog_of_id) if post.reblog_of_id else None
-    entity["reblog"] = render(original, view) if original else None
-    entity["quote"] = None if nested else _quote(post, view)
-    entity["quote_approval"] = _quote_approval(post, view)
-    entity["application"] = view.application(post) if post.account_id == view.viewer_id else None
+    fields: dict[str, Any] = {
+        "account": renderer.author(view, post),
+        "reblog": renderer.nest(original, view) if original else None,
+        "quote": None if nested else _quote(post, view, renderer),
+        "quote_approval": _quote_approval(post, view),
+        "application": view.application(post) if post.account_id == view.viewer_id else None,
+    }
     if view.viewer_id is not None:
         target = original or post
-        entity["favourited"] = target.id in view.favourited
-        entity["reblogged"] = target.id in view.reblogged
-        entity["bookmarked"] = target.id in view.bookmarked
-        entity["pinned"] = target.id in view.pinned
-        entity["muted"] = False
-    return entity
+        fields["favourited"] = target.id in view.favourited
+        fields["reblogged"] = target.id in view.reblogged
+        fields["bookmarked"] = target.id in view.bookmarked
+        fields["pinned"] = target.id in view.pinned
+        fields["muted"] = False
+    return fields
 
 
 class BundleView:
@@ -141,16 +187,21 @@ class BundleView:
         app = self.bundle.applications.get(post.application_id) if post.application_id else None
         return {"name": app.name, "website": app.website} if app is not None else None
 
-    def author_entity(self, post: RenderedPost) -> dict[str, Any]:
+    def author_json(self, post: RenderedPost) -> bytes:
         author = self.bundle.accounts[post.account_id]
         cache = self.bundle.cache
         if cache is None:
-            return account_entity(author, self.settings)
-        entity: dict[str, Any] | None = cache.get("account", author.id, author.version)
-        if entity is None:
-            entity = account_entity(author, self.settings)
-            cache.put("account", author.id, author.version, entity)
-        return entity
+            return account_json(author, self.settings)
+        found: bytes | None = cache.get("account", author.id, author.version)
+        if found is None:
+            found = account_json(author, self.settings)
+            cache.put("account", author.id, author.version, found)
+        return found
+
+
+def account_json(account: Account, settings: Settings) -> bytes:
+    """An Account entity as JSON, as the versioned cache keeps it."""
+    return orjson.dumps(account_entity(account, settings))
 
 
 def status_core(status: Status, bundle: StatusBundle, settings: Settings) -> StatusCore:
@@ -186,7 +237,7 @@ def status_core(status: Status, bundle: StatusBundle, settings: Settings) -> Sta
         "poll": None,
         "filtered": [],
     }
-    return StatusCore(entity)
+    return StatusCore(orjson.dumps(entity))
 
 
 def _card(status: Status, bundle: StatusBundle, settings: Settings) -> dict[str, Any] | None:
@@ -203,7 +254,7 @@ def _mention(account: Any, settings: Settings) -> dict[str, str]:
     }
 
 
-def _quote(post: RenderedPost, view: PostView) -> dict[str, Any] | None:
+def _quote(post: RenderedPost, view: PostView, renderer: _Renderer) -> dict[str, Any] | None:
     if post.quote_of_id is None and post.quote_state is None:
         return None
     quoted = view.post(post.quote_of_id) if post.quote_of_id else None
@@ -214,7 +265,7 @@ def _quote(post: RenderedPost, view: PostView) -> dict[str, Any] | None:
     access = view.access(quoted.id)
     if access is None or not can_view(access):
         return {"state": "unauthorized", "quoted_status": None}
-    return {"state": "accepted", "quoted_status": render(quoted, view, nested=True)}
+    return {"state": "accepted", "quoted_status": renderer.nest(quoted, view, nested=True)}
 
 
 def _quote_approval(post: RenderedPost, view: PostView) -> dict[str, Any]:
