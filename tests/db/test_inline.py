@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Executable, bindparam, literal_column, select
+from sqlalchemy import Executable, bindparam, literal_column, select, text
 
+from tests.backends import create_postgres_database, drop_postgres_database, require_postgres
 from weft.db import inline, migrate
-from weft.db.database import Database
+from weft.db.database import HOT_READS, Database
 from weft.models import Account, Follow
 
 WHEN = datetime(2026, 5, 1, 12, 30, 15, 123456, tzinfo=UTC)
@@ -120,3 +121,27 @@ async def test_a_reader_busy_in_another_thread_sends_the_read_through_the_pool(
         release.set()
         thread.join()
     assert len(reader.rows(_ACCOUNTS, params)) == 3
+
+
+async def test_a_dead_postgresql_connection_is_replaced_and_the_read_tried_again() -> None:
+    require_postgres()
+    url = await asyncio.to_thread(create_postgres_database)
+    db = Database(url)
+    try:
+        await asyncio.to_thread(migrate.upgrade, url)
+        await _people(db)
+        params = {"viewer": 0, "since": WHEN, "limit": 10}
+        assert len(await db.rows(_ACCOUNTS, params)) == 3  # opens a hot-read connection
+        async with db.write() as session:  # the server ends it, as a restart would
+            ended = await session.scalar(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE application_name = :name AND datname = current_database()"
+                ),
+                {"name": HOT_READS},
+            )
+        assert ended == 1
+        assert len(await db.rows(_ACCOUNTS, params)) == 3
+    finally:
+        await db.dispose()
+        await asyncio.to_thread(drop_postgres_database, url)

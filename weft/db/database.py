@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Executable, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -31,6 +32,8 @@ from weft.db.versioned import INFO_KEY as VERSIONED_INFO_KEY
 from weft.db.versioned import VersionedCache
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# PostgreSQL's application_name of the connections ``Database.rows`` uses.
+HOT_READS = "weft-hot-reads"
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 SQLITE_CACHE_KIB = 16 * 1024
 AFTER_COMMIT = "weft.after_commit"
@@ -43,6 +46,7 @@ class Database:
         # Core statements on hot read paths (``rows``): on a SQLite file, a
         # synchronous connection run in the event loop (weft/db/inline.py).
         self._inline: InlineReader | None = None
+        self._hot_engine: AsyncEngine | None = None
         if self.is_sqlite:
             _ensure_sqlite_folder(url)
             self.write_engine = _sqlite_engine(url, immediate=True, pool_size=1)
@@ -54,6 +58,17 @@ class Database:
                 url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
             )
             self.write_engine = self.read_engine = engine
+            # Hot reads (``rows``) are single statements: in autocommit (no BEGIN
+            # and ROLLBACK around them) and with no ping before each (asyncpg's
+            # ping is three round trips). A connection found dead is replaced
+            # and the read tried once more.
+            self._hot_engine = create_async_engine(
+                url,
+                pool_size=max(1, pool_size // 2),
+                max_overflow=max(1, pool_size // 2),
+                isolation_level="AUTOCOMMIT",
+                connect_args={"server_settings": {"application_name": HOT_READS}},
+            )
         # Entities rendered from rows read in read sessions, by row version
         # (weft/db/versioned.py). Write sessions get none: what they hold may
         # yet roll back.
@@ -100,19 +115,31 @@ class Database:
         On a SQLite file the statement runs in the event loop on a synchronous
         connection (weft/db/inline.py): ``statement`` must be built once, not
         per call. Its busy timeout is short; if it expires, the read goes
-        through the usual pool instead.
+        through the usual pool instead. On PostgreSQL it is one round trip on
+        a connection of its own pool, in autocommit.
         """
         if self._inline is not None:
             try:
                 return self._inline.rows(statement, params)
             except Busy:
                 pass
-        async with self.read_engine.connect() as connection:
+        if self._hot_engine is None:
+            async with self.read_engine.connect() as connection:
+                return (await connection.execute(statement, params)).all()
+        try:
+            async with self._hot_engine.connect() as connection:
+                return (await connection.execute(statement, params)).all()
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        async with self._hot_engine.connect() as connection:
             return (await connection.execute(statement, params)).all()
 
     async def dispose(self) -> None:
         if self._inline is not None:
             self._inline.close()
+        if self._hot_engine is not None:
+            await self._hot_engine.dispose()
         await self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             await self.read_engine.dispose()

@@ -55,6 +55,22 @@ end
 return added
 """
 
+# KEYS: feed, reblogs, active. ARGV: seconds active, seconds kept, start, stop,
+# limit, "desc" or "asc". Nil when the feed must be rebuilt first.
+_PAGE = """
+local exists = redis.call('EXISTS', KEYS[1])
+local was_active = redis.call('SET', KEYS[3], 1, 'EX', ARGV[1], 'GET')
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+if exists == 0 or not was_active then
+  return false
+end
+if ARGV[6] == 'desc' then
+  return redis.call('ZRANGE', KEYS[1], ARGV[3], ARGV[4], 'BYLEX', 'REV', 'LIMIT', 0, ARGV[5])
+end
+return redis.call('ZRANGE', KEYS[1], ARGV[3], ARGV[4], 'BYLEX', 'LIMIT', 0, ARGV[5])
+"""
+
 
 def member(status_id: int) -> str:
     return str(status_id).zfill(WIDTH)
@@ -66,6 +82,7 @@ class RedisHomeFeed:
         self.cap = cap
         self.prefix = prefix
         self._add = redis.register_script(_ADD)
+        self._page = redis.register_script(_PAGE)
 
     def keys(self, account_id: int) -> tuple[str, str, str]:
         base = f"{self.prefix}:{account_id}"
@@ -127,22 +144,24 @@ class RedisHomeFeed:
 
     async def ready_page(self, account_id: int, page: Page) -> list[int] | None:
         """The page's ids, or None when the feed must first be rebuilt (it is
-        missing, or its owner was away). Marks the owner active. One round trip."""
-        feed, reblogs, active = self.keys(account_id)
+        missing, or its owner was away). Marks the owner active. One script,
+        one round trip."""
         upper = f"({member(page.max_id)}" if page.max_id is not None else "+"
         floor = max(page.since_id or 0, page.min_id or 0)
         lower = f"({member(floor)}"  # also leaves out the sentinel
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.exists(feed)
-        pipe.set(active, 1, ex=ACTIVE_SECONDS, get=True)
-        for key in (feed, reblogs):
-            pipe.expire(key, ACTIVE_SECONDS + 24 * 3600)
-        if page.ascending:
-            pipe.zrange(feed, lower, upper, bylex=True, offset=0, num=page.limit)
-        else:
-            pipe.zrange(feed, upper, lower, desc=True, bylex=True, offset=0, num=page.limit)
-        exists, was_active, _, _, found = await pipe.execute()
-        if not exists or was_active is None:
+        start, stop = (lower, upper) if page.ascending else (upper, lower)
+        found = await self._page(
+            keys=self.keys(account_id),
+            args=[
+                ACTIVE_SECONDS,
+                ACTIVE_SECONDS + 24 * 3600,
+                start,
+                stop,
+                page.limit,
+                "asc" if page.ascending else "desc",
+            ],
+        )
+        if found is None:
             return None
         ids = _ids(found)
         return ids[::-1] if page.ascending else ids
