@@ -162,7 +162,8 @@ async def measure(
         "c0_ceiling": await per_request(fixed, count),
         "a_home": await per_request(home, count),
     }
-    # BEGIN and ROLLBACK included; measured over the warm-up and the timed requests.
+    # Statements of sessions (BEGIN and ROLLBACK included), over the warm-up and the
+    # timed requests; those of `Database.rows` (its own connections) are not counted.
     result["a_home"]["statements"] = round(statements[0] / (count + min(50, count)), 2)
     result["c0_cpu_over_a_cpu"] = round(
         result["c0_ceiling"]["cpu_ms"] / result["a_home"]["cpu_ms"], 3
