@@ -66,6 +66,7 @@ def serve(host: str | None, port: int | None, run_migrations: bool, workers: int
     import uvicorn
 
     from weft.app import create_app
+    from weft.serving import PROTOCOL
 
     settings = _settings()
     if run_migrations:
@@ -83,6 +84,7 @@ def serve(host: str | None, port: int | None, run_migrations: bool, workers: int
         "proxy_headers": True,
         "server_header": False,
         "loop": settings.event_loop,
+        "http": PROTOCOL,
     }
     if workers == 1:
         app = create_app(settings)
