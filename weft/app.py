@@ -76,12 +76,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.runtime = runtime
     api_errors.install(app, html_errors=web_errors.render_error)
-    limited = [Depends(api_rate_limit)]
+    # With rate limits off (WEFT_RATE_LIMITS=false) nothing is counted, and no
+    # request pays for the check.
+    limited = [Depends(api_rate_limit)] if settings.rate_limits else []
+    # The timelines first: routes are tried in order, and home is the most read.
     # Literal paths (/accounts/relationships) before the /accounts/{id} catch-all.
     routers = (
+        timelines_api.router,
         instance_api.router,
         graph_api.router,
-        timelines_api.router,
         cards_api.router,
         statuses_api.router,
         interactions_api.router,
