@@ -124,16 +124,13 @@ class Database:
             except Busy:
                 pass
         if self._hot_engine is None:
-            async with self.read_engine.connect() as connection:
-                return (await connection.execute(statement, params)).all()
+            return await _rows_on(self.read_engine, statement, params)
         try:
-            async with self._hot_engine.connect() as connection:
-                return (await connection.execute(statement, params)).all()
+            return await _rows_on(self._hot_engine, statement, params)
         except DBAPIError as error:
             if not error.connection_invalidated:
                 raise
-        async with self._hot_engine.connect() as connection:
-            return (await connection.execute(statement, params)).all()
+        return await _rows_on(self._hot_engine, statement, params)
 
     async def dispose(self) -> None:
         if self._inline is not None:
@@ -160,6 +157,13 @@ async def _run_after_commit(session: AsyncSession) -> None:
         result = callback()
         if asyncio.iscoroutine(result):
             await result
+
+
+async def _rows_on(
+    engine: AsyncEngine, statement: Executable, params: dict[str, Any]
+) -> Sequence[Sequence[Any]]:
+    async with engine.connect() as connection:
+        return (await connection.execute(statement, params)).all()
 
 
 def _ensure_sqlite_folder(url: str) -> None:

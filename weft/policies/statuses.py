@@ -39,7 +39,7 @@ NONE = Relation()
 
 class Post(Protocol):
     """What the policies read of a post: a ``Status``, or a lighter row with
-    the same columns (weft/queries/home_page.py)."""
+    the same columns (weft/queries/home_rows.py)."""
 
     @property
     def id(self) -> int: ...

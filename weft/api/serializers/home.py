@@ -14,13 +14,7 @@ from typing import Any
 import orjson
 from sqlalchemy import bindparam, select
 
-from weft.api.serializers.statuses import (
-    RenderedPost,
-    StatusCore,
-    account_json,
-    render_json,
-    status_core,
-)
+from weft.api.serializers.statuses import BundleView, RenderedPost, StatusCore, render_json
 from weft.config import Settings
 from weft.db.database import Database
 from weft.models import OAuthApplication
@@ -111,17 +105,13 @@ async def _load(db: Database, view: HomeView, ids: set[int], settings: Settings)
     so each is kept under the version it was read with)."""
     async with db.read() as session:
         _, bundle = await load_page(session, None, sorted(ids))
+    loaded = BundleView(bundle, settings)  # renders what the cache lacks, and keeps it
     for status_id in ids:
         status = bundle.statuses.get(status_id)
         if status is None:
             continue  # deleted since the rows were read
-        author = bundle.accounts[status.account_id]
-        core = status_core(status, bundle, settings)
-        entity = account_json(author, settings)
-        db.versioned.put("status", status.id, status.version, core)
-        db.versioned.put("account", author.id, author.version, entity)
-        view.cores[status.id] = core
-        view.authors[author.id] = entity
+        view.cores[status.id] = loaded.core(status)
+        view.authors[status.account_id] = loaded.author_json(status)
 
 
 def _complete(view: HomeView, post: HomePost) -> bool:
