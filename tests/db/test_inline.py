@@ -15,8 +15,9 @@ import pytest
 from sqlalchemy import Executable, bindparam, literal_column, select, text
 
 from tests.backends import create_postgres_database, drop_postgres_database, require_postgres
-from weft.db import inline, migrate
-from weft.db.database import HOT_READS, Database
+from weft.db import inline, migrate, prepared
+from weft.db.database import Database
+from weft.db.hot_reads import HOT_READS
 from weft.models import Account, Follow
 
 WHEN = datetime(2026, 5, 1, 12, 30, 15, 123456, tzinfo=UTC)
@@ -76,7 +77,7 @@ async def test_rows_are_sqlalchemys_rows_with_the_same_types(db: Database) -> No
 
 async def test_statements_built_per_call_still_answer(db: Database) -> None:
     await _people(db)
-    for n in range(inline.MAX_PREPARED + 5):
+    for n in range(prepared.MAX_PREPARED + 5):
         statement = select(Account.username).where(Account.username == bindparam("name"))
         assert [tuple(r) for r in await db.rows(statement, {"name": "ben"})] == [("ben",)], n
 
@@ -145,3 +146,10 @@ async def test_a_dead_postgresql_connection_is_replaced_and_the_read_tried_again
     finally:
         await db.dispose()
         await asyncio.to_thread(drop_postgres_database, url)
+
+
+async def test_more_reads_at_once_than_postgresql_connections_all_answer(db: Database) -> None:
+    ana, *_ = await _people(db)
+    params = {"viewer": ana, "since": WHEN, "limit": 10}
+    answers = await asyncio.gather(*(db.rows(_ACCOUNTS, params) for _ in range(40)))
+    assert {len(rows) for rows in answers} == {3}

@@ -19,7 +19,6 @@ from typing import Any
 
 from sqlalchemy import Executable, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -27,13 +26,15 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from weft.db.hot_reads import PostgresReader
 from weft.db.inline import Busy, InlineReader
 from weft.db.versioned import INFO_KEY as VERSIONED_INFO_KEY
 from weft.db.versioned import VersionedCache
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-# PostgreSQL's application_name of the connections ``Database.rows`` uses.
-HOT_READS = "weft-hot-reads"
+# PostgreSQL connections of ``Database.rows``, beside ``pool_size`` for sessions:
+# more only meant more backends sharing the CPU with the server (measured).
+HOT_READ_CONNECTIONS = 6
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 SQLITE_CACHE_KIB = 16 * 1024
 AFTER_COMMIT = "weft.after_commit"
@@ -46,7 +47,7 @@ class Database:
         # Core statements on hot read paths (``rows``): on a SQLite file, a
         # synchronous connection run in the event loop (weft/db/inline.py).
         self._inline: InlineReader | None = None
-        self._hot_engine: AsyncEngine | None = None
+        self._postgres: PostgresReader | None = None
         if self.is_sqlite:
             _ensure_sqlite_folder(url)
             self.write_engine = _sqlite_engine(url, immediate=True, pool_size=1)
@@ -58,17 +59,8 @@ class Database:
                 url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
             )
             self.write_engine = self.read_engine = engine
-            # Hot reads (``rows``) are single statements: in autocommit (no BEGIN
-            # and ROLLBACK around them) and with no ping before each (asyncpg's
-            # ping is three round trips). A connection found dead is replaced
-            # and the read tried once more.
-            self._hot_engine = create_async_engine(
-                url,
-                pool_size=max(1, pool_size // 2),
-                max_overflow=max(1, pool_size // 2),
-                isolation_level="AUTOCOMMIT",
-                connect_args={"server_settings": {"application_name": HOT_READS}},
-            )
+            # Hot reads (``rows``): asyncpg's own pool (weft/db/hot_reads.py).
+            self._postgres = PostgresReader(url, engine.dialect, connections=HOT_READ_CONNECTIONS)
         # Entities rendered from rows read in read sessions, by row version
         # (weft/db/versioned.py). Write sessions get none: what they hold may
         # yet roll back.
@@ -116,27 +108,25 @@ class Database:
         connection (weft/db/inline.py): ``statement`` must be built once, not
         per call. Its busy timeout is short; if it expires, the read goes
         through the usual pool instead. On PostgreSQL it is one round trip on
-        a connection of its own pool, in autocommit.
+        a connection of asyncpg's own pool, in autocommit (weft/db/hot_reads.py).
         """
         if self._inline is not None:
             try:
                 return self._inline.rows(statement, params)
             except Busy:
                 pass
-        if self._hot_engine is None:
-            return await _rows_on(self.read_engine, statement, params)
-        try:
-            return await _rows_on(self._hot_engine, statement, params)
-        except DBAPIError as error:
-            if not error.connection_invalidated:
-                raise
-        return await _rows_on(self._hot_engine, statement, params)
+        if self._postgres is not None:
+            found = await self._postgres.rows(statement, params)
+            if found is not None:
+                return found
+        async with self.read_engine.connect() as connection:
+            return (await connection.execute(statement, params)).all()
 
     async def dispose(self) -> None:
         if self._inline is not None:
             self._inline.close()
-        if self._hot_engine is not None:
-            await self._hot_engine.dispose()
+        if self._postgres is not None:
+            await self._postgres.close()
         await self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             await self.read_engine.dispose()
@@ -157,13 +147,6 @@ async def _run_after_commit(session: AsyncSession) -> None:
         result = callback()
         if asyncio.iscoroutine(result):
             await result
-
-
-async def _rows_on(
-    engine: AsyncEngine, statement: Executable, params: dict[str, Any]
-) -> Sequence[Sequence[Any]]:
-    async with engine.connect() as connection:
-        return (await connection.execute(statement, params)).all()
 
 
 def _ensure_sqlite_folder(url: str) -> None:
