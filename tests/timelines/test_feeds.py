@@ -301,3 +301,43 @@ async def test_fan_out_reaches_1000_followers_once(db: Database, feed_settings: 
     assert await timeline_jobs.fan_out(db, s, {"status_id": status}) == 0  # idempotent
     async with db.read() as session:
         assert await home_feed(s).page(session, followers[-1], Page()) == [status]
+
+
+async def test_redis_page_reads_asked_at_once_each_get_their_own_page(
+    db: Database, settings: Settings, redis: Redis
+) -> None:
+    """Reads asked in one turn of the event loop go to Redis as one pipeline:
+    each still gets its own page, also when Redis has lost the script (a
+    restart) and when one feed must be rebuilt first."""
+    import asyncio
+
+    from weft.timelines.redis import RedisHomeFeed
+
+    s = settings.with_(redis_url=REDIS_URL)
+    authors = await people(db, s, *(f"author{n}" for n in range(6)))
+    feed = RedisHomeFeed(redis)
+    mine = {
+        a.account_id: [await post(db, s, a, f"by {n}") for _ in range(3)]
+        for n, a in enumerate(authors)
+    }
+    async with db.read() as session:
+        for author in authors:
+            await feed.page(session, author.account_id, Page())  # rebuilt and active
+
+    async def pages() -> list[list[int] | None]:
+        return list(await asyncio.gather(*(feed.ready_page(a.account_id, Page()) for a in authors)))
+
+    assert await pages() == [mine[a.account_id][::-1] for a in authors]
+    await redis.script_flush()
+    await redis.delete(f"weft:home:{authors[2].account_id}")
+    expected: list[list[int] | None] = [mine[a.account_id][::-1] for a in authors]
+    expected[2] = None  # to be rebuilt by the caller
+    assert await pages() == expected
+    older = Page(max_id=mine[authors[0].account_id][-1], limit=1)
+    newer = Page(min_id=mine[authors[1].account_id][0], limit=1)
+    assert list(
+        await asyncio.gather(
+            feed.ready_page(authors[0].account_id, older),
+            feed.ready_page(authors[1].account_id, newer),
+        )
+    ) == [[mine[authors[0].account_id][1]], [mine[authors[1].account_id][1]]]

@@ -16,9 +16,11 @@ that brought them in, so one post is shown once however often it is reposted.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from redis.exceptions import NoScriptError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -83,6 +85,10 @@ class RedisHomeFeed:
         self.prefix = prefix
         self._add = redis.register_script(_ADD)
         self._page = redis.register_script(_PAGE)
+        # Page reads asked for in one turn of the event loop, sent together
+        # at the next (``_read_pages``).
+        self._asked: list[tuple[tuple[str, str, str], list[Any], asyncio.Future[Any]]] = []
+        self._sending: set[asyncio.Task[None]] = set()
 
     def keys(self, account_id: int) -> tuple[str, str, str]:
         base = f"{self.prefix}:{account_id}"
@@ -150,9 +156,9 @@ class RedisHomeFeed:
         floor = max(page.since_id or 0, page.min_id or 0)
         lower = f"({member(floor)}"  # also leaves out the sentinel
         start, stop = (lower, upper) if page.ascending else (upper, lower)
-        found = await self._page(
-            keys=self.keys(account_id),
-            args=[
+        found = await self._read_page(
+            self.keys(account_id),
+            [
                 ACTIVE_SECONDS,
                 ACTIVE_SECONDS + 24 * 3600,
                 start,
@@ -165,6 +171,49 @@ class RedisHomeFeed:
             return None
         ids = _ids(found)
         return ids[::-1] if page.ascending else ids
+
+    async def _read_page(self, keys: tuple[str, str, str], args: list[Any]) -> Any:
+        """The page script's answer. Reads asked for while the loop is busy
+        with other requests go to Redis together, as one pipeline: one write
+        and one reply for all of them instead of a round trip each (under
+        load, Redis cost a tenth of the home timeline's CPU)."""
+        answer = asyncio.get_running_loop().create_future()
+        self._asked.append((keys, args, answer))
+        if len(self._asked) == 1:
+            sending = asyncio.ensure_future(self._read_pages())
+            self._sending.add(sending)
+            sending.add_done_callback(self._sending.discard)
+        return await answer
+
+    async def _read_pages(self) -> None:
+        # A new task first runs at the loop's next turn: by then every request
+        # of this turn has asked.
+        asked, self._asked = self._asked, []
+        try:
+            if len(asked) == 1:
+                keys, args, _ = asked[0]
+                answers: list[Any] = [await self._page(keys=keys, args=args)]
+            else:
+                pipe = self.redis.pipeline(transaction=False)
+                for keys, args, _ in asked:
+                    pipe.evalsha(self._page.sha, len(keys), *keys, *args)
+                answers = await pipe.execute(raise_on_error=False)
+                for n, (keys, args, _) in enumerate(asked):
+                    if isinstance(answers[n], NoScriptError):  # Redis restarted
+                        answers[n] = await self._page(keys=keys, args=args)
+        except asyncio.CancelledError:
+            for _, _, answer in asked:
+                answer.cancel()
+            raise
+        except Exception as error:
+            answers = [error] * len(asked)
+        for (_, _, answer), found in zip(asked, answers, strict=True):
+            if answer.done():
+                continue  # its request is gone
+            if isinstance(found, Exception):
+                answer.set_exception(found)
+            else:
+                answer.set_result(found)
 
     async def rebuild(self, session: AsyncSession, account_id: int) -> None:
         feed, reblogs, active = self.keys(account_id)
