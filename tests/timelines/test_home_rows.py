@@ -137,3 +137,41 @@ async def test_a_post_left_in_a_feed_is_still_judged_when_read(
     assert served == []
     rows = await home_rows(db, home_feed(settings), bob.account_id, Page())
     assert rows.cursors == [secret]  # the Link header still moves past it
+
+
+async def test_pages_read_at_once_are_each_what_they_are_alone(
+    db: Database, feed_settings: Settings
+) -> None:
+    """On PostgreSQL the posts of pages asked for in one turn of the event loop
+    are read in one statement (``_PostgresReads``): each page must still get
+    its own posts, with its own viewer's facts, also when one person asks
+    twice at once and when a page shows reposts (a second level of reads)."""
+    import asyncio
+
+    s = feed_settings
+    bob, alice, carol, dave = await people(db, s, "bob", "alice", "carol", "dave")
+    for reader, target in ((bob, alice), (bob, carol), (carol, alice), (dave, carol)):
+        await follow(db, reader, target)
+    readers = (bob, carol, dave, bob)
+    for reader in readers:
+        await assert_same(db, s, reader)
+    hello = await post(db, s, alice, "hello")
+    secret = await post(db, s, alice, "followers only", "private")
+    await reblog(db, carol.account_id, hello)
+    await favourite(db, bob.account_id, hello)
+    await bookmark(db, dave.account_id, hello)
+    await post(db, s, carol, "from carol")
+    await drain(db, s)
+    feed = home_feed(s)
+    alone = [
+        orjson.loads(await home_json(db, await home_rows(db, feed, r.account_id, Page()), s))
+        for r in readers
+    ]
+    together = await asyncio.gather(*(home_rows(db, feed, r.account_id, Page()) for r in readers))
+    assert [orjson.loads(await home_json(db, rows, s)) for rows in together] == alone
+    (repost,) = [e for e in alone[2] if e["reblog"]]  # dave follows carol, not alice
+    assert repost["reblog"]["id"] == str(hello)
+    assert repost["reblog"]["bookmarked"] is True
+    assert repost["reblog"]["favourited"] is False
+    assert str(secret) not in {e["id"] for e in alone[2]}
+    assert {e["id"]: e["favourited"] for e in alone[0]}[str(hello)] is True

@@ -12,16 +12,22 @@ answers the same question with a full bundle, and a test holds the two equal.
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
+    BigInteger,
     ColumnElement,
     Integer,
     Select,
     bindparam,
+    column,
+    func,
     literal_column,
     select,
     type_coerce,
@@ -91,41 +97,42 @@ def _any(*conditions: ColumnElement[bool]) -> ColumnElement[int]:
     return type_coerce(select(literal_column("1")).where(*conditions).exists(), Integer)
 
 
-_COLUMNS: tuple[Any, ...] = (
-    Status.id,
-    Status.version,
-    Status.account_id,
-    Account.version,
-    Status.visibility,
-    Status.reply_policy,
-    Status.quote_policy,
-    Status.quote_state,
-    Status.reblog_of_id,
-    Status.quote_of_id,
-    Status.application_id,
-    _any(Follow.account_id == _VIEWER, Follow.target_account_id == Status.account_id),
-    _any(Follow.account_id == Status.account_id, Follow.target_account_id == _VIEWER),
-    _any(Block.account_id == _VIEWER, Block.target_account_id == Status.account_id),
-    _any(Block.account_id == Status.account_id, Block.target_account_id == _VIEWER),
-    _any(
-        Mute.account_id == _VIEWER,
-        Mute.target_account_id == Status.account_id,
-        mute_in_force(_NOW),
-    ),
-    _any(
-        FollowRequest.account_id == _VIEWER,
-        FollowRequest.target_account_id == Status.account_id,
-    ),
-    _any(Mention.account_id == _VIEWER, Mention.status_id == Status.id),
-    _any(Favourite.account_id == _VIEWER, Favourite.status_id == Status.id),
-    _any(_reposts.account_id == _VIEWER, _reposts.reblog_of_id == Status.id),
-    _any(Bookmark.account_id == _VIEWER, Bookmark.status_id == Status.id),
-    _any(StatusPin.account_id == _VIEWER, StatusPin.status_id == Status.id),
-)
+def _columns(viewer: ColumnElement[int]) -> tuple[Any, ...]:
+    return (
+        Status.id,
+        Status.version,
+        Status.account_id,
+        Account.version,
+        Status.visibility,
+        Status.reply_policy,
+        Status.quote_policy,
+        Status.quote_state,
+        Status.reblog_of_id,
+        Status.quote_of_id,
+        Status.application_id,
+        _any(Follow.account_id == viewer, Follow.target_account_id == Status.account_id),
+        _any(Follow.account_id == Status.account_id, Follow.target_account_id == viewer),
+        _any(Block.account_id == viewer, Block.target_account_id == Status.account_id),
+        _any(Block.account_id == Status.account_id, Block.target_account_id == viewer),
+        _any(
+            Mute.account_id == viewer,
+            Mute.target_account_id == Status.account_id,
+            mute_in_force(_NOW),
+        ),
+        _any(
+            FollowRequest.account_id == viewer,
+            FollowRequest.target_account_id == Status.account_id,
+        ),
+        _any(Mention.account_id == viewer, Mention.status_id == Status.id),
+        _any(Favourite.account_id == viewer, Favourite.status_id == Status.id),
+        _any(_reposts.account_id == viewer, _reposts.reblog_of_id == Status.id),
+        _any(Bookmark.account_id == viewer, Bookmark.status_id == Status.id),
+        _any(StatusPin.account_id == viewer, StatusPin.status_id == Status.id),
+    )
 
 
 def _posts() -> Select[Any]:
-    return select(*_COLUMNS).join(Account, Account.id == Status.account_id)
+    return select(*_columns(_VIEWER)).join(Account, Account.id == Status.account_id)
 
 
 # Built once: a statement's construction costs more than its run on SQLite.
@@ -133,6 +140,24 @@ def _posts() -> Select[Any]:
 # so the statement never changes shape (weft/db/inline.py prepares it once).
 _ID_SLOTS = 40
 _BY_ID = _posts().where(Status.id.in_([bindparam(f"id{n}") for n in range(_ID_SLOTS)]))
+# On PostgreSQL, the posts several requests asked for at once, as (request,
+# viewer, id) in three arrays; each row starts with its request's number
+# (``_PostgresReads``).
+_WANTED = (
+    func.unnest(
+        bindparam("asks", type_=ARRAY(Integer)),
+        bindparam("viewers", type_=ARRAY(BigInteger)),
+        bindparam("ids", type_=ARRAY(BigInteger)),
+    )
+    .table_valued(column("ask", Integer), column("viewer", BigInteger), column("id", BigInteger))
+    .render_derived()
+)
+_BY_VIEWER_AND_ID = (
+    select(_WANTED.c.ask, *_columns(_WANTED.c.viewer))
+    .select_from(_WANTED)
+    .join(Status, Status.id == _WANTED.c.id)
+    .join(Account, Account.id == Status.account_id)
+)
 _FEED = (
     _posts()
     .join(HomeFeedEntry, HomeFeedEntry.status_id == Status.id)
@@ -201,12 +226,74 @@ async def _feed_ids(db: Database, feed: HomeFeed, viewer_id: int, page: Page) ->
 
 async def _by_id(db: Database, params: dict[str, Any], ids: Iterable[int]) -> list[HomePost]:
     wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    if not db.is_sqlite:
+        return await _postgres_reads(db).posts(params["viewer"], wanted)
     found: list[HomePost] = []
     for start in range(0, len(wanted), _ID_SLOTS):
         chunk = wanted[start : start + _ID_SLOTS]
         slots = {f"id{n}": chunk[n] if n < len(chunk) else 0 for n in range(_ID_SLOTS)}
         found.extend(_post(row) for row in await db.rows(_BY_ID, params | slots))
     return found
+
+
+class _PostgresReads:
+    """Posts by id for the viewers who ask in the same turn of the event loop,
+    read together in one statement (``_BY_VIEWER_AND_ID``) at the next: under
+    load, several home pages wait for their rows at once, and one round trip
+    for all of them costs less than one each."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._asked: list[tuple[int, list[int], asyncio.Future[list[HomePost]]]] = []
+        self._reading: set[asyncio.Task[None]] = set()
+
+    async def posts(self, viewer_id: int, ids: list[int]) -> list[HomePost]:
+        answer: asyncio.Future[list[HomePost]] = asyncio.get_running_loop().create_future()
+        self._asked.append((viewer_id, ids, answer))
+        if len(self._asked) == 1:
+            reading = asyncio.ensure_future(self._read())
+            self._reading.add(reading)
+            reading.add_done_callback(self._reading.discard)
+        return await answer
+
+    async def _read(self) -> None:
+        # A new task first runs at the loop's next turn: by then every request
+        # of this turn has asked.
+        asked, self._asked = self._asked, []
+        found: list[list[HomePost]] = [[] for _ in asked]
+        params = {
+            "asks": [n for n, (_, ids, _) in enumerate(asked) for _ in ids],
+            "viewers": [viewer_id for viewer_id, ids, _ in asked for _ in ids],
+            "ids": [i for _, ids, _ in asked for i in ids],
+            "now": utcnow(),
+        }
+        try:
+            for row in await self.db.rows(_BY_VIEWER_AND_ID, params):
+                found[row[0]].append(HomePost(*row[1:]))
+        except asyncio.CancelledError:
+            for _, _, answer in asked:
+                answer.cancel()
+            raise
+        except Exception as error:
+            for _, _, answer in asked:
+                if not answer.done():
+                    answer.set_exception(error)
+            return
+        for (_, _, answer), posts in zip(asked, found, strict=True):
+            if not answer.done():  # else its request is gone
+                answer.set_result(posts)
+
+
+_reads: weakref.WeakKeyDictionary[Database, _PostgresReads] = weakref.WeakKeyDictionary()
+
+
+def _postgres_reads(db: Database) -> _PostgresReads:
+    reads = _reads.get(db)
+    if reads is None:
+        reads = _reads[db] = _PostgresReads(db)
+    return reads
 
 
 def _post(row: Sequence[Any]) -> HomePost:
