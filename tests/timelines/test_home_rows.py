@@ -175,3 +175,24 @@ async def test_pages_read_at_once_are_each_what_they_are_alone(
     assert repost["reblog"]["favourited"] is False
     assert str(secret) not in {e["id"] for e in alone[2]}
     assert {e["id"]: e["favourited"] for e in alone[0]}[str(hello)] is True
+
+
+def test_the_coalescers_keep_neither_their_database_nor_their_client_alive() -> None:
+    """Both are kept per database and per Redis client, weakly: a test or a
+    process that drops its database or client drops them too."""
+    import gc
+    import weakref
+
+    from redis.asyncio import Redis
+
+    from weft.queries import home_rows as rows_module
+    from weft.timelines.redis import RedisHomeFeed
+
+    db = Database("postgresql+asyncpg://nobody@127.0.0.1:9/never")  # never connects
+    rows_module._postgres_reads(db)
+    client = Redis.from_url("redis://127.0.0.1:9/0")
+    RedisHomeFeed(client)
+    gone = [weakref.ref(db), weakref.ref(client)]
+    del db, client
+    gc.collect()
+    assert [ref() for ref in gone] == [None, None]

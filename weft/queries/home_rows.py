@@ -229,7 +229,7 @@ async def _by_id(db: Database, params: dict[str, Any], ids: Iterable[int]) -> li
     if not wanted:
         return []
     if not db.is_sqlite:
-        return await _postgres_reads(db).posts(params["viewer"], wanted)
+        return await _postgres_reads(db).posts(db, params["viewer"], wanted)
     found: list[HomePost] = []
     for start in range(0, len(wanted), _ID_SLOTS):
         chunk = wanted[start : start + _ID_SLOTS]
@@ -244,21 +244,20 @@ class _PostgresReads:
     load, several home pages wait for their rows at once, and one round trip
     for all of them costs less than one each."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self) -> None:
         self._asked: list[tuple[int, list[int], asyncio.Future[list[HomePost]]]] = []
         self._reading: set[asyncio.Task[None]] = set()
 
-    async def posts(self, viewer_id: int, ids: list[int]) -> list[HomePost]:
+    async def posts(self, db: Database, viewer_id: int, ids: list[int]) -> list[HomePost]:
         answer: asyncio.Future[list[HomePost]] = asyncio.get_running_loop().create_future()
         self._asked.append((viewer_id, ids, answer))
         if len(self._asked) == 1:
-            reading = asyncio.ensure_future(self._read())
+            reading = asyncio.ensure_future(self._read(db))
             self._reading.add(reading)
             reading.add_done_callback(self._reading.discard)
         return await answer
 
-    async def _read(self) -> None:
+    async def _read(self, db: Database) -> None:
         # A new task first runs at the loop's next turn: by then every request
         # of this turn has asked.
         asked, self._asked = self._asked, []
@@ -270,7 +269,7 @@ class _PostgresReads:
             "now": utcnow(),
         }
         try:
-            for row in await self.db.rows(_BY_VIEWER_AND_ID, params):
+            for row in await db.rows(_BY_VIEWER_AND_ID, params):
                 found[row[0]].append(HomePost(*row[1:]))
         except asyncio.CancelledError:
             for _, _, answer in asked:
@@ -286,13 +285,14 @@ class _PostgresReads:
                 answer.set_result(posts)
 
 
+# Weakly keyed, and holding no reference to its database: gone with it.
 _reads: weakref.WeakKeyDictionary[Database, _PostgresReads] = weakref.WeakKeyDictionary()
 
 
 def _postgres_reads(db: Database) -> _PostgresReads:
     reads = _reads.get(db)
     if reads is None:
-        reads = _reads[db] = _PostgresReads(db)
+        reads = _reads[db] = _PostgresReads()
     return reads
 
 

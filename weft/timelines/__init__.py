@@ -14,8 +14,6 @@ from weft.timelines.table import TableHomeFeed
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-    from weft.timelines.redis import RedisHomeFeed
-
 __all__ = ["FeedEntry", "HomeFeed", "TableHomeFeed", "home_feed", "in_database"]
 
 # Job handlers have no Runtime: one client per Redis URL and event loop (a
@@ -23,8 +21,6 @@ __all__ = ["FeedEntry", "HomeFeed", "TableHomeFeed", "home_feed", "in_database"]
 _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Redis]] = (
     weakref.WeakKeyDictionary()
 )
-# One feed per client: a feed registers its scripts (hashing each) when made.
-_feeds: weakref.WeakKeyDictionary[Redis, RedisHomeFeed] = weakref.WeakKeyDictionary()
 
 
 def home_feed(settings: Settings, redis: Redis | None = None) -> HomeFeed:
@@ -33,11 +29,7 @@ def home_feed(settings: Settings, redis: Redis | None = None) -> HomeFeed:
         return TableHomeFeed()
     from weft.timelines.redis import RedisHomeFeed
 
-    client = redis or _client(settings.redis_url)
-    feed = _feeds.get(client)
-    if feed is None:
-        feed = _feeds[client] = RedisHomeFeed(client)
-    return feed
+    return RedisHomeFeed(redis or _client(settings.redis_url))
 
 
 def in_database(feed: HomeFeed) -> bool:
