@@ -143,7 +143,7 @@ async def test_pages_read_at_once_are_each_what_they_are_alone(
     db: Database, feed_settings: Settings
 ) -> None:
     """On PostgreSQL the posts of pages asked for in one turn of the event loop
-    are read in one statement (``_PostgresReads``): each page must still get
+    are read in one statement (``_postgres_reads``): each page must still get
     its own posts, with its own viewer's facts, also when one person asks
     twice at once and when a page shows reposts (a second level of reads)."""
     import asyncio

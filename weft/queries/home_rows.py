@@ -12,11 +12,10 @@ answers the same question with a full bundle, and a test holds the two equal.
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -35,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter
 
+from weft.coalesce import PerOwner
 from weft.db.database import Database
 from weft.models import (
     Account,
@@ -142,7 +142,7 @@ _ID_SLOTS = 40
 _BY_ID = _posts().where(Status.id.in_([bindparam(f"id{n}") for n in range(_ID_SLOTS)]))
 # On PostgreSQL, the posts several requests asked for at once, as (request,
 # viewer, id) in three arrays; each row starts with its request's number
-# (``_PostgresReads``).
+# (``_postgres_reads``).
 _WANTED = (
     func.unnest(
         bindparam("asks", type_=ARRAY(Integer)),
@@ -229,7 +229,9 @@ async def _by_id(db: Database, params: dict[str, Any], ids: Iterable[int]) -> li
     if not wanted:
         return []
     if not db.is_sqlite:
-        return await _postgres_reads(db).posts(db, params["viewer"], wanted)
+        return await _postgres_reads(db).ask(
+            (params["viewer"], wanted), partial(_read_together, db)
+        )
     found: list[HomePost] = []
     for start in range(0, len(wanted), _ID_SLOTS):
         chunk = wanted[start : start + _ID_SLOTS]
@@ -238,62 +240,23 @@ async def _by_id(db: Database, params: dict[str, Any], ids: Iterable[int]) -> li
     return found
 
 
-class _PostgresReads:
-    """Posts by id for the viewers who ask in the same turn of the event loop,
-    read together in one statement (``_BY_VIEWER_AND_ID``) at the next: under
-    load, several home pages wait for their rows at once, and one round trip
-    for all of them costs less than one each."""
-
-    def __init__(self) -> None:
-        self._asked: list[tuple[int, list[int], asyncio.Future[list[HomePost]]]] = []
-        self._reading: set[asyncio.Task[None]] = set()
-
-    async def posts(self, db: Database, viewer_id: int, ids: list[int]) -> list[HomePost]:
-        answer: asyncio.Future[list[HomePost]] = asyncio.get_running_loop().create_future()
-        self._asked.append((viewer_id, ids, answer))
-        if len(self._asked) == 1:
-            reading = asyncio.ensure_future(self._read(db))
-            self._reading.add(reading)
-            reading.add_done_callback(self._reading.discard)
-        return await answer
-
-    async def _read(self, db: Database) -> None:
-        # A new task first runs at the loop's next turn: by then every request
-        # of this turn has asked.
-        asked, self._asked = self._asked, []
-        found: list[list[HomePost]] = [[] for _ in asked]
-        params = {
-            "asks": [n for n, (_, ids, _) in enumerate(asked) for _ in ids],
-            "viewers": [viewer_id for viewer_id, ids, _ in asked for _ in ids],
-            "ids": [i for _, ids, _ in asked for i in ids],
-            "now": utcnow(),
-        }
-        try:
-            for row in await db.rows(_BY_VIEWER_AND_ID, params):
-                found[row[0]].append(HomePost(*row[1:]))
-        except asyncio.CancelledError:
-            for _, _, answer in asked:
-                answer.cancel()
-            raise
-        except Exception as error:
-            for _, _, answer in asked:
-                if not answer.done():
-                    answer.set_exception(error)
-            return
-        for (_, _, answer), posts in zip(asked, found, strict=True):
-            if not answer.done():  # else its request is gone
-                answer.set_result(posts)
+# On PostgreSQL, posts by id for the pages asked for in one turn of the event
+# loop, read together in one statement (``_BY_VIEWER_AND_ID``) at the next.
+_postgres_reads: PerOwner[Database, tuple[int, list[int]], list[HomePost]] = PerOwner()
 
 
-# Weakly keyed, and holding no reference to its database: gone with it.
-_reads: weakref.WeakKeyDictionary[Database, _PostgresReads] = weakref.WeakKeyDictionary()
-
-
-def _postgres_reads(db: Database) -> _PostgresReads:
-    reads = _reads.get(db)
-    if reads is None:
-        reads = _reads[db] = _PostgresReads()
-    return reads
+async def _read_together(db: Database, asked: list[tuple[int, list[int]]]) -> list[list[HomePost]]:
+    """Each (viewer, ids) pair's posts, from one statement."""
+    found: list[list[HomePost]] = [[] for _ in asked]
+    params = {
+        "asks": [n for n, (_, ids) in enumerate(asked) for _ in ids],
+        "viewers": [viewer_id for viewer_id, ids in asked for _ in ids],
+        "ids": [i for _, ids in asked for i in ids],
+        "now": utcnow(),
+    }
+    for row in await db.rows(_BY_VIEWER_AND_ID, params):
+        found[row[0]].append(HomePost(*row[1:]))
+    return found
 
 
 def _post(row: Sequence[Any]) -> HomePost:

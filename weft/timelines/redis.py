@@ -16,8 +16,6 @@ that brought them in, so one post is shown once however often it is reposted.
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +23,7 @@ from redis.exceptions import NoScriptError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from weft.coalesce import PerOwner
 from weft.models import Status
 from weft.queries.paging import Page
 from weft.timelines.home import BATCH, FeedEntry
@@ -75,17 +74,9 @@ return redis.call('ZRANGE', KEYS[1], ARGV[3], ARGV[4], 'BYLEX', 'LIMIT', 0, ARGV
 """
 
 
-class _PageReads:
-    """Page reads asked for in one turn of the event loop, sent together at
-    the next (``RedisHomeFeed._read_page``); one per Redis client."""
-
-    def __init__(self) -> None:
-        self.asked: list[tuple[tuple[str, str, str], list[Any], asyncio.Future[Any]]] = []
-        self.sending: set[asyncio.Task[None]] = set()
-
-
-# Weakly keyed, and holding no reference to its client: gone with the client.
-_page_reads: weakref.WeakKeyDictionary[Redis, _PageReads] = weakref.WeakKeyDictionary()
+# Page reads asked for in one turn of the event loop, per Redis client
+# (``RedisHomeFeed._read_page``).
+_page_reads: PerOwner[Redis, tuple[tuple[str, str, str], list[Any]], Any] = PerOwner()
 
 
 def member(status_id: int) -> str:
@@ -100,10 +91,7 @@ class RedisHomeFeed:
         self._add = redis.register_script(_ADD)
         self._page = redis.register_script(_PAGE)
         # Shared by every feed on this client (a feed is made per request).
-        reads = _page_reads.get(redis)
-        if reads is None:
-            reads = _page_reads[redis] = _PageReads()
-        self._reads = reads
+        self._reads = _page_reads(redis)
 
     def keys(self, account_id: int) -> tuple[str, str, str]:
         base = f"{self.prefix}:{account_id}"
@@ -192,44 +180,20 @@ class RedisHomeFeed:
         with other requests go to Redis together, as one pipeline: one write
         and one reply for all of them instead of a round trip each (under
         load, Redis cost a tenth of the home timeline's CPU)."""
-        answer = asyncio.get_running_loop().create_future()
-        reads = self._reads
-        reads.asked.append((keys, args, answer))
-        if len(reads.asked) == 1:
-            sending = asyncio.ensure_future(self._read_pages())
-            reads.sending.add(sending)
-            sending.add_done_callback(reads.sending.discard)
-        return await answer
+        return await self._reads.ask((keys, args), self._read_pages)
 
-    async def _read_pages(self) -> None:
-        # A new task first runs at the loop's next turn: by then every request
-        # of this turn has asked.
-        asked, self._reads.asked = self._reads.asked, []
-        try:
-            if len(asked) == 1:
-                keys, args, _ = asked[0]
-                answers: list[Any] = [await self._page(keys=keys, args=args)]
-            else:
-                pipe = self.redis.pipeline(transaction=False)
-                for keys, args, _ in asked:
-                    pipe.evalsha(self._page.sha, len(keys), *keys, *args)
-                answers = await pipe.execute(raise_on_error=False)
-                for n, (keys, args, _) in enumerate(asked):
-                    if isinstance(answers[n], NoScriptError):  # Redis restarted
-                        answers[n] = await self._page(keys=keys, args=args)
-        except asyncio.CancelledError:
-            for _, _, answer in asked:
-                answer.cancel()
-            raise
-        except Exception as error:
-            answers = [error] * len(asked)
-        for (_, _, answer), found in zip(asked, answers, strict=True):
-            if answer.done():
-                continue  # its request is gone
-            if isinstance(found, Exception):
-                answer.set_exception(found)
-            else:
-                answer.set_result(found)
+    async def _read_pages(self, asked: list[tuple[tuple[str, str, str], list[Any]]]) -> list[Any]:
+        if len(asked) == 1:
+            keys, args = asked[0]
+            return [await self._page(keys=keys, args=args)]
+        pipe = self.redis.pipeline(transaction=False)
+        for keys, args in asked:
+            pipe.evalsha(self._page.sha, len(keys), *keys, *args)
+        answers: list[Any] = await pipe.execute(raise_on_error=False)
+        for n, (keys, args) in enumerate(asked):
+            if isinstance(answers[n], NoScriptError):  # Redis restarted
+                answers[n] = await self._page(keys=keys, args=args)
+        return answers
 
     async def rebuild(self, session: AsyncSession, account_id: int) -> None:
         feed, reblogs, active = self.keys(account_id)
