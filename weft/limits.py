@@ -1,4 +1,4 @@
-"""The product's numbers (../shared/PRODUCT.md), in one place."""
+"""The product's numbers (Threads' limits where Weft follows them), in one place."""
 
 MAX_STATUS_CHARACTERS = 500
 CHARACTERS_RESERVED_PER_URL = 23

@@ -14,8 +14,8 @@ from weft.actions.accounts import (
 )
 from weft.config import Settings
 
-# The Mastodon release whose entity shapes we serve (shared/ref's OpenAPI
-# document), for clients that parse `version` to decide what to call.
+# The Mastodon release whose entity shapes we serve (the schemas the tests
+# check against, tests/reference/), for clients that parse `version` to decide what to call.
 MASTODON_COMPATIBLE = "4.7.0"
 # Mastodon's machine-readable API level for that release.
 MASTODON_API_VERSION = 7
