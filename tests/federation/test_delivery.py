@@ -23,10 +23,10 @@ from weft.actions.statuses import Change, Draft, delete_status, edit_status, pos
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id
-from weft.federation.delivery import DELIVER, pause_seconds, retry_delay
-from weft.federation.publish import PUBLISH
+from weft.federation.delivery import pause_seconds, retry_delay
 from weft.federation.signatures import verify_request
 from weft.jobs.admin import list_jobs, retry_job
+from weft.jobs.kinds import DELIVER, PUBLISH, JobKind
 from weft.jobs.worker import Worker
 from weft.models import Account, Follow, FollowRequest, Job, Status
 from weft.models.base import utcnow
@@ -70,9 +70,9 @@ async def run_jobs(db: Database, settings: Settings) -> None:
     await Worker(db, settings).run_until_idle(max_seconds=60)
 
 
-async def jobs_of(db: Database, kind: str) -> list[Job]:
+async def jobs_of(db: Database, kind: JobKind) -> list[Job]:
     async with db.read() as session:
-        return list(await session.scalars(select(Job).where(Job.kind == kind)))
+        return list(await session.scalars(select(Job).where(Job.kind == kind.name)))
 
 
 async def public_key(db: Database, person: Person) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from weft.actions.outbox import INSTANCE_ACTOR_TYPE
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.upsert import insert_ignore
@@ -26,8 +27,6 @@ from weft.queries.paging import Page
 from weft.queries.status_bundle import StatusBundle, load_bundle
 from weft.queries.statuses import visible_status
 from weft.queries.timelines import AccountFilter, account_statuses
-
-INSTANCE_ACTOR_TYPE = "Application"
 
 
 @dataclass
