@@ -30,7 +30,8 @@ from weft.errors import Invalid, NotFound
 from weft.jobs.kinds import DELETE_FILES
 from weft.jobs.queue import enqueue
 from weft.limits import IMAGE_SIZE_LIMIT
-from weft.media.detect import detect, open_image, too_many_pixels
+from weft.media.detect import detect
+from weft.media.pillow import open_image, too_many_pixels
 from weft.media.storage import content_type_for, new_key, storage_for
 from weft.models import Account
 from weft.models.base import utcnow

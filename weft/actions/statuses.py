@@ -31,7 +31,6 @@ from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
 from weft.errors import Invalid, NotFound
-from weft.federation.mentions import learn_mentioned
 from weft.jobs.kinds import FAN_OUT, NOTIFY_SUBSCRIBERS, REMOVE
 from weft.jobs.queue import enqueue
 from weft.models import (
@@ -50,6 +49,7 @@ from weft.models.posts import QUOTE_POLICIES, REPLY_POLICIES, VISIBILITIES
 from weft.policies.statuses import PUBLIC_VISIBILITIES, can_quote, can_reply, can_view
 from weft.queries.relations import access_for
 from weft.queries.statuses import version_of
+from weft.remote_lookup import remote_lookup
 from weft.text import MAX_LINKS, MentionTarget, countable_length, distinct_links, render
 from weft.text import mentions as text_mentions
 from weft.text.entities import hashtags
@@ -174,7 +174,7 @@ async def post_status(db: Database, settings: Settings, author_id: int, draft: D
         if existing is not None:
             return existing
     # Other servers' people it mentions are looked up first, outside the transaction.
-    await learn_mentioned(db, settings, [draft.text])
+    await remote_lookup().learn_mentioned(db, settings, [draft.text])
     try:
         async with db.write() as session:
             return await _post(session, settings, author_id, draft)
@@ -201,7 +201,7 @@ async def post_thread(
             check_draft(draft)
         except Invalid as error:
             raise InvalidThreadPost(index, error) from None
-    await learn_mentioned(db, settings, [draft.text for draft in drafts])
+    await remote_lookup().learn_mentioned(db, settings, [draft.text for draft in drafts])
     posted: list[Status] = []
     async with db.write() as session:
         for index, draft in enumerate(drafts):
@@ -515,7 +515,7 @@ async def edit_status(
     always begins with what was first published.
     """
     spoiler = change.spoiler_text
-    await learn_mentioned(db, settings, [change.text])
+    await remote_lookup().learn_mentioned(db, settings, [change.text])
     async with db.write() as session:
         status = await _own_status(session, account_id, status_id)
         _check_edit_window(settings, status)

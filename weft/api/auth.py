@@ -13,13 +13,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from weft.actions.sessions import check_may_sign_in, sign_in_refusal
 from weft.api.token_cache import TokenCache, Viewer
-from weft.errors import Forbidden, RateLimited, Unauthorized, WeftError
+from weft.errors import Forbidden, Unauthorized, WeftError
 from weft.models import Account, OAuthAccessToken, OAuthApplication, User
 from weft.models.base import utcnow
 from weft.policies import scopes as scope_policy
 from weft.ratelimit import API, Limit
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime_of
 from weft.security import token_hash
+from weft.throttling import check_rate, client_ip
 
 LAST_USED_GRANULARITY = timedelta(hours=1)
 
@@ -50,16 +51,6 @@ class Credentials:
     application: OAuthApplication | None
     user: User | None
     account: Account | None
-
-
-def runtime_of(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
-
-
-async def runtime(request: Request) -> Runtime:
-    """The app's Runtime, as a dependency (async: FastAPI runs a plain ``def``
-    dependency on a worker thread, which costs more than the whole lookup)."""
-    return runtime_of(request)
 
 
 def bearer_token(request: Request) -> str | None:
@@ -261,10 +252,6 @@ def scoped_if_token(*needed: str) -> Callable[..., Awaitable[Credentials | None]
     return dependency
 
 
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 def throttle(limit: Limit, by: str = "ip") -> Callable[..., Awaitable[None]]:
     """A dependency counting this request against ``limit`` for the caller's IP."""
 
@@ -272,15 +259,6 @@ def throttle(limit: Limit, by: str = "ip") -> Callable[..., Awaitable[None]]:
         await check_rate(request, response, limit, client_ip(request))
 
     return dependency
-
-
-async def check_rate(request: Request, response: Response, limit: Limit, key: str) -> None:
-    verdict = await runtime_of(request).limiter.hit(limit, key)
-    from weft.api.errors import rate_limit_headers
-
-    response.headers.update(rate_limit_headers(verdict.limit, verdict.remaining, verdict.reset_at))
-    if not verdict.allowed:
-        raise RateLimited(verdict.limit, verdict.reset_at)
 
 
 async def api_rate_limit(request: Request, response: Response) -> None:

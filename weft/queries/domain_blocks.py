@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.db.database import Database
+from weft.db.paging import Page, apply, newest_first
 from weft.errors import NotFound
 from weft.models.federation import DomainBlock
-from weft.queries.paging import Page, apply, newest_first
 
 
 @dataclass(frozen=True)
