@@ -38,7 +38,7 @@ from weft.errors import WeftError
 from weft.federation import jsonld
 from weft.federation.loading import instance_actor
 from weft.federation.signatures import sign_request
-from weft.models import Account, DomainBlock, Status
+from weft.models import Account, Status
 from weft.models.base import utcnow
 from weft.net.fetch import (
     ConnectFailed,
@@ -48,6 +48,7 @@ from weft.net.fetch import (
     fetch,
     is_public_address,
 )
+from weft.queries.domain_blocks import block_severity
 from weft.text.remote import plain_text, sanitize_remote
 
 MAX_BYTES = 1024 * 1024
@@ -154,23 +155,8 @@ async def fetch_document(
 
 async def refuse_blocked(db: Database, url: str) -> None:
     """Raise if ``url``'s server (or a parent domain) is suspended by a domain block."""
-    if await domain_block(db, host_of(url)) == "suspend":
+    if await block_severity(db, host_of(url)) == "suspend":
         raise RemoteError(f"{host_of(url)} is blocked by this server")
-
-
-async def domain_block(db: Database, domain: str) -> str | None:
-    """The severity of the block on ``domain`` or any domain above it, or None."""
-    host = domain.partition(":")[0].lower()
-    labels = host.split(".")
-    candidates = {domain.lower(), *(".".join(labels[i:]) for i in range(len(labels)))}
-    async with db.read() as session:
-        rows = await session.scalars(
-            select(DomainBlock.severity).where(DomainBlock.domain.in_(candidates))
-        )
-        found = set(rows)
-    if "suspend" in found:
-        return "suspend"
-    return "limit" if "limit" in found else None
 
 
 # --- actors ----------------------------------------------------------------------------

@@ -37,7 +37,6 @@ from weft.federation.mentions import learn_actors
 from weft.federation.remote import (
     FetchBudget,
     RemoteError,
-    domain_block,
     fetch_account,
     fetch_document,
     host_of,
@@ -46,6 +45,7 @@ from weft.federation.remote import (
 )
 from weft.models import Account, Status
 from weft.models.base import utcnow
+from weft.queries.domain_blocks import block_severity
 from weft.text.remote import plain_text, sanitize_remote
 
 NOTE_TYPES = frozenset({"Note", "Question", "Article", "Page"})
@@ -130,7 +130,7 @@ async def read_note(
     mentioned = await _mentioned(db, settings, document.get("tag"), budget)
     silent = await _local_recipients(db, settings, recipients)
     visibility = visibility_of(document, author)
-    if visibility == "public" and await domain_block(db, author.domain or "") == "limit":
+    if visibility == "public" and await block_severity(db, author.domain or "") == "limit":
         visibility = "unlisted"  # a limited server's posts stay out of public feeds
     return RemoteNote(
         uri=uri,
