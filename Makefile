@@ -32,6 +32,7 @@ migrate: $(RUNTIME_STAMP)
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check weft tests bench
 	$(BIN)/ruff format --check weft tests bench
+	$(BIN)/lint-imports
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
@@ -45,4 +46,4 @@ bench: $(DEV_STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .grimp_cache

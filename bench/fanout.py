@@ -12,8 +12,8 @@ import httpx
 from sqlalchemy import func, select
 
 from weft.db.database import Database
+from weft.db.paging import Page
 from weft.models import Follow, HomeFeedEntry
-from weft.queries.paging import Page
 from weft.timelines.redis import RedisHomeFeed, member
 
 RUNS = 3

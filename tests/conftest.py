@@ -20,9 +20,22 @@ from tests.live import LiveServer
 from weft.config import Settings
 from weft.db import migrate
 from weft.db.database import Database
+from weft.federation.lookup import FederationLookup
 from weft.models import Base
+from weft.remote_lookup import install_remote_lookup, remote_lookup
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def federation_wired() -> Iterator[None]:
+    """The domain's look-ups of other servers answered by the federation, as
+    ``weft serve`` and ``weft worker`` wire them, whether or not a test builds
+    an app (weft/remote_lookup.py; tests/test_remote_lookup.py runs without)."""
+    before = remote_lookup()
+    install_remote_lookup(FederationLookup())
+    yield
+    install_remote_lookup(before)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

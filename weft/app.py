@@ -31,6 +31,8 @@ from weft.api.auth import api_rate_limit
 from weft.config import Settings, load_settings
 from weft.federation import inbox_routes
 from weft.federation import routes as federation_routes
+from weft.federation.lookup import FederationLookup
+from weft.remote_lookup import install_remote_lookup
 from weft.runtime import Runtime, build_runtime
 from weft.web import errors as web_errors
 from weft.web import router as web_router
@@ -53,6 +55,8 @@ def settle_heap() -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     runtime = build_runtime(settings)
+    # The actions' and queries' look-ups of other servers (weft/remote_lookup.py).
+    install_remote_lookup(FederationLookup())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

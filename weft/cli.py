@@ -138,11 +138,14 @@ def worker(concurrency: int, once: bool) -> None:
     """Run jobs from the queue (any number of these may run, on any machine)."""
     from weft.db import ids
     from weft.db.database import Database
+    from weft.federation.lookup import FederationLookup
     from weft.jobs.worker import Worker
+    from weft.remote_lookup import install_remote_lookup
 
     settings = _settings()
     _logging()
     ids.configure(settings.node_id)
+    install_remote_lookup(FederationLookup())
 
     async def run() -> None:
         db = Database(settings.database_url)
@@ -404,8 +407,8 @@ def domain_block_remove(domain: str) -> None:
 @domain_block.command("list")
 def domain_block_list() -> None:
     """List blocked domains, newest first."""
+    from weft.db.paging import Page
     from weft.queries.domain_blocks import list_domain_blocks
-    from weft.queries.paging import Page
 
     blocks = _run_db(lambda db, settings: list_domain_blocks(db, Page(limit=10_000)))
     if not blocks:

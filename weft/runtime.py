@@ -1,9 +1,12 @@
-"""The services one running Weft shares: settings, database, limiter, Redis."""
+"""The services one running Weft shares: settings, database, limiter, Redis;
+and :func:`runtime`, the FastAPI dependency every door reads them through."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from fastapi import Request
 
 from weft.config import Settings
 from weft.db.database import Database
@@ -25,6 +28,16 @@ class Runtime:
         await self.db.dispose()
         if self.redis is not None:
             await self.redis.aclose()
+
+
+def runtime_of(request: Request) -> Runtime:
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+async def runtime(request: Request) -> Runtime:
+    """The app's Runtime, as a dependency (async: FastAPI runs a plain ``def``
+    dependency on a worker thread, which costs more than the whole lookup)."""
+    return runtime_of(request)
 
 
 def build_runtime(settings: Settings) -> Runtime:

@@ -8,7 +8,6 @@ from tests.live import LiveServer
 from weft.actions.accounts import SignUp, register_account
 from weft.actions.oauth import create_application, issue_token
 from weft.db.database import Database
-from weft.jobs.queue import enqueue
 from weft.models.base import utcnow
 from weft.models.jobs import DEAD, PENDING, Job
 
@@ -33,8 +32,9 @@ async def _token(db: Database, server: LiveServer, name: str, role: str, scopes:
 
 async def _dead_job(db: Database) -> int:
     async with db.write() as session:
-        job = enqueue(session, "test.never_registered", {"n": 1})
+        job = Job(kind="test.never_registered", payload={"n": 1})
         job.state, job.dead_at, job.last_error = DEAD, utcnow(), "it broke"
+        session.add(job)
     return job.id
 
 

@@ -17,16 +17,18 @@ from sqlalchemy import func, select, update
 
 from tests.factories import Person, make_person
 from tests.federation.inbox_server import InboxServer
-from weft.actions import graph, interactions
+from weft.actions import graph, interactions, outbox
 from weft.actions.accounts import ProfileChange, update_profile
 from weft.actions.statuses import Change, Draft, delete_status, edit_status, post_status
+from weft.activity_kinds import ActivityKind, check_covered
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id
-from weft.federation.delivery import DELIVER, pause_seconds, retry_delay
-from weft.federation.publish import PUBLISH
+from weft.federation import outgoing
+from weft.federation.delivery import pause_seconds, retry_delay
 from weft.federation.signatures import verify_request
 from weft.jobs.admin import list_jobs, retry_job
+from weft.jobs.kinds import DELIVER, PUBLISH, JobKind
 from weft.jobs.worker import Worker
 from weft.models import Account, Follow, FollowRequest, Job, Status
 from weft.models.base import utcnow
@@ -70,9 +72,9 @@ async def run_jobs(db: Database, settings: Settings) -> None:
     await Worker(db, settings).run_until_idle(max_seconds=60)
 
 
-async def jobs_of(db: Database, kind: str) -> list[Job]:
+async def jobs_of(db: Database, kind: JobKind) -> list[Job]:
     async with db.read() as session:
-        return list(await session.scalars(select(Job).where(Job.kind == kind)))
+        return list(await session.scalars(select(Job).where(Job.kind == kind.name)))
 
 
 async def public_key(db: Database, person: Person) -> str:
@@ -475,3 +477,11 @@ async def test_followers_on_one_server_get_one_delivery(
     async with db.read() as session:
         count = await session.scalar(select(func.count()).select_from(Job))
     assert count == 0
+
+
+def test_every_activity_kind_is_captured_and_rendered() -> None:
+    """Both tables are checked on import; a table missing a kind is refused."""
+    assert set(outbox._PREPARE) == set(ActivityKind) == set(outgoing._BUILDERS)
+    incomplete = {k: v for k, v in outgoing._BUILDERS.items() if k != ActivityKind.UNDO_BLOCK}
+    with pytest.raises(RuntimeError, match="undo_block"):
+        check_covered(incomplete, "a table")

@@ -23,6 +23,7 @@ from weft.actions.statuses import Draft, post_status, post_thread
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id
+from weft.db.paging import Page
 from weft.federation import mentions as mention_lookup
 from weft.federation.remote_notes import store_note
 from weft.federation.signatures import sign_request
@@ -42,7 +43,6 @@ from weft.models import (
 )
 from weft.models.base import Base, utcnow
 from weft.queries.notifications import NotificationFilter, grouped_notifications, notifications
-from weft.queries.paging import Page
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 

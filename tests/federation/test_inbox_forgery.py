@@ -33,7 +33,8 @@ from tests.live import LiveServer
 from weft.actions.graph import follow_account
 from weft.actions.statuses import Draft, post_status
 from weft.db.database import Database
-from weft.federation.remote import RemoteError, fetch_account, resolve
+from weft.federation.lookup import resolve
+from weft.federation.remote import RemoteError, fetch_account
 from weft.federation.remote_notes import MAX_TAGS
 from weft.models import Favourite, FollowRequest, InboundActivity, Mention, Status, StatusTag
 from weft.models.base import Base

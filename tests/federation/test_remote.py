@@ -12,15 +12,15 @@ from sqlalchemy import func, select
 from tests.federation.remote_server import RemoteServer
 from weft.config import Settings
 from weft.db.database import Database
+from weft.federation.lookup import resolve
 from weft.federation.remote import (
     FETCH_BUDGET,
     FetchBudget,
     RemoteError,
     Unreachable,
     fetch_account,
-    fetch_status,
-    resolve,
 )
+from weft.federation.remote_notes import fetch_status
 from weft.models import Account, MediaAttachment, Status
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"

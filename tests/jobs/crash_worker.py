@@ -16,11 +16,13 @@ from typing import Any
 
 from weft.config import Settings
 from weft.db.database import Database
-from weft.jobs import JobContext, enqueue, job
+from weft.jobs.kinds import declare
+from weft.jobs.queue import enqueue
+from weft.jobs.registry import JobContext, job
 from weft.jobs.worker import Worker
 
-ENQUEUED = "test.crash.enqueued"
-BLOCKING = "test.crash.blocking"
+ENQUEUED = declare("test.crash.enqueued")
+BLOCKING = declare("test.crash.blocking")
 WORKER_NAME = "doomed-worker"
 
 
@@ -38,8 +40,10 @@ async def enqueue_then_hang(db: Database) -> None:
 
 async def work_then_hang(db: Database, lease_seconds: int) -> None:
     # Registered here, not on import: the test imports this module's names and
-    # registers a handler of its own for the same kind.
+    # registers handlers of its own for the same kinds (the worker wants one
+    # for every declared kind).
     job(BLOCKING)(block)
+    job(ENQUEUED)(block)
     settings = Settings(database_url=db.url, job_lease_seconds=lease_seconds, embedded_workers=0)
     await Worker(db, settings, name=WORKER_NAME, concurrency=1).run()
 

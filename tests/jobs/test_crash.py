@@ -18,7 +18,7 @@ from tests.jobs.crash_worker import BLOCKING, ENQUEUED, WORKER_NAME
 from tests.jobs.helpers import count, enqueue_one, load_existing
 from weft.config import Settings
 from weft.db.database import Database
-from weft.jobs import JobContext, job
+from weft.jobs.registry import JobContext, job
 from weft.jobs.worker import Worker
 from weft.models import Job
 from weft.models.base import utcnow

@@ -20,8 +20,10 @@ from tests.jobs.helpers import count, enqueue_one, load, load_existing, make_due
 from weft.config import Settings
 from weft.db import migrate
 from weft.db.database import Database
-from weft.jobs import JobContext, enqueue, job
 from weft.jobs.admin import list_jobs, retry_job
+from weft.jobs.kinds import declare
+from weft.jobs.queue import enqueue
+from weft.jobs.registry import JobContext, job
 from weft.jobs.worker import Worker
 from weft.models import Account, Job
 from weft.models.base import utcnow
@@ -32,6 +34,13 @@ events: dict[str, asyncio.Event] = {}
 broken = {"on": True}
 
 
+FLAKY = declare("test.flaky")
+BROKEN = declare("test.broken", max_attempts=3)
+UNIQUE = declare("test.unique")
+SIGNAL = declare("test.signal")
+HANG = declare("test.hang")
+
+
 @pytest.fixture(autouse=True)
 def fresh_state() -> None:
     runs.clear()
@@ -40,21 +49,21 @@ def fresh_state() -> None:
     broken["on"] = True
 
 
-@job("test.flaky")
+@job(FLAKY)
 async def flaky(ctx: JobContext, payload: dict[str, Any]) -> None:
     runs.append(("flaky", ctx.attempt))
     if ctx.attempt < 3:
         raise RuntimeError(f"flaky failure {ctx.attempt}")
 
 
-@job("test.broken", max_attempts=3)
+@job(BROKEN)
 async def broken_handler(ctx: JobContext, payload: dict[str, Any]) -> None:
     runs.append(("broken", ctx.attempt))
     if broken["on"]:
         raise ValueError("the remote server said 503")
 
 
-@job("test.unique")
+@job(UNIQUE)
 async def unique(ctx: JobContext, payload: dict[str, Any]) -> None:
     unique_runs.append(ctx.job_id)
     # A second run of one job breaks the unique index, so it cannot go unseen.
@@ -62,7 +71,7 @@ async def unique(ctx: JobContext, payload: dict[str, Any]) -> None:
         session.add(Account(username=f"job{ctx.job_id}"))
 
 
-@job("test.signal")
+@job(SIGNAL)
 async def signal(ctx: JobContext, payload: dict[str, Any]) -> None:
     events.setdefault(f"{payload['key']}.started", asyncio.Event()).set()
     await asyncio.sleep(payload.get("sleep", 0))
@@ -70,7 +79,7 @@ async def signal(ctx: JobContext, payload: dict[str, Any]) -> None:
     events[payload["key"]].set()
 
 
-@job("test.hang")
+@job(HANG)
 async def hang(ctx: JobContext, payload: dict[str, Any]) -> None:
     runs.append(("hang", ctx.attempt))
     events["hang.started"].set()
@@ -80,7 +89,7 @@ async def hang(ctx: JobContext, payload: dict[str, Any]) -> None:
 async def test_a_flaky_job_is_retried_with_backoff_until_it_succeeds(
     db: Database, settings: Settings
 ) -> None:
-    job_id = await enqueue_one(db, "test.flaky")
+    job_id = await enqueue_one(db, FLAKY)
     worker = Worker(db, settings)
     for attempt in (1, 2):
         before = utcnow()
@@ -108,7 +117,7 @@ async def test_a_flaky_job_is_retried_with_backoff_until_it_succeeds(
 async def test_a_job_that_keeps_failing_goes_dead_until_retried(
     db: Database, settings: Settings
 ) -> None:
-    job_id = await enqueue_one(db, "test.broken")
+    job_id = await enqueue_one(db, BROKEN)
     worker = Worker(db, settings)
     for _ in range(3):
         assert await worker.run_until_idle() == 1
@@ -133,7 +142,7 @@ async def test_a_job_past_its_max_age_dies_at_its_next_failure(
     db: Database, settings: Settings
 ) -> None:
     job_id = await enqueue_one(
-        db, "test.broken", created_at=utcnow() - timedelta(hours=2), max_age_seconds=3600
+        db, BROKEN, created_at=utcnow() - timedelta(hours=2), max_age_seconds=3600
     )
     assert await Worker(db, settings).run_until_idle() == 1
     job = await load_existing(db, job_id)
@@ -164,7 +173,7 @@ async def test_a_running_job_is_taken_over_only_once_its_lease_expires(
 ) -> None:
     job_id = await enqueue_one(
         db,
-        "test.flaky",
+        FLAKY,
         state="running",
         attempts=1,
         locked_by="gone",
@@ -185,7 +194,7 @@ async def test_a_job_that_keeps_killing_its_worker_goes_dead(
 ) -> None:
     job_id = await enqueue_one(
         db,
-        "test.flaky",
+        FLAKY,
         state="running",
         attempts=10,
         max_attempts=10,
@@ -203,7 +212,7 @@ async def test_a_handler_running_past_its_lease_is_stopped_and_retried(
     db: Database, settings: Settings
 ) -> None:
     events["hang.started"] = asyncio.Event()
-    job_id = await enqueue_one(db, "test.hang")
+    job_id = await enqueue_one(db, HANG)
     worker = Worker(db, settings.with_(job_lease_seconds=1))
     assert await worker.run_until_idle() == 1
     job = await load_existing(db, job_id)
@@ -216,7 +225,7 @@ async def test_workers_with_their_own_connections_never_run_one_job_twice(
     db: Database, database_url: str, settings: Settings
 ) -> None:
     async with db.write() as session:
-        queued = [enqueue(session, "test.unique") for _ in range(200)]
+        queued = [enqueue(session, UNIQUE) for _ in range(200)]
     ids = sorted(job.id for job in queued)
     # One Database each: separate pools, as separate processes would have.
     databases = [Database(database_url) for _ in range(3)]
@@ -250,14 +259,14 @@ async def running_worker(db: Database, settings: Settings) -> AsyncIterator[Work
 async def test_queueing_a_job_wakes_a_sleeping_worker(db: Database, running_worker: Worker) -> None:
     events["wake"] = asyncio.Event()
     async with db.write() as session:
-        enqueue(session, "test.signal", {"key": "wake"})
+        enqueue(session, SIGNAL, {"key": "wake"})
     await asyncio.wait_for(events["wake"].wait(), 2)
 
 
 async def test_stopping_waits_for_running_jobs_to_finish(db: Database, settings: Settings) -> None:
     events["slow"] = asyncio.Event()
     events["slow.started"] = asyncio.Event()
-    job_id = await enqueue_one(db, "test.signal", {"key": "slow", "sleep": 0.3})
+    job_id = await enqueue_one(db, SIGNAL, {"key": "slow", "sleep": 0.3})
     stop = asyncio.Event()
     task = asyncio.create_task(Worker(db, settings).run(stop))
     await asyncio.wait_for(events["slow.started"].wait(), 5)
@@ -271,7 +280,7 @@ async def test_a_job_still_running_at_shutdown_is_handed_back(
     db: Database, settings: Settings
 ) -> None:
     events["hang.started"] = asyncio.Event()
-    job_id = await enqueue_one(db, "test.hang")
+    job_id = await enqueue_one(db, HANG)
     worker = Worker(db, settings)
     worker.shutdown_seconds = 0.1
     task = asyncio.create_task(worker.run())
@@ -311,7 +320,7 @@ async def test_the_worker_survives_database_errors(
         await asyncio.to_thread(migrate.upgrade, unmigrated_url)
         events["recovered"] = asyncio.Event()
         async with db.write() as session:
-            enqueue(session, "test.signal", {"key": "recovered"})
+            enqueue(session, SIGNAL, {"key": "recovered"})
         await asyncio.wait_for(events["recovered"].wait(), 5)
     finally:
         worker.stop()

@@ -26,7 +26,7 @@ from weft.actions.remote_statuses import (
 )
 from weft.config import Settings
 from weft.db.database import Database
-from weft.jobs.registry import HANDLERS, load_handlers
+from weft.jobs.kinds import FETCH_REMOTE_MEDIA, FETCH_REMOTE_PROFILE_IMAGE, JobKind
 from weft.jobs.worker import Worker, backoff_seconds
 from weft.media.storage import LocalStorage, storage_for
 from weft.models import Account, DomainBlock, Job, MediaAttachment, Status
@@ -176,10 +176,8 @@ class Edge:
         return b if self.high else a
 
 
-@pytest.mark.parametrize("kind", ["media.fetch_remote", "media.fetch_remote_profile_image"])
-def test_an_unreachable_server_is_retried_for_about_a_day(kind: str) -> None:
-    load_handlers()
-    spec = HANDLERS[kind]
+@pytest.mark.parametrize("spec", [FETCH_REMOTE_MEDIA, FETCH_REMOTE_PROFILE_IMAGE])
+def test_an_unreachable_server_is_retried_for_about_a_day(spec: JobKind) -> None:
     retries = range(1, spec.max_attempts)  # the delays before attempts 2..max
     shortest = sum(backoff_seconds(n, rng=Edge(high=False)) for n in retries)
     longest = sum(backoff_seconds(n, rng=Edge(high=True)) for n in retries)

@@ -19,9 +19,9 @@ from weft.actions.statuses import delete_status
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id
+from weft.db.paging import Page
 from weft.models import Account, Follow, Status
 from weft.models.base import utcnow
-from weft.queries.paging import Page
 from weft.queries.timelines import home_timeline
 from weft.timelines import home_feed
 from weft.timelines import jobs as timeline_jobs

@@ -22,9 +22,9 @@ from weft.api.serializers.home import home_json
 from weft.api.serializers.statuses import status_entities
 from weft.config import Settings
 from weft.db.database import Database
+from weft.db.paging import Page
 from weft.models import HomeFeedEntry
 from weft.queries.home_rows import home_rows
-from weft.queries.paging import Page
 from weft.queries.timelines import home_timeline
 from weft.timelines import home_feed
 

@@ -11,10 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from weft.actions.outbox import publish
+from weft.activity_kinds import ActivityKind
 from weft.config import Settings
 from weft.db.database import Database
 from weft.errors import Forbidden, Invalid, NotFound
-from weft.federation.publish import publish
+from weft.jobs.kinds import SEND_MAIL
 from weft.jobs.queue import enqueue
 from weft.models import Account, User
 from weft.models.base import utcnow
@@ -162,7 +164,7 @@ def _queue_confirmation(session: AsyncSession, settings: Settings, user: User, t
     link = f"{settings.base_url}/auth/confirmation?token={token}"
     enqueue(
         session,
-        "mail.send",
+        SEND_MAIL,
         {
             "to": user.email,
             "subject": f"Confirm your email for {settings.domain}",
@@ -261,7 +263,7 @@ async def update_profile(
         if account is None or user is None:
             raise NotFound()
         _apply(account, user, change)
-        await publish(session, "update_person", account_id)
+        await publish(session, ActivityKind.UPDATE_PERSON, account_id)
         return account, user
 
 

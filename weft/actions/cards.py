@@ -23,6 +23,7 @@ from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
+from weft.jobs.kinds import FETCH_CARD
 from weft.jobs.queue import enqueue
 from weft.models import MediaAttachment, PreviewCard, Status, StatusCard
 from weft.models.base import utcnow
@@ -50,7 +51,7 @@ def enqueue_card(session: AsyncSession, status: Status, *, edited: bool = False)
     has a link; after an edit always, so a removed link takes its card away.
     (The job itself skips a post that has media by the time it runs.)"""
     if edited or card_link(status.text) is not None:
-        enqueue(session, "cards.fetch", {"status_id": status.id})
+        enqueue(session, FETCH_CARD, {"status_id": status.id})
 
 
 async def attach_card(db: Database, settings: Settings, status_id: int) -> PreviewCard | None:

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 
-from weft.actions.purge import SUSPEND_DOMAIN
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.errors import Invalid, NotFound
+from weft.jobs.kinds import SUSPEND_DOMAIN
 from weft.jobs.queue import enqueue
 from weft.models.base import utcnow
 from weft.models.federation import DOMAIN_BLOCK_SEVERITIES, DomainBlock

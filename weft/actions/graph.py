@@ -21,17 +21,17 @@ from sqlalchemy import Delete, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.actions.notifications import notify as record_notification
+from weft.actions.outbox import new_follow_uri, publish
+from weft.activity_kinds import ActivityKind
 from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
 from weft.errors import Forbidden, Invalid, NotFound
-from weft.federation.publish import new_follow_uri, publish
+from weft.jobs.kinds import MERGE, UNMERGE
 from weft.jobs.queue import enqueue
 from weft.models import Account, Block, Follow, FollowRequest, Mute, Notification
 from weft.models.base import utcnow
 
-MERGE = "timelines.merge"
-UNMERGE = "timelines.unmerge"
 # A mute may last at most this long when given a duration (Mastodon has no cap; 100 years).
 MAX_MUTE_SECONDS = 100 * 365 * 24 * 3600
 
@@ -64,7 +64,7 @@ async def follow_account(
         again = {**options, "uri": uri} if uri is not None else options
         if await _update_options(session, Follow, actor_id, target_id, again):
             if uri is not None:  # it asks again: answer again, as Mastodon re-accepts
-                await publish(session, "accept", target_id, follower_id=actor_id)
+                await publish(session, ActivityKind.ACCEPT, target_id, follower_id=actor_id)
             return
         if await _update_options(session, FollowRequest, actor_id, target_id, again):
             return
@@ -75,18 +75,18 @@ async def follow_account(
                 values["uri"] = await new_follow_uri(session, actor_id)
             await _insert_pair(session, FollowRequest, actor_id, target_id, values)
             await _notify(session, target, actor_id, "follow_request")
-            await publish(session, "follow", actor_id, target_id=target_id)
+            await publish(session, ActivityKind.FOLLOW, actor_id, target_id=target_id)
         else:
             await _start_follow(session, actor_id, target_id, values)
             await _notify(session, target, actor_id, "follow")
-            await publish(session, "accept", target_id, follower_id=actor_id)
+            await publish(session, ActivityKind.ACCEPT, target_id, follower_id=actor_id)
 
 
 async def unfollow_account(db: Database, actor_id: int, target_id: int) -> None:
     """Stop following ``target_id``, or withdraw the request to; nothing if neither."""
     async with db.write() as session:
         await _lock_pair(session, actor_id, target_id)
-        await publish(session, "undo_follow", actor_id, target_id=target_id)
+        await publish(session, ActivityKind.UNDO_FOLLOW, actor_id, target_id=target_id)
         if not await _end_follow(session, actor_id, target_id):
             await _end_request(session, actor_id, target_id)
 
@@ -106,14 +106,14 @@ async def authorize_follow_request(db: Database, actor_id: int, requester_id: in
         await _end_request(session, requester_id, actor_id)
         await _start_follow(session, requester_id, actor_id, values)
         # A remote account accepting our request (the inbox) publishes nothing.
-        await publish(session, "accept", actor_id, follower_id=requester_id)
+        await publish(session, ActivityKind.ACCEPT, actor_id, follower_id=requester_id)
 
 
 async def reject_follow_request(db: Database, actor_id: int, requester_id: int) -> None:
     """``actor_id`` turns down ``requester_id``'s request; 404 if no request waits."""
     async with db.write() as session:
         await _lock_pair(session, actor_id, requester_id)
-        await publish(session, "reject", actor_id, follower_id=requester_id)
+        await publish(session, ActivityKind.REJECT, actor_id, follower_id=requester_id)
         if not await _end_request(session, requester_id, actor_id):
             raise NotFound()
 
@@ -122,7 +122,7 @@ async def remove_from_followers(db: Database, actor_id: int, follower_id: int) -
     """``actor_id`` makes ``follower_id`` stop following them."""
     async with db.write() as session:
         await _lock_pair(session, actor_id, follower_id)
-        await publish(session, "reject", actor_id, follower_id=follower_id)
+        await publish(session, ActivityKind.REJECT, actor_id, follower_id=follower_id)
         await _end_follow(session, follower_id, actor_id)
 
 
@@ -142,13 +142,13 @@ async def block_account(
             # Each side's home loses the other's posts, followed or not (reposts bring them).
             enqueue(session, UNMERGE, _payload(actor_id, target_id))
             enqueue(session, UNMERGE, _payload(target_id, actor_id))
-            await publish(session, "block", actor_id, target_id=target_id)
+            await publish(session, ActivityKind.BLOCK, actor_id, target_id=target_id)
 
 
 async def unblock_account(db: Database, actor_id: int, target_id: int) -> None:
     async with db.write() as session:
         await _lock_pair(session, actor_id, target_id)
-        await publish(session, "undo_block", actor_id, target_id=target_id)
+        await publish(session, ActivityKind.UNDO_BLOCK, actor_id, target_id=target_id)
         await session.execute(_pair_delete(Block, actor_id, target_id))
 
 

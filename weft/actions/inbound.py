@@ -13,11 +13,10 @@ from typing import Any
 from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
+from weft.jobs.kinds import PROCESS_INBOUND
 from weft.jobs.queue import enqueue
 from weft.models import InboundActivity
 from weft.models.base import utcnow
-
-INBOUND = "federation.inbound"
 
 
 async def receive_activity(db: Database, activity: dict[str, Any], signer_id: int) -> bool:
@@ -33,5 +32,5 @@ async def receive_activity(db: Database, activity: dict[str, Any], signer_id: in
     async with db.write() as session:
         if not await insert_ignore(session, InboundActivity, values):
             return False
-        enqueue(session, INBOUND, {"activity": activity, "signer_id": signer_id})
+        enqueue(session, PROCESS_INBOUND, {"activity": activity, "signer_id": signer_id})
         return True

@@ -14,11 +14,13 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.actions.notifications import notify
+from weft.actions.outbox import publish
+from weft.activity_kinds import ActivityKind
 from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
 from weft.errors import Forbidden, Invalid, NotFound
-from weft.federation.publish import publish
+from weft.jobs.kinds import FAN_OUT, REMOVE
 from weft.jobs.queue import enqueue
 from weft.models import Account, Bookmark, Favourite, Notification, Status, StatusPin, User
 from weft.models.base import utcnow
@@ -27,8 +29,6 @@ from weft.queries.relations import access_for
 
 PIN_LIMIT = 5
 REBLOG_VISIBILITIES = ("public", "unlisted", "private")
-FAN_OUT = "timelines.fan_out"
-REMOVE = "timelines.remove"
 
 
 class PinRefused(Invalid):
@@ -54,14 +54,14 @@ async def favourite(db: Database, actor_id: int, status_id: int, *, uri: str | N
                 type="favourite",
                 status_id=status.id,
             )
-            await publish(session, "like", actor_id, status_id=status.id)
+            await publish(session, ActivityKind.LIKE, actor_id, status_id=status.id)
         return status.id
 
 
 async def unfavourite(db: Database, actor_id: int, status_id: int) -> int:
     async with db.write() as session:
         status = await _original(session, actor_id, status_id, own_mark=Favourite)
-        await publish(session, "undo_like", actor_id, status_id=status.id)
+        await publish(session, ActivityKind.UNDO_LIKE, actor_id, status_id=status.id)
         removed = await session.execute(
             delete(Favourite).where(
                 Favourite.account_id == actor_id, Favourite.status_id == status.id
@@ -133,7 +133,7 @@ async def reblog(
             status_id=status.id,
         )
         enqueue(session, FAN_OUT, {"status_id": repost_id})
-        await publish(session, "announce", actor_id, status_id=repost_id)
+        await publish(session, ActivityKind.ANNOUNCE, actor_id, status_id=repost_id)
         return repost_id
 
 
@@ -149,7 +149,7 @@ async def unreblog(db: Database, actor_id: int, status_id: int) -> int:
             return status.id
         # The row is gone when the job runs: the author's id tells it whose feeds to clear.
         enqueue(session, REMOVE, {"status_id": repost_id, "account_id": actor_id})
-        await publish(session, "undo_announce", actor_id, status_id=repost_id)
+        await publish(session, ActivityKind.UNDO_ANNOUNCE, actor_id, status_id=repost_id)
         removed = await session.execute(delete(Status).where(Status.id == repost_id))
         if removed.rowcount:  # type: ignore[attr-defined]
             await _bump(session, status.id, "reblogs_count", -1)

@@ -23,6 +23,7 @@ from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.errors import Invalid
+from weft.jobs.kinds import DELETE_FILES, PROCESS_MEDIA, SWEEP_MEDIA
 from weft.jobs.queue import enqueue
 from weft.limits import MAX_MEDIA_ATTACHMENTS, MEDIA_DESCRIPTION_LIMIT
 from weft.media.detect import detect
@@ -96,10 +97,10 @@ async def upload_media(
                 created_at=utcnow(),
             )
             session.add(media)
-            enqueue(session, "media.process", {"media_id": media_id})
+            enqueue(session, PROCESS_MEDIA, {"media_id": media_id})
             # Each upload schedules the sweep that removes it if never attached.
             sweep_at = media.created_at + UNATTACHED_LIFETIME + timedelta(minutes=5)
-            enqueue(session, "media.sweep", {}, run_at=sweep_at)
+            enqueue(session, SWEEP_MEDIA, {}, run_at=sweep_at)
             return media
     except BaseException:
         await storage.delete(upload_key)
@@ -153,7 +154,7 @@ async def remove_media(
     )
     keys = [key for row in rows for key in row if key]
     if keys:
-        enqueue(session, "media.delete_files", {"keys": keys})
+        enqueue(session, DELETE_FILES, {"keys": keys})
 
 
 # --- attaching to posts -------------------------------------------------------------
@@ -254,5 +255,5 @@ async def sweep_unattached(db: Database, now: datetime | None = None) -> int:
         )
         await remove_media(session, ids, unattached_only=True)
         if len(ids) == SWEEP_BATCH:
-            enqueue(session, "media.sweep", {})  # more to do
+            enqueue(session, SWEEP_MEDIA, {})  # more to do
     return len(ids)

@@ -11,25 +11,7 @@ from weft.db.upsert import insert_ignore
 from weft.errors import NotFound
 from weft.models import Block, Mute, Notification
 from weft.models.base import utcnow
-
-TYPES = frozenset(
-    {
-        "mention",
-        "status",
-        "reblog",
-        "follow",
-        "follow_request",
-        "favourite",
-        "poll",
-        "update",
-        "quote",
-        "quoted_update",
-        "admin.sign_up",
-        "admin.report",
-    }
-)
-# Types Mastodon groups in /api/v2/notifications (many people, one post).
-GROUPED = frozenset({"favourite", "reblog", "follow"})
+from weft.models.feeds import GROUPED_NOTIFICATION_TYPES, NOTIFICATION_TYPES
 
 
 async def notify(
@@ -46,7 +28,7 @@ async def notify(
     blocked by, or mute with notifications hidden. The same event twice (a
     retried job) makes one notification.
     """
-    if type not in TYPES:
+    if type not in NOTIFICATION_TYPES:
         raise ValueError(f"unknown notification type {type!r}")
     if recipient_id == from_account_id:
         return False
@@ -55,7 +37,7 @@ async def notify(
     dedupe = f"{type}:{from_account_id}:{status_id or ''}"
     if type == "update":
         dedupe += f":{new_id()}"  # each edit notifies
-    if type in GROUPED and status_id is not None:
+    if type in GROUPED_NOTIFICATION_TYPES and status_id is not None:
         group_key = f"{type}-{status_id}"
     elif type == "follow":
         group_key = f"follow-{recipient_id}"

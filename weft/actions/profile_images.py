@@ -22,13 +22,16 @@ from typing import BinaryIO, Literal
 
 from PIL import Image, ImageOps
 
+from weft.actions.outbox import publish
+from weft.activity_kinds import ActivityKind
 from weft.config import Settings
 from weft.db.database import Database
 from weft.errors import Invalid, NotFound
-from weft.federation.publish import publish
+from weft.jobs.kinds import DELETE_FILES
 from weft.jobs.queue import enqueue
 from weft.limits import IMAGE_SIZE_LIMIT
-from weft.media.detect import detect, open_image, too_many_pixels
+from weft.media.detect import detect
+from weft.media.pillow import open_image, too_many_pixels
 from weft.media.storage import content_type_for, new_key, storage_for
 from weft.models import Account
 from weft.models.base import utcnow
@@ -139,8 +142,8 @@ async def _point_to(
         account.updated_at = utcnow()
         old_key = own_key(settings, old)
         if old_key is not None:
-            enqueue(session, "media.delete_files", {"keys": [old_key]})
-        await publish(session, "update_person", account_id)
+            enqueue(session, DELETE_FILES, {"keys": [old_key]})
+        await publish(session, ActivityKind.UPDATE_PERSON, account_id)
         return account
 
 

@@ -37,14 +37,12 @@ from weft.actions.profile_images import own_key
 from weft.actions.statuses import _count_removed
 from weft.config import Settings
 from weft.db.database import Database
+from weft.jobs.kinds import DELETE_FILES, PURGE_ACCOUNT, REMOVE, UNMERGE
 from weft.jobs.queue import enqueue
 from weft.models import Account, DomainBlock, Favourite, Follow, FollowRequest, Notification, Status
 from weft.models.base import utcnow
 
-PURGE_ACCOUNT = "federation.purge_account"
-SUSPEND_DOMAIN = "federation.suspend_domain"
 BATCH = 200
-UNMERGE = "timelines.unmerge"
 
 Step = Callable[[AsyncSession, int], Awaitable[int]]
 
@@ -215,7 +213,7 @@ async def _delete_posts(session: AsyncSession, account_id: int, batch: int) -> i
     for status in statuses:
         await _count_removed(session, status)
         await remove_status_media(session, status.id)
-        enqueue(session, "timelines.remove", {"status_id": status.id, "account_id": account_id})
+        enqueue(session, REMOVE, {"status_id": status.id, "account_id": account_id})
     await session.execute(delete(Status).where(Status.id.in_([s.id for s in statuses])))
     return len(statuses)
 
@@ -247,7 +245,7 @@ async def _drop_pictures(session: AsyncSession, settings: Settings, account_id: 
     account.avatar_url = account.header_url = None
     account.avatar_remote_url = account.header_remote_url = None
     if keys:
-        enqueue(session, "media.delete_files", {"keys": keys})
+        enqueue(session, DELETE_FILES, {"keys": keys})
     return 1
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.errors import NotFound
+from weft.jobs.kinds import FETCH_REMOTE_PROFILE_IMAGE
 from weft.jobs.queue import enqueue
 from weft.models import Account
 from weft.models.base import utcnow
@@ -95,7 +96,7 @@ def _refresh_pictures(
         setattr(account, f"{which}_remote_url", remote)
         setattr(account, f"{which}_url", remote)
         payload = {"account_id": account.id, "which": which, "replaced": replaced}
-        enqueue(session, "media.fetch_remote_profile_image", payload)
+        enqueue(session, FETCH_REMOTE_PROFILE_IMAGE, payload)
 
 
 async def mark_fetched(db: Database, account_id: int) -> None:

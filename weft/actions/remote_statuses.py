@@ -35,6 +35,7 @@ from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
 from weft.errors import NotFound
+from weft.jobs.kinds import FAN_OUT, FETCH_REMOTE_MEDIA, NOTIFY_SUBSCRIBERS
 from weft.jobs.queue import enqueue
 from weft.models import Account, MediaAttachment, Mention, Status, StatusTag
 from weft.models.base import utcnow
@@ -108,8 +109,8 @@ async def create_remote_status(db: Database, note: RemoteNote) -> Status:
                 type="quote",
                 status_id=status.id,
             )
-        enqueue(session, "timelines.fan_out", {"status_id": status.id})
-        enqueue(session, "notifications.new_status", {"status_id": status.id})
+        enqueue(session, FAN_OUT, {"status_id": status.id})
+        enqueue(session, NOTIFY_SUBSCRIBERS, {"status_id": status.id})
         if not note.media:
             enqueue_card(session, status)
         return status
@@ -209,7 +210,7 @@ def _add_media(session: AsyncSession, status: Status, media: Sequence[RemoteMedi
                 processed_at=utcnow(),
             )
         )
-        enqueue(session, "media.fetch_remote", {"media_id": media_id})
+        enqueue(session, FETCH_REMOTE_MEDIA, {"media_id": media_id})
 
 
 async def update_remote_status(db: Database, note: RemoteNote) -> Status | None:

@@ -24,13 +24,14 @@ from weft.actions.media import (
     remove_status_media,
 )
 from weft.actions.notifications import notify
+from weft.actions.outbox import publish
+from weft.activity_kinds import ActivityKind
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
 from weft.errors import Invalid, NotFound
-from weft.federation.mentions import learn_mentioned
-from weft.federation.publish import publish
+from weft.jobs.kinds import FAN_OUT, NOTIFY_SUBSCRIBERS, REMOVE
 from weft.jobs.queue import enqueue
 from weft.models import (
     Account,
@@ -48,6 +49,7 @@ from weft.models.posts import QUOTE_POLICIES, REPLY_POLICIES, VISIBILITIES
 from weft.policies.statuses import PUBLIC_VISIBILITIES, can_quote, can_reply, can_view
 from weft.queries.relations import access_for
 from weft.queries.statuses import version_of
+from weft.remote_lookup import remote_lookup
 from weft.text import MAX_LINKS, MentionTarget, countable_length, distinct_links, render
 from weft.text import mentions as text_mentions
 from weft.text.entities import hashtags
@@ -172,7 +174,7 @@ async def post_status(db: Database, settings: Settings, author_id: int, draft: D
         if existing is not None:
             return existing
     # Other servers' people it mentions are looked up first, outside the transaction.
-    await learn_mentioned(db, settings, [draft.text])
+    await remote_lookup().learn_mentioned(db, settings, [draft.text])
     try:
         async with db.write() as session:
             return await _post(session, settings, author_id, draft)
@@ -199,7 +201,7 @@ async def post_thread(
             check_draft(draft)
         except Invalid as error:
             raise InvalidThreadPost(index, error) from None
-    await learn_mentioned(db, settings, [draft.text for draft in drafts])
+    await remote_lookup().learn_mentioned(db, settings, [draft.text for draft in drafts])
     posted: list[Status] = []
     async with db.write() as session:
         for index, draft in enumerate(drafts):
@@ -249,11 +251,11 @@ async def _post(session: AsyncSession, settings: Settings, author_id: int, draft
             type="quote",
             status_id=status.id,
         )
-    enqueue(session, "timelines.fan_out", {"status_id": status.id})
-    enqueue(session, "notifications.new_status", {"status_id": status.id})
+    enqueue(session, FAN_OUT, {"status_id": status.id})
+    enqueue(session, NOTIFY_SUBSCRIBERS, {"status_id": status.id})
     if not draft.media_ids:  # a post with media shows its media, not a card
         enqueue_card(session, status)
-    await publish(session, "create", author_id, status_id=status.id)
+    await publish(session, ActivityKind.CREATE, author_id, status_id=status.id)
     return status
 
 
@@ -513,7 +515,7 @@ async def edit_status(
     always begins with what was first published.
     """
     spoiler = change.spoiler_text
-    await learn_mentioned(db, settings, [change.text])
+    await remote_lookup().learn_mentioned(db, settings, [change.text])
     async with db.write() as session:
         status = await _own_status(session, account_id, status_id)
         _check_edit_window(settings, status)
@@ -549,7 +551,7 @@ async def edit_status(
         _link_tags(session, status.id, composed.tag_ids)
         await _notify_edit(session, status)
         enqueue_card(session, status, edited=True)
-        await publish(session, "update", account_id, status_id=status.id)
+        await publish(session, ActivityKind.UPDATE, account_id, status_id=status.id)
         return status
 
 
@@ -641,14 +643,14 @@ async def delete_status(db: Database, account_id: int, status_id: int) -> Status
     """
     async with db.write() as session:
         status = await _own_status(session, account_id, status_id)
-        await publish(session, "delete", account_id, status_id=status.id)
+        await publish(session, ActivityKind.DELETE, account_id, status_id=status.id)
         await _count_removed(session, status)
         await remove_status_media(session, status.id)
         await session.delete(status)
         # The author lets the Redis store find the feeds the post went to.
         enqueue(
             session,
-            "timelines.remove",
+            REMOVE,
             {"status_id": status.id, "account_id": status.account_id},
         )
         return status

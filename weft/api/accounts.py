@@ -11,15 +11,7 @@ from starlette.datastructures import UploadFile
 from weft.actions import accounts as account_actions
 from weft.actions.oauth import issue_token
 from weft.actions.profile_images import Photo, Which, photo_from_file, set_profile_image
-from weft.api.auth import (
-    Credentials,
-    client_ip,
-    runtime,
-    scoped,
-    scoped_if_token,
-    throttle,
-    user_scoped,
-)
+from weft.api.auth import Credentials, scoped, scoped_if_token, throttle, user_scoped
 from weft.api.params import bool_param, form, indexed_list
 from weft.api.serializers.accounts import account as account_entity
 from weft.api.serializers.accounts import credential_account
@@ -28,7 +20,8 @@ from weft.errors import Invalid
 from weft.queries.accounts import get_account, lookup_account, parse_id
 from weft.queries.graph import follow_requests_count
 from weft.ratelimit import SIGN_UP
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
+from weft.throttling import client_ip
 
 router = APIRouter()
 

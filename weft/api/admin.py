@@ -6,13 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from weft.api.auth import Credentials, runtime, user_scoped
+from weft.api.auth import Credentials, user_scoped
 from weft.api.serializers.accounts import iso
 from weft.errors import Forbidden, Invalid
 from weft.jobs import admin as jobs_admin
 from weft.models.jobs import DEAD, PENDING, RUNNING, Job
 from weft.queries.accounts import parse_id
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
 
 router = APIRouter(prefix="/api/weft/v1/admin")
 

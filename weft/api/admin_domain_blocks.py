@@ -17,14 +17,14 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from weft.actions import domain_blocks as actions
 from weft.api.admin import _admin
-from weft.api.auth import Credentials, runtime, user_scoped
+from weft.api.auth import Credentials, user_scoped
 from weft.api.pagination import link_header, page_of
 from weft.api.params import bool_param, form
 from weft.api.serializers.accounts import iso
 from weft.models.federation import DomainBlock
 from weft.queries.accounts import parse_id
 from weft.queries.domain_blocks import get_domain_block, list_domain_blocks
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
 
 router = APIRouter(prefix="/api/v1/admin/domain_blocks")
 READ = "admin:read:domain_blocks"

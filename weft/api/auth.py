@@ -4,43 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, cast
 
 from fastapi import Depends, Request, Response
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from weft.actions.sessions import check_may_sign_in, sign_in_refusal
 from weft.api.token_cache import TokenCache, Viewer
-from weft.errors import Forbidden, RateLimited, Unauthorized, WeftError
+from weft.api.token_verdict import (
+    INVALID,
+    OUT_OF_SCOPE,
+    TokenFacts,
+    token_verdict,
+    use_to_record,
+)
+from weft.errors import Forbidden, Unauthorized
 from weft.models import Account, OAuthAccessToken, OAuthApplication, User
 from weft.models.base import utcnow
 from weft.policies import scopes as scope_policy
 from weft.ratelimit import API, Limit
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime_of
 from weft.security import token_hash
-
-LAST_USED_GRANULARITY = timedelta(hours=1)
-
-
-def token_live(revoked_at: datetime | None, expires_at: datetime | None, now: datetime) -> bool:
-    """Neither revoked nor expired."""
-    return revoked_at is None and (expires_at is None or expires_at > now)
-
-
-def use_to_record(last_used_at: datetime | None, now: datetime) -> bool:
-    """Whether a use of the token now should be written (at most hourly)."""
-    return last_used_at is None or now - last_used_at > LAST_USED_GRANULARITY
-
+from weft.throttling import check_rate, client_ip
 
 _UNSET = object()
-
-
-class UnprocessableUser(WeftError):
-    """Mastodon answers 422 when an app token calls a method that needs a person."""
-
-    status = 422
 
 
 @dataclass(frozen=True)
@@ -50,16 +38,8 @@ class Credentials:
     application: OAuthApplication | None
     user: User | None
     account: Account | None
-
-
-def runtime_of(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
-
-
-async def runtime(request: Request) -> Runtime:
-    """The app's Runtime, as a dependency (async: FastAPI runs a plain ``def``
-    dependency on a worker thread, which costs more than the whole lookup)."""
-    return runtime_of(request)
+    facts: TokenFacts
+    checked_at: datetime
 
 
 def bearer_token(request: Request) -> str | None:
@@ -72,6 +52,8 @@ def bearer_token(request: Request) -> str | None:
 
 
 async def load_credentials(rt: Runtime, raw_token: str) -> Credentials | None:
+    """The token ``raw_token``, with its app and person; None if there is none,
+    or if :func:`token_verdict` finds it invalid."""
     # One query for token, app, user and account: every API call pays for it.
     query = (
         select(OAuthAccessToken, OAuthApplication, User, Account)
@@ -85,19 +67,32 @@ async def load_credentials(rt: Runtime, raw_token: str) -> Credentials | None:
     if row is None:
         return None
     token, app, user, account = row
-    if not token_live(token.revoked_at, token.expires_at, utcnow()):
+    person = user is not None and account is not None
+    facts = TokenFacts(
+        revoked_at=token.revoked_at,
+        expires_at=token.expires_at,
+        last_used_at=token.last_used_at,
+        scopes=frozenset(token.scopes.split()),
+        for_person=token.user_id is not None,
+        person_found=person,
+        disabled=person and user.disabled,
+        suspended=person and account.suspended_at is not None,
+        confirmed=person and user.is_confirmed,
+    )
+    now = utcnow()
+    if isinstance(token_verdict(rt.settings, facts, now), Unauthorized):
         return None
-    if token.user_id is not None:
-        if user is None or account is None or user.disabled or account.suspended_at is not None:
-            return None
+    if person:
         set_committed_value(user, "account", account)
     await _touch(rt, token)
     return Credentials(
         token=token,
-        scopes=frozenset(token.scopes.split()),
+        scopes=facts.scopes,
         application=app,
         user=user,
         account=account if user else None,
+        facts=facts,
+        checked_at=now,
     )
 
 
@@ -123,10 +118,11 @@ async def optional_credentials(request: Request) -> Credentials | None:
         rt = runtime_of(request)
         credentials = await load_credentials(rt, raw)
         if credentials is None:
-            raise Unauthorized("The access token is invalid")
-        if credentials.user is not None:
-            # A token made at sign-up works once the email is confirmed (403 until then).
-            check_may_sign_in(rt.settings, credentials.user)
+            raise Unauthorized(INVALID)
+        # A token made at sign-up works once the email is confirmed (403 until then).
+        refusal = token_verdict(rt.settings, credentials.facts, credentials.checked_at)
+        if refusal is not None:
+            raise refusal
     request.state.credentials = credentials
     return credentials
 
@@ -137,11 +133,16 @@ def scoped(*needed: str, user: bool = False) -> Callable[..., Awaitable[Credenti
     async def dependency(request: Request) -> Credentials:
         credentials = await optional_credentials(request)
         if credentials is None:
-            raise Unauthorized("The access token is invalid")
-        if needed and not scope_policy.covers_any(credentials.scopes, needed):
-            raise Forbidden("This action is outside the authorized scopes")
-        if user and credentials.user is None:
-            raise UnprocessableUser("This method requires an authenticated user")
+            raise Unauthorized(INVALID)
+        refusal = token_verdict(
+            runtime_of(request).settings,
+            credentials.facts,
+            credentials.checked_at,
+            needed,
+            person_needed=user,
+        )
+        if refusal is not None:
+            raise refusal
         return credentials
 
     return dependency
@@ -158,8 +159,8 @@ def token_cache(rt: Runtime) -> TokenCache:
     return cast(TokenCache, cache)
 
 
-# A person's token with everything ``load_credentials`` and ``check_may_sign_in``
-# look at, as one Core row (no session, no ORM objects).
+# A person's token with everything ``token_verdict`` reads, as one Core row (no
+# session, no ORM objects).
 _VERDICT = (
     select(
         OAuthAccessToken.id,
@@ -192,36 +193,36 @@ async def plain_viewer(
     row: Any = rows[0]
     (token_id, scopes, revoked_at, expires_at, last_used_at) = row[:5]
     (user_id, disabled, confirmed_at, account_id, suspended_at) = row[5:]
-    now = utcnow()
-    if not token_live(revoked_at, expires_at, now):
-        return None
-    refusal = sign_in_refusal(
-        rt.settings,
+    facts = TokenFacts(
+        revoked_at=revoked_at,
+        expires_at=expires_at,
+        last_used_at=last_used_at,
+        scopes=frozenset(scopes.split()),
+        for_person=True,
+        person_found=True,
         disabled=disabled,
         suspended=suspended_at is not None,
         confirmed=confirmed_at is not None,
     )
-    if refusal is not None:
-        return None
+    now = utcnow()
+    if token_verdict(rt.settings, facts, now, needed, person_needed=True) is not None:
+        return None  # the full check answers, with the right error
     if use_to_record(last_used_at, now):
         return None  # the full check records the use
-    granted = frozenset(scopes.split())
-    if needed and not scope_policy.covers_any(granted, needed):
-        return None
-    return Viewer(token_id, account_id, user_id, granted), expires_at
+    return Viewer(token_id, account_id, user_id, facts.scopes), expires_at
 
 
 def cached_viewer(*needed: str) -> Callable[..., Awaitable[Viewer]]:
     """Like ``user_scoped(*needed)``, for hot read routes that need only who is
     asking: a verdict from the last few seconds skips the database
     (weft/api/token_cache.py says when it is forgotten)."""
-    # The same checks, in the same order and with the same answers, as ``scoped``.
+    # Both paths ask token_verdict; anything but a plain yes goes to the full check.
     full = user_scoped(*needed)
 
     async def dependency(request: Request) -> Viewer:
         raw = bearer_token(request)
         if raw is None:
-            raise Unauthorized("The access token is invalid")
+            raise Unauthorized(INVALID)
         cache = token_cache(runtime_of(request))
         hashed = token_hash(raw)
         viewer = cache.get(hashed)
@@ -242,7 +243,7 @@ def cached_viewer(*needed: str) -> Callable[..., Awaitable[Viewer]]:
             )
             cache.put(hashed, viewer, generation, credentials.token.expires_at)
         elif needed and not scope_policy.covers_any(viewer.scopes, needed):
-            raise Forbidden("This action is outside the authorized scopes")
+            raise Forbidden(OUT_OF_SCOPE)
         return viewer
 
     return dependency
@@ -254,15 +255,15 @@ def scoped_if_token(*needed: str) -> Callable[..., Awaitable[Credentials | None]
 
     async def dependency(request: Request) -> Credentials | None:
         credentials = await optional_credentials(request)
-        if credentials is not None and not scope_policy.covers_any(credentials.scopes, needed):
-            raise Forbidden("This action is outside the authorized scopes")
+        if credentials is None:
+            return None
+        settings = runtime_of(request).settings
+        refusal = token_verdict(settings, credentials.facts, credentials.checked_at, needed)
+        if refusal is not None:
+            raise refusal
         return credentials
 
     return dependency
-
-
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def throttle(limit: Limit, by: str = "ip") -> Callable[..., Awaitable[None]]:
@@ -272,15 +273,6 @@ def throttle(limit: Limit, by: str = "ip") -> Callable[..., Awaitable[None]]:
         await check_rate(request, response, limit, client_ip(request))
 
     return dependency
-
-
-async def check_rate(request: Request, response: Response, limit: Limit, key: str) -> None:
-    verdict = await runtime_of(request).limiter.hit(limit, key)
-    from weft.api.errors import rate_limit_headers
-
-    response.headers.update(rate_limit_headers(verdict.limit, verdict.remaining, verdict.reset_at))
-    if not verdict.allowed:
-        raise RateLimited(verdict.limit, verdict.reset_at)
 
 
 async def api_rate_limit(request: Request, response: Response) -> None:

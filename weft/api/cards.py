@@ -11,12 +11,12 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from weft.api.auth import Credentials, runtime, scoped_if_token
+from weft.api.auth import Credentials, scoped_if_token
 from weft.api.serializers.cards import card_entity
 from weft.queries.accounts import parse_id
 from weft.queries.status_bundle import card_of
 from weft.queries.statuses import visible_status
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
 
 router = APIRouter()
 

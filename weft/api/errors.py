@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from weft.errors import Invalid, RateLimited, WeftError
+from weft.throttling import rate_limit_headers
 
 log = logging.getLogger("weft.api")
 
@@ -35,15 +36,6 @@ def wants_json(request: Request) -> bool:
 
 def error_response(status: int, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": message, **extra}, status_code=status)
-
-
-def rate_limit_headers(limit: int, remaining: int, reset_at: float) -> dict[str, str]:
-    reset = datetime.fromtimestamp(reset_at, UTC).isoformat(timespec="milliseconds")
-    return {
-        "X-RateLimit-Limit": str(limit),
-        "X-RateLimit-Remaining": str(remaining),
-        "X-RateLimit-Reset": reset.replace("+00:00", "Z"),
-    }
 
 
 def weft_error_response(error: WeftError) -> JSONResponse:

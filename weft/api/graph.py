@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from weft.actions import graph as actions
-from weft.api.auth import Credentials, runtime, scoped_if_token, user_scoped
+from weft.api.auth import Credentials, scoped_if_token, user_scoped
 from weft.api.pagination import link_header, page_of
 from weft.api.params import bool_param, form, read_params
 from weft.api.serializers.relationships import accounts, muted_accounts, relationship
@@ -22,7 +22,7 @@ from weft.errors import NotFound
 from weft.queries import graph as queries
 from weft.queries.accounts import parse_id
 from weft.queries.graph import Listed
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
 
 router = APIRouter()
 

@@ -6,11 +6,10 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from weft.api.auth import runtime
 from weft.api.serializers.accounts import account as account_entity
 from weft.api.serializers.instance import instance_v1, instance_v2
 from weft.queries.instance import instance_stats
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
 
 router = APIRouter()
 

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from weft.actions import interactions as actions
-from weft.api.auth import Credentials, runtime, scoped_if_token, user_scoped
+from weft.api.auth import Credentials, scoped_if_token, user_scoped
 from weft.api.pagination import link_header, page_of
 from weft.api.params import form
 from weft.api.serializers.accounts import account as account_entity
@@ -21,7 +21,7 @@ from weft.db.database import Database
 from weft.models import Account
 from weft.queries import interactions as queries
 from weft.queries.accounts import parse_id
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
 
 router = APIRouter()
 Action = Callable[[Database, int, int], Awaitable[int]]

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from weft.actions import media as actions
-from weft.api.auth import Credentials, runtime, user_scoped
+from weft.api.auth import Credentials, user_scoped
 from weft.api.params import check_text, form
 from weft.api.serializers.media import media_entity
 from weft.api.uploads import receive_upload
@@ -25,7 +25,7 @@ from weft.media.process import process_media
 from weft.models import MediaAttachment
 from weft.queries.accounts import parse_id
 from weft.queries.media import own_unattached_media
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
 
 router = APIRouter()
 

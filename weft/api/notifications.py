@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from weft.actions import notifications as notification_actions
 from weft.actions.markers import save_markers
-from weft.api.auth import Credentials, runtime, user_scoped
+from weft.api.auth import Credentials, user_scoped
 from weft.api.pagination import link_header, page_of
 from weft.api.params import read_params
 from weft.api.serializers.notifications import (
@@ -22,7 +22,7 @@ from weft.api.timelines import names
 from weft.errors import Invalid
 from weft.queries import notifications as queries
 from weft.queries.accounts import parse_id
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
 
 router = APIRouter()
 READ = user_scoped("read:notifications")

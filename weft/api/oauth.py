@@ -16,15 +16,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from weft.actions import oauth
 from weft.actions.sessions import authenticate
-from weft.api.auth import (
-    Credentials,
-    check_rate,
-    client_ip,
-    runtime,
-    scoped,
-    throttle,
-    user_scoped,
-)
+from weft.api.auth import Credentials, scoped, throttle, user_scoped
 from weft.api.params import form, read_params
 from weft.api.serializers.oauth import (
     application,
@@ -36,7 +28,8 @@ from weft.errors import Forbidden, Unauthorized
 from weft.models import OAuthApplication
 from weft.policies import scopes as scope_policy
 from weft.ratelimit import OAUTH_TOKEN, SIGN_IN
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
+from weft.throttling import check_rate, client_ip
 
 router = APIRouter()
 

@@ -1,6 +1,6 @@
 """Mastodon's pagination over HTTP: reading ``max_id``, ``since_id``, ``min_id``
 and ``limit`` from a request, and writing the ``Link`` header. The paging
-itself is in weft/queries/paging.py.
+itself is in weft/db/paging.py.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
+from weft.db.paging import Page
 from weft.errors import Invalid
-from weft.queries.paging import Page
 
 MAX_ID = 2**63 - 1
 

@@ -12,13 +12,13 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from weft.api.auth import Credentials, runtime, scoped_if_token, user_scoped
+from weft.api.auth import Credentials, scoped_if_token, user_scoped
 from weft.api.params import bool_param, form
 from weft.api.serializers.accounts import account as account_entity
 from weft.api.serializers.search import search_entity
 from weft.errors import Invalid, Unauthorized
 from weft.queries.search import TYPES, SearchRequest, search
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
 
 router = APIRouter()
 

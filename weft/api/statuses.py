@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Header
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from weft.actions import statuses as actions
-from weft.api.auth import Credentials, runtime, scoped_if_token, user_scoped
+from weft.api.auth import Credentials, scoped_if_token, user_scoped
 from weft.api.params import bool_param, form
 from weft.api.serializers.statuses import (
     status_edit_entity,
@@ -26,7 +26,7 @@ from weft.models import Account, Status
 from weft.queries import statuses as queries
 from weft.queries.accounts import parse_id
 from weft.queries.status_bundle import load_bundle
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
 
 router = APIRouter()
 MAX_BATCH = 20  # GET /api/v1/statuses?id[]=...

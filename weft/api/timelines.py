@@ -8,7 +8,7 @@ import orjson
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
-from weft.api.auth import Credentials, cached_viewer, runtime, runtime_of, scoped_if_token
+from weft.api.auth import Credentials, cached_viewer, scoped_if_token
 from weft.api.pagination import link_header, page_of
 from weft.api.params import bool_param
 from weft.api.serializers.home import home_json
@@ -20,7 +20,7 @@ from weft.queries.accounts import parse_id
 from weft.queries.fediverse import fediverse_timeline
 from weft.queries.home_rows import home_rows
 from weft.queries.timelines import AccountFilter, Scope, StatusPage, TagFilter
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime, runtime_of
 from weft.timelines import home_feed
 
 router = APIRouter()

@@ -21,7 +21,8 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from weft.errors import BadRequest, Invalid
 from weft.limits import VIDEO_SIZE_LIMIT
-from weft.media.detect import SNIFF_BYTES, UNSUPPORTED, size_message, sniff
+from weft.media.detect import SNIFF_BYTES, size_message, sniff
+from weft.media.pillow import UNSUPPORTED
 
 MAX_FIELD_BYTES = 64 * 1024
 MAX_PARTS = 16

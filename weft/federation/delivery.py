@@ -1,8 +1,8 @@
 """Delivering activities: who gets them, signing and POSTing, retries, server health.
 
-Two jobs (registered in ``weft.jobs.handlers.federation``):
+Two jobs (registered in ``weft.jobs.handlers.delivery``):
 
-- ``federation.publish`` (queued by ``weft.federation.publish`` inside the
+- ``federation.publish`` (queued by ``weft.actions.outbox`` inside the
   local action's transaction) builds the activity
   (``weft.federation.outgoing``), works out the inboxes (followers' shared
   inboxes, once each, and the accounts concerned), leaves out suspended
@@ -41,14 +41,15 @@ from urllib.parse import urlsplit
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from weft.actions.outbox import federating
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.upsert import insert_ignore
 from weft.federation.actors import ACTIVITY_JSON, actor_uri
 from weft.federation.keys import ensure_key
 from weft.federation.outgoing import Audience, build_activity
-from weft.federation.publish import federating
 from weft.federation.signatures import sign_request
+from weft.jobs.kinds import DELIVER
 from weft.jobs.queue import enqueue
 from weft.models import Account, Follow
 from weft.models.base import utcnow
@@ -59,7 +60,6 @@ from weft.queries.domain_blocks import suspended_domains
 
 log = logging.getLogger("weft.federation.delivery")
 
-DELIVER = "federation.deliver"
 DELIVERY_TIMEOUT_SECONDS = 10.0  # connect and read, all together
 RESPONSE_LIMIT = 64 * 1024
 MAX_AGE = timedelta(days=8)

@@ -16,12 +16,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from weft.actions.inbound import receive_activity
-from weft.api.auth import runtime
 from weft.errors import BadRequest, WeftError
 from weft.federation import jsonld, loading, verify
 from weft.federation.remote import host_of
 from weft.federation.routes import serve
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
 
 router = APIRouter(include_in_schema=False)
 

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from weft.actions.outbox import INSTANCE_ACTOR_TYPE
 from weft.config import Settings
 from weft.db.database import Database
+from weft.db.paging import Page
 from weft.db.upsert import insert_ignore
 from weft.errors import Gone, NotFound
 from weft.federation.keys import ensure_key, new_key_pair
@@ -22,12 +24,9 @@ from weft.models import Account, Status
 from weft.models.base import utcnow
 from weft.queries.graph import followers as graph_followers
 from weft.queries.graph import following as graph_following
-from weft.queries.paging import Page
 from weft.queries.status_bundle import StatusBundle, load_bundle
 from weft.queries.statuses import visible_status
 from weft.queries.timelines import AccountFilter, account_statuses
-
-INSTANCE_ACTOR_TYPE = "Application"
 
 
 @dataclass

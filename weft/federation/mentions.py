@@ -4,7 +4,8 @@ A local post that names ``@bob@other.example`` must link and address Bob even
 when nobody here has met him yet, as Mastodon's ``ProcessMentionsService``
 does: the handle is resolved (WebFinger, then the actor document, through
 ``weft.federation.remote`` and so the guarded fetcher) and the account stored.
-``weft.actions.statuses`` calls :func:`learn_mentioned` *before* its write
+``weft.actions.statuses`` calls :func:`learn_mentioned` (through
+``weft.remote_lookup``, which ``weft.federation.lookup`` provides) *before* its write
 transaction, so no network wait ever holds the database's writer; the
 transaction then finds the account as it finds any known one.
 
@@ -29,7 +30,7 @@ from sqlalchemy import func, select
 
 from weft.config import Settings
 from weft.db.database import Database
-from weft.federation.remote import FetchBudget, RemoteError, fetch_account, resolve
+from weft.federation.remote import FetchBudget, RemoteError, fetch_account, resolve_handle
 from weft.models import Account
 from weft.text import mentions
 
@@ -53,7 +54,7 @@ async def learn_mentioned(db: Database, settings: Settings, texts: Iterable[str]
                 handles[(name, domain)] = None
     unknown = await _unknown(db, list(handles))
     return await _bounded(
-        [resolve(db, settings, f"{name}@{domain}") for name, domain in unknown[:MAX_UNKNOWN]]
+        [resolve_handle(db, settings, f"{name}@{domain}") for name, domain in unknown[:MAX_UNKNOWN]]
     )
 
 

@@ -1,6 +1,6 @@
 """From a ``federation.publish`` payload to the activity and its audience.
 
-``weft.federation.publish`` captured the ids (and, for undos and deletes,
+``weft.actions.outbox`` captured the ids (and, for undos and deletes,
 what the action was about to remove); this reads the rest and renders with
 ``weft.federation.activities``. ``None`` means there is nothing to send any
 more (the post or the account went away meanwhile).
@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from weft.activity_kinds import ActivityKind, check_covered
 from weft.config import Settings
 from weft.federation import activities
 from weft.federation.actors import actor_uri, followers_uri, person
@@ -38,7 +39,7 @@ Builder = Callable[[AsyncSession, Settings, Account, dict[str, Any]], Awaitable[
 async def build_activity(
     session: AsyncSession, settings: Settings, actor: Account, payload: dict[str, Any]
 ) -> Built | None:
-    return await _BUILDERS[str(payload["kind"])](session, settings, actor, payload)
+    return await _BUILDERS[ActivityKind(payload["kind"])](session, settings, actor, payload)
 
 
 def _audience(followers: bool = False, *account_ids: int | None) -> Audience:
@@ -76,7 +77,7 @@ async def _note(
         None if direct else status.in_reply_to_account_id,
         quoted.account_id if quoted is not None and not direct else None,
     )
-    if payload["kind"] == "update" and status.edited_at is not None:
+    if payload["kind"] == ActivityKind.UPDATE and status.edited_at is not None:
         return activities.update_note(document, status.edited_at), audience
     return activities.create_note(document), audience
 
@@ -95,7 +96,7 @@ async def _like(
     if status is None or status.uri is None:
         return None
     activity = activities.like(str(payload["like_id"]), actor_uri(actor, settings), status.uri)
-    if payload["kind"] == "undo_like":
+    if payload["kind"] == ActivityKind.UNDO_LIKE:
         activity = activities.undo(activity)
     return activity, _audience(False, status.account_id)
 
@@ -103,7 +104,7 @@ async def _like(
 async def _announce(
     session: AsyncSession, settings: Settings, actor: Account, payload: dict[str, Any]
 ) -> Built | None:
-    undoing = payload["kind"] == "undo_announce"
+    undoing = payload["kind"] == ActivityKind.UNDO_ANNOUNCE
     if undoing:
         repost_id, original_id = int(payload["status_id"]), int(payload["original_id"])
         visibility, published = (
@@ -147,7 +148,7 @@ async def _follow(
     if target is None or target.uri is None:
         return None
     activity = activities.follow(str(payload["follow_uri"]), actor_uri(actor, settings), target.uri)
-    if payload["kind"] == "undo_follow":
+    if payload["kind"] == ActivityKind.UNDO_FOLLOW:
         activity = activities.undo(activity)
     return activity, _audience(False, target.id)
 
@@ -160,7 +161,11 @@ async def _answer(
         return None
     me = actor_uri(actor, settings)
     their_follow = activities.follow(str(payload["follow_uri"]), follower.uri, me)
-    answer = activities.accept_follow if payload["kind"] == "accept" else activities.reject_follow
+    answer = (
+        activities.accept_follow
+        if payload["kind"] == ActivityKind.ACCEPT
+        else activities.reject_follow
+    )
     return answer(their_follow, me, int(payload["number"])), _audience(False, follower.id)
 
 
@@ -171,7 +176,7 @@ async def _block(
     if target is None or target.uri is None:
         return None
     activity = activities.block(str(payload["block_id"]), actor_uri(actor, settings), target.uri)
-    if payload["kind"] == "undo_block":
+    if payload["kind"] == ActivityKind.UNDO_BLOCK:
         activity = activities.undo(activity)
     return activity, _audience(False, target.id)
 
@@ -185,19 +190,20 @@ async def _update_person(
     return activities.update_person(person(actor, settings), actor.updated_at), _audience(True)
 
 
-_BUILDERS: dict[str, Builder] = {
-    "create": _note,
-    "update": _note,
-    "delete": _delete,
-    "like": _like,
-    "undo_like": _like,
-    "announce": _announce,
-    "undo_announce": _announce,
-    "follow": _follow,
-    "undo_follow": _follow,
-    "accept": _answer,
-    "reject": _answer,
-    "block": _block,
-    "undo_block": _block,
-    "update_person": _update_person,
+_BUILDERS: dict[ActivityKind, Builder] = {
+    ActivityKind.CREATE: _note,
+    ActivityKind.UPDATE: _note,
+    ActivityKind.DELETE: _delete,
+    ActivityKind.LIKE: _like,
+    ActivityKind.UNDO_LIKE: _like,
+    ActivityKind.ANNOUNCE: _announce,
+    ActivityKind.UNDO_ANNOUNCE: _announce,
+    ActivityKind.FOLLOW: _follow,
+    ActivityKind.UNDO_FOLLOW: _follow,
+    ActivityKind.ACCEPT: _answer,
+    ActivityKind.REJECT: _answer,
+    ActivityKind.BLOCK: _block,
+    ActivityKind.UNDO_BLOCK: _block,
+    ActivityKind.UPDATE_PERSON: _update_person,
 }
+check_covered(_BUILDERS, __name__)

@@ -13,8 +13,10 @@ call): a post's parents, quotes, mentions and their authors fan out. What is
 left when it is spent is not fetched (the post is stored without that parent,
 quote or mention), which is never an error for the post itself.
 
->>> account = await resolve(db, settings, "@alice@mastodon.example")
->>> status = await fetch_status(db, settings, "https://mastodon.example/users/alice/statuses/1")
+Posts are read in ``weft.federation.remote_notes``; ``weft.federation.lookup``
+resolves a search query (a handle or a URL) to either.
+
+>>> account = await resolve_handle(db, settings, "@alice@mastodon.example")
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from weft.errors import WeftError
 from weft.federation import jsonld
 from weft.federation.loading import instance_actor
 from weft.federation.signatures import sign_request
-from weft.models import Account, DomainBlock, Status
+from weft.models import Account, Status
 from weft.models.base import utcnow
 from weft.net.fetch import (
     ConnectFailed,
@@ -46,6 +48,7 @@ from weft.net.fetch import (
     fetch,
     is_public_address,
 )
+from weft.queries.domain_blocks import block_severity
 from weft.text.remote import plain_text, sanitize_remote
 
 MAX_BYTES = 1024 * 1024
@@ -152,23 +155,8 @@ async def fetch_document(
 
 async def refuse_blocked(db: Database, url: str) -> None:
     """Raise if ``url``'s server (or a parent domain) is suspended by a domain block."""
-    if await domain_block(db, host_of(url)) == "suspend":
+    if await block_severity(db, host_of(url)) == "suspend":
         raise RemoteError(f"{host_of(url)} is blocked by this server")
-
-
-async def domain_block(db: Database, domain: str) -> str | None:
-    """The severity of the block on ``domain`` or any domain above it, or None."""
-    host = domain.partition(":")[0].lower()
-    labels = host.split(".")
-    candidates = {domain.lower(), *(".".join(labels[i:]) for i in range(len(labels)))}
-    async with db.read() as session:
-        rows = await session.scalars(
-            select(DomainBlock.severity).where(DomainBlock.domain.in_(candidates))
-        )
-        found = set(rows)
-    if "suspend" in found:
-        return "suspend"
-    return "limit" if "limit" in found else None
 
 
 # --- actors ----------------------------------------------------------------------------
@@ -380,20 +368,14 @@ async def webfinger(
     raise RemoteError(f"WebFinger for {username}@{domain} names no ActivityPub actor")
 
 
-async def resolve(
+async def resolve_handle(
     db: Database, settings: Settings, query: str, budget: FetchBudget | None = None
-) -> Account | Status | None:
-    """What ``query`` names: ``@user@domain`` or ``user@domain`` (an account, by
-    WebFinger) or an http(s) URL (an actor or a post). Ours are read from the
-    database; others fetched and stored. ``None`` if the query is neither form,
-    or names nothing here; :class:`RemoteError` if another server's answer was
-    unusable. At most :data:`FETCH_BUDGET` documents are fetched in all."""
-    budget = budget if budget is not None else FetchBudget()
-    query = query.strip()
-    if query.lower().startswith(("https://", "http://")):
-        return await _resolve_url(db, settings, query, budget)
-    username, at, domain = query.removeprefix("@").removeprefix("acct:").rpartition("@")
-    if not at or not username or not domain or "/" in domain or " " in query:
+) -> Account | None:
+    """The account ``@user@domain`` (or ``user@domain``, ``acct:user@domain``)
+    names: ours read from the database, others found by WebFinger, fetched and
+    stored. ``None`` if ``query`` is no handle, or names nobody here."""
+    username, at, domain = query.strip().removeprefix("@").removeprefix("acct:").rpartition("@")
+    if not at or not username or not domain or "/" in domain or " " in query.strip():
         return None
     if domain.lower() == settings.domain.lower():
         return await _local_by_name(db, username)
@@ -404,11 +386,8 @@ async def resolve(
     return await fetch_account(db, settings, actor_uri, refresh=known is not None, budget=budget)
 
 
-async def _resolve_url(
-    db: Database, settings: Settings, url: str, budget: FetchBudget
-) -> Account | Status | None:
-    if host_of(url) == settings.domain.lower():
-        return await _local_by_url(db, settings, url)
+async def known_by_url(db: Database, url: str) -> Account | Status | None:
+    """A stored post, or a stored account not due for a refresh, found by its id or page."""
     async with db.read() as session:
         status = await session.scalar(
             select(Status).where((Status.uri == url) | (Status.url == url))
@@ -420,10 +399,14 @@ async def _resolve_url(
         return status
     if account is not None and not _stale(account):
         return account
-    document = await fetch_document(db, settings, url, budget)
-    if jsonld.types(document) & ACTOR_TYPES:
-        return await store_actor(db, await _profile_with_key(db, settings, document, budget))
-    return await fetch_status(db, settings, document["id"], document=document, budget=budget)
+    return None
+
+
+async def store_actor_document(
+    db: Database, settings: Settings, document: Mapping[str, Any], budget: FetchBudget
+) -> Account:
+    """Store the actor ``document`` (fetched already), with its key."""
+    return await store_actor(db, await _profile_with_key(db, settings, document, budget))
 
 
 async def _known_remote(db: Database, username: str, domain: str) -> Account | None:
@@ -451,13 +434,13 @@ async def _local_by_name(db: Database, username: str) -> Account | None:
 async def _local_account(db: Database, settings: Settings, url: str) -> Account | None:
     if host_of(url) != settings.domain.lower():
         return None
-    found = await _local_by_url(db, settings, url)
+    found = await local_by_url(db, settings, url)
     if not isinstance(found, Account):
         raise RemoteError(f"{url} is not an actor of this server")
     return found
 
 
-async def _local_by_url(db: Database, settings: Settings, url: str) -> Account | Status | None:
+async def local_by_url(db: Database, settings: Settings, url: str) -> Account | Status | None:
     """One of our own actors (``/users/u``, ``/@u``) or posts (``.../statuses/1``, ``/@u/1``)."""
     parts = urlsplit(url).path.strip("/").split("/")
     if (len(parts) == 2 and parts[0] == "users") or (len(parts) == 1 and parts[0][:1] == "@"):
@@ -475,34 +458,3 @@ async def _local_by_url(db: Database, settings: Settings, url: str) -> Account |
     if status is None or status.visibility not in ("public", "unlisted"):
         return None
     return status
-
-
-# --- posts -----------------------------------------------------------------------------
-
-
-async def fetch_status(
-    db: Database,
-    settings: Settings,
-    uri: str,
-    *,
-    document: Mapping[str, Any] | None = None,
-    depth: int = 0,
-    budget: FetchBudget | None = None,
-) -> Status:
-    """The post ``uri``: stored, or fetched (with its author, and up to a few
-    parents and quoted posts, within ``budget``) and stored."""
-    budget = budget if budget is not None else FetchBudget()
-    if host_of(uri) == settings.domain.lower():
-        local = await _local_by_url(db, settings, uri)
-        if not isinstance(local, Status):
-            raise RemoteError(f"{uri} is not a post of this server")
-        return local
-    async with db.read() as session:
-        known = await session.scalar(select(Status).where(Status.uri == uri))
-    if known is not None:
-        return known
-    from weft.federation.remote_notes import store_note  # the two modules call each other
-
-    if document is None:
-        document = await fetch_document(db, settings, uri, budget)
-    return await store_note(db, settings, document, depth=depth, budget=budget)

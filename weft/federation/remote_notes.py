@@ -37,14 +37,15 @@ from weft.federation.mentions import learn_actors
 from weft.federation.remote import (
     FetchBudget,
     RemoteError,
-    domain_block,
     fetch_account,
-    fetch_status,
+    fetch_document,
     host_of,
+    local_by_url,
     own_url,
 )
 from weft.models import Account, Status
 from weft.models.base import utcnow
+from weft.queries.domain_blocks import block_severity
 from weft.text.remote import plain_text, sanitize_remote
 
 NOTE_TYPES = frozenset({"Note", "Question", "Article", "Page"})
@@ -55,6 +56,32 @@ QUOTE_KEYS = ("quote", "quoteUri", "quoteUrl", "_misskey_quote")
 # document could name tens of thousands, more than a query may bind.
 MAX_TAGS = 100
 _TAG_NAME = re.compile(r"^\w{1,255}$")
+
+
+async def fetch_status(
+    db: Database,
+    settings: Settings,
+    uri: str,
+    *,
+    document: Mapping[str, Any] | None = None,
+    depth: int = 0,
+    budget: FetchBudget | None = None,
+) -> Status:
+    """The post ``uri``: stored, or fetched (with its author, and up to a few
+    parents and quoted posts, within ``budget``) and stored."""
+    budget = budget if budget is not None else FetchBudget()
+    if host_of(uri) == settings.domain.lower():
+        local = await local_by_url(db, settings, uri)
+        if not isinstance(local, Status):
+            raise RemoteError(f"{uri} is not a post of this server")
+        return local
+    async with db.read() as session:
+        known = await session.scalar(select(Status).where(Status.uri == uri))
+    if known is not None:
+        return known
+    if document is None:
+        document = await fetch_document(db, settings, uri, budget)
+    return await store_note(db, settings, document, depth=depth, budget=budget)
 
 
 def note_author(document: Mapping[str, Any]) -> str:
@@ -103,7 +130,7 @@ async def read_note(
     mentioned = await _mentioned(db, settings, document.get("tag"), budget)
     silent = await _local_recipients(db, settings, recipients)
     visibility = visibility_of(document, author)
-    if visibility == "public" and await domain_block(db, author.domain or "") == "limit":
+    if visibility == "public" and await block_severity(db, author.domain or "") == "limit":
         visibility = "unlisted"  # a limited server's posts stay out of public feeds
     return RemoteNote(
         uri=uri,

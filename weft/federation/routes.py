@@ -12,11 +12,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from weft.api.auth import runtime
 from weft.errors import WeftError
 from weft.federation import actors, collections, loading, nodeinfo, notes, verify, webfinger
 from weft.queries.accounts import parse_id
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
 
 router = APIRouter(include_in_schema=False)
 

@@ -24,7 +24,6 @@ from weft.errors import Forbidden, Unauthorized
 from weft.federation import jsonld
 from weft.federation.remote import (
     RemoteError,
-    domain_block,
     fetch_account,
     fetch_document,
     host_of,
@@ -40,6 +39,7 @@ from weft.federation.signatures import (
 )
 from weft.federation.signatures_rfc9421 import rfc9421_key_id, verify_rfc9421
 from weft.models import Account
+from weft.queries.domain_blocks import block_severity
 
 
 def signature_key_id(headers: Mapping[str, str]) -> str:
@@ -65,7 +65,7 @@ async def signer(
 ) -> Account:
     """The remote account whose key signed this request, or raise 401 (403 if blocked)."""
     key_id = signature_key_id(headers)
-    if await domain_block(db, host_of(key_id)) == "suspend":
+    if await block_severity(db, host_of(key_id)) == "suspend":
         raise Forbidden(f"{host_of(key_id)} is blocked by this server")
     if host_of(key_id) == settings.domain.lower() or not key_id.startswith(("https://", "http://")):
         raise Unauthorized(f"Cannot verify a key named {key_id!r}")

@@ -1,6 +1,6 @@
-"""The durable job queue (see docs/architecture.md)."""
+"""The durable job queue (see docs/architecture.md, "Layers").
 
-from weft.jobs.queue import enqueue
-from weft.jobs.registry import JobContext, job
-
-__all__ = ["JobContext", "enqueue", "job"]
+``kinds`` declares every kind and ``queue.enqueue`` queues one: both sit low,
+so actions may use them. ``handlers`` and ``worker`` sit at the top: they call
+the actions and the federation code.
+"""

@@ -15,12 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.db.database import after_commit
-from weft.jobs.registry import (
-    DEFAULT_MAX_AGE_SECONDS,
-    DEFAULT_MAX_ATTEMPTS,
-    HANDLERS,
-    load_handlers,
-)
+from weft.jobs.kinds import JobKind, is_declared
 from weft.models.base import utcnow
 from weft.models.jobs import Job
 
@@ -30,22 +25,21 @@ _wake_listeners: list[Callable[[], None]] = []
 
 def enqueue(
     session: AsyncSession,
-    kind: str,
+    kind: JobKind,
     payload: dict[str, Any] | None = None,
     *,
     run_at: datetime | None = None,
 ) -> Job:
-    """Add a job of ``kind`` to ``session``'s transaction."""
-    if not HANDLERS:
-        # A web process without workers still queues with each kind's own limits.
-        load_handlers()
-    spec = HANDLERS.get(kind)
+    """Add a job of ``kind`` (declared in ``weft.jobs.kinds``) to ``session``'s
+    transaction, with the kind's own retry limits."""
+    if not is_declared(kind):
+        raise ValueError(f"job kind {kind.name!r} is not declared in weft.jobs.kinds")
     job = Job(
-        kind=kind,
+        kind=kind.name,
         payload=payload or {},
         run_at=run_at or utcnow(),
-        max_attempts=spec.max_attempts if spec else DEFAULT_MAX_ATTEMPTS,
-        max_age_seconds=spec.max_age_seconds if spec else DEFAULT_MAX_AGE_SECONDS,
+        max_attempts=kind.max_attempts,
+        max_age_seconds=kind.max_age_seconds,
     )
     session.add(job)
     if not session.info.get("weft.wakes_workers"):

@@ -1,10 +1,10 @@
-"""Job kinds and their handlers.
+"""Handlers of the job kinds declared in ``weft.jobs.kinds``.
 
 A handler is ``async def handle(ctx: JobContext, payload: dict) -> None``. It
 runs at least once: it loads what it needs again by id, treats a missing row
 as done, and can run twice without harm. Raising retries the job later.
 
->>> @job("mail.send", max_attempts=8)
+>>> @job(SEND_MAIL)
 ... async def send_mail(ctx: JobContext, payload: dict[str, Any]) -> None: ...
 """
 
@@ -14,12 +14,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from weft.jobs.kinds import DECLARED, JobKind, is_declared
+
 if TYPE_CHECKING:
     from weft.config import Settings
     from weft.db.database import Database
-
-DEFAULT_MAX_ATTEMPTS = 10
-DEFAULT_MAX_AGE_SECONDS = 7 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -35,33 +34,32 @@ Handler = Callable[[JobContext, dict[str, Any]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
-class JobKind:
-    name: str
+class Registered:
+    kind: JobKind
     handler: Handler
-    max_attempts: int
-    max_age_seconds: int
 
 
-HANDLERS: dict[str, JobKind] = {}
+HANDLERS: dict[str, Registered] = {}
 
 
-def job(
-    name: str,
-    *,
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-    max_age_seconds: int = DEFAULT_MAX_AGE_SECONDS,
-) -> Callable[[Handler], Handler]:
-    """Register ``handler`` for jobs of kind ``name``."""
+def job(kind: JobKind) -> Callable[[Handler], Handler]:
+    """Register ``handler`` for jobs of ``kind`` (declared in ``weft.jobs.kinds``)."""
+    if not is_declared(kind):
+        raise ValueError(f"job kind {kind.name!r} is not declared in weft.jobs.kinds")
 
     def register(handler: Handler) -> Handler:
-        if name in HANDLERS and HANDLERS[name].handler is not handler:
-            raise ValueError(f"job kind {name!r} is registered twice")
-        HANDLERS[name] = JobKind(name, handler, max_attempts, max_age_seconds)
+        known = HANDLERS.get(kind.name)
+        if known is not None and known.handler is not handler:
+            raise ValueError(f"job kind {kind.name!r} is registered twice")
+        HANDLERS[kind.name] = Registered(kind, handler)
         return handler
 
     return register
 
 
-def load_handlers() -> None:
-    """Import every module that registers handlers (the worker calls this)."""
-    import weft.jobs.handlers  # noqa: F401
+def check_handlers() -> None:
+    """Fail unless every kind declared in ``weft.jobs.kinds`` has a handler (the
+    worker calls this once ``weft.jobs.handlers`` is imported, before it starts)."""
+    missing = sorted(DECLARED.keys() - HANDLERS.keys())
+    if missing:
+        raise RuntimeError(f"job kinds without a handler: {', '.join(missing)}")

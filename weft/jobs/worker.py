@@ -35,8 +35,9 @@ from sqlalchemy.sql import ColumnElement
 
 from weft.config import Settings
 from weft.db.database import Database
+from weft.jobs import handlers as _handlers  # noqa: F401 (registers every handler)
 from weft.jobs.queue import add_wake_listener, remove_wake_listener
-from weft.jobs.registry import HANDLERS, JobContext, load_handlers
+from weft.jobs.registry import HANDLERS, JobContext, check_handlers
 from weft.models.base import utcnow
 from weft.models.jobs import DEAD, PENDING, RUNNING, Job
 
@@ -147,7 +148,7 @@ class Worker:
         self._stopping = asyncio.Event()
         # Set by a wake-up, a finished job, or stop(): "look at the queue again".
         self._signal = asyncio.Event()
-        load_handlers()
+        check_handlers()
 
     def stop(self) -> None:
         """Ask ``run`` to return once the jobs it is running have finished.

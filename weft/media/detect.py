@@ -8,22 +8,15 @@ holding HTML must never be stored or served as an image. The first bytes
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
-from pillow_heif import register_heif_opener
-
 from weft.errors import Invalid
-from weft.limits import IMAGE_MATRIX_LIMIT, IMAGE_SIZE_LIMIT, VIDEO_SIZE_LIMIT
-
-register_heif_opener()
-# Pillow warns above this and refuses at twice it; we refuse at it (see open_image).
-Image.MAX_IMAGE_PIXELS = IMAGE_MATRIX_LIMIT
+from weft.limits import IMAGE_SIZE_LIMIT, VIDEO_SIZE_LIMIT
+from weft.media.pillow import UNSUPPORTED, open_image
+from weft.media.video import validate_video
 
 SNIFF_BYTES = 64
-UNSUPPORTED = "is not a supported photo or video (JPEG, PNG, WebP, GIF, HEIC, AVIF, MP4, MOV, WebM)"
 _HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"}
 _AVIF_BRANDS = {b"avif", b"avis"}
 _QUICKTIME_FIRST_BOXES = {b"moov", b"mdat", b"wide", b"free", b"skip"}
@@ -82,27 +75,6 @@ def _iso_media(head: bytes) -> Kind | None:
     return Kind("video", "video/mp4")
 
 
-def open_image(path: Path) -> Image.Image:
-    """Open (lazily: header only) an image, refusing bombs before any decoding."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(path)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise Invalid("file", too_many_pixels(), "ERR_TOO_LARGE") from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        raise Invalid("file", UNSUPPORTED, "ERR_UNSUPPORTED") from None
-    width, height = image.size
-    if width <= 0 or height <= 0 or width * height > IMAGE_MATRIX_LIMIT:
-        image.close()
-        raise Invalid("file", too_many_pixels(), "ERR_TOO_LARGE")
-    return image
-
-
-def too_many_pixels() -> str:
-    return f"has too many pixels (at most {IMAGE_MATRIX_LIMIT:,} in all)"
-
-
 def confirm_image(path: Path, kind: Kind) -> None:
     """Pillow must read the header as the format the magic bytes said."""
     with open_image(path) as image:
@@ -112,8 +84,6 @@ def confirm_image(path: Path, kind: Kind) -> None:
 
 def confirm_video(path: Path) -> None:
     """PyAV must read it, within the limits (5 minutes, 4K): weft/media/video.py."""
-    from weft.media.video import validate_video  # video.py builds on images.py, on us
-
     validate_video(path)
 
 

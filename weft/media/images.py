@@ -22,7 +22,7 @@ from blurhash._functions import lib as _lib
 from PIL import Image, ImageCms, ImageOps
 
 from weft.errors import Invalid
-from weft.media.detect import open_image, too_many_pixels
+from weft.media.pillow import open_image, too_many_pixels
 
 DISPLAY_WIDTH = 1440
 THUMBNAIL_BOX = (480, 480)

@@ -25,6 +25,26 @@ class HomeFeedEntry(Base):
     reblog_of_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
+NOTIFICATION_TYPES = frozenset(
+    {
+        "mention",
+        "status",
+        "reblog",
+        "follow",
+        "follow_request",
+        "favourite",
+        "poll",
+        "update",
+        "quote",
+        "quoted_update",
+        "admin.sign_up",
+        "admin.report",
+    }
+)
+# Types Mastodon groups in /api/v2/notifications (many people, one post).
+GROUPED_NOTIFICATION_TYPES = frozenset({"favourite", "reblog", "follow"})
+
+
 class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (

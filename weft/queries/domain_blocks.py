@@ -14,9 +14,24 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.db.database import Database
+from weft.db.paging import Page, apply, newest_first
 from weft.errors import NotFound
 from weft.models.federation import DomainBlock
-from weft.queries.paging import Page, apply, newest_first
+
+
+def covering_domains(domain: str) -> set[str]:
+    """The domains whose block covers ``domain``: the domain as handles write it,
+    port included (``social.example.com:3000``), its host without the port, and
+    every domain above either (``example.com:3000``, ``example.com``, ``com``).
+    The one rule for matching blocks, whether asked in SQL or in memory."""
+    written = domain.lower()
+    host = written.partition(":")[0]
+    return {*_suffixes(written), *_suffixes(host)}
+
+
+def _suffixes(domain: str) -> set[str]:
+    labels = domain.split(".")
+    return {".".join(labels[i:]) for i in range(len(labels))}
 
 
 @dataclass(frozen=True)
@@ -26,10 +41,8 @@ class DomainMatcher:
     domains: frozenset[str]
 
     def matches(self, domain: str) -> bool:
-        """Whether ``domain`` is one of them or a subdomain of one. A domain is
-        compared as handles write it, port included (``127.0.0.1:3000``)."""
-        parts = domain.lower().split(".")
-        return not self.domains.isdisjoint(".".join(parts[i:]) for i in range(len(parts)))
+        """Whether a block on one of them covers ``domain`` (see ``covering_domains``)."""
+        return not self.domains.isdisjoint(covering_domains(domain))
 
     def blocked_among(self, domains: set[str]) -> set[str]:
         return {d for d in domains if self.matches(d)}
@@ -55,6 +68,18 @@ async def media_refused_domains(session: AsyncSession) -> DomainMatcher:
         )
     )
     return DomainMatcher(frozenset(d.lower() for d in rows))
+
+
+async def block_severity(db: Database, domain: str) -> str | None:
+    """The severity of the strongest block covering ``domain``, or None."""
+    async with db.read() as session:
+        rows = await session.scalars(
+            select(DomainBlock.severity).where(DomainBlock.domain.in_(covering_domains(domain)))
+        )
+        found = set(rows)
+    if "suspend" in found:
+        return "suspend"
+    return "limit" if "limit" in found else None
 
 
 async def list_domain_blocks(db: Database, page: Page) -> list[DomainBlock]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from weft.db.database import Database
+from weft.db.paging import Page, apply, newest_first
 from weft.models import Account, Follow, Status
-from weft.queries.paging import Page, apply, newest_first
 from weft.queries.timelines import StatusPage, visible_page, without_blocked_servers
 
 

@@ -16,10 +16,10 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.db.database import Database
+from weft.db.paging import Page, apply
 from weft.errors import NotFound
 from weft.models import Account, Block, Follow, FollowRequest, Mute
 from weft.models.base import utcnow
-from weft.queries.paging import Page, apply
 
 Rows = Select[int, Account]
 Ts = TypeVarTuple("Ts")

@@ -36,6 +36,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from weft.coalesce import PerOwner
 from weft.db.database import Database
+from weft.db.paging import Page
 from weft.models import (
     Account,
     Block,
@@ -51,7 +52,6 @@ from weft.models import (
 )
 from weft.models.base import utcnow
 from weft.policies.statuses import NONE, PostAccess, Relation
-from weft.queries.paging import Page
 from weft.queries.relations import mute_in_force
 from weft.queries.timelines import shown
 from weft.timelines import HomeFeed, TableHomeFeed

@@ -11,10 +11,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.db.database import Database
+from weft.db.paging import Page, apply
 from weft.errors import NotFound
 from weft.models import Account, Block, Bookmark, Favourite, Status
 from weft.policies.statuses import can_view
-from weft.queries.paging import Page, apply
 from weft.queries.relations import access_for
 from weft.queries.status_bundle import load_bundle
 from weft.queries.timelines import StatusPage, visible_page

@@ -16,13 +16,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, case, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from weft.actions.notifications import GROUPED
 from weft.db.database import Database
+from weft.db.paging import Page, apply
 from weft.errors import NotFound
 from weft.models import Account, Marker, Notification, Status
+from weft.models.feeds import GROUPED_NOTIFICATION_TYPES
 from weft.policies.notifications import sender_hidden
 from weft.queries.domain_blocks import blocked_domains
-from weft.queries.paging import Page, apply
 from weft.queries.relations import relations
 from weft.queries.status_bundle import StatusBundle, load_bundle
 from weft.queries.timelines import shown
@@ -157,7 +157,11 @@ async def grouped_notifications(
     page: Page,
 ) -> GroupPage:
     """Up to ``page.limit`` groups, newest first (Mastodon's /api/v2/notifications)."""
-    groupable = tuple(GROUPED if grouped_types is None else set(grouped_types) & GROUPED)
+    groupable = tuple(
+        GROUPED_NOTIFICATION_TYPES
+        if grouped_types is None
+        else set(grouped_types) & GROUPED_NOTIFICATION_TYPES
+    )
     key = case(
         (Notification.type.in_(groupable), Notification.group_key),
         else_=literal("ungrouped-") + cast(Notification.id, String),

@@ -13,12 +13,11 @@ policies, the same for the API and the web page:
   mention the viewer; then every post passes ``can_view`` like any timeline.
 
 ``resolve`` (a handle or a URL, signed-in people only) looks the thing up here
-first, then asks ``weft.federation.remote.resolve`` to fetch it.
+first, then asks ``weft.remote_lookup`` (``weft.federation.lookup.resolve``) to fetch it.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -30,11 +29,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import EPOCH_MS, NODE_BITS, SEQUENCE_BITS
+from weft.db.paging import Page, apply, newest_first
 from weft.models import Account, Block, Follow, Mention, Status, StatusTag, Tag
 from weft.queries.accounts import is_shown
-from weft.queries.paging import Page, apply, newest_first
 from weft.queries.status_bundle import StatusBundle
 from weft.queries.timelines import StatusPage, visible_page
+from weft.remote_lookup import remote_lookup
 
 TYPES = ("accounts", "statuses", "hashtags")
 HISTORY_DAYS = 7
@@ -266,9 +266,7 @@ async def _resolved(
     """The one account or post ``q`` names, found here or (``resolve``) fetched."""
     found: Account | Status | None = await _local_by_address(db, settings, q)
     if found is None and wanted.resolve and wanted.viewer_id is not None:
-        # Looked up when needed: federation builds on the queries, not the other way round.
-        remote = importlib.import_module("weft.federation.remote")
-        found = await remote.resolve(db, settings, q)
+        found = await remote_lookup().resolve(db, settings, q)
     if isinstance(found, Account) and wanted.wants("accounts") and is_shown(found):
         return SearchResults(accounts=[found])
     if isinstance(found, Status) and wanted.wants("statuses"):

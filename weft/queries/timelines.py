@@ -16,12 +16,12 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, s
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.db.database import Database
+from weft.db.paging import Page, apply, newest_first
 from weft.errors import NotFound
 from weft.models import Account, Block, Follow, Mention, Mute, Status, StatusPin, StatusTag, Tag
 from weft.models.base import utcnow
 from weft.models.federation import DomainBlock
 from weft.policies.statuses import Post, PostAccess, can_view, is_muted_for
-from weft.queries.paging import Page, apply, newest_first
 from weft.queries.status_bundle import StatusBundle, load_page
 from weft.timelines import HomeFeed, TableHomeFeed
 

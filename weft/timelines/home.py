@@ -16,7 +16,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from weft.queries.paging import Page
+from weft.db.paging import Page
 
 # Rows per INSERT (or per Redis pipeline) when one post goes to many feeds.
 BATCH = 1000

@@ -24,8 +24,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.coalesce import PerOwner
+from weft.db.paging import Page
 from weft.models import Status
-from weft.queries.paging import Page
 from weft.timelines.home import BATCH, FeedEntry
 from weft.timelines.sources import rebuild_entries
 

@@ -14,8 +14,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from weft.db.paging import Page, apply, newest_first
 from weft.models import HomeFeedEntry, Status
-from weft.queries.paging import Page, apply, newest_first
 from weft.timelines.home import BATCH, FeedEntry
 
 

@@ -13,15 +13,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from weft.api.auth import runtime
 from weft.api.serializers.notifications import notification_entities
+from weft.db.paging import Page
 from weft.errors import NotFound
 from weft.models import User
 from weft.queries.accounts import parse_id
 from weft.queries.graph import follow_requests
 from weft.queries.notifications import NotificationFilter, notifications
-from weft.queries.paging import Page
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
 from weft.web.common import require_user
 from weft.web.templating import render
 

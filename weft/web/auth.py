@@ -13,11 +13,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from weft.actions.accounts import SignUp, confirm_email, register_account
 from weft.actions.sessions import authenticate, end_session, start_session
-from weft.api.auth import check_rate, client_ip, runtime
 from weft.errors import Forbidden, Invalid, Unauthorized
 from weft.models import User
 from weft.ratelimit import SIGN_IN, SIGN_UP, Limit
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
+from weft.throttling import check_rate, client_ip
 from weft.web.session import (
     clear_session_cookie,
     current_user,

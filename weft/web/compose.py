@@ -25,7 +25,6 @@ from weft.actions.statuses import (
     one_newline,
     post_thread,
 )
-from weft.api.auth import runtime
 from weft.api.serializers.statuses import status_entities, status_entity
 from weft.errors import Invalid, NotFound
 from weft.models import Status, User
@@ -34,7 +33,7 @@ from weft.policies.statuses import can_quote, can_reply
 from weft.queries.accounts import lookup_account, parse_id
 from weft.queries.status_bundle import load_bundle
 from weft.queries.statuses import visible_status
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
 from weft.text import countable_length
 from weft.web.auth import safe_next
 from weft.web.common import require_user

@@ -25,16 +25,15 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
-from weft.api.auth import runtime
 from weft.api.pagination import page_of
+from weft.db.paging import Page
 from weft.errors import Invalid
 from weft.models import User
 from weft.queries import timelines
 from weft.queries.fediverse import fediverse_timeline
 from weft.queries.for_you import MAX_SEEN, for_you
-from weft.queries.paging import Page
 from weft.queries.timelines import Scope, StatusPage
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
 from weft.timelines import home_feed
 from weft.web.common import require_user, statuses_for_page
 from weft.web.session import current_user

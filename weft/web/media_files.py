@@ -13,7 +13,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse, Response
 
-from weft.api.auth import runtime
 from weft.media.storage import (
     CACHE_CONTROL,
     CONTENT_TYPES,
@@ -24,7 +23,7 @@ from weft.media.storage import (
     storage_for,
     valid_key,
 )
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
 
 router = APIRouter()
 HEADERS = {

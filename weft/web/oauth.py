@@ -15,10 +15,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from weft.actions import oauth
-from weft.api.auth import runtime
 from weft.errors import BadRequest
 from weft.models import OAuthApplication, User
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
 from weft.web.scopes import describe
 from weft.web.session import current_user, form_fields, no_nul
 from weft.web.templating import render

@@ -20,7 +20,6 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from weft.actions import interactions
 from weft.actions.statuses import delete_status
-from weft.api.auth import runtime
 from weft.api.serializers.statuses import status_entities, status_entity
 from weft.db.database import Database
 from weft.errors import NotFound
@@ -29,7 +28,7 @@ from weft.queries import statuses as queries
 from weft.queries.accounts import lookup_account
 from weft.queries.interactions import one_status
 from weft.queries.status_bundle import load_bundle
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
 from weft.web.auth import safe_next
 from weft.web.common import require_user
 from weft.web.errors import wants_json

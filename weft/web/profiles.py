@@ -16,17 +16,16 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from weft.actions import graph as graph_actions
-from weft.api.auth import runtime, runtime_of
 from weft.api.serializers.accounts import account as account_entity
 from weft.db.database import Database
+from weft.db.paging import Page
 from weft.models import Account, User
 from weft.queries import graph as graph_queries
 from weft.queries.accounts import get_account, parse_id
 from weft.queries.graph import Listed
-from weft.queries.paging import Page
 from weft.queries.profiles import find_profile
 from weft.queries.timelines import AccountFilter, account_statuses
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime, runtime_of
 from weft.web.auth import safe_next
 from weft.web.common import require_user, statuses_for_page
 from weft.web.session import current_user, form_fields

@@ -14,13 +14,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
-from weft.api.auth import runtime
+from weft.db.paging import Page
 from weft.models import User
 from weft.queries.accounts import parse_id
-from weft.queries.paging import Page
 from weft.queries.search import SearchRequest, looks_like_handle, looks_like_url, search
 from weft.queries.timelines import Scope, TagFilter, tag_timeline
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime
 from weft.web.common import statuses_for_page
 from weft.web.session import current_user
 from weft.web.templating import render

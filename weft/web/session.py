@@ -19,9 +19,9 @@ from fastapi import Request, Response
 from starlette.datastructures import UploadFile
 
 from weft.actions.sessions import SESSION_LIFETIME, resume_session
-from weft.api.auth import runtime_of
 from weft.errors import BadRequest, WeftError
 from weft.models import User, WebSession
+from weft.runtime import runtime_of
 from weft.security import random_token
 
 SESSION_COOKIE = "weft_session"

@@ -26,14 +26,13 @@ from weft.actions.profile_images import (
     set_profile_image,
 )
 from weft.actions.sessions import revoke_session
-from weft.api.auth import runtime, runtime_of
+from weft.db.paging import Page
 from weft.errors import Invalid, NotFound
 from weft.models import User
 from weft.queries import graph as graph_queries
 from weft.queries.accounts import get_account, parse_id
-from weft.queries.paging import Page
 from weft.queries.sign_ins import authorized_apps, web_sessions
-from weft.runtime import Runtime
+from weft.runtime import Runtime, runtime, runtime_of
 from weft.web.common import require_user
 from weft.web.session import form_fields, load_visitor
 from weft.web.templating import render

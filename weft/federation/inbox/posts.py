@@ -17,11 +17,10 @@ from weft.federation.remote import (
     ACTOR_TYPES,
     fetch_account,
     fetch_document,
-    fetch_status,
     parse_actor,
     store_actor,
 )
-from weft.federation.remote_notes import NOTE_TYPES, note_author, read_note
+from weft.federation.remote_notes import NOTE_TYPES, fetch_status, note_author, read_note
 
 
 async def _object_document(inbound: Inbound) -> dict[str, Any] | None:

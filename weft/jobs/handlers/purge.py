@@ -11,13 +11,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from weft.actions.purge import (
-    PURGE_ACCOUNT,
-    SUSPEND_DOMAIN,
-    purge_account_step,
-    suspend_domain_step,
-)
+from weft.actions.purge import purge_account_step, suspend_domain_step
 from weft.db.database import Database
+from weft.jobs.kinds import PURGE_ACCOUNT, SUSPEND_DOMAIN, JobKind
 from weft.jobs.queue import enqueue
 from weft.jobs.registry import JobContext, job
 
@@ -25,7 +21,7 @@ RUNS_PER_JOB = 20
 
 
 async def _batches(
-    db: Database, kind: str, payload: dict[str, Any], step: Callable[[], Awaitable[int]]
+    db: Database, kind: JobKind, payload: dict[str, Any], step: Callable[[], Awaitable[int]]
 ) -> None:
     for _ in range(RUNS_PER_JOB):
         if not await step():
@@ -34,7 +30,7 @@ async def _batches(
         enqueue(session, kind, payload)
 
 
-@job(PURGE_ACCOUNT, max_attempts=10)
+@job(PURGE_ACCOUNT)
 async def purge_account(ctx: JobContext, payload: dict[str, Any]) -> None:
     account_id = int(payload["account_id"])
     await _batches(
@@ -45,7 +41,7 @@ async def purge_account(ctx: JobContext, payload: dict[str, Any]) -> None:
     )
 
 
-@job(SUSPEND_DOMAIN, max_attempts=10)
+@job(SUSPEND_DOMAIN)
 async def suspend_domain(ctx: JobContext, payload: dict[str, Any]) -> None:
     domain = str(payload["domain"])
     await _batches(ctx.db, SUSPEND_DOMAIN, payload, lambda: suspend_domain_step(ctx.db, domain))

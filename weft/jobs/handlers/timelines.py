@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from weft.jobs.kinds import FAN_OUT, MERGE, REMOVE, UNMERGE
 from weft.jobs.registry import JobContext, job
 from weft.timelines import jobs
 
 
-@job("timelines.fan_out")
+@job(FAN_OUT)
 async def fan_out(ctx: JobContext, payload: dict[str, Any]) -> None:
     await jobs.fan_out(ctx.db, ctx.settings, payload)
 
 
-@job("timelines.merge")
+@job(MERGE)
 async def merge(ctx: JobContext, payload: dict[str, Any]) -> None:
     await jobs.merge(ctx.db, ctx.settings, payload)
 
 
-@job("timelines.unmerge")
+@job(UNMERGE)
 async def unmerge(ctx: JobContext, payload: dict[str, Any]) -> None:
     await jobs.unmerge(ctx.db, ctx.settings, payload)
 
 
-@job("timelines.remove")
+@job(REMOVE)
 async def remove(ctx: JobContext, payload: dict[str, Any]) -> None:
     await jobs.remove(ctx.db, ctx.settings, payload)

@@ -1,20 +1,18 @@
-"""The hook the local actions call: "tell the fediverse" inside their transaction.
+"""Who must hear of a change: "tell the fediverse" inside the action's transaction.
 
-``await publish(session, kind, actor_id, **ids)`` queues one
+``await publish(session, ActivityKind.LIKE, actor_id, **ids)`` queues one
 ``federation.publish`` job with the change, committed with it or not at all.
 It does nothing for a remote actor (the inbox calls the same actions: no
 echoes, no loops), for a local person whose fediverse switch is off, or when
 no other server is concerned (a like of a local post, a follow between two
 local people). The job (``weft.federation.delivery``) builds the activity
-and works out the inboxes; whether federation is on at all is checked there.
+(``weft.federation.outgoing``) and works out the inboxes; whether federation
+is on at all is checked there.
 
 What an undo or a delete must name (a like's id, a follow's id, a deleted
 post's readers) is read here, before the action removes the rows.
 
-Kinds and their ids: ``create``/``update``/``delete`` (status_id),
-``like``/``undo_like`` (status_id), ``announce``/``undo_announce`` (status_id
-of the repost), ``follow``/``undo_follow``/``block``/``undo_block``
-(target_id), ``accept``/``reject`` (follower_id), ``update_person``.
+The kinds, and the ids each is published with, are in ``weft.activity_kinds``.
 """
 
 from __future__ import annotations
@@ -25,11 +23,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from weft.activity_kinds import ActivityKind, check_covered
 from weft.db.ids import new_id
+from weft.jobs.kinds import PUBLISH
 from weft.jobs.queue import enqueue
 from weft.models import Account, Block, Favourite, Follow, FollowRequest, Mention, Status
 
-PUBLISH = "federation.publish"
 INSTANCE_ACTOR_TYPE = "Application"
 
 Payload = dict[str, Any]
@@ -47,16 +46,14 @@ def federating(account: Account | None) -> bool:
     )
 
 
-async def publish(session: AsyncSession, kind: str, actor_id: int, **ids: int) -> None:
+async def publish(session: AsyncSession, kind: ActivityKind, actor_id: int, **ids: int) -> None:
     """Queue the ``kind`` activity of ``actor_id`` in ``session``'s transaction."""
-    if kind not in _PREPARE:
-        raise ValueError(f"unknown activity kind {kind!r}")
     actor = await session.get(Account, actor_id)
     if actor is None or not federating(actor):
         return
     payload = await _PREPARE[kind](session, actor, dict(ids))
     if payload is not None:
-        enqueue(session, PUBLISH, {"kind": kind, "actor_id": actor_id, **payload})
+        enqueue(session, PUBLISH, {"kind": kind.value, "actor_id": actor_id, **payload})
 
 
 async def new_follow_uri(session: AsyncSession, actor_id: int) -> str:
@@ -120,7 +117,7 @@ async def _delete(session: AsyncSession, actor: Account, ids: Payload) -> Payloa
         return None
     if status.reblog_of_id is not None:  # deleting a repost undoes it
         undone = await _undo_announce(session, actor, ids)
-        return None if undone is None else {"kind": "undo_announce", **undone}
+        return None if undone is None else {"kind": ActivityKind.UNDO_ANNOUNCE.value, **undone}
     concerned = {status.in_reply_to_account_id}
     if status.quote_of_id is not None:
         concerned.add(
@@ -225,19 +222,20 @@ async def _block(session: AsyncSession, actor: Account, ids: Payload) -> Payload
     return {"target_id": target_id, "block_id": uri or f"{actor.uri}#blocks/{row_id}"}
 
 
-_PREPARE: dict[str, Prepare] = {
-    "create": _post,
-    "update": _post,
-    "delete": _delete,
-    "like": _like,
-    "undo_like": _like,
-    "announce": _announce,
-    "undo_announce": _undo_announce,
-    "follow": _outgoing_follow,
-    "undo_follow": _outgoing_follow,
-    "accept": _incoming_follow,
-    "reject": _incoming_follow,
-    "block": _block,
-    "undo_block": _block,
-    "update_person": _profile,
+_PREPARE: dict[ActivityKind, Prepare] = {
+    ActivityKind.CREATE: _post,
+    ActivityKind.UPDATE: _post,
+    ActivityKind.DELETE: _delete,
+    ActivityKind.LIKE: _like,
+    ActivityKind.UNDO_LIKE: _like,
+    ActivityKind.ANNOUNCE: _announce,
+    ActivityKind.UNDO_ANNOUNCE: _undo_announce,
+    ActivityKind.FOLLOW: _outgoing_follow,
+    ActivityKind.UNDO_FOLLOW: _outgoing_follow,
+    ActivityKind.ACCEPT: _incoming_follow,
+    ActivityKind.REJECT: _incoming_follow,
+    ActivityKind.BLOCK: _block,
+    ActivityKind.UNDO_BLOCK: _block,
+    ActivityKind.UPDATE_PERSON: _profile,
 }
+check_covered(_PREPARE, __name__)

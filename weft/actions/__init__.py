@@ -1,0 +1,1 @@
+"""Every state change, verb-first, one module per area (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""The Mastodon client API and OAuth: parse, call the domain, render."""

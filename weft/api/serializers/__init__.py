@@ -1,0 +1,1 @@
+"""Mastodon entities rendered from rows (the API's, and the web app's pages)."""
