@@ -192,3 +192,25 @@ async def test_the_inbox_gives_the_policy_answer(
             inner = shown.json()["quote"]["quoted_status"]
             expect("quoted post shown", policy, allowed, inner is not None)
     assert mismatches == []
+
+
+async def test_a_refused_reply_fetched_as_a_parent_is_left_out_of_the_thread(
+    db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
+) -> None:
+    """Carol's reply to Bob's closed post reaches us only as the parent of her
+    next post: it is fetched, refused like a delivered one, and the next post
+    is stored without that parent (as one whose parent cannot be had)."""
+    carol = remote.actor("carol")
+    bob_uri = f"{fed.url}/users/bob"
+    closed = await post_status(
+        db, fed.settings, bob.account_id, Draft("Just saying", reply_policy="author")
+    )
+    refused = _create(carol, 1, bob_uri, inReplyTo=closed.uri)["object"]
+    remote.serve_object(refused)
+    deliver(carol, fed, _create(carol, 2, bob_uri, inReplyTo=refused["id"]))
+    await run_jobs(db, fed)
+    assert await _by_uri(db, refused["id"]) is None
+    child = await _by_uri(db, f"{carol.id}/statuses/2")
+    assert child is not None
+    assert child.in_reply_to_id is None
+    assert (await _by_uri(db, closed.uri) or closed).replies_count == 0
