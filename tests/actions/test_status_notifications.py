@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from tests.factories import make_person
 from weft.actions.graph import follow_account
+from weft.actions.posts.post import Draft, post_status
 from weft.actions.status_notifications import notify_subscribers
-from weft.actions.statuses import Draft, post_status
 from weft.config import Settings
 from weft.db.database import Database
 from weft.jobs.worker import Worker

@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import text
 
 from tests.factories import Person, make_person
-from weft.actions.statuses import Change, Draft, delete_status, edit_status, post_status
+from weft.actions.posts.delete import delete_status
+from weft.actions.posts.edit import Change, edit_status
+from weft.actions.posts.post import Draft, post_status
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id

@@ -19,7 +19,7 @@ from tests.live import LiveServer
 from tests.web.remote_helpers import attach_card, follow_remote, remote_account, remote_post
 from weft.actions.graph import follow_account
 from weft.actions.interactions import favourite
-from weft.actions.statuses import Draft, post_status
+from weft.actions.posts.post import Draft, post_status
 from weft.db.database import Database
 
 pytestmark = sqlite_only

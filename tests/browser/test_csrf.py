@@ -23,7 +23,7 @@ from tests.factories import Person, make_person
 from tests.live import LiveServer
 from tests.web.helpers import FORM_MESSAGE, sign_in_form
 from weft.actions.graph import block_account
-from weft.actions.statuses import Draft, post_status
+from weft.actions.posts.post import Draft, post_status
 from weft.db.database import Database
 from weft.web.session import SAFE_METHODS
 

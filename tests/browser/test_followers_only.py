@@ -35,7 +35,7 @@ from tests.factories import make_person
 from tests.live import LiveServer
 from weft.actions.graph import follow_account
 from weft.actions.interactions import favourite
-from weft.actions.statuses import Draft, post_status
+from weft.actions.posts.post import Draft, post_status
 from weft.db.database import Database
 from weft.jobs.worker import Worker
 

@@ -35,7 +35,7 @@ from tests.live import LiveServer
 from tests.web.remote_helpers import attach_card
 from weft.actions.graph import follow_account
 from weft.actions.media import MediaChange, upload_media
-from weft.actions.statuses import Draft, post_status
+from weft.actions.posts.post import Draft, post_status
 from weft.db.database import Database
 from weft.jobs.worker import Worker
 from weft.media.process import process_media

@@ -9,7 +9,8 @@ from sqlalchemy import func, select, update
 from tests.cards.helpers import oembed_page, opengraph_page
 from tests.factories import Person, make_person
 from tests.net.pages import Page, PageServer
-from weft.actions.statuses import Change, Draft, edit_status, post_status
+from weft.actions.posts.edit import Change, edit_status
+from weft.actions.posts.post import Draft, post_status
 from weft.config import Settings
 from weft.db.database import Database
 from weft.jobs.worker import Worker

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import delete, insert, select, update
 
 from tests.factories import make_person
-from weft.actions.statuses import Draft, post_status
+from weft.actions.posts.post import Draft, post_status
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id

@@ -19,7 +19,9 @@ from tests.factories import Person, make_person
 from tests.federation.inbox_server import InboxServer
 from weft.actions import graph, interactions, outbox
 from weft.actions.accounts import ProfileChange, update_profile
-from weft.actions.statuses import Change, Draft, delete_status, edit_status, post_status
+from weft.actions.posts.delete import delete_status
+from weft.actions.posts.edit import Change, edit_status
+from weft.actions.posts.post import Draft, post_status
 from weft.activity_kinds import ActivityKind, check_covered
 from weft.config import Settings
 from weft.db.database import Database

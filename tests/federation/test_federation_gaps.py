@@ -17,9 +17,9 @@ from tests.factories import make_person
 from tests.federation.remote_server import RemoteActor, RemoteServer, key_pair
 from weft.actions import graph, interactions
 from weft.actions.domain_blocks import DomainBlockForm, block_domain
+from weft.actions.posts.post import Draft, post_status, post_thread
+from weft.actions.posts.remote import RemoteNote, create_remote_status
 from weft.actions.purge import purge_account_step, remove_remote_account
-from weft.actions.remote_statuses import RemoteNote, create_remote_status
-from weft.actions.statuses import Draft, post_status, post_thread
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id

@@ -17,7 +17,7 @@ from tests.federation.inbox_helpers import count, fixture, run_jobs
 from tests.federation.remote_server import RemoteActor, RemoteServer, key_pair
 from tests.live import LiveServer
 from weft.actions.graph import follow_account
-from weft.actions.statuses import Draft, post_status
+from weft.actions.posts.post import Draft, post_status
 from weft.config import Settings
 from weft.db.database import Database
 from weft.federation.signatures import sign_request

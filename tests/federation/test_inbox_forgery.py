@@ -31,7 +31,7 @@ from tests.federation.test_inbox import (  # noqa: F401 (fixtures)
 )
 from tests.live import LiveServer
 from weft.actions.graph import follow_account
-from weft.actions.statuses import Draft, post_status
+from weft.actions.posts.post import Draft, post_status
 from weft.db.database import Database
 from weft.federation.lookup import resolve
 from weft.federation.remote import RemoteError, fetch_account

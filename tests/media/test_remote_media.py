@@ -16,14 +16,14 @@ from tests.live import LiveServer
 from tests.media.helpers import GPS_IFD, jpeg_with_gps, photo
 from tests.media.test_video import encoder_or_skip, make_video
 from tests.net.pages import Page, PageServer
-from weft.actions.remote_accounts import RemoteProfile, upsert_remote_account
-from weft.actions.remote_media import cache_remote_media
-from weft.actions.remote_statuses import (
+from weft.actions.posts.remote import (
     RemoteMedia,
     RemoteNote,
     create_remote_status,
     delete_remote_status,
 )
+from weft.actions.remote_accounts import RemoteProfile, upsert_remote_account
+from weft.actions.remote_media import cache_remote_media
 from weft.config import Settings
 from weft.db.database import Database
 from weft.jobs.kinds import FETCH_REMOTE_MEDIA, FETCH_REMOTE_PROFILE_IMAGE, JobKind

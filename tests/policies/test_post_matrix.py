@@ -26,7 +26,7 @@ from weft.actions.graph import (
     mute_account,
 )
 from weft.actions.interactions import favourite
-from weft.actions.statuses import Draft, post_status
+from weft.actions.posts.post import Draft, post_status
 from weft.db.database import Database
 from weft.jobs.worker import Worker
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from tests.factories import Person, make_person
 from weft.actions.graph import follow_account
-from weft.actions.statuses import Draft, post_status
+from weft.actions.posts.post import Draft, post_status
 from weft.config import Settings
 from weft.db.database import Database
 from weft.jobs.worker import Worker

@@ -15,7 +15,7 @@ from tests.factories import Person
 from tests.timelines.helpers import drain, follow, people, post
 from weft.actions.graph import block_account, mute_account, unfollow_account
 from weft.actions.interactions import reblog, unreblog
-from weft.actions.statuses import delete_status
+from weft.actions.posts.delete import delete_status
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id

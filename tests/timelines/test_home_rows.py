@@ -17,7 +17,8 @@ from tests.timelines.helpers import drain, follow, people, post
 from weft.actions.accounts import ProfileChange, update_profile
 from weft.actions.graph import block_account, mute_account
 from weft.actions.interactions import bookmark, favourite, pin, reblog
-from weft.actions.statuses import Change, Draft, edit_status, post_status
+from weft.actions.posts.edit import Change, edit_status
+from weft.actions.posts.post import Draft, post_status
 from weft.api.serializers.home import home_json
 from weft.api.serializers.statuses import status_entities
 from weft.config import Settings

@@ -13,7 +13,7 @@ from tests.factories import Person, make_person
 from tests.live import LiveServer
 from tests.web.helpers import csrf_of, sign_in_form
 from weft.actions.graph import follow_account
-from weft.actions.statuses import Draft, post_status
+from weft.actions.posts.post import Draft, post_status
 from weft.db.database import Database
 
 JSON = {"Accept": "application/json"}

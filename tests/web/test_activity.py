@@ -9,7 +9,7 @@ from tests.live import LiveServer
 from tests.timelines.helpers import follow, people, post
 from tests.web.helpers import csrf_of, sign_in_form
 from weft.actions.interactions import favourite, reblog
-from weft.actions.statuses import Draft, post_status
+from weft.actions.posts.post import Draft, post_status
 from weft.db.database import Database
 from weft.queries.graph import relationship
 

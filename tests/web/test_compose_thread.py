@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import Person, make_person
-from weft.actions.statuses import Draft, InvalidThreadPost, post_status, post_thread
+from weft.actions.posts.post import Draft, InvalidThreadPost, post_status, post_thread
 from weft.config import Settings
 from weft.db.database import Database
 from weft.models import Status

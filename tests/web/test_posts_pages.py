@@ -7,7 +7,7 @@ import httpx
 from tests.live import LiveServer
 from tests.web.posts_helpers import follow, main_of, person, post, signed_in
 from weft.actions.accounts import ProfileChange, update_profile
-from weft.actions.statuses import Change, edit_status
+from weft.actions.posts.edit import Change, edit_status
 from weft.db.database import Database
 
 

@@ -13,7 +13,7 @@ from tests.timelines.helpers import follow, people, post
 from tests.web.helpers import csrf_of, sign_in_form
 from weft.actions.accounts import ProfileChange, update_profile
 from weft.actions.interactions import reblog
-from weft.actions.statuses import Draft, post_status
+from weft.actions.posts.post import Draft, post_status
 from weft.db.database import Database
 from weft.models import Account
 from weft.queries.graph import relationship

@@ -32,12 +32,11 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy import ColumnElement, case, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from weft.actions.media import remove_status_media
+from weft.actions.posts.bookkeeping import forget_post
 from weft.actions.profile_images import own_key
-from weft.actions.statuses import _count_removed
 from weft.config import Settings
 from weft.db.database import Database
-from weft.jobs.kinds import DELETE_FILES, PURGE_ACCOUNT, REMOVE, UNMERGE
+from weft.jobs.kinds import DELETE_FILES, PURGE_ACCOUNT, UNMERGE
 from weft.jobs.queue import enqueue
 from weft.models import Account, DomainBlock, Favourite, Follow, FollowRequest, Notification, Status
 from weft.models.base import utcnow
@@ -211,9 +210,7 @@ async def _delete_posts(session: AsyncSession, account_id: int, batch: int) -> i
     if not statuses:
         return 0
     for status in statuses:
-        await _count_removed(session, status)
-        await remove_status_media(session, status.id)
-        enqueue(session, REMOVE, {"status_id": status.id, "account_id": account_id})
+        await forget_post(session, status)
     await session.execute(delete(Status).where(Status.id.in_([s.id for s in statuses])))
     return len(statuses)
 

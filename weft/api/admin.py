@@ -17,7 +17,7 @@ from weft.runtime import Runtime, runtime
 router = APIRouter(prefix="/api/weft/v1/admin")
 
 
-def _admin(credentials: Credentials) -> None:
+def require_admin(credentials: Credentials) -> None:
     if credentials.user is None or not credentials.user.is_admin:
         raise Forbidden("This action is only for administrators")
 
@@ -44,7 +44,7 @@ async def list_jobs(
     credentials: Credentials = Depends(user_scoped("admin:read")),
     rt: Runtime = Depends(runtime),
 ) -> list[dict[str, Any]]:
-    _admin(credentials)
+    require_admin(credentials)
     if state is not None and state not in (PENDING, RUNNING, DEAD):
         raise Invalid("state", "must be pending, running or dead")
     if not 1 <= limit <= 500:
@@ -57,7 +57,7 @@ async def job_stats(
     credentials: Credentials = Depends(user_scoped("admin:read")),
     rt: Runtime = Depends(runtime),
 ) -> dict[str, int]:
-    _admin(credentials)
+    require_admin(credentials)
     return await jobs_admin.queue_stats(rt.db)
 
 
@@ -67,5 +67,5 @@ async def retry_job(
     credentials: Credentials = Depends(user_scoped("admin:write")),
     rt: Runtime = Depends(runtime),
 ) -> dict[str, Any]:
-    _admin(credentials)
+    require_admin(credentials)
     return job_entity(await jobs_admin.retry_job(rt.db, parse_id(job_id)))

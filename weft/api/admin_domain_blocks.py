@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from weft.actions import domain_blocks as actions
-from weft.api.admin import _admin
+from weft.api.admin import require_admin
 from weft.api.auth import Credentials, user_scoped
 from weft.api.pagination import link_header, page_of
 from weft.api.params import bool_param, form
@@ -78,7 +78,7 @@ async def index(
     credentials: Credentials = Depends(user_scoped(READ)),
     rt: Runtime = Depends(runtime),
 ) -> JSONResponse:
-    _admin(credentials)
+    require_admin(credentials)
     blocks = await list_domain_blocks(rt.db, page_of(request, default=100, maximum=200))
     response = JSONResponse([domain_block_entity(b) for b in blocks])
     link = link_header(request, [b.id for b in blocks])
@@ -93,7 +93,7 @@ async def show(
     credentials: Credentials = Depends(user_scoped(READ)),
     rt: Runtime = Depends(runtime),
 ) -> dict[str, Any]:
-    _admin(credentials)
+    require_admin(credentials)
     return domain_block_entity(await get_domain_block(rt.db, parse_id(block_id)))
 
 
@@ -103,7 +103,7 @@ async def create(
     credentials: Credentials = Depends(user_scoped(WRITE)),
     rt: Runtime = Depends(runtime),
 ) -> dict[str, Any]:
-    _admin(credentials)
+    require_admin(credentials)
     block = await actions.block_domain(rt.db, rt.settings, params.domain or "", params.as_form())
     return domain_block_entity(block)
 
@@ -115,7 +115,7 @@ async def change(
     credentials: Credentials = Depends(user_scoped(WRITE)),
     rt: Runtime = Depends(runtime),
 ) -> dict[str, Any]:
-    _admin(credentials)
+    require_admin(credentials)
     block = await actions.change_domain_block(rt.db, parse_id(block_id), params.as_form())
     return domain_block_entity(block)
 
@@ -126,6 +126,6 @@ async def remove(
     credentials: Credentials = Depends(user_scoped(WRITE)),
     rt: Runtime = Depends(runtime),
 ) -> dict[str, Any]:
-    _admin(credentials)
+    require_admin(credentials)
     await actions.unblock_domain(rt.db, parse_id(block_id))
     return {}

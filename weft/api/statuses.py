@@ -1,6 +1,6 @@
 """Mastodon client API: posting, reading, editing and deleting statuses.
 
-Routes parse parameters, call one action or query (weft/actions/statuses.py,
+Routes parse parameters, call one action or query (weft/actions/posts/,
 weft/queries/statuses.py), and render with the status serializer; the rules
 (limits, reply controls, quote policies, visibility) live in the action.
 """
@@ -12,7 +12,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, Header
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from weft.actions import statuses as actions
+from weft.actions.posts.create import QUOTE_NOT_FOUND, REPLY_NOT_FOUND
+from weft.actions.posts.delete import delete_status
+from weft.actions.posts.edit import Change, edit_status
+from weft.actions.posts.post import Draft, post_status
 from weft.api.auth import Credentials, scoped_if_token, user_scoped
 from weft.api.params import bool_param, form
 from weft.api.serializers.statuses import (
@@ -118,11 +121,11 @@ async def create(
         raise Invalid("scheduled_at", "scheduled posts are not supported yet")
     if idempotency_key is not None and len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
         raise Invalid("Idempotency-Key", f"is too long (maximum is {MAX_IDEMPOTENCY_KEY})")
-    draft = actions.Draft(
+    draft = Draft(
         text=params.status or "",
         visibility=params.visibility or None,
-        in_reply_to_id=_target_id(params.in_reply_to_id, actions.REPLY_NOT_FOUND),
-        quoted_status_id=_target_id(params.quoted_status_id, actions.QUOTE_NOT_FOUND),
+        in_reply_to_id=_target_id(params.in_reply_to_id, REPLY_NOT_FOUND),
+        quoted_status_id=_target_id(params.quoted_status_id, QUOTE_NOT_FOUND),
         quote_policy=params.quote_approval_policy or None,
         reply_policy=params.reply_policy or None,
         spoiler_text=params.spoiler_text or "",
@@ -132,7 +135,7 @@ async def create(
         idempotency_key=idempotency_key or None,
         media_ids=params.media() or (),
     )
-    status = await actions.post_status(rt.db, rt.settings, _me(credentials), draft)
+    status = await post_status(rt.db, rt.settings, _me(credentials), draft)
     return (await _render(rt, _me(credentials), [status]))[0]
 
 
@@ -176,16 +179,14 @@ async def edit(
     rt: Runtime = Depends(runtime),
 ) -> dict[str, Any]:
     params.refuse_unsupported()
-    change = actions.Change(
+    change = Change(
         text=params.status or "",
         spoiler_text=params.spoiler_text,
         sensitive=params.sensitive,
         language=params.language,
         media_ids=params.media(),
     )
-    status = await actions.edit_status(
-        rt.db, rt.settings, _me(credentials), parse_id(status_id), change
-    )
+    status = await edit_status(rt.db, rt.settings, _me(credentials), parse_id(status_id), change)
     return (await _render(rt, _me(credentials), [status]))[0]
 
 
@@ -202,7 +203,7 @@ async def destroy(
         status = await queries.visible_status(session, viewer, parse_id(status_id))
         bundle = await load_bundle(session, viewer, [status])
     entity = status_entity(status, bundle, rt.settings)
-    deleted = await actions.delete_status(rt.db, viewer, status.id)
+    deleted = await delete_status(rt.db, viewer, status.id)
     entity.update(text=deleted.text, spoiler_text=deleted.spoiler_text)
     return entity
 

@@ -49,7 +49,7 @@ class Database:
         self._inline: InlineReader | None = None
         self._postgres: PostgresReader | None = None
         if self.is_sqlite:
-            _ensure_sqlite_folder(url)
+            ensure_sqlite_folder(url)
             self.write_engine = _sqlite_engine(url, immediate=True, pool_size=1)
             self.read_engine = _sqlite_engine(url, immediate=False, pool_size=pool_size)
             if make_url(url).database not in (None, "", ":memory:"):
@@ -149,7 +149,7 @@ async def _run_after_commit(session: AsyncSession) -> None:
             await result
 
 
-def _ensure_sqlite_folder(url: str) -> None:
+def ensure_sqlite_folder(url: str) -> None:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)

@@ -24,12 +24,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from weft.actions.remote_statuses import (
-    MAX_MEDIA,
-    RemoteMedia,
-    RemoteNote,
-    create_remote_status,
-)
+from weft.actions.posts.remote import MAX_MEDIA, RemoteMedia, RemoteNote, create_remote_status
 from weft.config import Settings
 from weft.db.database import Database
 from weft.federation import jsonld
@@ -110,7 +105,10 @@ async def store_note(
     budget = budget if budget is not None else FetchBudget()
     author = await fetch_account(db, settings, note_author(document), budget=budget)
     note = await read_note(db, settings, document, author, depth=depth, budget=budget)
-    return await create_remote_status(db, note)
+    status = await create_remote_status(db, note)
+    if status is None:  # a reply its parent's policy refuses: as if it could not be had
+        raise RemoteError(f"{note.uri} is a reply its parent's reply policy refuses")
+    return status
 
 
 async def read_note(

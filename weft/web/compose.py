@@ -16,15 +16,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from weft.actions.statuses import (
-    MAX_CHARS,
-    Change,
-    InvalidThreadPost,
-    check_draft,
-    edit_status,
-    one_newline,
-    post_thread,
-)
+from weft.actions.posts.compose import MAX_CHARS, one_newline
+from weft.actions.posts.edit import Change, edit_status
+from weft.actions.posts.post import InvalidThreadPost, check_draft, post_thread
 from weft.api.serializers.statuses import status_entities, status_entity
 from weft.errors import Invalid, NotFound
 from weft.models import Status, User

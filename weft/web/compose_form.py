@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 from starlette.datastructures import FormData, UploadFile
 
-from weft.actions.statuses import Draft
+from weft.actions.posts.post import Draft
 from weft.errors import BadRequest
 from weft.limits import MAX_MEDIA_ATTACHMENTS
 from weft.queries.accounts import parse_id

@@ -5,7 +5,7 @@ The buttons are plain forms: without JavaScript the answer is a 303 back to
 the page they were on; static/weft.js sends them with ``Accept:
 application/json`` and gets the post's new state to update the button in
 place. The rules are in the actions (weft/actions/interactions.py,
-weft/actions/statuses.py) and the policies; a page shows only what the API's
+weft/actions/posts/) and the policies; a page shows only what the API's
 ``GET /api/v1/statuses/:id`` and ``/context`` would.
 """
 
@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from weft.actions import interactions
-from weft.actions.statuses import delete_status
+from weft.actions.posts.delete import delete_status
 from weft.api.serializers.statuses import status_entities, status_entity
 from weft.db.database import Database
 from weft.errors import NotFound

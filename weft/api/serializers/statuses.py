@@ -260,8 +260,8 @@ def _quote(post: RenderedPost, view: PostView, renderer: _Renderer) -> dict[str,
     quoted = view.post(post.quote_of_id) if post.quote_of_id else None
     if quoted is None:
         return {"state": "deleted", "quoted_status": None}
-    if post.quote_state == "revoked":
-        return {"state": "revoked", "quoted_status": None}
+    if post.quote_state in ("revoked", "rejected"):  # the quoted post's policy refused it
+        return {"state": post.quote_state, "quoted_status": None}
     access = view.access(quoted.id)
     if access is None or not can_view(access):
         return {"state": "unauthorized", "quoted_status": None}

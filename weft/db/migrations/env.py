@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import weft.models  # noqa: F401  (registers every table)
-from weft.db.database import _ensure_sqlite_folder
+from weft.db.database import ensure_sqlite_folder
 from weft.models.base import Base
 
 target_metadata = Base.metadata
@@ -30,7 +30,7 @@ async def _run() -> None:
     url = context.config.get_main_option("sqlalchemy.url")
     assert url
     if url.startswith("sqlite"):
-        _ensure_sqlite_folder(url)
+        ensure_sqlite_folder(url)
     engine = create_async_engine(url)
     try:
         async with engine.connect() as connection:

@@ -4,7 +4,7 @@
 the signature and that the signer is the activity's ``actor``. It looks the
 type up in ``HANDLERS`` and calls the handler with an :class:`Inbound`.
 Handlers call the same actions the API calls (``weft.actions.graph``,
-``interactions``, ``statuses``, ``remote_statuses``, ``remote_accounts``);
+``interactions``, ``posts``, ``remote_accounts``);
 the publish hooks in those actions only publish for local actors, so
 nothing we receive is echoed back out.
 

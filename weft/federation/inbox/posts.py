@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from weft.actions import interactions
-from weft.actions.remote_statuses import (
+from weft.actions.posts.remote import (
     create_remote_status,
     delete_remote_status,
     update_remote_status,
@@ -44,6 +44,8 @@ async def on_create(inbound: Inbound) -> str:
         inbound.db, inbound.settings, document, inbound.actor, budget=inbound.budget
     )
     status = await create_remote_status(inbound.db, note)
+    if status is None:
+        return "dropped: a reply its parent's reply policy refuses"
     return f"stored post {status.id}"
 
 

@@ -1,0 +1,133 @@
+"""Editing a post: a local person's change, or another server's ``Update``.
+
+Both end in :func:`revise`, which keeps the history (the original as the
+first version), replaces mentions and tags, tells reposters and quoters, and
+asks for the link card again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from weft.actions.cards import enqueue_card
+from weft.actions.media import attach_media, attached_media_ids
+from weft.actions.outbox import publish
+from weft.actions.posts.bookkeeping import (
+    ensure_original_version,
+    notify_edit,
+    own_status,
+    replace_mentions,
+    replace_tags,
+)
+from weft.actions.posts.compose import check_text, clean_language, compose, one_newline
+from weft.activity_kinds import ActivityKind
+from weft.config import Settings
+from weft.db.database import Database
+from weft.errors import Invalid
+from weft.models import Account, Status
+from weft.models.base import utcnow
+from weft.queries.statuses import version_of
+from weft.remote_lookup import remote_lookup
+
+
+@dataclass(frozen=True)
+class Change:
+    """An edit: the new text; ``None`` keeps the current value."""
+
+    text: str
+    spoiler_text: str | None = None
+    sensitive: bool | None = None
+    language: str | None = None
+    # The attachments in order; None keeps them.
+    media_ids: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", one_newline(self.text))
+        if self.spoiler_text is not None:
+            object.__setattr__(self, "spoiler_text", one_newline(self.spoiler_text))
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A post's new text, resolved (mentions already ``bookkeeping.mentionable``)."""
+
+    text: str
+    content: str  # HTML
+    spoiler_text: str
+    sensitive: bool
+    language: str | None
+    edited_at: datetime
+    mentioned: Sequence[Account] = ()
+    tag_ids: Sequence[int] = ()
+
+
+async def revise(session: AsyncSession, status: Status, revision: Revision) -> None:
+    """Apply ``revision`` to ``status`` with its consequences; media is the caller's."""
+    await ensure_original_version(session, status)
+    status.text, status.content = revision.text, revision.content
+    status.spoiler_text, status.language = revision.spoiler_text, revision.language
+    status.sensitive = revision.sensitive or bool(revision.spoiler_text)
+    status.edited_at = revision.edited_at
+    session.add(version_of(status, status.edited_at))
+    await replace_mentions(session, status, revision.mentioned)
+    await replace_tags(session, status.id, revision.tag_ids)
+    await notify_edit(session, status)
+    enqueue_card(session, status, edited=True)
+    await publish(session, ActivityKind.UPDATE, status.account_id, status_id=status.id)
+
+
+async def edit_status(
+    db: Database, settings: Settings, account_id: int, status_id: int, change: Change
+) -> Status:
+    """Edit one's own post within ``settings.edit_window_minutes`` of posting.
+
+    The first edit stores the original as the first version, so the history
+    always begins with what was first published.
+    """
+    await remote_lookup().learn_mentioned(db, settings, [change.text])
+    async with db.write() as session:
+        status = await own_status(session, account_id, status_id)
+        _check_edit_window(settings, status)
+        current_media = await attached_media_ids(session, status.id)
+        new_media = current_media if change.media_ids is None else list(change.media_ids)
+        spoiler = status.spoiler_text if change.spoiler_text is None else change.spoiler_text
+        check_text(change.text, spoiler, has_media=bool(new_media))
+        language = clean_language(change.language) if change.language else status.language
+        sensitive = status.sensitive if change.sensitive is None else change.sensitive
+        if (change.text, spoiler, sensitive, language, new_media) == (
+            status.text,
+            status.spoiler_text,
+            status.sensitive,
+            status.language,
+            current_media,
+        ):
+            return status  # nothing changed: no new version, no "edited" label
+        if new_media != current_media:
+            await attach_media(session, account_id, status.id, new_media)
+        composed = await compose(session, settings, account_id, change.text)
+        revision = Revision(
+            text=change.text,
+            content=composed.content,
+            spoiler_text=spoiler,
+            sensitive=sensitive,
+            language=language,
+            edited_at=utcnow(),
+            mentioned=composed.mentioned,
+            tag_ids=composed.tag_ids,
+        )
+        await revise(session, status, revision)
+        return status
+
+
+def _check_edit_window(settings: Settings, status: Status) -> None:
+    window = timedelta(minutes=settings.edit_window_minutes)
+    if utcnow() - status.created_at > window:
+        raise Invalid(
+            "status",
+            f"can only be edited within {settings.edit_window_minutes} minutes of posting",
+            "ERR_EDIT_WINDOW",
+        )

@@ -1,0 +1,232 @@
+"""Posts written on other servers: stored, edited and deleted as their authors do.
+
+The inbox (``weft.federation.inbox``) and on-demand fetches
+(``weft.federation.remote``) read a Note into a :class:`RemoteNote` (content
+already sanitized, parent, quote and mentioned accounts already resolved).
+Storing it goes through ``create.create_post`` with the remote author as the
+actor, editing through ``edit.revise`` and deleting through
+``delete.delete_status``: the same rules and consequences as a local post's
+(reply and quote policies, blocks, mentions and notifications, counters,
+``timelines.fan_out``, subscribers' notifications, the link card). What is
+theirs alone is here: attachments served from their URL until copied.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from weft.actions.media import remove_status_media
+from weft.actions.posts.bookkeeping import mentionable, upsert_tags
+from weft.actions.posts.create import (
+    AlreadyStored,
+    NewPost,
+    ReplyNotFound,
+    ReplyRefused,
+    create_post,
+)
+from weft.actions.posts.delete import delete_status
+from weft.actions.posts.edit import Revision, revise
+from weft.db.database import Database
+from weft.db.ids import new_id
+from weft.errors import NotFound
+from weft.jobs.kinds import FETCH_REMOTE_MEDIA
+from weft.jobs.queue import enqueue
+from weft.models import Account, MediaAttachment, Status
+from weft.models.base import utcnow
+from weft.text.remote import plain_text
+
+MAX_MEDIA = 20
+log = logging.getLogger("weft.actions.posts")
+
+
+@dataclass(frozen=True)
+class RemoteMedia:
+    url: str
+    type: str  # image | gifv | video | audio | unknown
+    content_type: str | None = None
+    description: str | None = None
+    blurhash: str | None = None
+    width: int | None = None
+    height: int | None = None
+    focus: tuple[float, float] = (0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class RemoteNote:
+    """A remote post, read and resolved against our database."""
+
+    uri: str
+    account_id: int
+    content: str  # sanitized HTML
+    visibility: str
+    created_at: datetime
+    url: str | None = None
+    spoiler_text: str = ""
+    sensitive: bool = False
+    language: str | None = None
+    edited_at: datetime | None = None
+    in_reply_to_id: int | None = None
+    quote_of_id: int | None = None
+    mentioned_ids: Sequence[int] = ()
+    # Recipients we found in to/cc but not in the tags: they may see it, silently.
+    silent_ids: Sequence[int] = ()
+    tags: Sequence[str] = ()
+    media: Sequence[RemoteMedia] = field(default_factory=tuple)
+
+
+async def create_remote_status(db: Database, note: RemoteNote) -> Status | None:
+    """Store ``note``; a post already stored (same ``uri``) is returned as it is.
+
+    ``None`` if it is dropped: a reply whose parent's reply policy leaves its
+    author out, or to a post they may not see (``create`` explains why).
+    """
+    try:
+        async with db.write() as session:
+            existing = await _stored(session, note)
+            if existing is not None:
+                return existing
+            status = await create_post(session, await _new_post(session, note))
+            _add_media(session, status, note.media)
+            return status
+    except AlreadyStored:
+        async with db.read() as session:
+            raced = await _stored(session, note)
+        if raced is None:  # stored and deleted meanwhile
+            raise NotFound() from None
+        return raced
+    except (ReplyNotFound, ReplyRefused) as refused:
+        log.info("dropped %s: %s", note.uri, refused.message)
+        return None
+
+
+async def _stored(session: AsyncSession, note: RemoteNote) -> Status | None:
+    return await session.scalar(select(Status).where(Status.uri == note.uri))
+
+
+async def _new_post(session: AsyncSession, note: RemoteNote) -> NewPost:
+    author = await session.get(Account, note.account_id)
+    if author is None:
+        raise NotFound()
+    return NewPost(
+        id=new_id(),
+        author=author,
+        uri=note.uri,
+        url=note.url,
+        text=plain_text(note.content),
+        content=note.content,
+        visibility=note.visibility,
+        created_at=note.created_at,
+        spoiler_text=note.spoiler_text,
+        sensitive=note.sensitive,
+        language=note.language,
+        in_reply_to_id=note.in_reply_to_id,
+        quoted_status_id=note.quote_of_id,
+        edited_at=note.edited_at,
+        mentioned=await _mentioned(session, note),
+        silent_ids=note.silent_ids,
+        tag_ids=await upsert_tags(session, list(note.tags)),
+        has_media=bool(note.media),
+    )
+
+
+async def _mentioned(session: AsyncSession, note: RemoteNote) -> list[Account]:
+    if not note.mentioned_ids:
+        return []
+    accounts = await session.scalars(select(Account).where(Account.id.in_(note.mentioned_ids)))
+    return await mentionable(session, note.account_id, accounts)
+
+
+def _add_media(session: AsyncSession, status: Status, media: Sequence[RemoteMedia]) -> None:
+    """Rows served from their remote URL until ``media.fetch_remote`` has made
+    our copy (weft/actions/remote_media.py)."""
+    for position, item in enumerate(media[:MAX_MEDIA]):
+        meta: dict[str, Any] = {}
+        if item.width and item.height:
+            meta["original"] = {
+                "width": item.width,
+                "height": item.height,
+                "size": f"{item.width}x{item.height}",
+                "aspect": item.width / item.height,
+            }
+        media_id = new_id()
+        session.add(
+            MediaAttachment(
+                id=media_id,
+                account_id=status.account_id,
+                status_id=status.id,
+                position=position,
+                type=item.type,
+                state="ready",
+                content_type=item.content_type,
+                remote_url=item.url,
+                description=item.description,
+                blurhash=item.blurhash,
+                meta=meta,
+                focus_x=item.focus[0],
+                focus_y=item.focus[1],
+                created_at=utcnow(),
+                processed_at=utcnow(),
+            )
+        )
+        enqueue(session, FETCH_REMOTE_MEDIA, {"media_id": media_id})
+
+
+async def update_remote_status(db: Database, note: RemoteNote) -> Status | None:
+    """Apply an edit of a stored post by its author; ``None`` if we do not have it."""
+    async with db.write() as session:
+        status = await session.scalar(
+            select(Status).where(Status.uri == note.uri, Status.account_id == note.account_id)
+        )
+        if status is None:
+            return None
+        media_urls = list(
+            await session.scalars(
+                select(MediaAttachment.remote_url)
+                .where(MediaAttachment.status_id == status.id)
+                .order_by(MediaAttachment.position)
+            )
+        )
+        unchanged = (status.content, status.spoiler_text, status.sensitive, media_urls) == (
+            note.content,
+            note.spoiler_text,
+            note.sensitive or bool(note.spoiler_text),
+            [m.url for m in note.media[:MAX_MEDIA]],
+        )
+        if unchanged:
+            return status
+        revision = Revision(
+            text=plain_text(note.content),
+            content=note.content,
+            spoiler_text=note.spoiler_text,
+            sensitive=note.sensitive,
+            language=note.language or status.language,
+            edited_at=note.edited_at or utcnow(),
+            mentioned=await _mentioned(session, note),
+            tag_ids=await upsert_tags(session, list(note.tags)),
+        )
+        await revise(session, status, revision)
+        await remove_status_media(session, status.id)
+        _add_media(session, status, note.media)
+        return status
+
+
+async def delete_remote_status(db: Database, account_id: int, uri: str) -> bool:
+    """Delete the post ``uri`` if ``account_id`` wrote it; False if there was none."""
+    async with db.read() as session:
+        status_id = await session.scalar(
+            select(Status.id).where(Status.uri == uri, Status.account_id == account_id)
+        )
+    if status_id is None:
+        return False
+    try:
+        await delete_status(db, account_id, status_id)
+    except NotFound:  # deleted meanwhile
+        return False
+    return True
