@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
-from weft.actions.statuses import Draft, post_status
+from weft.actions.posts.post import Draft, post_status
 
 from tests.factories import make_person
 from tests.federation.remote_server import RemoteServer

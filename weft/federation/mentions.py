@@ -4,7 +4,7 @@ A local post that names ``@bob@other.example`` must link and address Bob even
 when nobody here has met him yet, as Mastodon's ``ProcessMentionsService``
 does: the handle is resolved (WebFinger, then the actor document, through
 ``weft.federation.remote`` and so the guarded fetcher) and the account stored.
-``weft.actions.statuses`` calls :func:`learn_mentioned` (through
+``weft.actions.posts`` (post and edit) call :func:`learn_mentioned` (through
 ``weft.remote_lookup``, which ``weft.federation.lookup`` provides) *before* its write
 transaction, so no network wait ever holds the database's writer; the
 transaction then finds the account as it finds any known one.
