@@ -143,7 +143,7 @@ async def test_pages_read_at_once_are_each_what_they_are_alone(
     db: Database, feed_settings: Settings
 ) -> None:
     """On PostgreSQL the posts of pages asked for in one turn of the event loop
-    are read in one statement (``_postgres_reads``): each page must still get
+    are read in one statement (weft/db/by_id.py): each page must still get
     its own posts, with its own viewer's facts, also when one person asks
     twice at once and when a page shows reposts (a second level of reads)."""
     import asyncio
@@ -177,19 +177,20 @@ async def test_pages_read_at_once_are_each_what_they_are_alone(
     assert {e["id"]: e["favourited"] for e in alone[0]}[str(hello)] is True
 
 
-def test_the_coalescers_keep_neither_their_database_nor_their_client_alive() -> None:
-    """Both are kept per database and per Redis client, weakly: a test or a
-    process that drops its database or client drops them too."""
+async def test_the_coalescers_keep_neither_their_database_nor_their_client_alive() -> None:
+    """The posts' coalescer belongs to its database and the pages' to its
+    Redis client (kept weakly): a test or a process that drops its database
+    or client drops them too."""
     import gc
     import weakref
 
     from redis.asyncio import Redis
 
-    from weft.queries import home_rows as rows_module
+    from weft.queries.home_rows import _POSTS
     from weft.timelines.redis import RedisHomeFeed
 
     db = Database("postgresql+asyncpg://nobody@127.0.0.1:9/never")  # never connects
-    rows_module._postgres_reads(db)
+    assert await db.rows_by_id(_POSTS, 1, []) == []
     client = Redis.from_url("redis://127.0.0.1:9/0")
     RedisHomeFeed(client)
     gone = [weakref.ref(db), weakref.ref(client)]
