@@ -7,11 +7,12 @@ reach a cached post (a like, an edit, a new display name, a block).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from sqlalchemy import insert
 
+from tests.backends import REDIS_URL
 from tests.factories import Person
 from tests.timelines.helpers import drain, follow, people, post
 from weft.actions.accounts import ProfileChange, update_profile
@@ -27,6 +28,9 @@ from weft.queries.home_rows import home_rows
 from weft.queries.paging import Page
 from weft.queries.timelines import home_timeline
 from weft.timelines import home_feed
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 
 async def both(
@@ -175,6 +179,25 @@ async def test_pages_read_at_once_are_each_what_they_are_alone(
     assert repost["reblog"]["favourited"] is False
     assert str(secret) not in {e["id"] for e in alone[2]}
     assert {e["id"]: e["favourited"] for e in alone[0]}[str(hello)] is True
+
+
+async def test_a_reader_back_from_away_gets_a_rebuilt_feed(
+    db: Database, settings: Settings, redis: Redis
+) -> None:
+    """On Redis, a feed whose owner was away missed the fan-out: it is rebuilt
+    before it is read, not read as it was left."""
+    s = settings.with_(redis_url=REDIS_URL)
+    alice, bob = await people(db, s, "alice", "bob")
+    await follow(db, bob, alice)
+    hello = await post(db, s, alice, "hello")
+    await drain(db, s)
+    feed = home_feed(s)
+    assert [p.id for p in (await home_rows(db, feed, bob.account_id, Page())).shown] == [hello]
+    await redis.delete(f"weft:home:{bob.account_id}:active")  # two weeks away
+    later = await post(db, s, alice, "later")
+    await drain(db, s)
+    rows = await home_rows(db, feed, bob.account_id, Page())
+    assert [p.id for p in rows.shown] == [later, hello]
 
 
 async def test_the_coalescers_keep_neither_their_database_nor_their_client_alive() -> None:
