@@ -1,11 +1,15 @@
-"""The home timeline as rows: the API's hottest read, in one query per level.
+"""The home timeline as rows: the hottest read (the API's home timeline and
+the web's Following tab), in one query per level.
 
 What the policies and the renderer need of a page (each post's columns and
 version, its author's version, and every fact about the viewer: follows,
 blocks, mutes, requests, mentions, likes, reposts, saves, pins) comes from one
 statement of indexed EXISTS probes per post, with no ORM objects: the
 originals of reposts and quoted posts take one more statement each when the
-page has them. The entities themselves come from the versioned cache
+page has them. The feed store reads the page with its rows
+(``HomeFeed.page_rows``) and the database the rest by id
+(``Database.rows_by_id``), each its own way: nothing here depends on which
+store or database runs it. The entities themselves come from the versioned cache
 (weft/api/serializers/home.py); ``home_timeline`` (weft/queries/timelines.py)
 answers the same question with a full bundle, and a test holds the two equal.
 """
