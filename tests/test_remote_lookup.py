@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
-from weft.actions.posts.post import Draft, post_status
 
 from tests.factories import make_person
 from tests.federation.remote_server import RemoteServer
+from weft.actions.posts.post import Draft, post_status
 from weft.app import create_app
 from weft.config import Settings
 from weft.db.database import Database

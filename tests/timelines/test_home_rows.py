@@ -7,11 +7,12 @@ reach a cached post (a like, an edit, a new display name, a block).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from sqlalchemy import insert
 
+from tests.backends import REDIS_URL
 from tests.factories import Person
 from tests.timelines.helpers import drain, follow, people, post
 from weft.actions.accounts import ProfileChange, update_profile
@@ -28,6 +29,9 @@ from weft.models import HomeFeedEntry
 from weft.queries.home_rows import home_rows
 from weft.queries.timelines import home_timeline
 from weft.timelines import home_feed
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 
 async def both(
@@ -144,7 +148,7 @@ async def test_pages_read_at_once_are_each_what_they_are_alone(
     db: Database, feed_settings: Settings
 ) -> None:
     """On PostgreSQL the posts of pages asked for in one turn of the event loop
-    are read in one statement (``_postgres_reads``): each page must still get
+    are read in one statement (weft/db/by_id.py): each page must still get
     its own posts, with its own viewer's facts, also when one person asks
     twice at once and when a page shows reposts (a second level of reads)."""
     import asyncio
@@ -178,19 +182,39 @@ async def test_pages_read_at_once_are_each_what_they_are_alone(
     assert {e["id"]: e["favourited"] for e in alone[0]}[str(hello)] is True
 
 
-def test_the_coalescers_keep_neither_their_database_nor_their_client_alive() -> None:
-    """Both are kept per database and per Redis client, weakly: a test or a
-    process that drops its database or client drops them too."""
+async def test_a_reader_back_from_away_gets_a_rebuilt_feed(
+    db: Database, settings: Settings, redis: Redis
+) -> None:
+    """On Redis, a feed whose owner was away missed the fan-out: it is rebuilt
+    before it is read, not read as it was left."""
+    s = settings.with_(redis_url=REDIS_URL)
+    alice, bob = await people(db, s, "alice", "bob")
+    await follow(db, bob, alice)
+    hello = await post(db, s, alice, "hello")
+    await drain(db, s)
+    feed = home_feed(s)
+    assert [p.id for p in (await home_rows(db, feed, bob.account_id, Page())).shown] == [hello]
+    await redis.delete(f"weft:home:{bob.account_id}:active")  # two weeks away
+    later = await post(db, s, alice, "later")
+    await drain(db, s)
+    rows = await home_rows(db, feed, bob.account_id, Page())
+    assert [p.id for p in rows.shown] == [later, hello]
+
+
+async def test_the_coalescers_keep_neither_their_database_nor_their_client_alive() -> None:
+    """The posts' coalescer belongs to its database and the pages' to its
+    Redis client (kept weakly): a test or a process that drops its database
+    or client drops them too."""
     import gc
     import weakref
 
     from redis.asyncio import Redis
 
-    from weft.queries import home_rows as rows_module
+    from weft.queries.home_rows import _POSTS
     from weft.timelines.redis import RedisHomeFeed
 
     db = Database("postgresql+asyncpg://nobody@127.0.0.1:9/never")  # never connects
-    rows_module._postgres_reads(db)
+    assert await db.rows_by_id(_POSTS, 1, []) == []
     client = Redis.from_url("redis://127.0.0.1:9/0")
     RedisHomeFeed(client)
     gone = [weakref.ref(db), weakref.ref(client)]

@@ -12,7 +12,7 @@ PostgreSQL takes concurrent writers, so reads and writes share one pool.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from weft.db.by_id import ByIdReader, RowsById, Together, in_slots
 from weft.db.hot_reads import PostgresReader
 from weft.db.inline import Busy, InlineReader
 from weft.db.versioned import INFO_KEY as VERSIONED_INFO_KEY
@@ -48,6 +49,8 @@ class Database:
         # synchronous connection run in the event loop (weft/db/inline.py).
         self._inline: InlineReader | None = None
         self._postgres: PostgresReader | None = None
+        # Rows by id (``rows_by_id``): in slots on SQLite, together on PostgreSQL.
+        self._by_id: ByIdReader = in_slots if self.is_sqlite else Together()
         if self.is_sqlite:
             ensure_sqlite_folder(url)
             self.write_engine = _sqlite_engine(url, immediate=True, pool_size=1)
@@ -121,6 +124,14 @@ class Database:
                 return found
         async with self.read_engine.connect() as connection:
             return (await connection.execute(statement, params)).all()
+
+    async def rows_by_id(self, read: RowsById, key: int, ids: Iterable[int]) -> list[Sequence[Any]]:
+        """The rows of ``read`` for ``key`` and the ``ids`` that have one, in
+        no particular order (weft/db/by_id.py); through ``rows``."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        return await self._by_id(self.rows, read, key, wanted)
 
     async def dispose(self) -> None:
         if self._inline is not None:

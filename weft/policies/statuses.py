@@ -39,10 +39,8 @@ NONE = Relation()
 
 class Post(Protocol):
     """What the policies read of a post: a ``Status``, or a lighter row with
-    the same columns (weft/queries/home_rows.py)."""
+    these columns (weft/queries/home_rows.py)."""
 
-    @property
-    def id(self) -> int: ...
     @property
     def account_id(self) -> int: ...
     @property

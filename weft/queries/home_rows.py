@@ -1,40 +1,30 @@
-"""The home timeline as rows: the API's hottest read, in one query per level.
+"""The home timeline as rows: the hottest read (the API's home timeline and
+the web's Following tab), in one query per level.
 
 What the policies and the renderer need of a page (each post's columns and
 version, its author's version, and every fact about the viewer: follows,
 blocks, mutes, requests, mentions, likes, reposts, saves, pins) comes from one
 statement of indexed EXISTS probes per post, with no ORM objects: the
 originals of reposts and quoted posts take one more statement each when the
-page has them. The entities themselves come from the versioned cache
+page has them. The feed store reads the page with its rows
+(``HomeFeed.page_rows``) and the database the rest by id
+(``Database.rows_by_id``), each its own way: nothing here depends on which
+store or database runs it. The entities themselves come from the versioned cache
 (weft/api/serializers/home.py); ``home_timeline`` (weft/queries/timelines.py)
 answers the same question with a full bundle, and a test holds the two equal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from typing import Any
 
-from sqlalchemy import (
-    ARRAY,
-    BigInteger,
-    ColumnElement,
-    Integer,
-    Select,
-    bindparam,
-    column,
-    func,
-    literal_column,
-    select,
-    type_coerce,
-)
+from sqlalchemy import ColumnElement, Integer, bindparam, literal_column, select, type_coerce
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter
 
-from weft.coalesce import PerOwner
+from weft.db.by_id import RowsById
 from weft.db.database import Database
 from weft.db.paging import Page
 from weft.models import (
@@ -44,7 +34,6 @@ from weft.models import (
     Favourite,
     Follow,
     FollowRequest,
-    HomeFeedEntry,
     Mention,
     Mute,
     Status,
@@ -54,9 +43,8 @@ from weft.models.base import utcnow
 from weft.policies.statuses import NONE, PostAccess, Relation
 from weft.queries.relations import mute_in_force
 from weft.queries.timelines import shown
-from weft.timelines import HomeFeed, TableHomeFeed
+from weft.timelines import HomeFeed
 
-_VIEWER: BindParameter[int] = bindparam("viewer")
 _NOW: BindParameter[datetime] = bindparam("now", type_=Mute.__table__.c.expires_at.type)
 _reposts = aliased(Status)
 
@@ -131,46 +119,13 @@ def _columns(viewer: ColumnElement[int]) -> tuple[Any, ...]:
     )
 
 
-def _posts() -> Select[Any]:
-    return select(*_columns(_VIEWER)).join(Account, Account.id == Status.account_id)
-
-
-# Built once: a statement's construction costs more than its run on SQLite.
-# Posts by id take a fixed number of slots (unused ones hold 0, never an id),
-# so the statement never changes shape (weft/db/inline.py prepares it once).
-_ID_SLOTS = 40
-_BY_ID = _posts().where(Status.id.in_([bindparam(f"id{n}") for n in range(_ID_SLOTS)]))
-# On PostgreSQL, the posts several requests asked for at once, as (request,
-# viewer, id) in three arrays; each row starts with its request's number
-# (``_postgres_reads``).
-_WANTED = (
-    func.unnest(
-        bindparam("asks", type_=ARRAY(Integer)),
-        bindparam("viewers", type_=ARRAY(BigInteger)),
-        bindparam("ids", type_=ARRAY(BigInteger)),
-    )
-    .table_valued(column("ask", Integer), column("viewer", BigInteger), column("id", BigInteger))
-    .render_derived()
+# Each post's row, keyed by the viewer: joined to the feed's entries when the
+# feed is a table, else read by id (weft/db/by_id.py).
+_POSTS = RowsById(
+    lambda viewer: select(*_columns(viewer)).join(Account, Account.id == Status.account_id),
+    Status.id,
+    lambda: {"now": utcnow()},
 )
-_BY_VIEWER_AND_ID = (
-    select(_WANTED.c.ask, *_columns(_WANTED.c.viewer))
-    .select_from(_WANTED)
-    .join(Status, Status.id == _WANTED.c.id)
-    .join(Account, Account.id == Status.account_id)
-)
-_FEED = (
-    _posts()
-    .join(HomeFeedEntry, HomeFeedEntry.status_id == Status.id)
-    .where(
-        HomeFeedEntry.account_id == _VIEWER,
-        HomeFeedEntry.status_id < bindparam("below"),
-        HomeFeedEntry.status_id > bindparam("above"),
-    )
-    .limit(bindparam("limit"))
-)
-_NEWEST = _FEED.order_by(HomeFeedEntry.status_id.desc())
-_OLDEST = _FEED.order_by(HomeFeedEntry.status_id.asc())
-_NO_BOUND = 2**63 - 1
 
 
 @dataclass
@@ -184,83 +139,18 @@ class HomeRows:
 
 async def home_rows(db: Database, feed: HomeFeed, viewer_id: int, page: Page) -> HomeRows:
     """A page of the viewer's home timeline: what they may see of it, newest first."""
-    found = HomeRows(viewer_id)
-    params: dict[str, Any] = {"viewer": viewer_id, "now": utcnow()}
-    if isinstance(feed, TableHomeFeed):
-        bounds = {
-            "below": page.max_id if page.max_id is not None else _NO_BOUND,
-            "above": max(page.since_id or 0, page.min_id or 0),
-            "limit": page.limit,
-        }
-        rows = await db.rows(_OLDEST if page.ascending else _NEWEST, params | bounds)
-        ordered = [_post(row) for row in rows]
-        if page.ascending:
-            ordered.reverse()
-    else:
-        ids = await _feed_ids(db, feed, viewer_id, page)
-        by_id = {p.id: p for p in await _by_id(db, params, ids)}
-        ordered = [by_id[i] for i in ids if i in by_id]
-        found.cursors = ids
+    read = await feed.page_rows(db, viewer_id, page, _POSTS)
+    ordered = [HomePost(*row) for row in read.rows]
+    found = HomeRows(viewer_id, cursors=read.ids)
     found.posts = {p.id: p for p in ordered}
-    found.cursors = found.cursors or [p.id for p in ordered]
     for attribute in ("reblog_of_id", "quote_of_id"):
         wanted = {getattr(p, attribute) for p in found.posts.values()} - {None, *found.posts}
-        for post in await _by_id(db, params, wanted):
-            found.posts[post.id] = post
+        for row in await db.rows_by_id(_POSTS, viewer_id, wanted):
+            found.posts[row[0]] = HomePost(*row)
     relations: dict[int, Relation] = {}  # by author: the same for each of their posts
     found.access = {p.id: _access(viewer_id, p, relations) for p in found.posts.values()}
     found.shown = [p for p in ordered if shown(found.access, p, hide_muted=True)]
     return found
-
-
-async def _feed_ids(db: Database, feed: HomeFeed, viewer_id: int, page: Page) -> list[int]:
-    from weft.timelines.redis import RedisHomeFeed
-
-    if isinstance(feed, RedisHomeFeed):
-        ids = await feed.ready_page(viewer_id, page)
-        if ids is not None:
-            return ids
-    async with db.read() as session:  # a feed to rebuild first
-        return await feed.page(session, viewer_id, page)
-
-
-async def _by_id(db: Database, params: dict[str, Any], ids: Iterable[int]) -> list[HomePost]:
-    wanted = sorted(set(ids))
-    if not wanted:
-        return []
-    if not db.is_sqlite:
-        return await _postgres_reads(db).ask(
-            (params["viewer"], wanted), partial(_read_together, db)
-        )
-    found: list[HomePost] = []
-    for start in range(0, len(wanted), _ID_SLOTS):
-        chunk = wanted[start : start + _ID_SLOTS]
-        slots = {f"id{n}": chunk[n] if n < len(chunk) else 0 for n in range(_ID_SLOTS)}
-        found.extend(_post(row) for row in await db.rows(_BY_ID, params | slots))
-    return found
-
-
-# On PostgreSQL, posts by id for the pages asked for in one turn of the event
-# loop, read together in one statement (``_BY_VIEWER_AND_ID``) at the next.
-_postgres_reads: PerOwner[Database, tuple[int, list[int]], list[HomePost]] = PerOwner()
-
-
-async def _read_together(db: Database, asked: list[tuple[int, list[int]]]) -> list[list[HomePost]]:
-    """Each (viewer, ids) pair's posts, from one statement."""
-    found: list[list[HomePost]] = [[] for _ in asked]
-    params = {
-        "asks": [n for n, (_, ids) in enumerate(asked) for _ in ids],
-        "viewers": [viewer_id for viewer_id, ids in asked for _ in ids],
-        "ids": [i for _, ids in asked for i in ids],
-        "now": utcnow(),
-    }
-    for row in await db.rows(_BY_VIEWER_AND_ID, params):
-        found[row[0]].append(HomePost(*row[1:]))
-    return found
-
-
-def _post(row: Sequence[Any]) -> HomePost:
-    return HomePost(*row)
 
 
 def _access(viewer_id: int, post: HomePost, relations: dict[int, Relation]) -> PostAccess:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,9 +22,9 @@ from weft.errors import NotFound
 from weft.models import Account, Block, Follow, Mention, Mute, Status, StatusPin, StatusTag, Tag
 from weft.models.base import utcnow
 from weft.models.federation import DomainBlock
-from weft.policies.statuses import Post, PostAccess, can_view, is_muted_for
+from weft.policies.statuses import PostAccess, can_view, is_muted_for
 from weft.queries.status_bundle import StatusBundle, load_page
-from weft.timelines import HomeFeed, TableHomeFeed
+from weft.timelines import HomeFeed
 
 
 @dataclass
@@ -62,7 +63,16 @@ class AccountFilter:
     only_reblogs: bool = False
 
 
-def shown(access_of: Mapping[int, PostAccess], status: Post, *, hide_muted: bool) -> bool:
+class Listed(Protocol):
+    """What ``shown`` reads of a post (a ``Status``, or a home row)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def reblog_of_id(self) -> int | None: ...
+
+
+def shown(access_of: Mapping[int, PostAccess], status: Listed, *, hide_muted: bool) -> bool:
     """May the viewer see ``status`` (and, for a repost, its original)?
     ``access_of`` holds the viewer's access to each post, by id."""
     for post_id in (status.id, status.reblog_of_id):
@@ -91,12 +101,9 @@ async def visible_page(
 
 
 async def home_timeline(db: Database, feed: HomeFeed, viewer_id: int, page: Page) -> StatusPage:
+    """The home timeline as a full bundle: the reference the front doors' fast
+    path (``home_rows``, weft/queries/home_rows.py) is held equal to."""
     async with db.read() as session:
-        if isinstance(feed, TableHomeFeed):
-            # The feed's rows and their posts in one query.
-            ordered, bundle = await load_page(session, viewer_id, feed.page_query(viewer_id, page))
-            kept = [s for s in ordered if shown(bundle.access, s, hide_muted=True)]
-            return StatusPage(kept, bundle, [s.id for s in ordered])
         ids = await feed.page(session, viewer_id, page)
         return await visible_page(session, viewer_id, ids, hide_muted=True)
 

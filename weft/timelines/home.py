@@ -12,11 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from weft.db.by_id import Row, RowsById
 from weft.db.paging import Page
+
+if TYPE_CHECKING:
+    from weft.db.database import Database
 
 # Rows per INSERT (or per Redis pipeline) when one post goes to many feeds.
 BATCH = 1000
@@ -29,6 +33,16 @@ class FeedEntry:
     account_id: int
     status_id: int
     reblog_of_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRows:
+    """A page read with its posts' rows: ``rows`` of the posts that exist and
+    ``ids``, every id the feed gave (a post gone since still moves the Link
+    cursors past it), both newest first."""
+
+    rows: list[Row]
+    ids: list[int]
 
 
 class HomeFeed(Protocol):
@@ -56,4 +70,12 @@ class HomeFeed(Protocol):
 
     async def page(self, session: AsyncSession, account_id: int, page: Page) -> list[int]:
         """Up to ``page.limit`` status ids, newest first, within the page's bounds."""
+        ...
+
+    async def page_rows(
+        self, db: Database, account_id: int, page: Page, posts: RowsById
+    ) -> FeedRows:
+        """The page with each post's row of ``posts`` (keyed by ``account_id``):
+        the home timeline's fast path, in as few round trips as the store
+        allows, outside any session (a feed to rebuild first opens its own)."""
         ...

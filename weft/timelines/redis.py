@@ -24,13 +24,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.coalesce import PerOwner
+from weft.db.by_id import RowsById
 from weft.db.paging import Page
 from weft.models import Status
-from weft.timelines.home import BATCH, FeedEntry
+from weft.timelines.home import BATCH, FeedEntry, FeedRows
 from weft.timelines.sources import rebuild_entries
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
+
+    from weft.db.database import Database
 
 CAP = 800
 ACTIVE_SECONDS = 14 * 24 * 3600
@@ -150,6 +153,19 @@ class RedisHomeFeed:
             await self.rebuild(session, account_id)
             ids = await self.ready_page(account_id, page)
         return ids or []
+
+    async def page_rows(
+        self, db: Database, account_id: int, page: Page, posts: RowsById
+    ) -> FeedRows:
+        # The ids from Redis, then their rows by id: two round trips, each
+        # shared with the other requests of the same loop turn.
+        ids = await self.ready_page(account_id, page)
+        if ids is None:
+            async with db.read() as session:
+                await self.rebuild(session, account_id)
+            ids = await self.ready_page(account_id, page) or []
+        by_id = {row[0]: row for row in await db.rows_by_id(posts, account_id, ids)}
+        return FeedRows([by_id[i] for i in ids if i in by_id], ids)
 
     async def ready_page(self, account_id: int, page: Page) -> list[int] | None:
         """The page's ids, or None when the feed must first be rebuilt (it is

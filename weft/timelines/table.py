@@ -8,15 +8,24 @@ retried fan-out adds nothing twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import BindParameter
 
+from weft.db.by_id import KEY, RowsById
 from weft.db.paging import Page, apply, newest_first
 from weft.models import HomeFeedEntry, Status
-from weft.timelines.home import BATCH, FeedEntry
+from weft.timelines.home import BATCH, FeedEntry, FeedRows
+
+if TYPE_CHECKING:
+    from weft.db.database import Database
+
+_NO_BOUND = 2**63 - 1
 
 
 class TableHomeFeed:
@@ -55,14 +64,44 @@ class TableHomeFeed:
         )
 
     async def page(self, session: AsyncSession, account_id: int, page: Page) -> list[int]:
-        ids = list(await session.scalars(self.page_query(account_id, page)))
+        query = select(HomeFeedEntry.status_id).where(HomeFeedEntry.account_id == account_id)
+        ids = list(await session.scalars(apply(query, HomeFeedEntry.status_id, page)))
         return newest_first(ids, page)
 
-    def page_query(self, account_id: int, page: Page) -> Select[int]:
-        """The ids of a page, as a query (to use as a subquery: entries cascade
-        with their posts, so every id read is a post that exists)."""
-        query = select(HomeFeedEntry.status_id).where(HomeFeedEntry.account_id == account_id)
-        return apply(query, HomeFeedEntry.status_id, page)
+    async def page_rows(
+        self, db: Database, account_id: int, page: Page, posts: RowsById
+    ) -> FeedRows:
+        # The entries and their posts' rows in one statement. Entries cascade
+        # with their posts, so every id read has its row.
+        bounds = {
+            KEY: account_id,
+            "below": page.max_id if page.max_id is not None else _NO_BOUND,
+            "above": max(page.since_id or 0, page.min_id or 0),
+            "limit": page.limit,
+        }
+        rows = list(await db.rows(_in_feed(posts, page.ascending), posts.shared() | bounds))
+        if page.ascending:
+            rows.reverse()
+        return FeedRows(rows, [row[0] for row in rows])
+
+
+@cache
+def _in_feed(posts: RowsById, ascending: bool) -> Select[Any]:
+    """``posts`` joined to a page of the feed's entries: built once for each
+    (a statement's construction costs more than its run on SQLite)."""
+    order = HomeFeedEntry.status_id.asc() if ascending else HomeFeedEntry.status_id.desc()
+    owner: BindParameter[int] = bindparam(KEY)
+    return (
+        posts.build(owner)
+        .join(HomeFeedEntry, HomeFeedEntry.status_id == posts.id_column)
+        .where(
+            HomeFeedEntry.account_id == owner,
+            HomeFeedEntry.status_id < bindparam("below"),
+            HomeFeedEntry.status_id > bindparam("above"),
+        )
+        .order_by(order)
+        .limit(bindparam("limit"))
+    )
 
 
 async def _without_seen_reblogs(

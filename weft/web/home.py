@@ -26,13 +26,15 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
 from weft.api.pagination import page_of
+from weft.api.serializers.home import home_entities
 from weft.db.paging import Page
 from weft.errors import Invalid
 from weft.models import User
 from weft.queries import timelines
 from weft.queries.fediverse import fediverse_timeline
 from weft.queries.for_you import MAX_SEEN, for_you
-from weft.queries.timelines import Scope, StatusPage
+from weft.queries.home_rows import home_rows
+from weft.queries.timelines import Scope
 from weft.runtime import Runtime, runtime
 from weft.timelines import home_feed
 from weft.web.common import require_user, statuses_for_page
@@ -67,12 +69,13 @@ def _base36(number: int) -> str:
             return digits
 
 
-def _older(path: str, page: StatusPage, asked: Page) -> str | None:
+def _older(path: str, cursors: list[int], asked: Page) -> str | None:
     """The next (older) page of an id-ordered timeline, or None at its end (a
-    page that read fewer rows than it asked for is the last)."""
-    if len(page.cursors) < asked.limit:
+    page that read fewer rows than it asked for is the last); ``cursors`` are
+    the ids the page read."""
+    if len(cursors) < asked.limit:
         return None
-    return f"{path}?{urlencode({'max_id': page.cursors[-1]})}"
+    return f"{path}?{urlencode({'max_id': cursors[-1]})}"
 
 
 async def _feed_page(
@@ -93,7 +96,7 @@ async def home(
         asked = page_of(request)
         page = await timelines.public_timeline(rt.db, None, Scope(local=True), asked)
         statuses = statuses_for_page(page, rt.settings)
-        return await _feed_page(request, context, statuses, _older("/", page, asked))
+        return await _feed_page(request, context, statuses, _older("/", page.cursors, asked))
     ranked = await for_you(rt.db, user.account_id, seen=_seen(request))
     statuses = statuses_for_page(ranked.page, rt.settings)
     next_url = None
@@ -106,12 +109,13 @@ async def home(
 async def following(
     request: Request, user: User = Depends(require_user), rt: Runtime = Depends(runtime)
 ) -> Response:
+    # Read as the API reads it (weft/api/timelines.py), rendered for the templates.
     feed = home_feed(rt.settings, rt.redis)
     asked = page_of(request)
-    page = await timelines.home_timeline(rt.db, feed, user.account_id, asked)
-    statuses = statuses_for_page(page, rt.settings)
+    rows = await home_rows(rt.db, feed, user.account_id, asked)
+    statuses = await home_entities(rt.db, rows, rt.settings)
     context = {"settings": rt.settings, "tab": "following"}
-    return await _feed_page(request, context, statuses, _older("/following", page, asked))
+    return await _feed_page(request, context, statuses, _older("/following", rows.cursors, asked))
 
 
 @router.get("/fediverse", response_model=None)
@@ -122,7 +126,7 @@ async def fediverse(
     page = await fediverse_timeline(rt.db, user.account_id, asked)
     statuses = statuses_for_page(page, rt.settings)
     context = {"settings": rt.settings, "tab": "fediverse"}
-    return await _feed_page(request, context, statuses, _older("/fediverse", page, asked))
+    return await _feed_page(request, context, statuses, _older("/fediverse", page.cursors, asked))
 
 
 @router.get("/home/new_count")
@@ -134,7 +138,6 @@ async def new_count(
     if since is None:
         raise Invalid("since_id", "is required")
     feed = home_feed(rt.settings, rt.redis)
-    page = await timelines.home_timeline(
-        rt.db, feed, user.account_id, Page(since_id=since, limit=NEW_COUNT_LIMIT)
-    )
-    return JSONResponse({"count": len(page.statuses), "more": len(page.cursors) >= NEW_COUNT_LIMIT})
+    newer = Page(since_id=since, limit=NEW_COUNT_LIMIT)
+    rows = await home_rows(rt.db, feed, user.account_id, newer)
+    return JSONResponse({"count": len(rows.shown), "more": len(rows.cursors) >= NEW_COUNT_LIMIT})

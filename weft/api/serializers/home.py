@@ -1,4 +1,5 @@
-"""Status entities for a page of ``HomeRows`` (weft/queries/home_rows.py).
+"""Status entities for a page of ``HomeRows`` (weft/queries/home_rows.py):
+as JSON for the API (``home_json``), as dicts for the web (``home_entities``).
 
 Each post's viewer-independent core and its author's entity come from the
 database's versioned cache when the versions the rows carry are there; the
@@ -14,7 +15,13 @@ from typing import Any
 import orjson
 from sqlalchemy import bindparam, select
 
-from weft.api.serializers.statuses import BundleView, RenderedPost, StatusCore, render_json
+from weft.api.serializers.statuses import (
+    BundleView,
+    RenderedPost,
+    StatusCore,
+    render,
+    render_json,
+)
 from weft.config import Settings
 from weft.db.database import Database
 from weft.models import OAuthApplication
@@ -60,7 +67,19 @@ class HomeView:
 
 
 async def home_json(db: Database, rows: HomeRows, settings: Settings) -> bytes:
-    """The page's Status entities, newest first, as a JSON array."""
+    """The page's Status entities, newest first, as a JSON array (the API)."""
+    view = await _view(db, rows, settings)
+    return orjson.dumps([render_json(p, view) for p in rows.shown if _complete(view, p)])
+
+
+async def home_entities(db: Database, rows: HomeRows, settings: Settings) -> list[dict[str, Any]]:
+    """The same entities as dicts, for the web's templates (``_post.html``)."""
+    view = await _view(db, rows, settings)
+    return [render(p, view) for p in rows.shown if _complete(view, p)]
+
+
+async def _view(db: Database, rows: HomeRows, settings: Settings) -> HomeView:
+    """The page's rows with what rendering them needs: cached or loaded."""
     view = HomeView(rows)
     cache = db.versioned
     missing: set[int] = set()
@@ -82,7 +101,7 @@ async def home_json(db: Database, rows: HomeRows, settings: Settings) -> bytes:
     if own_apps:
         for row in await db.rows(_APPS, {"ids": sorted(own_apps)}):
             view.applications[row[0]] = {"name": row[1], "website": row[2]}
-    return orjson.dumps([render_json(p, view) for p in rows.shown if _complete(view, p)])
+    return view
 
 
 def _rendered(rows: HomeRows) -> list[HomePost]:

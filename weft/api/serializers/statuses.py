@@ -13,7 +13,7 @@ from weft.api.serializers.cards import card_entity
 from weft.api.serializers.media import media_entity
 from weft.config import Settings
 from weft.models import Account, Status, StatusEdit
-from weft.policies.statuses import Post, PostAccess, can_quote, can_view
+from weft.policies.statuses import PostAccess, can_quote, can_view
 from weft.queries.status_bundle import StatusBundle
 
 QUOTE_AUTOMATIC = {"public": ["public"], "followers": ["followers"], "nobody": []}
@@ -48,11 +48,20 @@ class PostView(Protocol):
         """The app the post was made with, when the viewer is its author."""
 
 
-class RenderedPost(Post, Protocol):
-    """The columns rendering reads beyond the policies' (``Status`` has them)."""
+class RenderedPost(Protocol):
+    """The columns rendering reads of a post (``Status`` has them; so has a
+    home row, weft/queries/home_rows.py)."""
 
     @property
-    def version(self) -> int: ...
+    def id(self) -> int: ...
+    @property
+    def account_id(self) -> int: ...
+    @property
+    def visibility(self) -> str: ...
+    @property
+    def quote_policy(self) -> str: ...
+    @property
+    def reblog_of_id(self) -> int | None: ...
     @property
     def quote_of_id(self) -> int | None: ...
     @property
