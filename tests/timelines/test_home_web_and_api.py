@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from weft.actions.statuses import Draft, post_status
+from weft.actions.posts.post import Draft, post_status
 
 from tests.api.test_timelines import ids, links
 from tests.backends import REDIS_URL, require_redis
