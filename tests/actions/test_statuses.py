@@ -8,23 +8,13 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from tests.factories import Person, make_person
+from tests.factories import Person
 from weft.actions.statuses import Change, Draft, delete_status, edit_status, post_status
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.errors import Invalid, NotFound
 from weft.models import Status
-
-
-@pytest.fixture
-async def alice(db: Database, settings: Settings) -> Person:
-    return await make_person(db, settings, "alice")
-
-
-@pytest.fixture
-async def bob(db: Database, settings: Settings) -> Person:
-    return await make_person(db, settings, "bob")
 
 
 async def sql(db: Database, query: str, **params: Any) -> list[tuple[Any, ...]]:
