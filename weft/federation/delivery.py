@@ -1,6 +1,6 @@
 """Delivering activities: who gets them, signing and POSTing, retries, server health.
 
-Two jobs (registered in ``weft.jobs.handlers.federation``):
+Two jobs (registered in ``weft.jobs.handlers.delivery``):
 
 - ``federation.publish`` (queued by ``weft.federation.publish`` inside the
   local action's transaction) builds the activity
