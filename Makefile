@@ -1,4 +1,5 @@
 # Weft: `make run` serves it, `make test` tests it. Both set up .venv first.
+# `make test-fast` runs the unit and API layers only; `make test-slow` the rest.
 
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo $$p && break; done)
@@ -6,8 +7,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
+# The slow test layers, as pytest markers (registered in pyproject.toml).
+SLOW := browser or acceptance or two_server or performance
 
-.PHONY: run test lint typecheck pytest bench migrate clean
+.PHONY: run test test-fast test-slow lint typecheck pytest bench migrate clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Weft needs Python 3.11 or newer (python3.11+ on PATH)"; exit 1; }
@@ -41,6 +44,12 @@ pytest: $(DEV_STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+test-fast: $(DEV_STAMP)
+	$(BIN)/pytest -m "not ($(SLOW))"
+
+test-slow: $(DEV_STAMP)
+	$(BIN)/pytest -m "$(SLOW)"
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m bench

@@ -1,8 +1,20 @@
 """Fixtures shared by the whole suite.
 
-``backend`` runs a test once per database (SQLite always; PostgreSQL where it
-answers). Each backend gets one migrated database per test session, emptied
+``database_url`` runs a test once per database (SQLite always; PostgreSQL where
+it answers). Each backend gets one migrated database per test session, emptied
 after every test.
+
+The people: ``alice`` and ``bob`` have open accounts, ``carol`` keeps hers
+locked (follows need her approval). Each is a confirmed local person with a
+token holding every user scope (``person.auth`` is its header). They are made
+with ``people_settings``: the test's own settings here, the live server's in
+tests/api and tests/federation, so that their URIs name the server the test
+talks to.
+
+The slow layers carry markers (registered in pyproject.toml) so that they can
+be run apart: whole directories get theirs here (``LAYER_DIRECTORIES``), single
+modules and tests carry their own (``pytestmark``, ``@pytest.mark.performance``).
+``make test-fast`` leaves them all out.
 """
 
 from __future__ import annotations
@@ -16,6 +28,7 @@ import pytest
 from sqlalchemy import delete
 
 from tests.backends import create_postgres_database, drop_postgres_database, require_postgres
+from tests.factories import Person, make_person
 from tests.live import LiveServer
 from weft.config import Settings
 from weft.db import migrate
@@ -25,6 +38,16 @@ from weft.models import Base
 from weft.remote_lookup import install_remote_lookup, remote_lookup
 
 BACKENDS = ["sqlite", "postgresql"]
+TESTS = Path(__file__).parent
+# The slow layers with a directory of their own: every test there gets the marker.
+LAYER_DIRECTORIES = {TESTS / "browser": "browser", TESTS / "acceptance": "acceptance"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for directory, marker in LAYER_DIRECTORIES.items():
+            if item.path.is_relative_to(directory):
+                item.add_marker(marker)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -133,3 +156,25 @@ def server(
 def client(server: LiveServer) -> Iterator[httpx.Client]:
     with server.client() as http:
         yield http
+
+
+@pytest.fixture
+def people_settings(settings: Settings) -> Settings:
+    """The settings the people fixtures are made with (overridden per layer)."""
+    return settings
+
+
+@pytest.fixture
+async def alice(db: Database, people_settings: Settings) -> Person:
+    return await make_person(db, people_settings, "alice")
+
+
+@pytest.fixture
+async def bob(db: Database, people_settings: Settings) -> Person:
+    return await make_person(db, people_settings, "bob")
+
+
+@pytest.fixture
+async def carol(db: Database, people_settings: Settings) -> Person:
+    """Carol's account is locked: follows need her approval."""
+    return await make_person(db, people_settings, "carol", locked=True)

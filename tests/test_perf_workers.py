@@ -14,6 +14,8 @@ from weft import cli
 from weft.config import Settings
 from weft.db.ids import NODE_BITS, SEQUENCE_BITS
 
+pytestmark = pytest.mark.performance
+
 
 @pytest.fixture
 def held() -> Iterator[None]:

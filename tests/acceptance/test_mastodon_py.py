@@ -11,8 +11,6 @@ from mastodon import Mastodon, MastodonUnauthorizedError
 from tests.backends import create_postgres_database, drop_postgres_database, require_postgres
 from tests.live import WeftProcess
 
-pytestmark = pytest.mark.acceptance
-
 PASSWORD = "a long enough password"
 
 

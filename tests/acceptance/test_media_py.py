@@ -18,8 +18,6 @@ from tests.live import WeftProcess
 from tests.media.helpers import jpeg_with_gps, photo
 from tests.media.test_video import make_video
 
-pytestmark = pytest.mark.acceptance
-
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def weft_serve(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[WeftProcess]:

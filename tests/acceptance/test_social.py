@@ -13,8 +13,6 @@ from mastodon import Mastodon, MastodonAPIError, MastodonNotFoundError
 from tests.backends import create_postgres_database, drop_postgres_database, require_postgres
 from tests.live import WeftProcess
 
-pytestmark = pytest.mark.acceptance
-
 PASSWORD = "a long enough password"
 
 

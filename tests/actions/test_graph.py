@@ -7,28 +7,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.factories import Person, make_person
+from tests.factories import Person
 from weft.actions import graph
-from weft.config import Settings
 from weft.db.database import Database
 from weft.errors import Forbidden, Invalid, NotFound
 from weft.models import Account, Block, Follow, FollowRequest, Job, Mute, Notification
-
-
-@pytest.fixture
-async def alice(db: Database, settings: Settings) -> Person:
-    return await make_person(db, settings, "alice")
-
-
-@pytest.fixture
-async def bob(db: Database, settings: Settings) -> Person:
-    return await make_person(db, settings, "bob")
-
-
-@pytest.fixture
-async def carol(db: Database, settings: Settings) -> Person:
-    """Carol's profile is private: follows need her approval."""
-    return await make_person(db, settings, "carol", locked=True)
 
 
 async def counts(db: Database, person: Person) -> tuple[int, int]:

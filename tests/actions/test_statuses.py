@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from tests.factories import Person, make_person
+from tests.factories import Person
 from weft.actions.posts.delete import delete_status
 from weft.actions.posts.edit import Change, edit_status
 from weft.actions.posts.post import Draft, post_status
@@ -17,16 +17,6 @@ from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.errors import Invalid, NotFound
 from weft.models import Status
-
-
-@pytest.fixture
-async def alice(db: Database, settings: Settings) -> Person:
-    return await make_person(db, settings, "alice")
-
-
-@pytest.fixture
-async def bob(db: Database, settings: Settings) -> Person:
-    return await make_person(db, settings, "bob")
 
 
 async def sql(db: Database, query: str, **params: Any) -> list[tuple[Any, ...]]:

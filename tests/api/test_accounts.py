@@ -209,11 +209,11 @@ def test_registrations_closed(closed_server: LiveServer) -> None:
 # -- one's own account
 
 
-def test_verify_credentials(client: httpx.Client, alice: Person, server: LiveServer) -> None:
-    response = client.get(VERIFY, headers=bearer(alice.token))
+def test_verify_credentials(client: httpx.Client, api_alice: Person, server: LiveServer) -> None:
+    response = client.get(VERIFY, headers=bearer(api_alice.token))
     assert response.status_code == 200
     body = assert_conforms(response)
-    assert body["id"] == alice.id
+    assert body["id"] == api_alice.id
     assert body["username"] == "alice"
     assert body["url"] == f"{server.url}/@alice"
     assert body["source"]["privacy"] == "public"
@@ -224,10 +224,10 @@ def test_verify_credentials(client: httpx.Client, alice: Person, server: LiveSer
     assert body["followers_count"] == 0
 
 
-def test_update_credentials_with_form_data(client: httpx.Client, alice: Person) -> None:
+def test_update_credentials_with_form_data(client: httpx.Client, api_alice: Person) -> None:
     response = client.patch(
         UPDATE,
-        headers=bearer(alice.token),
+        headers=bearer(api_alice.token),
         data={
             "display_name": "Alice Liddell",
             "note": "Down the rabbit hole.",
@@ -256,24 +256,24 @@ def test_update_credentials_with_form_data(client: httpx.Client, alice: Person) 
     assert body["source"]["language"] == "en"
 
     # What was saved is what verify_credentials and the public view show.
-    me = assert_conforms(client.get(VERIFY, headers=bearer(alice.token)))
+    me = assert_conforms(client.get(VERIFY, headers=bearer(api_alice.token)))
     assert me["display_name"] == "Alice Liddell"
     assert me["source"]["privacy"] == "unlisted"
-    public = assert_conforms(client.get(f"/api/v1/accounts/{alice.id}"))
+    public = assert_conforms(client.get(f"/api/v1/accounts/{api_alice.id}"))
     assert public["locked"] is True
     assert "source" not in public
 
-    response = client.patch(UPDATE, headers=bearer(alice.token), data={"locked": "false"})
+    response = client.patch(UPDATE, headers=bearer(api_alice.token), data={"locked": "false"})
     assert response.status_code == 200
     body = assert_conforms(response)
     assert body["locked"] is False
     assert body["display_name"] == "Alice Liddell"  # untouched
 
 
-def test_update_credentials_with_json(client: httpx.Client, alice: Person) -> None:
+def test_update_credentials_with_json(client: httpx.Client, api_alice: Person) -> None:
     response = client.patch(
         UPDATE,
-        headers=bearer(alice.token),
+        headers=bearer(api_alice.token),
         json={
             "display_name": "A.",
             "locked": True,
@@ -289,8 +289,8 @@ def test_update_credentials_with_json(client: httpx.Client, alice: Person) -> No
     assert body["source"]["privacy"] == "private"
 
 
-def test_clearing_fields(client: httpx.Client, alice: Person) -> None:
-    headers = bearer(alice.token)
+def test_clearing_fields(client: httpx.Client, api_alice: Person) -> None:
+    headers = bearer(api_alice.token)
     client.patch(UPDATE, headers=headers, json={"fields_attributes": [{"name": "a", "value": "b"}]})
     response = client.patch(
         UPDATE,
@@ -301,8 +301,8 @@ def test_clearing_fields(client: httpx.Client, alice: Person) -> None:
     assert assert_conforms(response)["fields"] == []
 
 
-def test_display_name_and_note_limits(client: httpx.Client, alice: Person) -> None:
-    headers = bearer(alice.token)
+def test_display_name_and_note_limits(client: httpx.Client, api_alice: Person) -> None:
+    headers = bearer(api_alice.token)
     assert client.patch(UPDATE, headers=headers, data={"display_name": "x" * 30}).status_code == 200
     assert client.patch(UPDATE, headers=headers, data={"note": "y" * 500}).status_code == 200
     response = client.patch(UPDATE, headers=headers, data={"display_name": "x" * 31})
@@ -317,14 +317,14 @@ def test_display_name_and_note_limits(client: httpx.Client, alice: Person) -> No
     assert me["source"]["note"] == "y" * 500
 
 
-def test_six_fields_are_too_many(client: httpx.Client, alice: Person) -> None:
+def test_six_fields_are_too_many(client: httpx.Client, api_alice: Person) -> None:
     data = {}
     for i in range(6):
         data[f"fields_attributes[{i}][name]"] = f"n{i}"
         data[f"fields_attributes[{i}][value]"] = f"v{i}"
-    response = client.patch(UPDATE, headers=bearer(alice.token), data=data)
+    response = client.patch(UPDATE, headers=bearer(api_alice.token), data=data)
     assert_invalid(response, "fields", "ERR_TOO_LONG", "has too many entries (maximum is 5)")
-    assert client.get(VERIFY, headers=bearer(alice.token)).json()["fields"] == []
+    assert client.get(VERIFY, headers=bearer(api_alice.token)).json()["fields"] == []
 
 
 @pytest.mark.parametrize(
@@ -337,9 +337,9 @@ def test_six_fields_are_too_many(client: httpx.Client, alice: Person) -> None:
     ],
 )
 def test_bad_profile_values(
-    client: httpx.Client, alice: Person, data: dict[str, str], field: str
+    client: httpx.Client, api_alice: Person, data: dict[str, str], field: str
 ) -> None:
-    response = client.patch(UPDATE, headers=bearer(alice.token), data=data)
+    response = client.patch(UPDATE, headers=bearer(api_alice.token), data=data)
     assert response.status_code == 422
     body = assert_conforms(response)
     assert body["error"].startswith(f"Validation failed: {field} ")
@@ -361,14 +361,14 @@ def test_update_credentials_needs_a_person(client: httpx.Client) -> None:
 # -- other accounts
 
 
-def test_show_account(client: httpx.Client, alice: Person) -> None:
-    response = client.get(f"/api/v1/accounts/{alice.id}")
+def test_show_account(client: httpx.Client, api_alice: Person) -> None:
+    response = client.get(f"/api/v1/accounts/{api_alice.id}")
     assert response.status_code == 200
     body = assert_conforms(response)
-    assert body["id"] == alice.id
+    assert body["id"] == api_alice.id
     assert body["username"] == "alice"
     # With a token that may read, too.
-    response = client.get(f"/api/v1/accounts/{alice.id}", headers=bearer(alice.token))
+    response = client.get(f"/api/v1/accounts/{api_alice.id}", headers=bearer(api_alice.token))
     assert response.status_code == 200
 
 
@@ -379,7 +379,7 @@ def test_show_unknown_account(client: httpx.Client, account_id: str) -> None:
     assert assert_conforms(response, "Error") == {"error": "Record not found"}
 
 
-def test_lookup(client: httpx.Client, alice: Person, server: LiveServer) -> None:
+def test_lookup(client: httpx.Client, api_alice: Person, server: LiveServer) -> None:
     for acct in (
         "alice",
         "@alice",
@@ -389,11 +389,11 @@ def test_lookup(client: httpx.Client, alice: Person, server: LiveServer) -> None
     ):
         response = client.get("/api/v1/accounts/lookup", params={"acct": acct})
         assert response.status_code == 200, acct
-        assert assert_conforms(response)["id"] == alice.id
+        assert assert_conforms(response)["id"] == api_alice.id
 
 
 @pytest.mark.parametrize("acct", ["bob", "alice@elsewhere.example", "@"])
-def test_lookup_unknown(client: httpx.Client, alice: Person, acct: str) -> None:
+def test_lookup_unknown(client: httpx.Client, api_alice: Person, acct: str) -> None:
     response = client.get("/api/v1/accounts/lookup", params={"acct": acct})
     assert response.status_code == 404
     assert assert_conforms(response) == {"error": "Record not found"}
@@ -415,7 +415,9 @@ def png(size: tuple[int, int], color: str = "red") -> bytes:
     return out.getvalue()
 
 
-def test_update_credentials_sets_the_avatar_and_header(client: httpx.Client, alice: Person) -> None:
+def test_update_credentials_sets_the_avatar_and_header(
+    client: httpx.Client, api_alice: Person
+) -> None:
     from io import BytesIO
 
     from PIL import Image
@@ -425,7 +427,7 @@ def test_update_credentials_sets_the_avatar_and_header(client: httpx.Client, ali
         "header": ("banner.png", png((3000, 900), "blue"), "image/png"),
     }
     response = client.patch(
-        UPDATE, headers=bearer(alice.token), data={"display_name": "Alice"}, files=files
+        UPDATE, headers=bearer(api_alice.token), data={"display_name": "Alice"}, files=files
     )
     assert response.status_code == 200, response.text
     body = assert_conforms(response)
@@ -439,19 +441,19 @@ def test_update_credentials_sets_the_avatar_and_header(client: httpx.Client, ali
 
 
 def test_update_credentials_refuses_a_bad_avatar_and_saves_nothing(
-    client: httpx.Client, alice: Person
+    client: httpx.Client, api_alice: Person
 ) -> None:
     files = {"avatar": ("me.png", b"not a picture at all", "image/png")}
     response = client.patch(
-        UPDATE, headers=bearer(alice.token), data={"display_name": "Changed"}, files=files
+        UPDATE, headers=bearer(api_alice.token), data={"display_name": "Changed"}, files=files
     )
     assert response.status_code == 422
     assert response.json()["error"].startswith("Validation failed: avatar ")
-    me = client.get(VERIFY, headers=bearer(alice.token)).json()
+    me = client.get(VERIFY, headers=bearer(api_alice.token)).json()
     assert me["display_name"] != "Changed"
     assert "/missing" in me["avatar"]
 
-    response = client.patch(UPDATE, headers=bearer(alice.token), data={"header": "a string"})
+    response = client.patch(UPDATE, headers=bearer(api_alice.token), data={"header": "a string"})
     assert_invalid(response, "header", "ERR_INVALID", "must be a file sent as multipart/form-data")
 
 
@@ -475,13 +477,13 @@ async def test_a_remote_bio_is_shown_as_the_html_it_was_stored_as(
 
 
 def test_update_credentials_refuses_an_avatar_over_the_photo_limit(
-    client: httpx.Client, alice: Person
+    client: httpx.Client, api_alice: Person
 ) -> None:
     from weft.limits import IMAGE_SIZE_LIMIT
 
     big = png((10, 10)) + b"\0" * IMAGE_SIZE_LIMIT
     response = client.patch(
-        UPDATE, headers=bearer(alice.token), files={"avatar": ("big.png", big, "image/png")}
+        UPDATE, headers=bearer(api_alice.token), files={"avatar": ("big.png", big, "image/png")}
     )
     assert_invalid(
         response,

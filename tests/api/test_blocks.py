@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
-import pytest
 from sqlalchemy import update
 
 from tests.api.helpers import password_token, sign_up
@@ -16,21 +15,6 @@ from tests.openapi import assert_conforms
 from weft.db.database import Database
 from weft.models import Mute
 from weft.models.base import utcnow
-
-
-@pytest.fixture
-async def alice(db: Database, server: LiveServer) -> Person:
-    return await make_person(db, server.settings, "alice")
-
-
-@pytest.fixture
-async def bob(db: Database, server: LiveServer) -> Person:
-    return await make_person(db, server.settings, "bob")
-
-
-@pytest.fixture
-async def carol(db: Database, server: LiveServer) -> Person:
-    return await make_person(db, server.settings, "carol", locked=True)
 
 
 async def test_block_ends_follows_both_ways_and_holds(

@@ -31,11 +31,6 @@ def pages() -> Iterator[PageServer]:
     server.stop()
 
 
-@pytest.fixture
-async def alice(db: Database, server: LiveServer) -> Person:
-    return await make_person(db, server.settings, "alice")
-
-
 async def run_jobs(db: Database, server: LiveServer, *, fetching: bool = True) -> None:
     settings = server.settings.with_(allow_private_network=fetching)
     await Worker(db, settings).run_until_idle()

@@ -161,15 +161,15 @@ def test_fuzz_sign_up(client: httpx.Client, field: str) -> None:
     "field",
     ["grant_type", "client_id", "client_secret", "scope", "username", "password", "refresh_token"],
 )
-def test_fuzz_token(client: httpx.Client, alice: Person, field: str) -> None:
+def test_fuzz_token(client: httpx.Client, api_alice: Person, field: str) -> None:
     answers = []
     for value in ODD_VALUES:
         body = {
             "grant_type": "refresh_token" if field == "refresh_token" else "password",
-            "client_id": alice.app.client_id,
-            "client_secret": alice.app.client_secret,
+            "client_id": api_alice.app.client_id,
+            "client_secret": api_alice.app.client_secret,
             "username": "alice",
-            "password": alice.password,
+            "password": api_alice.password,
             field: value,
         }
         answers.append((value, send_json(client, "POST", "/oauth/token", body)))
@@ -180,8 +180,8 @@ def test_fuzz_token(client: httpx.Client, alice: Person, field: str) -> None:
     "field",
     ["display_name", "note", "locked", "bot", "fields_attributes", "source", "discoverable"],
 )
-def test_fuzz_update_credentials(client: httpx.Client, alice: Person, field: str) -> None:
-    headers = {"Authorization": f"Bearer {alice.token}"}
+def test_fuzz_update_credentials(client: httpx.Client, api_alice: Person, field: str) -> None:
+    headers = {"Authorization": f"Bearer {api_alice.token}"}
     answers = [
         (
             value,
@@ -207,13 +207,13 @@ def test_fuzz_update_credentials(client: httpx.Client, alice: Person, field: str
         [{"name": "n\x00", "value": "v"}],
     ],
 )
-def test_fuzz_profile_fields(client: httpx.Client, alice: Person, value: Any) -> None:
+def test_fuzz_profile_fields(client: httpx.Client, api_alice: Person, value: Any) -> None:
     response = send_json(
         client,
         "PATCH",
         "/api/v1/accounts/update_credentials",
         {"fields_attributes": value},
-        Authorization=f"Bearer {alice.token}",
+        Authorization=f"Bearer {api_alice.token}",
     )
     assert_error_body(response)
 
@@ -228,13 +228,13 @@ def test_fuzz_profile_fields(client: httpx.Client, alice: Person, value: Any) ->
         {"privacy": "public\x00"},
     ],
 )
-def test_fuzz_profile_source(client: httpx.Client, alice: Person, source: Any) -> None:
+def test_fuzz_profile_source(client: httpx.Client, api_alice: Person, source: Any) -> None:
     response = send_json(
         client,
         "PATCH",
         "/api/v1/accounts/update_credentials",
         {"source": source},
-        Authorization=f"Bearer {alice.token}",
+        Authorization=f"Bearer {api_alice.token}",
     )
     assert_error_body(response)
 

@@ -7,29 +7,12 @@ import json
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import text
 
 from tests.factories import Person, make_person
 from tests.live import LiveServer
 from tests.openapi import assert_conforms
 from weft.db.database import Database
-
-
-@pytest.fixture
-async def alice(db: Database, server: LiveServer) -> Person:
-    return await make_person(db, server.settings, "alice")
-
-
-@pytest.fixture
-async def bob(db: Database, server: LiveServer) -> Person:
-    return await make_person(db, server.settings, "bob")
-
-
-@pytest.fixture
-async def carol(db: Database, server: LiveServer) -> Person:
-    """Carol's profile is private."""
-    return await make_person(db, server.settings, "carol", locked=True)
 
 
 def post(client: httpx.Client, person: Person, path: str, **data: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import update
 
-from tests.factories import Person, make_person
+from tests.factories import Person
 from tests.live import LiveServer
 from tests.media.helpers import jpeg_rotated, jpeg_with_gps, photo, png_bomb
 from tests.openapi import assert_conforms, validate
@@ -26,16 +26,6 @@ from weft.models import MediaAttachment
 from weft.models.base import utcnow
 
 MEDIA = "/api/v1/media"
-
-
-@pytest.fixture
-async def alice(db: Database, server: LiveServer) -> Person:
-    return await make_person(db, server.settings, "alice")
-
-
-@pytest.fixture
-async def bob(db: Database, server: LiveServer) -> Person:
-    return await make_person(db, server.settings, "bob")
 
 
 def upload(

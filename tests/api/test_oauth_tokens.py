@@ -67,14 +67,14 @@ def test_client_credentials_beyond_the_apps_scopes(client: httpx.Client, scope: 
 
 @pytest.mark.parametrize("login", ["alice", "alice@example.com", "ALICE@Example.com", "@alice"])
 def test_password_grant_by_username_or_email(
-    client: httpx.Client, alice: Person, login: str
+    client: httpx.Client, api_alice: Person, login: str
 ) -> None:
     response = request_token(
         client,
-        alice.app,
+        api_alice.app,
         grant_type="password",
         username=login,
-        password=alice.password,
+        password=api_alice.password,
         scope="read write",
     )
     assert response.status_code == 200
@@ -83,17 +83,17 @@ def test_password_grant_by_username_or_email(
     assert body["refresh_token"]
     me = client.get(VERIFY, headers=bearer(body["access_token"]))
     assert me.status_code == 200
-    assert me.json()["id"] == alice.id
+    assert me.json()["id"] == api_alice.id
 
 
 @pytest.mark.parametrize(
     ("login", "password"), [("alice", "wrong password!"), ("nobody", "correct horse battery")]
 )
 def test_password_grant_with_wrong_credentials(
-    client: httpx.Client, alice: Person, login: str, password: str
+    client: httpx.Client, api_alice: Person, login: str, password: str
 ) -> None:
     response = request_token(
-        client, alice.app, grant_type="password", username=login, password=password
+        client, api_alice.app, grant_type="password", username=login, password=password
     )
     assert response.status_code == 400
     assert assert_conforms(response) == {
@@ -102,8 +102,8 @@ def test_password_grant_with_wrong_credentials(
     }
 
 
-def test_password_grant_without_a_password(client: httpx.Client, alice: Person) -> None:
-    response = request_token(client, alice.app, grant_type="password", username="alice")
+def test_password_grant_without_a_password(client: httpx.Client, api_alice: Person) -> None:
+    response = request_token(client, api_alice.app, grant_type="password", username="alice")
     assert response.status_code == 400
     assert assert_conforms(response) == {
         "error": "invalid_request",
@@ -114,24 +114,24 @@ def test_password_grant_without_a_password(client: httpx.Client, alice: Person) 
 # -- refresh tokens
 
 
-def test_refresh_token_rotation(client: httpx.Client, alice: Person) -> None:
-    assert alice.refresh_token
+def test_refresh_token_rotation(client: httpx.Client, api_alice: Person) -> None:
+    assert api_alice.refresh_token
     response = request_token(
-        client, alice.app, grant_type="refresh_token", refresh_token=alice.refresh_token
+        client, api_alice.app, grant_type="refresh_token", refresh_token=api_alice.refresh_token
     )
     assert response.status_code == 200
     fresh = assert_conforms(response)
-    assert fresh["access_token"] != alice.token
-    assert fresh["refresh_token"] != alice.refresh_token
+    assert fresh["access_token"] != api_alice.token
+    assert fresh["refresh_token"] != api_alice.refresh_token
     assert fresh["scope"] == "read write follow"
 
     assert client.get(VERIFY, headers=bearer(fresh["access_token"])).status_code == 200
-    old = client.get(VERIFY, headers=bearer(alice.token))
+    old = client.get(VERIFY, headers=bearer(api_alice.token))
     assert old.status_code == 401
     assert assert_conforms(old) == INVALID_TOKEN
 
     again = request_token(
-        client, alice.app, grant_type="refresh_token", refresh_token=alice.refresh_token
+        client, api_alice.app, grant_type="refresh_token", refresh_token=api_alice.refresh_token
     )
     assert again.status_code == 400
     assert assert_conforms(again) == {
@@ -140,56 +140,58 @@ def test_refresh_token_rotation(client: httpx.Client, alice: Person) -> None:
     }
 
 
-def test_refresh_token_of_another_app_is_refused(client: httpx.Client, alice: Person) -> None:
-    assert alice.refresh_token
+def test_refresh_token_of_another_app_is_refused(client: httpx.Client, api_alice: Person) -> None:
+    assert api_alice.refresh_token
     other = register_app(client)
     response = request_token(
-        client, other, grant_type="refresh_token", refresh_token=alice.refresh_token
+        client, other, grant_type="refresh_token", refresh_token=api_alice.refresh_token
     )
     assert response.status_code == 400
     assert assert_conforms(response)["error"] == "invalid_grant"
-    assert client.get(VERIFY, headers=bearer(alice.token)).status_code == 200
+    assert client.get(VERIFY, headers=bearer(api_alice.token)).status_code == 200
 
 
 # -- revocation
 
 
-def test_revoke_makes_the_token_unusable(client: httpx.Client, alice: Person) -> None:
+def test_revoke_makes_the_token_unusable(client: httpx.Client, api_alice: Person) -> None:
     response = client.post(
         "/oauth/revoke",
         data={
-            "client_id": alice.app.client_id,
-            "client_secret": alice.app.client_secret,
-            "token": alice.token,
+            "client_id": api_alice.app.client_id,
+            "client_secret": api_alice.app.client_secret,
+            "token": api_alice.token,
         },
     )
     assert response.status_code == 200
     assert response.json() == {}
-    gone = client.get(VERIFY, headers=bearer(alice.token))
+    gone = client.get(VERIFY, headers=bearer(api_alice.token))
     assert gone.status_code == 401
     assert assert_conforms(gone) == INVALID_TOKEN
 
 
-def test_revoke_with_basic_auth_and_an_unknown_token(client: httpx.Client, alice: Person) -> None:
-    response = client.post("/oauth/revoke", data={"token": "unknown"}, headers=basic(alice.app))
+def test_revoke_with_basic_auth_and_an_unknown_token(
+    client: httpx.Client, api_alice: Person
+) -> None:
+    response = client.post("/oauth/revoke", data={"token": "unknown"}, headers=basic(api_alice.app))
     assert response.status_code == 200
-    assert client.get(VERIFY, headers=bearer(alice.token)).status_code == 200
+    assert client.get(VERIFY, headers=bearer(api_alice.token)).status_code == 200
 
 
-def test_revoke_by_another_app_does_nothing(client: httpx.Client, alice: Person) -> None:
+def test_revoke_by_another_app_does_nothing(client: httpx.Client, api_alice: Person) -> None:
     other = register_app(client)
-    response = client.post("/oauth/revoke", data={"token": alice.token}, headers=basic(other))
+    response = client.post("/oauth/revoke", data={"token": api_alice.token}, headers=basic(other))
     assert response.status_code == 200
-    assert client.get(VERIFY, headers=bearer(alice.token)).status_code == 200
+    assert client.get(VERIFY, headers=bearer(api_alice.token)).status_code == 200
 
 
-def test_revoke_with_a_wrong_secret(client: httpx.Client, alice: Person) -> None:
+def test_revoke_with_a_wrong_secret(client: httpx.Client, api_alice: Person) -> None:
     response = client.post(
-        "/oauth/revoke", data={"token": alice.token}, headers=basic(alice.app, "wrong")
+        "/oauth/revoke", data={"token": api_alice.token}, headers=basic(api_alice.app, "wrong")
     )
     assert response.status_code == 401
     assert assert_conforms(response)["error"] == "invalid_client"
-    assert client.get(VERIFY, headers=bearer(alice.token)).status_code == 200
+    assert client.get(VERIFY, headers=bearer(api_alice.token)).status_code == 200
 
 
 # -- client authentication
@@ -308,9 +310,11 @@ def test_authorization_server_metadata(client: httpx.Client, server: LiveServer)
 # -- storage
 
 
-def test_tokens_are_stored_hashed(client: httpx.Client, server: LiveServer, alice: Person) -> None:
-    app_tok = app_token(client, alice.app, scope="read")
-    secrets = [alice.token, app_tok, alice.refresh_token, alice.app.client_secret]
+def test_tokens_are_stored_hashed(
+    client: httpx.Client, server: LiveServer, api_alice: Person
+) -> None:
+    app_tok = app_token(client, api_alice.app, scope="read")
+    secrets = [api_alice.token, app_tok, api_alice.refresh_token, api_alice.app.client_secret]
     rows = query(server.settings.database_url, "SELECT * FROM oauth_access_tokens")
     # Alice's sign-up token, the app token that signed her up, and the one above.
     assert len(rows) == 3
@@ -324,8 +328,8 @@ def test_tokens_are_stored_hashed(client: httpx.Client, server: LiveServer, alic
 # -- scopes on API calls
 
 
-def test_read_token_may_not_write(client: httpx.Client, alice: Person) -> None:
-    token = password_token(client, alice, "read")
+def test_read_token_may_not_write(client: httpx.Client, api_alice: Person) -> None:
+    token = password_token(client, api_alice, "read")
     assert client.get(VERIFY, headers=bearer(token)).status_code == 200
     response = client.patch(UPDATE, headers=bearer(token), data={"display_name": "A"})
     assert response.status_code == 403
@@ -346,8 +350,8 @@ def test_profile_token_reads_only_its_own_account(client: httpx.Client) -> None:
     assert response.status_code == 403
 
 
-def test_granular_write_accounts(client: httpx.Client, alice: Person) -> None:
-    token = password_token(client, alice, "write:accounts")
+def test_granular_write_accounts(client: httpx.Client, api_alice: Person) -> None:
+    token = password_token(client, api_alice, "write:accounts")
     response = client.patch(UPDATE, headers=bearer(token), data={"display_name": "Alice A."})
     assert response.status_code == 200
     assert assert_conforms(response)["display_name"] == "Alice A."
@@ -357,10 +361,10 @@ def test_granular_write_accounts(client: httpx.Client, alice: Person) -> None:
     assert assert_conforms(response) == OUTSIDE_SCOPES
 
 
-def test_granular_read_accounts(client: httpx.Client, alice: Person) -> None:
-    token = password_token(client, alice, "read:accounts")
+def test_granular_read_accounts(client: httpx.Client, api_alice: Person) -> None:
+    token = password_token(client, api_alice, "read:accounts")
     assert client.get(VERIFY, headers=bearer(token)).status_code == 200
-    assert client.get(f"/api/v1/accounts/{alice.id}", headers=bearer(token)).status_code == 200
+    assert client.get(f"/api/v1/accounts/{api_alice.id}", headers=bearer(token)).status_code == 200
 
 
 def test_app_token_on_a_method_for_people(client: httpx.Client) -> None:
@@ -371,22 +375,22 @@ def test_app_token_on_a_method_for_people(client: httpx.Client) -> None:
     assert assert_conforms(response) == {"error": "This method requires an authenticated user"}
 
 
-def test_no_token_and_garbage_token(client: httpx.Client, alice: Person) -> None:
+def test_no_token_and_garbage_token(client: httpx.Client, api_alice: Person) -> None:
     response = client.get(VERIFY)
     assert response.status_code == 401
     assert assert_conforms(response) == INVALID_TOKEN
-    for header in ("Bearer garbage", "Bearer " + alice.token + "x"):
+    for header in ("Bearer garbage", "Bearer " + api_alice.token + "x"):
         response = client.get(VERIFY, headers={"Authorization": header})
         assert response.status_code == 401
         assert assert_conforms(response) == INVALID_TOKEN
     # A public endpoint with a bad token is refused too, as Mastodon does.
-    response = client.get(f"/api/v1/accounts/{alice.id}", headers=bearer("garbage"))
+    response = client.get(f"/api/v1/accounts/{api_alice.id}", headers=bearer("garbage"))
     assert response.status_code == 401
     assert assert_conforms(response) == INVALID_TOKEN
 
 
-def test_token_in_the_query_string(client: httpx.Client, alice: Person) -> None:
-    response = client.get(VERIFY, params={"access_token": alice.token})
+def test_token_in_the_query_string(client: httpx.Client, api_alice: Person) -> None:
+    response = client.get(VERIFY, params={"access_token": api_alice.token})
     assert response.status_code == 200
 
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.api.helpers import bearer, sign_up
-from tests.factories import Person, make_person
+from tests.factories import Person
 from tests.live import LiveServer
 from weft.actions.oauth import revoke_authorizations
 from weft.api.auth import token_cache
@@ -23,12 +23,9 @@ from weft.db.database import Database
 from weft.models import Account, OAuthAccessToken, User
 from weft.models.base import utcnow
 
+pytestmark = pytest.mark.performance
+
 HOME = "/api/v1/timelines/home"
-
-
-@pytest.fixture
-async def alice(db: Database, server: LiveServer) -> Person:
-    return await make_person(db, server.settings, "alice")
 
 
 def cache_of(server: LiveServer) -> TokenCache:

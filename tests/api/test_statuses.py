@@ -23,16 +23,6 @@ from weft.models.base import utcnow
 STATUSES = "/api/v1/statuses"
 
 
-@pytest.fixture
-async def alice(db: Database, server: LiveServer) -> Person:
-    return await make_person(db, server.settings, "alice")
-
-
-@pytest.fixture
-async def bob(db: Database, server: LiveServer) -> Person:
-    return await make_person(db, server.settings, "bob")
-
-
 def post(client: httpx.Client, person: Person, **data: Any) -> dict[str, Any]:
     response = client.post(STATUSES, headers=person.auth, data=data)
     assert response.status_code == 200, response.text

@@ -6,12 +6,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
-import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select, update
 
-from tests.factories import Person, make_person
+from tests.factories import Person
 from tests.federation.helpers import AS, HTML, LD, fetch
 from tests.live import LiveServer
 from weft.db.database import Database
@@ -36,11 +35,6 @@ EXTENSIONS = {
     "_misskey_quote": "https://misskey-hub.net/ns#_misskey_quote",
 }
 CONTEXT = ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1", EXTENSIONS]
-
-
-@pytest.fixture
-async def alice(db: Database, server: LiveServer) -> Person:
-    return await make_person(db, server.settings, "alice")
 
 
 async def stored(db: Database, account_id: int) -> Account:

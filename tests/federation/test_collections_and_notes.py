@@ -6,21 +6,11 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from tests.factories import Person, make_person
+from tests.factories import Person
 from tests.federation.helpers import AS, HTML, PUBLIC, fetch, post
 from tests.live import LiveServer
 from weft.db.database import Database
 from weft.models import Account
-
-
-@pytest.fixture
-async def alice(db: Database, server: LiveServer) -> Person:
-    return await make_person(db, server.settings, "alice")
-
-
-@pytest.fixture
-async def bob(db: Database, server: LiveServer) -> Person:
-    return await make_person(db, server.settings, "bob")
 
 
 def test_note_of_a_public_post(

@@ -9,18 +9,13 @@ import jsonschema
 import pytest
 from sqlalchemy import update
 
-from tests.factories import Person, make_person
+from tests.factories import Person
 from tests.live import LiveServer
 from weft import __version__
 from weft.db.database import Database
 from weft.models import Account
 
 WEBFINGER = "/.well-known/webfinger"
-
-
-@pytest.fixture
-async def alice(db: Database, server: LiveServer) -> Person:
-    return await make_person(db, server.settings, "alice")
 
 
 def domain(server: LiveServer) -> str:

@@ -7,7 +7,6 @@ follows ended, and signatures that match what httpx sends."""
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -50,20 +49,6 @@ PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 @pytest.fixture
 def fed_settings(settings: Settings) -> Settings:
     return settings.with_(allow_private_network=True, delivery_retry_seconds=60)
-
-
-@pytest.fixture
-def remote() -> Iterator[RemoteServer]:
-    server = RemoteServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def other() -> Iterator[RemoteServer]:
-    server = RemoteServer().start()
-    yield server
-    server.stop()
 
 
 async def run_jobs(db: Database, settings: Settings) -> None:

@@ -5,7 +5,6 @@ Pleroma and Threads send them (tests/federation/fixtures/inbound)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -41,49 +40,10 @@ from weft.models import (
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
 
-@pytest.fixture(scope="session")
-def fed_servers() -> Iterator[dict[str, LiveServer]]:
-    servers: dict[str, LiveServer] = {}
-    yield servers
-    for server in servers.values():
-        server.stop()
-
-
 @pytest.fixture
-def fed(
-    database_url: str,
-    fed_servers: dict[str, LiveServer],
-    tmp_path_factory: pytest.TempPathFactory,
-) -> LiveServer:
-    """A Weft server that may fetch from 127.0.0.1 (the remote test server)."""
-    if database_url not in fed_servers:
-        settings = Settings(
-            data_dir=tmp_path_factory.mktemp("fed"),
-            database_url=database_url,
-            secret_key="test-secret-key",
-            embedded_workers=0,
-            rate_limits=False,
-            allow_private_network=True,
-        )
-        fed_servers[database_url] = LiveServer(settings).start()
-    return fed_servers[database_url]
-
-
-@pytest.fixture
-def remote() -> Iterator[RemoteServer]:
-    server = RemoteServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-async def bob(db: Database, fed: LiveServer) -> Person:
-    return await make_person(db, fed.settings, "bob")
-
-
-@pytest.fixture
-def alice(remote: RemoteServer) -> RemoteActor:
-    return remote.actor("alice")
+def people_settings(fed: LiveServer) -> Settings:
+    """Bob lives on ``fed``, the server the remote test server delivers to."""
+    return fed.settings
 
 
 def payload(name: str, remote: RemoteServer, fed: LiveServer, **extra: str) -> dict[str, Any]:
@@ -119,7 +79,7 @@ async def test_bad_signatures_are_refused_and_nothing_is_written(
     db: Database,
     fed: LiveServer,
     remote: RemoteServer,
-    alice: RemoteActor,
+    remote_alice: RemoteActor,
     bob: Person,
     problem: str,
 ) -> None:
@@ -127,18 +87,18 @@ async def test_bad_signatures_are_refused_and_nothing_is_written(
     url = f"{fed.url}/inbox"
     if problem == "tampered":
         changed = json.dumps({**activity, "object": f"{fed.url}/users/someone"}).encode()
-        response = alice.deliver(url, activity, tamper=changed)
+        response = remote_alice.deliver(url, activity, tamper=changed)
     elif problem == "wrong_key":
-        response = alice.deliver(url, activity, private_pem=key_pair(1)[0])
+        response = remote_alice.deliver(url, activity, private_pem=key_pair(1)[0])
     elif problem == "other_actor":
         mallory = remote.actor("mallory", key=1)
-        response = alice.deliver(
+        response = remote_alice.deliver(
             url, activity, key_id=mallory.key_id, private_pem=mallory.private_pem
         )
     elif problem == "unsigned":
         response = httpx_post(url, activity)
     else:
-        response = _stale_delivery(url, alice, activity)
+        response = _stale_delivery(url, remote_alice, activity)
     assert response.status_code == 401, response.text
     assert response.json()["error"]
     assert await count(db, InboundActivity) == 0
@@ -170,15 +130,15 @@ def _stale_delivery(url: str, actor: RemoteActor, activity: dict[str, Any]) -> A
 
 
 async def test_oversized_bodies_and_blocked_servers(
-    db: Database, fed: LiveServer, remote: RemoteServer, alice: RemoteActor, bob: Person
+    db: Database, fed: LiveServer, remote: RemoteServer, remote_alice: RemoteActor, bob: Person
 ) -> None:
     activity = payload("mastodon_follow", remote, fed)
     big = {**activity, "padding": "x" * (1024 * 1024)}
-    response = alice.deliver(f"{fed.url}/inbox", big)
+    response = remote_alice.deliver(f"{fed.url}/inbox", big)
     assert response.status_code == 413
     async with db.write() as session:
         session.add(DomainBlock(id=1, domain="127.0.0.1", severity="suspend"))
-    response = alice.deliver(f"{fed.url}/inbox", activity)
+    response = remote_alice.deliver(f"{fed.url}/inbox", activity)
     assert response.status_code == 403
     assert "blocked" in response.json()["error"]
     assert await count(db, InboundActivity) == 0
@@ -186,18 +146,18 @@ async def test_oversized_bodies_and_blocked_servers(
 
 
 async def test_a_personal_inbox_of_nobody_is_404(
-    fed: LiveServer, remote: RemoteServer, alice: RemoteActor
+    fed: LiveServer, remote: RemoteServer, remote_alice: RemoteActor
 ) -> None:
     activity = payload("mastodon_follow", remote, fed)
-    assert alice.deliver(f"{fed.url}/users/nobody/inbox", activity).status_code == 404
+    assert remote_alice.deliver(f"{fed.url}/users/nobody/inbox", activity).status_code == 404
 
 
 async def test_a_repeated_activity_is_processed_once(
-    db: Database, fed: LiveServer, remote: RemoteServer, alice: RemoteActor, bob: Person
+    db: Database, fed: LiveServer, remote: RemoteServer, remote_alice: RemoteActor, bob: Person
 ) -> None:
     activity = payload("mastodon_follow", remote, fed)
-    deliver(alice, fed, activity)
-    deliver(alice, fed, activity)
+    deliver(remote_alice, fed, activity)
+    deliver(remote_alice, fed, activity)
     assert await count(db, InboundActivity) == 1
     assert await count(db, Job) == 1
     await run_jobs(db, fed)
@@ -210,28 +170,28 @@ async def test_a_repeated_activity_is_processed_once(
 
 
 async def test_follow_and_undo(
-    db: Database, fed: LiveServer, remote: RemoteServer, alice: RemoteActor, bob: Person
+    db: Database, fed: LiveServer, remote: RemoteServer, remote_alice: RemoteActor, bob: Person
 ) -> None:
-    deliver(alice, fed, payload("mastodon_follow", remote, fed))
+    deliver(remote_alice, fed, payload("mastodon_follow", remote, fed))
     await run_jobs(db, fed)
     bob_row = await one(db, Account, Account.id == bob.account_id)
     assert bob_row.followers_count == 1
     assert await one(db, Notification, Notification.type == "follow") is not None
     # fed-out's hook answered with an Accept to alice's inbox.
     assert any(body and body.get("type") == "Accept" for _, body in remote.received)
-    deliver(alice, fed, payload("mastodon_undo_follow", remote, fed))
+    deliver(remote_alice, fed, payload("mastodon_undo_follow", remote, fed))
     await run_jobs(db, fed)
     assert await count(db, Follow) == 0
 
 
 async def test_a_repeated_follow_is_accepted_again_and_undone_by_its_new_id(
-    db: Database, fed: LiveServer, remote: RemoteServer, alice: RemoteActor, bob: Person
+    db: Database, fed: LiveServer, remote: RemoteServer, remote_alice: RemoteActor, bob: Person
 ) -> None:
     first = payload("mastodon_follow", remote, fed)
     again = {**first, "id": f"{remote.url}/follows/again"}
-    deliver(alice, fed, first)
+    deliver(remote_alice, fed, first)
     await run_jobs(db, fed)
-    deliver(alice, fed, again)
+    deliver(remote_alice, fed, again)
     await run_jobs(db, fed)
     follow = await one(db, Follow)
     assert follow.uri == again["id"]
@@ -241,20 +201,20 @@ async def test_a_repeated_follow_is_accepted_again_and_undone_by_its_new_id(
     undo = {
         "id": f"{again['id']}/undo",
         "type": "Undo",
-        "actor": alice.id,
+        "actor": remote_alice.id,
         "object": again["id"],
     }
-    deliver(alice, fed, undo)
+    deliver(remote_alice, fed, undo)
     await run_jobs(db, fed)
     assert await count(db, Follow) == 0
     assert (await one(db, Account, Account.id == bob.account_id)).followers_count == 0
 
 
 async def test_a_locked_account_gets_a_request(
-    db: Database, fed: LiveServer, remote: RemoteServer, alice: RemoteActor
+    db: Database, fed: LiveServer, remote: RemoteServer, remote_alice: RemoteActor
 ) -> None:
     await make_person(db, fed.settings, "bob", locked=True)
-    deliver(alice, fed, payload("mastodon_follow", remote, fed))
+    deliver(remote_alice, fed, payload("mastodon_follow", remote, fed))
     await run_jobs(db, fed)
     request = await one(db, FollowRequest)
     assert request.uri.endswith("00000000f011")
@@ -262,31 +222,33 @@ async def test_a_locked_account_gets_a_request(
 
 
 async def test_accept_of_our_follow_then_posts_reach_home(
-    db: Database, fed: LiveServer, remote: RemoteServer, alice: RemoteActor, bob: Person
+    db: Database, fed: LiveServer, remote: RemoteServer, remote_alice: RemoteActor, bob: Person
 ) -> None:
     from weft.federation.remote import fetch_account
 
-    account = await fetch_account(db, fed.settings, alice.id)
+    account = await fetch_account(db, fed.settings, remote_alice.id)
     await follow_account(db, bob.account_id, account.id)
     request = await one(db, FollowRequest)
-    deliver(alice, fed, payload("mastodon_accept_follow", remote, fed, OUR_FOLLOW=request.uri))
+    deliver(
+        remote_alice, fed, payload("mastodon_accept_follow", remote, fed, OUR_FOLLOW=request.uri)
+    )
     await run_jobs(db, fed)
     assert await count(db, FollowRequest) == 0
     assert (await one(db, Follow)).account_id == bob.account_id
-    deliver(alice, fed, payload("mastodon_create_note", remote, fed))
+    deliver(remote_alice, fed, payload("mastodon_create_note", remote, fed))
     await run_jobs(db, fed)
     with fed.client() as http:
         home = http.get("/api/v1/timelines/home", headers=bob.auth).json()
-    assert [s["uri"] for s in home] == [f"{alice.id}/statuses/110000000000000001"]
+    assert [s["uri"] for s in home] == [f"{remote_alice.id}/statuses/110000000000000001"]
     assert home[0]["account"]["acct"] == f"alice@{remote.domain}"
 
 
 async def test_block_ends_follows(
-    db: Database, fed: LiveServer, remote: RemoteServer, alice: RemoteActor, bob: Person
+    db: Database, fed: LiveServer, remote: RemoteServer, remote_alice: RemoteActor, bob: Person
 ) -> None:
-    deliver(alice, fed, payload("mastodon_follow", remote, fed))
+    deliver(remote_alice, fed, payload("mastodon_follow", remote, fed))
     await run_jobs(db, fed)
-    deliver(alice, fed, payload("mastodon_block", remote, fed))
+    deliver(remote_alice, fed, payload("mastodon_block", remote, fed))
     await run_jobs(db, fed)
     assert await count(db, Follow) == 0
     block = await one(db, Block)
@@ -298,10 +260,10 @@ async def test_block_ends_follows(
 
 
 async def test_mastodon_create_note(
-    db: Database, fed: LiveServer, remote: RemoteServer, alice: RemoteActor, bob: Person
+    db: Database, fed: LiveServer, remote: RemoteServer, remote_alice: RemoteActor, bob: Person
 ) -> None:
     activity = payload("mastodon_create_note", remote, fed)
-    response = alice.deliver(f"{fed.url}/users/bob/inbox", activity)
+    response = remote_alice.deliver(f"{fed.url}/users/bob/inbox", activity)
     assert response.status_code == 202
     await run_jobs(db, fed)
     status = await one(db, Status, Status.uri == activity["object"]["id"])
@@ -325,11 +287,11 @@ async def test_mastodon_create_note(
 
 
 async def test_update_and_delete_of_a_note(
-    db: Database, fed: LiveServer, remote: RemoteServer, alice: RemoteActor, bob: Person
+    db: Database, fed: LiveServer, remote: RemoteServer, remote_alice: RemoteActor, bob: Person
 ) -> None:
-    deliver(alice, fed, payload("mastodon_create_note", remote, fed))
+    deliver(remote_alice, fed, payload("mastodon_create_note", remote, fed))
     await run_jobs(db, fed)
-    deliver(alice, fed, payload("mastodon_update_note", remote, fed))
+    deliver(remote_alice, fed, payload("mastodon_update_note", remote, fed))
     await run_jobs(db, fed)
     status = await one(db, Status)
     assert status.content == "<p>look at this, edited</p>"
@@ -337,7 +299,7 @@ async def test_update_and_delete_of_a_note(
     assert status.edited_at is not None
     assert await count(db, StatusEdit) == 2  # the original and the edit
     assert await count(db, MediaAttachment) == 0
-    deliver(alice, fed, payload("mastodon_delete_note", remote, fed))
+    deliver(remote_alice, fed, payload("mastodon_delete_note", remote, fed))
     await run_jobs(db, fed)
     assert await count(db, Status) == 0
 
@@ -424,16 +386,16 @@ async def test_threads_create_note(
 
 
 async def test_like_and_undo(
-    db: Database, fed: LiveServer, remote: RemoteServer, alice: RemoteActor, bob: Person
+    db: Database, fed: LiveServer, remote: RemoteServer, remote_alice: RemoteActor, bob: Person
 ) -> None:
     liked = await bob_posts(db, fed, bob)
-    deliver(alice, fed, payload("mastodon_like", remote, fed, LIKED=str(liked.uri)))
+    deliver(remote_alice, fed, payload("mastodon_like", remote, fed, LIKED=str(liked.uri)))
     await run_jobs(db, fed)
     favourite = await one(db, Favourite)
     assert favourite.uri.endswith("#likes/42")
     assert (await one(db, Status, Status.id == liked.id)).favourites_count == 1
     assert (await one(db, Notification, Notification.type == "favourite")) is not None
-    deliver(alice, fed, payload("mastodon_undo_like", remote, fed, LIKED=str(liked.uri)))
+    deliver(remote_alice, fed, payload("mastodon_undo_like", remote, fed, LIKED=str(liked.uri)))
     await run_jobs(db, fed)
     assert await count(db, Favourite) == 0
     assert (await one(db, Status, Status.id == liked.id)).favourites_count == 0
@@ -443,34 +405,34 @@ async def test_like_and_undo(
 
 
 async def test_update_person(
-    db: Database, fed: LiveServer, remote: RemoteServer, alice: RemoteActor, bob: Person
+    db: Database, fed: LiveServer, remote: RemoteServer, remote_alice: RemoteActor, bob: Person
 ) -> None:
-    deliver(alice, fed, payload("mastodon_follow", remote, fed))
+    deliver(remote_alice, fed, payload("mastodon_follow", remote, fed))
     await run_jobs(db, fed)
     activity = payload("mastodon_update_person", remote, fed)
     activity["object"] = {
-        **alice.document,
+        **remote_alice.document,
         "name": "Alice Renamed",
         "manuallyApprovesFollowers": True,
     }
-    deliver(alice, fed, activity)
+    deliver(remote_alice, fed, activity)
     await run_jobs(db, fed)
-    account = await one(db, Account, Account.uri == alice.id)
+    account = await one(db, Account, Account.uri == remote_alice.id)
     assert account.display_name == "Alice Renamed"
     assert account.locked
 
 
 async def test_move_takes_followers_along(
-    db: Database, fed: LiveServer, remote: RemoteServer, alice: RemoteActor, bob: Person
+    db: Database, fed: LiveServer, remote: RemoteServer, remote_alice: RemoteActor, bob: Person
 ) -> None:
     from weft.actions.graph import authorize_follow_request
     from weft.federation.remote import fetch_account
 
-    remote.actor("alice2", alsoKnownAs=[alice.id])
-    old = await fetch_account(db, fed.settings, alice.id)
+    remote.actor("alice2", alsoKnownAs=[remote_alice.id])
+    old = await fetch_account(db, fed.settings, remote_alice.id)
     await follow_account(db, bob.account_id, old.id)
     await authorize_follow_request(db, old.id, bob.account_id)
-    deliver(alice, fed, payload("mastodon_move", remote, fed))
+    deliver(remote_alice, fed, payload("mastodon_move", remote, fed))
     await run_jobs(db, fed)
     moved = await one(db, Account, Account.id == old.id)
     new = await one(db, Account, Account.uri == f"{remote.url}/users/alice2")
@@ -481,12 +443,12 @@ async def test_move_takes_followers_along(
 
 
 async def test_a_move_to_an_account_that_does_not_confirm_it_is_refused(
-    db: Database, fed: LiveServer, remote: RemoteServer, alice: RemoteActor
+    db: Database, fed: LiveServer, remote: RemoteServer, remote_alice: RemoteActor
 ) -> None:
     remote.actor("alice2")
-    deliver(alice, fed, payload("mastodon_move", remote, fed))
+    deliver(remote_alice, fed, payload("mastodon_move", remote, fed))
     await run_jobs(db, fed)
-    assert (await one(db, Account, Account.uri == alice.id)).moved_to_account_id is None
+    assert (await one(db, Account, Account.uri == remote_alice.id)).moved_to_account_id is None
 
 
 async def test_flag_is_stored_as_a_report(
@@ -503,16 +465,17 @@ async def test_flag_is_stored_as_a_report(
 
 
 async def test_delete_of_an_actor(
-    db: Database, fed: LiveServer, remote: RemoteServer, alice: RemoteActor, bob: Person
+    db: Database, fed: LiveServer, remote: RemoteServer, remote_alice: RemoteActor, bob: Person
 ) -> None:
-    deliver(alice, fed, payload("mastodon_follow", remote, fed))
-    deliver(alice, fed, payload("mastodon_create_note", remote, fed))
+    deliver(remote_alice, fed, payload("mastodon_follow", remote, fed))
+    deliver(remote_alice, fed, payload("mastodon_create_note", remote, fed))
     await run_jobs(db, fed)
-    delete = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{alice.id}#delete",
-              "type": "Delete", "actor": alice.id, "object": alice.id, "to": [PUBLIC]}  # fmt: skip
-    deliver(alice, fed, delete)
+    actor = remote_alice.id
+    delete = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{actor}#delete",
+              "type": "Delete", "actor": actor, "object": actor, "to": [PUBLIC]}  # fmt: skip
+    deliver(remote_alice, fed, delete)
     await run_jobs(db, fed)
-    account = await one(db, Account, Account.uri == alice.id)
+    account = await one(db, Account, Account.uri == remote_alice.id)
     assert account.suspended_at is not None
     assert await count(db, Status) == 0
     assert await count(db, Follow) == 0
@@ -526,7 +489,7 @@ async def test_authorized_fetch_wants_signed_gets(
     db: Database,
     fed: LiveServer,
     remote: RemoteServer,
-    alice: RemoteActor,
+    remote_alice: RemoteActor,
     bob: Person,
 ) -> None:
     import httpx
@@ -541,7 +504,12 @@ async def test_authorized_fetch_wants_signed_gets(
             assert unsigned.json()["error"] == "Request not signed"
             url = f"{strict.url}{path}"
             signed = sign_request(
-                "GET", url, {}, None, key_id=alice.key_id, private_key_pem=alice.private_pem
+                "GET",
+                url,
+                {},
+                None,
+                key_id=remote_alice.key_id,
+                private_key_pem=remote_alice.private_pem,
             )
             signed.pop("Host")
             answer = httpx.get(url, headers={**accept, **signed}, timeout=30)

@@ -3,13 +3,9 @@ backend: a server may create, edit, delete, like, repost and undo only as its
 own actors, about its own objects; a direct or followers-only remote post
 reaches only its addressees."""
 
-# The fixtures come from test_inbox and are named again as parameters.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,20 +14,11 @@ from sqlalchemy import select
 from tests.factories import Person, make_person
 from tests.federation.inbox_helpers import count, run_jobs
 from tests.federation.remote_server import RemoteActor, RemoteServer
-from tests.federation.test_inbox import (  # noqa: F401 (fixtures)
-    alice,
-    bob,
-    bob_posts,
-    deliver,
-    fed,
-    fed_servers,
-    one,
-    payload,
-    remote,
-)
+from tests.federation.test_inbox import bob_posts, deliver, one
 from tests.live import LiveServer
 from weft.actions.graph import follow_account
 from weft.actions.posts.post import Draft, post_status
+from weft.config import Settings
 from weft.db.database import Database
 from weft.federation.lookup import resolve
 from weft.federation.remote import RemoteError, fetch_account
@@ -44,10 +31,9 @@ CONTEXT = "https://www.w3.org/ns/activitystreams"
 
 
 @pytest.fixture
-def other() -> Iterator[RemoteServer]:
-    server = RemoteServer().start()
-    yield server
-    server.stop()
+def people_settings(fed: LiveServer) -> Settings:
+    """Bob lives on ``fed``, the server the remote test server delivers to."""
+    return fed.settings
 
 
 def note(server: RemoteServer, author: str, number: int, **extra: Any) -> dict[str, Any]:
@@ -79,16 +65,16 @@ async def rows(db: Database, model: type[Base]) -> list[Any]:
         return list(await session.scalars(select(model)))
 
 
-async def alice_posts(db: Database, fed: LiveServer, alice: RemoteActor) -> Status:
-    obj = note(alice.server, "alice", 1)
-    deliver(alice, fed, create(alice, obj, 1))
+async def alice_posts(db: Database, fed: LiveServer, remote_alice: RemoteActor) -> Status:
+    obj = note(remote_alice.server, "alice", 1)
+    deliver(remote_alice, fed, create(remote_alice, obj, 1))
     await run_jobs(db, fed)
     status: Status = await one(db, Status, Status.uri == obj["id"])
     return status
 
 
 async def test_a_create_attributed_to_one_of_ours_is_ignored(
-    db: Database, fed: LiveServer, alice: RemoteActor, bob: Person
+    db: Database, fed: LiveServer, remote_alice: RemoteActor, bob: Person
 ) -> None:
     local = {
         "id": f"{fed.url}/users/bob/statuses/1",
@@ -97,20 +83,20 @@ async def test_a_create_attributed_to_one_of_ours_is_ignored(
         "content": "<p>I am bob, honest</p>",
         "to": [PUBLIC],
     }
-    same_host_id = {**local, "id": f"{alice.server.url}/users/alice/statuses/9"}
-    deliver(alice, fed, create(alice, local, 1))
-    deliver(alice, fed, create(alice, same_host_id, 2))
+    same_host_id = {**local, "id": f"{remote_alice.server.url}/users/alice/statuses/9"}
+    deliver(remote_alice, fed, create(remote_alice, local, 1))
+    deliver(remote_alice, fed, create(remote_alice, same_host_id, 2))
     await run_jobs(db, fed)
     assert await count(db, Status) == 0
 
 
 async def test_a_create_of_another_servers_post_is_ignored(
-    db: Database, fed: LiveServer, alice: RemoteActor, other: RemoteServer, bob: Person
+    db: Database, fed: LiveServer, remote_alice: RemoteActor, other: RemoteServer, bob: Person
 ) -> None:
     other.actor("carol")
     other.serve_object(note(other, "carol", 5))
     # Embedded, it would be believed only from carol's server; fetched, it is carol's.
-    deliver(alice, fed, create(alice, note(other, "carol", 5), 1))
+    deliver(remote_alice, fed, create(remote_alice, note(other, "carol", 5), 1))
     await run_jobs(db, fed)
     assert await count(db, Status) == 0
 
@@ -118,17 +104,17 @@ async def test_a_create_of_another_servers_post_is_ignored(
 async def test_an_update_or_delete_of_someone_elses_post_is_ignored(
     db: Database,
     fed: LiveServer,
-    alice: RemoteActor,
+    remote_alice: RemoteActor,
     remote: RemoteServer,
     other: RemoteServer,
     bob: Person,
 ) -> None:
-    theirs = await alice_posts(db, fed, alice)
+    theirs = await alice_posts(db, fed, remote_alice)
     ours = await bob_posts(db, fed, bob)
     mallory = other.actor("mallory", key=1)
-    dave = remote.actor("dave", key=2)  # alice's server, but not alice
+    dave = remote.actor("dave", key=2)  # alice's server, but not remote_alice
     for number, (actor, target) in enumerate(
-        [(mallory, theirs.uri), (dave, theirs.uri), (alice, ours.uri), (mallory, ours.uri)]
+        [(mallory, theirs.uri), (dave, theirs.uri), (remote_alice, ours.uri), (mallory, ours.uri)]
     ):
         edited = {**note(remote, "alice", 1), "content": "<p>edited by a stranger</p>"}
         if target == ours.uri:
@@ -147,16 +133,22 @@ async def test_an_update_or_delete_of_someone_elses_post_is_ignored(
 
 
 async def test_a_like_or_announce_signed_by_someone_else_is_refused(
-    db: Database, fed: LiveServer, alice: RemoteActor, other: RemoteServer, bob: Person
+    db: Database, fed: LiveServer, remote_alice: RemoteActor, other: RemoteServer, bob: Person
 ) -> None:
     ours = await bob_posts(db, fed, bob)
     mallory = other.actor("mallory", key=1)
-    like = {"@context": CONTEXT, "id": f"{alice.id}#likes/1", "type": "Like",
-            "actor": alice.id, "object": ours.uri}  # fmt: skip
+    like = {"@context": CONTEXT, "id": f"{remote_alice.id}#likes/1", "type": "Like",
+            "actor": remote_alice.id, "object": ours.uri}  # fmt: skip
     response = mallory.deliver(f"{fed.url}/inbox", like)
     assert response.status_code == 401
-    announce = {"@context": CONTEXT, "id": f"{alice.id}/statuses/7/activity", "type": "Announce",
-                "actor": alice.id, "object": ours.uri, "to": [PUBLIC]}  # fmt: skip
+    announce = {
+        "@context": CONTEXT,
+        "id": f"{remote_alice.id}/statuses/7/activity",
+        "type": "Announce",
+        "actor": remote_alice.id,
+        "object": ours.uri,
+        "to": [PUBLIC],
+    }
     assert mallory.deliver(f"{fed.url}/inbox", announce).status_code == 401
     await run_jobs(db, fed)
     assert await count(db, Favourite) == 0
@@ -165,20 +157,20 @@ async def test_a_like_or_announce_signed_by_someone_else_is_refused(
 
 
 async def test_an_activity_whose_id_is_on_another_server_is_refused(
-    db: Database, fed: LiveServer, alice: RemoteActor, other: RemoteServer, bob: Person
+    db: Database, fed: LiveServer, remote_alice: RemoteActor, other: RemoteServer, bob: Person
 ) -> None:
     """Otherwise a server could take another's activity id first, and the real
     activity would be dropped as a repeat."""
     ours = await bob_posts(db, fed, bob)
     mallory = other.actor("mallory", key=1)
-    stolen_id = f"{alice.id}#likes/1"
+    stolen_id = f"{remote_alice.id}#likes/1"
     like = {"@context": CONTEXT, "id": stolen_id, "type": "Like",
             "actor": mallory.id, "object": ours.uri}  # fmt: skip
     response = mallory.deliver(f"{fed.url}/inbox", like)
     assert response.status_code == 400
     assert "id" in response.json()["error"]
     assert await count(db, InboundActivity) == 0
-    deliver(alice, fed, {**like, "actor": alice.id})
+    deliver(remote_alice, fed, {**like, "actor": remote_alice.id})
     await run_jobs(db, fed)
     assert (await one(db, Favourite)).uri == stolen_id
 
@@ -186,15 +178,15 @@ async def test_an_activity_whose_id_is_on_another_server_is_refused(
 async def test_an_undo_by_someone_else_leaves_the_like(
     db: Database,
     fed: LiveServer,
-    alice: RemoteActor,
+    remote_alice: RemoteActor,
     remote: RemoteServer,
     other: RemoteServer,
     bob: Person,
 ) -> None:
     ours = await bob_posts(db, fed, bob)
-    like = {"@context": CONTEXT, "id": f"{alice.id}#likes/1", "type": "Like",
-            "actor": alice.id, "object": ours.uri}  # fmt: skip
-    deliver(alice, fed, like)
+    like = {"@context": CONTEXT, "id": f"{remote_alice.id}#likes/1", "type": "Like",
+            "actor": remote_alice.id, "object": ours.uri}  # fmt: skip
+    deliver(remote_alice, fed, like)
     await run_jobs(db, fed)
     for number, actor in enumerate([other.actor("mallory", key=1), remote.actor("dave", key=2)]):
         for undone in (like, like["id"]):
@@ -208,7 +200,7 @@ async def test_an_undo_by_someone_else_leaves_the_like(
 async def test_an_accept_from_anyone_but_the_followed_account_is_ignored(
     db: Database,
     fed: LiveServer,
-    alice: RemoteActor,
+    remote_alice: RemoteActor,
     remote: RemoteServer,
     other: RemoteServer,
     bob: Person,
@@ -217,7 +209,7 @@ async def test_an_accept_from_anyone_but_the_followed_account_is_ignored(
     target = await fetch_account(db, fed.settings, locked.id)
     await follow_account(db, bob.account_id, target.id)
     request = await one(db, FollowRequest)
-    for number, actor in enumerate([alice, other.actor("mallory", key=1)]):
+    for number, actor in enumerate([remote_alice, other.actor("mallory", key=1)]):
         accept = {"@context": CONTEXT, "id": f"{actor.id}#accepts/{number}", "type": "Accept",
                   "actor": actor.id, "object": {"id": request.uri, "type": "Follow",
                   "actor": f"{fed.url}/users/bob", "object": locked.id}}  # fmt: skip
@@ -227,14 +219,14 @@ async def test_an_accept_from_anyone_but_the_followed_account_is_ignored(
 
 
 async def test_direct_and_followers_only_remote_posts_reach_only_their_addressees(
-    db: Database, fed: LiveServer, alice: RemoteActor, bob: Person
+    db: Database, fed: LiveServer, remote_alice: RemoteActor, bob: Person
 ) -> None:
     carol = await make_person(db, fed.settings, "carol")
     mention = {"type": "Mention", "href": f"{fed.url}/users/bob"}
-    direct = note(alice.server, "alice", 1, to=[f"{fed.url}/users/bob"], tag=[mention])
-    private = note(alice.server, "alice", 2, to=[f"{alice.id}/followers"])
-    deliver(alice, fed, create(alice, direct, 1))
-    deliver(alice, fed, create(alice, private, 2))
+    direct = note(remote_alice.server, "alice", 1, to=[f"{fed.url}/users/bob"], tag=[mention])
+    private = note(remote_alice.server, "alice", 2, to=[f"{remote_alice.id}/followers"])
+    deliver(remote_alice, fed, create(remote_alice, direct, 1))
+    deliver(remote_alice, fed, create(remote_alice, private, 2))
     await run_jobs(db, fed)
     stored = {
         s.uri: s for s in [await one(db, Status, Status.uri == n["id"]) for n in (direct, private)]
@@ -257,20 +249,26 @@ async def test_direct_and_followers_only_remote_posts_reach_only_their_addressee
 
 
 async def test_an_announce_of_a_followers_only_post_by_a_stranger_is_refused(
-    db: Database, fed: LiveServer, alice: RemoteActor, bob: Person
+    db: Database, fed: LiveServer, remote_alice: RemoteActor, bob: Person
 ) -> None:
     private = await post_status(
         db, fed.settings, bob.account_id, Draft("mine", visibility="private")
     )
-    announce = {"@context": CONTEXT, "id": f"{alice.id}/statuses/7/activity", "type": "Announce",
-                "actor": alice.id, "object": private.uri, "to": [PUBLIC]}  # fmt: skip
-    deliver(alice, fed, announce)
+    announce = {
+        "@context": CONTEXT,
+        "id": f"{remote_alice.id}/statuses/7/activity",
+        "type": "Announce",
+        "actor": remote_alice.id,
+        "object": private.uri,
+        "to": [PUBLIC],
+    }
+    deliver(remote_alice, fed, announce)
     await run_jobs(db, fed)
     assert await count(db, Status) == 1
 
 
 async def test_a_post_naming_thousands_of_mentions_tags_and_recipients_is_read_in_part(
-    db: Database, fed: LiveServer, alice: RemoteActor, bob: Person
+    db: Database, fed: LiveServer, remote_alice: RemoteActor, bob: Person
 ) -> None:
     """A 1 MB note can name more accounts than one query may bind: the first
     hundred mentions, hashtags and local recipients are read, the rest ignored."""
@@ -279,10 +277,10 @@ async def test_a_post_naming_thousands_of_mentions_tags_and_recipients_is_read_i
     tags += [{"type": "Mention", "href": f"http://127.0.0.1:1/{i}"} for i in range(17_000)]
     tags += [{"type": "Hashtag", "name": f"#t{i}"} for i in range(300)]
     recipients = [f"{fed.url}/{i}" for i in range(300)]
-    obj = note(alice.server, "alice", 1, tag=tags, cc=recipients)
-    activity = create(alice, obj, 1)
+    obj = note(remote_alice.server, "alice", 1, tag=tags, cc=recipients)
+    activity = create(remote_alice, obj, 1)
     assert len(json.dumps(activity)) < 1024 * 1024
-    deliver(alice, fed, activity)
+    deliver(remote_alice, fed, activity)
     await run_jobs(db, fed)
     status = await one(db, Status, Status.uri == obj["id"])
     assert [m.account_id for m in await rows(db, Mention)] == [bob.account_id]

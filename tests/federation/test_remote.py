@@ -3,7 +3,6 @@ against a real HTTP server on 127.0.0.1."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,13 +23,6 @@ from weft.federation.remote_notes import fetch_status
 from weft.models import Account, MediaAttachment, Status
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
-
-
-@pytest.fixture
-def remote() -> Iterator[RemoteServer]:
-    server = RemoteServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from mastodon import Mastodon
 from tests.backends import create_postgres_database, drop_postgres_database, require_postgres
 from tests.live import WeftProcess
 
-pytestmark = pytest.mark.acceptance
+pytestmark = [pytest.mark.acceptance, pytest.mark.two_server]
 
 PASSWORD = "a long enough password"
 DEADLINE = 90.0

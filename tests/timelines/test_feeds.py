@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
 from sqlalchemy import insert, select
 
 from tests.backends import REDIS_URL
@@ -263,6 +264,7 @@ async def test_people_away_get_no_fan_out_and_a_rebuild(
 # -- fan-out to many
 
 
+@pytest.mark.performance
 async def test_fan_out_reaches_1000_followers_once(db: Database, feed_settings: Settings) -> None:
     s = feed_settings
     (star,) = await people(db, s, "star")

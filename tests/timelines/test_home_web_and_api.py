@@ -10,7 +10,6 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from weft.actions.posts.post import Draft, post_status
 
 from tests.api.test_timelines import ids, links
 from tests.backends import REDIS_URL, require_redis
@@ -20,6 +19,7 @@ from tests.timelines.helpers import drain, follow, people, post
 from tests.web.posts_helpers import main_of, signed_in
 from weft.actions.graph import block_account, mute_account
 from weft.actions.interactions import reblog
+from weft.actions.posts.post import Draft, post_status
 from weft.db.database import Database
 
 FRAGMENT = {"X-Weft-Fragment": "1"}

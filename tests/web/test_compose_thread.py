@@ -5,16 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import Person, make_person
+from tests.factories import Person
 from weft.actions.posts.post import Draft, InvalidThreadPost, post_status, post_thread
 from weft.config import Settings
 from weft.db.database import Database
 from weft.models import Status
-
-
-@pytest.fixture
-async def alice(db: Database, settings: Settings) -> Person:
-    return await make_person(db, settings, "alice")
 
 
 async def _count(db: Database) -> int:

@@ -97,13 +97,14 @@ def app(client: httpx.Client) -> App:
 
 
 @pytest.fixture
-def alice(server: LiveServer) -> str:
+def web_alice(server: LiveServer) -> str:
+    """Alice, signed up through the web form; her username."""
     with server.client() as browser:
         sign_up(browser, "alice")
     return "alice"
 
 
-def test_the_full_flow_with_pkce(server: LiveServer, app: App, alice: str) -> None:
+def test_the_full_flow_with_pkce(server: LiveServer, app: App, web_alice: str) -> None:
     verifier, challenge = pkce()
     url = authorize_url(app, code_challenge=challenge, code_challenge_method="S256")
     with server.client() as browser:
@@ -112,7 +113,7 @@ def test_the_full_flow_with_pkce(server: LiveServer, app: App, alice: str) -> No
         location = response.headers["location"]
         assert location == "/auth/sign_in?" + urlencode({"next": url})
 
-        response = sign_in_form(browser, alice, next=query_of(location)["next"])
+        response = sign_in_form(browser, web_alice, next=query_of(location)["next"])
         assert response.status_code == 303
         assert response.headers["location"] == url
 
@@ -154,9 +155,11 @@ def test_the_full_flow_with_pkce(server: LiveServer, app: App, alice: str) -> No
         assert again.json()["error"] == "invalid_grant"
 
 
-def test_deny_sends_access_denied_with_the_state(server: LiveServer, app: App, alice: str) -> None:
+def test_deny_sends_access_denied_with_the_state(
+    server: LiveServer, app: App, web_alice: str
+) -> None:
     with server.client() as browser:
-        sign_in_form(browser, alice)
+        sign_in_form(browser, web_alice)
         page = consent(browser, authorize_url(app))
         response = decide(browser, page, "deny")
         assert response.status_code == 303
@@ -176,22 +179,22 @@ def test_deny_sends_access_denied_with_the_state(server: LiveServer, app: App, a
     ],
 )
 def test_a_bad_client_or_redirect_uri_gets_a_page_not_a_redirect(
-    server: LiveServer, app: App, alice: str, changes: dict[str, str], message: str
+    server: LiveServer, app: App, web_alice: str, changes: dict[str, str], message: str
 ) -> None:
     url = authorize_url(app, **changes, scope="nonsense", response_type="token")
     for signed_in in (False, True):
         with server.client() as browser:
             if signed_in:
-                sign_in_form(browser, alice)
+                sign_in_form(browser, web_alice)
             response = browser.get(url)
             assert response.status_code == 400
             assert "location" not in response.headers
             assert message in response.text
 
 
-def test_other_errors_redirect_with_the_state(server: LiveServer, app: App, alice: str) -> None:
+def test_other_errors_redirect_with_the_state(server: LiveServer, app: App, web_alice: str) -> None:
     with server.client() as browser:
-        sign_in_form(browser, alice)
+        sign_in_form(browser, web_alice)
         for changes, error in (
             ({"scope": "admin:write"}, "invalid_scope"),
             ({"scope": "nonsense"}, "invalid_scope"),
@@ -205,10 +208,10 @@ def test_other_errors_redirect_with_the_state(server: LiveServer, app: App, alic
 
 
 def test_a_bad_code_challenge_is_refused_before_consent(
-    server: LiveServer, app: App, alice: str
+    server: LiveServer, app: App, web_alice: str
 ) -> None:
     with server.client() as browser:
-        sign_in_form(browser, alice)
+        sign_in_form(browser, web_alice)
         for challenge, method in (("x" * 43, "MD5"), ("short", "S256")):
             url = authorize_url(app, code_challenge=challenge, code_challenge_method=method)
             response = browser.get(url)
@@ -218,9 +221,9 @@ def test_a_bad_code_challenge_is_refused_before_consent(
             assert params["state"] == "xyz 123"
 
 
-def test_the_post_is_checked_again(server: LiveServer, app: App, alice: str) -> None:
+def test_the_post_is_checked_again(server: LiveServer, app: App, web_alice: str) -> None:
     with server.client() as browser:
-        sign_in_form(browser, alice)
+        sign_in_form(browser, web_alice)
         page = consent(browser, authorize_url(app))
         fields = inputs(page.text)
         tampered = {**fields, "redirect_uri": "https://evil.example/steal"}
@@ -232,9 +235,9 @@ def test_the_post_is_checked_again(server: LiveServer, app: App, alice: str) -> 
         assert query_of(response.headers["location"])["error"] == "invalid_scope"
 
 
-def test_approval_needs_the_csrf_token(server: LiveServer, app: App, alice: str) -> None:
+def test_approval_needs_the_csrf_token(server: LiveServer, app: App, web_alice: str) -> None:
     with server.client() as browser:
-        sign_in_form(browser, alice)
+        sign_in_form(browser, web_alice)
         fields = inputs(consent(browser, authorize_url(app)).text)
         for token in (None, "wrong"):
             data = {k: v for k, v in fields.items() if k != "csrf_token"}
@@ -245,10 +248,10 @@ def test_approval_needs_the_csrf_token(server: LiveServer, app: App, alice: str)
             assert "location" not in response.headers
 
 
-def test_force_login_asks_to_sign_in_again(server: LiveServer, app: App, alice: str) -> None:
+def test_force_login_asks_to_sign_in_again(server: LiveServer, app: App, web_alice: str) -> None:
     url = authorize_url(app)
     with server.client() as browser:
-        sign_in_form(browser, alice)
+        sign_in_form(browser, web_alice)
         response = browser.get(url + "&force_login=true")
         assert response.status_code == 302
         assert response.headers["location"] == "/auth/sign_in?" + urlencode({"next": url})
@@ -257,10 +260,10 @@ def test_force_login_asks_to_sign_in_again(server: LiveServer, app: App, alice: 
         assert inputs(page.text)["next"] == url
 
 
-def test_out_of_band_shows_the_code(server: LiveServer, alice: str) -> None:
+def test_out_of_band_shows_the_code(server: LiveServer, web_alice: str) -> None:
     with server.client() as browser:
         app = register_app(browser, redirect_uris=OOB)
-        sign_in_form(browser, alice)
+        sign_in_form(browser, web_alice)
         url = authorize_url(app, redirect_uri=OOB)
         response = decide(browser, consent(browser, url), "approve")
         assert response.status_code == 200
@@ -301,10 +304,10 @@ def test_signed_out_posts_go_to_sign_in(server: LiveServer, app: App) -> None:
         assert response.headers["location"].startswith("/auth/sign_in?next=")
 
 
-def test_out_of_band_deny_says_so(server: LiveServer, alice: str) -> None:
+def test_out_of_band_deny_says_so(server: LiveServer, web_alice: str) -> None:
     with server.client() as browser:
         app = register_app(browser, redirect_uris=OOB)
-        sign_in_form(browser, alice)
+        sign_in_form(browser, web_alice)
         response = decide(browser, consent(browser, authorize_url(app, redirect_uri=OOB)), "deny")
         assert response.status_code == 200
         assert "Tusky &lt;test&gt; was not given access to your account." in response.text
@@ -312,9 +315,11 @@ def test_out_of_band_deny_says_so(server: LiveServer, alice: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["state", "code_challenge", "client_id"])
-def test_a_nul_character_is_a_400_page(server: LiveServer, app: App, alice: str, name: str) -> None:
+def test_a_nul_character_is_a_400_page(
+    server: LiveServer, app: App, web_alice: str, name: str
+) -> None:
     with server.client() as browser:
-        sign_in_form(browser, alice)
+        sign_in_form(browser, web_alice)
         response = browser.get(authorize_url(app, **{name: "x" * 43 + "\x00"}))
         assert response.status_code == 400
         assert "location" not in response.headers

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 09:00:00.000000
 whenever anything their API entities show changes: the row (an edit, a count,
 a quote's state), or a post's media, card, mentions or tags. Triggers keep
 them, so no code path can change a post and forget to say so; rendered
-entities are cached by these versions (weft/api/serializers/entity_cache.py,
+entities are cached by these versions (weft/db/versioned.py,
 docs/decisions/0020-entity-cache.md).
 """
 
