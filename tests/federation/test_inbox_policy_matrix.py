@@ -12,7 +12,6 @@ he blocks or mutes. The expected answers are the local table's
 """
 
 # The fixtures come from test_inbox and are named again as parameters.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -24,10 +23,11 @@ from sqlalchemy import select
 from tests.factories import Person
 from tests.federation.inbox_helpers import run_jobs
 from tests.federation.remote_server import RemoteActor, RemoteServer
-from tests.federation.test_inbox import bob, deliver, fed, fed_servers, remote  # noqa: F401
+from tests.federation.test_inbox import deliver
 from tests.live import LiveServer
 from weft.actions.graph import authorize_follow_request, block_account, follow_account, mute_account
 from weft.actions.posts.post import Draft, post_status
+from weft.config import Settings
 from weft.db.database import Database
 from weft.federation.remote import fetch_account
 from weft.models import Notification, Status
@@ -63,6 +63,12 @@ CAN_QUOTE = {
     "blocked": (N, N, N),
     "muter": (Y, Y, N),
 }
+
+
+@pytest.fixture
+def people_settings(fed: LiveServer) -> Settings:
+    """Bob lives on ``fed``, the server Carol's server delivers to."""
+    return fed.settings
 
 
 async def _relate(db: Database, fed: LiveServer, bob: Person, carol_id: int, relation: str) -> None:
