@@ -2,15 +2,25 @@
 
 Usage: python -m bench.load URL --concurrency 32 --seconds 10 [--header 'K: V'] [--method GET]
 Prints one JSON object: requests, errors, rps, p50_ms, p99_ms.
+
+As bench/wrk.lua does, each request carries a random person's token when
+``WEFT_BENCH_TOKENS`` names a file of them (one a line), and
+``WEFT_BENCH_BODY`` makes every request a form POST of that body with a
+counter appended (so no two posts are the same).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
+import os
+import random
 import statistics
 import time
+from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -25,13 +35,32 @@ async def _client(
     while time.perf_counter() < deadline:
         started = time.perf_counter()
         try:
-            response = await http.request(args.method, args.url, data=args.form or None)
+            response = await http.request(**_next_request(args))
             ok = response.status_code < 400
         except httpx.HTTPError:
             ok = False
         latencies.append(time.perf_counter() - started)
         if not ok:
             errors.append(1)
+
+
+_TOKENS = (
+    Path(os.environ["WEFT_BENCH_TOKENS"]).read_text().split()
+    if os.environ.get("WEFT_BENCH_TOKENS")
+    else []
+)
+_BODY = os.environ.get("WEFT_BENCH_BODY")
+_COUNTER = itertools.count(1)
+
+
+def _next_request(args: argparse.Namespace) -> dict[str, Any]:
+    """The method, URL, headers and body of the next request (as bench/wrk.lua)."""
+    headers = {"Authorization": f"Bearer {random.choice(_TOKENS)}"} if _TOKENS else {}
+    if _BODY is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        body = f"{_BODY}+{next(_COUNTER)}"
+        return {"method": "POST", "url": args.url, "headers": headers, "content": body}
+    return {"method": args.method, "url": args.url, "headers": headers, "data": args.form or None}
 
 
 async def run(args: argparse.Namespace) -> dict[str, float]:
@@ -42,7 +71,7 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
     latencies: list[float] = []
     errors: list[int] = []
     async with httpx.AsyncClient(headers=headers, limits=limits, timeout=30) as http:
-        await http.request(args.method, args.url)  # warm up the connection and caches
+        await http.request(**_next_request(args))  # warm up the connection and caches
         started = time.perf_counter()
         deadline = started + args.seconds
         await asyncio.gather(
