@@ -11,6 +11,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from weft import __version__
 from weft.api import accounts as accounts_api
@@ -29,6 +30,7 @@ from weft.api import statuses as statuses_api
 from weft.api import timelines as timelines_api
 from weft.api.auth import api_rate_limit
 from weft.config import Settings, load_settings
+from weft.cors import ClientCors
 from weft.federation import inbox_routes
 from weft.federation import routes as federation_routes
 from weft.federation.lookup import FederationLookup
@@ -52,6 +54,13 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+class WeftApp(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        # CORS outermost, around Starlette's own error and body-size middleware,
+        # so that a browser client can read a 500 or a 413 too.
+        return ClientCors(super().build_middleware_stack())
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     runtime = build_runtime(settings)
@@ -69,7 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await _stop_workers(workers)
             await runtime.close()
 
-    app = FastAPI(
+    app = WeftApp(
         title="Weft",
         version=__version__,
         summary="Mastodon-compatible client API and Weft's extensions",
