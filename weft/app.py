@@ -18,6 +18,7 @@ from weft.api import accounts as accounts_api
 from weft.api import admin as admin_api
 from weft.api import admin_domain_blocks as domain_blocks_api
 from weft.api import cards as cards_api
+from weft.api import docs as docs_api
 from weft.api import errors as api_errors
 from weft.api import graph as graph_api
 from weft.api import instance as instance_api
@@ -83,9 +84,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Mastodon-compatible client API and Weft's extensions",
         lifespan=lifespan,
-        docs_url="/docs",
+        # /docs is Weft's own (weft/api/docs.py): Swagger UI from our files, not a CDN.
+        docs_url=None,
         redoc_url=None,
-        openapi_url="/openapi.json",
+        openapi_url=docs_api.OPENAPI_URL,
     )
     app.state.runtime = runtime
     api_errors.install(app, html_errors=web_errors.render_error)
@@ -115,7 +117,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(oauth_api.router)
     app.include_router(federation_routes.router)
     app.include_router(inbox_routes.router)
+    app.include_router(docs_api.router)
     app.include_router(web_router)
+    app.mount(docs_api.ASSETS, StaticFiles(directory=docs_api.SWAGGER_UI_FILES), name="docs")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
