@@ -11,12 +11,14 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from weft import __version__
 from weft.api import accounts as accounts_api
 from weft.api import admin as admin_api
 from weft.api import admin_domain_blocks as domain_blocks_api
 from weft.api import cards as cards_api
+from weft.api import docs as docs_api
 from weft.api import errors as api_errors
 from weft.api import graph as graph_api
 from weft.api import instance as instance_api
@@ -29,6 +31,7 @@ from weft.api import statuses as statuses_api
 from weft.api import timelines as timelines_api
 from weft.api.auth import api_rate_limit
 from weft.config import Settings, load_settings
+from weft.cors import ClientCors
 from weft.federation import inbox_routes
 from weft.federation import routes as federation_routes
 from weft.federation.lookup import FederationLookup
@@ -52,6 +55,13 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+class WeftApp(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        # CORS outermost, around Starlette's own error and body-size middleware,
+        # so that a browser client can read a 500 or a 413 too.
+        return ClientCors(super().build_middleware_stack())
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     runtime = build_runtime(settings)
@@ -69,14 +79,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await _stop_workers(workers)
             await runtime.close()
 
-    app = FastAPI(
+    app = WeftApp(
         title="Weft",
         version=__version__,
         summary="Mastodon-compatible client API and Weft's extensions",
         lifespan=lifespan,
-        docs_url="/docs",
+        # /docs is Weft's own (weft/api/docs.py): Swagger UI from our files, not a CDN.
+        docs_url=None,
         redoc_url=None,
-        openapi_url="/openapi.json",
+        openapi_url=docs_api.OPENAPI_URL,
     )
     app.state.runtime = runtime
     api_errors.install(app, html_errors=web_errors.render_error)
@@ -106,7 +117,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(oauth_api.router)
     app.include_router(federation_routes.router)
     app.include_router(inbox_routes.router)
+    app.include_router(docs_api.router)
     app.include_router(web_router)
+    app.mount(docs_api.ASSETS, StaticFiles(directory=docs_api.SWAGGER_UI_FILES), name="docs")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

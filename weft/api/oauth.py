@@ -175,7 +175,10 @@ async def revoke(
     return {}
 
 
-@router.api_route("/oauth/userinfo", methods=["GET", "POST"])
+# Two routes, not one route of two methods: FastAPI names an operation after
+# its route's first method, and /openapi.json would hold the same id twice.
+@router.get("/oauth/userinfo")
+@router.post("/oauth/userinfo")
 async def get_userinfo(
     credentials: Credentials = Depends(user_scoped("profile")),
     rt: Runtime = Depends(runtime),

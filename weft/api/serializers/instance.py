@@ -19,6 +19,9 @@ from weft.config import Settings
 MASTODON_COMPATIBLE = "4.7.0"
 # Mastodon's machine-readable API level for that release.
 MASTODON_API_VERSION = 7
+# Featured hashtags on profiles are not there yet (no /api/v1/featured_tags);
+# the entities require the limit, and none can be featured.
+NO_FEATURED_TAGS = 0
 
 
 def version() -> str:
@@ -45,15 +48,20 @@ def _statuses() -> dict[str, int]:
 
 
 def _polls() -> dict[str, int]:
+    # Polls are refused (422 on POST /api/v1/statuses), but both entities
+    # require the block: no options and no duration say that none can be made.
     return {
-        "max_options": limits.POLL_MAX_OPTIONS,
-        "max_characters_per_option": limits.POLL_MAX_CHARACTERS_PER_OPTION,
-        "min_expiration": limits.POLL_MIN_EXPIRATION,
-        "max_expiration": limits.POLL_MAX_EXPIRATION,
+        "max_options": 0,
+        "max_characters_per_option": 0,
+        "min_expiration": 0,
+        "max_expiration": 0,
     }
 
 
-def _streaming(settings: Settings) -> str:
+def _streaming_v1(settings: Settings) -> str:
+    # There is no streaming socket yet (it is refused). The v2 entity says so
+    # by leaving the URL out; the v1 entity requires one, so it names where the
+    # socket will be, as Mastodon does.
     return settings.base_url.replace("https://", "wss://").replace("http://", "ws://")
 
 
@@ -70,16 +78,16 @@ def instance_v2(settings: Settings, users: int, contact: dict[str, Any] | None) 
         "languages": ["en"],
         "api_versions": {"mastodon": MASTODON_API_VERSION},
         "configuration": {
+            # No streaming URL (there is no socket yet) and no `vapid` block
+            # (no web push): clients then neither connect nor subscribe.
             "urls": {
-                "streaming": _streaming(settings),
                 "status": None,
-                "about": f"{settings.base_url}/about",
+                "about": None,
                 "privacy_policy": None,
                 "terms_of_service": None,
             },
-            "vapid": {"public_key": ""},
             "accounts": {
-                "max_featured_tags": limits.MAX_FEATURED_TAGS,
+                "max_featured_tags": NO_FEATURED_TAGS,
                 "max_pinned_statuses": limits.MAX_PINNED_STATUSES,
                 "max_display_name_length": DISPLAY_NAME_MAX,
                 "max_note_length": NOTE_MAX,
@@ -115,7 +123,7 @@ def instance_v1(
         "description": settings.instance_description,
         "email": settings.contact_email,
         "version": version(),
-        "urls": {"streaming_api": _streaming(settings)},
+        "urls": {"streaming_api": _streaming_v1(settings)},
         "stats": {"user_count": users, "status_count": statuses, "domain_count": domains},
         "thumbnail": f"{settings.base_url}/static/thumbnail.png",
         "languages": ["en"],
@@ -123,7 +131,7 @@ def instance_v1(
         "approval_required": False,
         "invites_enabled": False,
         "configuration": {
-            "accounts": {"max_featured_tags": limits.MAX_FEATURED_TAGS},
+            "accounts": {"max_featured_tags": NO_FEATURED_TAGS},
             "statuses": _statuses(),
             "media_attachments": _media(),
             "polls": _polls(),
