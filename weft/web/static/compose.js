@@ -155,8 +155,9 @@
     return 0;
   }
 
-  function plural(n, word) {
-    return n + " " + word + (n === 1 ? "" : "s");
+  // A count with its noun, as weft.formatting.noun words it on the server.
+  function plural(n, word, many) {
+    return n + " " + (n === 1 ? word : many || word + "s");
   }
 
   function remainingText(remaining) {
@@ -321,7 +322,7 @@
   Composer.prototype.addFiles = function (box, files) {
     var chosen = this.files.get(box);
     var room = MAX_MEDIA - chosen.length;
-    if (files.length > room) this.say("Only " + plural(MAX_MEDIA, "photo or video") + " fit in one post; the rest were left out.");
+    if (files.length > room) this.say("Only " + plural(MAX_MEDIA, "photo or video", "photos or videos") + " fit in one post; the rest were left out.");
     files.slice(0, Math.max(0, room)).forEach(function (file) {
       chosen.push({ file: file, alt: "" });
     });
