@@ -8,6 +8,15 @@ import re
 _URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]", re.IGNORECASE)
 
 
+def noun(count: int, singular: str, plural: str | None = None) -> str:
+    """The form of a noun that goes after ``count``: ``noun(1, "follower")`` is
+    ``follower``, ``noun(0, "follower")`` ``followers``; irregular plurals are given
+    (``noun(2, "person", "people")``). Every count shown with a noun goes through here."""
+    if count == 1:
+        return singular
+    return plural if plural is not None else singular + "s"
+
+
 def linkify(text: str) -> str:
     """Escape ``text`` and turn its http(s) URLs into links."""
     out: list[str] = []

@@ -371,3 +371,8 @@ def test_posting_from_home_puts_the_post_on_top_without_a_reload(
     newest.get_by_role("button", name="Save").click()
     expect(newest.get_by_role("button", name="Save")).to_have_attribute("aria-pressed", "true")
     assert_accessible(page, "Following after posting")
+    # The emptied composer has a new idempotency_key: the next post is a post of its own.
+    box.fill("a second one")
+    page.get_by_role("button", name="Post", exact=True).click()
+    expect(page.locator("[data-feed] article.post").first).to_contain_text("a second one")
+    assert count_of(server, Status, account_id=ana.account_id) == 2

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from tests.factories import make_person
 from tests.live import LiveServer
-from tests.web.helpers import csrf_of, sign_in_form, sign_up
+from tests.web.helpers import csrf_of, inputs, sign_in_form, sign_up
 from weft.actions.graph import block_account, mute_account
 from weft.db.database import Database
+from weft.limits import MAX_PROFILE_FIELDS
 from weft.models import Account, Job, User
 
 
@@ -232,3 +233,26 @@ async def test_authorized_apps_list_and_revoke(
     assert response.status_code == 303
     assert client.get("/api/v1/accounts/verify_credentials", headers=alice.auth).status_code == 401
     assert "No app can use your account." in client.get("/settings/apps").text
+
+
+async def test_profile_form_has_a_slot_for_every_link_the_api_allows(
+    client: httpx.Client, db: Database
+) -> None:
+    sign_up(client, "alice")
+    form = client.get("/settings/profile")
+    slots = [name for name in inputs(form.text) if name.startswith("field_name_")]
+    assert len(slots) == MAX_PROFILE_FIELDS
+    links = {
+        key: f"{kind}{n}"
+        for n in range(MAX_PROFILE_FIELDS)
+        for key, kind in ((f"field_name_{n}", "Link "), (f"field_value_{n}", "https://x.example/"))
+    }
+    response = client.post("/settings/profile", data={"csrf_token": csrf_of(form), **links})
+    assert response.status_code == 303, response.text
+    account = await account_of(db, "alice")
+    assert [f["name"] for f in account.fields] == [f"Link {n}" for n in range(MAX_PROFILE_FIELDS)]
+    again = inputs(client.get("/settings/profile").text)
+    assert (
+        again[f"field_value_{MAX_PROFILE_FIELDS - 1}"]
+        == f"https://x.example/{MAX_PROFILE_FIELDS - 1}"
+    )

@@ -18,6 +18,7 @@ from weft.db.database import Database
 from weft.errors import Forbidden, Invalid, NotFound
 from weft.jobs.kinds import SEND_MAIL
 from weft.jobs.queue import enqueue
+from weft.limits import MAX_PROFILE_FIELDS
 from weft.models import Account, User
 from weft.models.base import utcnow
 from weft.security import hash_password, random_token, token_hash
@@ -26,7 +27,6 @@ USERNAME_RE = re.compile(r"[a-z0-9_]{1,30}")
 PASSWORD_MIN, PASSWORD_MAX = 8, 256
 DISPLAY_NAME_MAX = 30
 NOTE_MAX = 500
-MAX_FIELDS = 5
 FIELD_NAME_MAX = 255
 FIELD_VALUE_MAX = 255
 
@@ -228,9 +228,9 @@ def _check_profile(change: ProfileChange) -> None:
     if change.note is not None and len(change.note) > NOTE_MAX:
         raise Invalid("note", f"is too long (maximum is {NOTE_MAX} characters)", "ERR_TOO_LONG")
     if change.fields is not None:
-        if len(change.fields) > MAX_FIELDS:
+        if len(change.fields) > MAX_PROFILE_FIELDS:
             raise Invalid(
-                "fields", f"has too many entries (maximum is {MAX_FIELDS})", "ERR_TOO_LONG"
+                "fields", f"has too many entries (maximum is {MAX_PROFILE_FIELDS})", "ERR_TOO_LONG"
             )
         for name, value in change.fields:
             if len(name) > FIELD_NAME_MAX or len(value) > FIELD_VALUE_MAX:

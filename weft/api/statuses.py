@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from weft.actions.posts.create import QUOTE_NOT_FOUND, REPLY_NOT_FOUND
 from weft.actions.posts.delete import delete_status
 from weft.actions.posts.edit import Change, edit_status
-from weft.actions.posts.post import Draft, post_status
+from weft.actions.posts.post import MAX_IDEMPOTENCY_KEY, Draft, post_status
 from weft.api.auth import Credentials, scoped_if_token, user_scoped
 from weft.api.params import bool_param, form
 from weft.api.serializers.statuses import (
@@ -33,7 +33,6 @@ from weft.runtime import Runtime, runtime
 
 router = APIRouter()
 MAX_BATCH = 20  # GET /api/v1/statuses?id[]=...
-MAX_IDEMPOTENCY_KEY = 255  # the idempotency_keys.key column
 
 
 class _Params(BaseModel):

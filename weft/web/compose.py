@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from weft.actions.posts.compose import MAX_CHARS, one_newline
 from weft.actions.posts.edit import Change, edit_status
-from weft.actions.posts.post import InvalidThreadPost, check_draft, post_thread
+from weft.actions.posts.post import InvalidThreadPost, check_draft, post_thread, thread_for_key
 from weft.api.serializers.statuses import status_entities, status_entity
 from weft.errors import Invalid, NotFound
 from weft.models import Status, User
@@ -139,6 +139,11 @@ async def _publish(rt: Runtime, account_id: int, form: ComposeForm) -> list[Stat
     The checks run before any file is stored (stand-in ids count the files),
     and the uploads are deleted again if the thread is refused after all.
     """
+    if form.idempotency_key:
+        # The same form sent again (a retry after the answer was lost): its thread, unchanged.
+        sent = await thread_for_key(rt.db, account_id, form.idempotency_key, len(form.boxes))
+        if sent:
+            return sent
     stand_ins = [tuple(range(1, len(box.attachments) + 1)) for box in form.boxes]
     for index, draft in enumerate(drafts(form, stand_ins)):
         try:

@@ -11,6 +11,9 @@ sends the same ones):
 - ``spoiler_text``, ``visibility``, ``reply_policy``, ``quote_policy``,
   ``language``, ``sensitive`` apply to every post of the thread;
   ``in_reply_to_id`` and ``quoted_status_id`` to the first one.
+- ``idempotency_key``: written afresh with each composer the page shows
+  (``static/compose.js`` draws a new one after each post it sends); the first
+  post claims it, so the same form sent again gives back the same thread.
 - The buttons ``add_post``, ``remove_post`` (its value: the box) and
   ``more_slots`` re-render the form instead of posting (the way to grow a
   thread without JavaScript).
@@ -24,7 +27,7 @@ from dataclasses import dataclass, field, replace
 
 from starlette.datastructures import FormData, UploadFile
 
-from weft.actions.posts.post import Draft
+from weft.actions.posts.post import MAX_IDEMPOTENCY_KEY, Draft
 from weft.errors import BadRequest
 from weft.limits import MAX_MEDIA_ATTACHMENTS
 from weft.queries.accounts import parse_id
@@ -68,6 +71,7 @@ class ComposeForm:
     quoted_status_id: str = ""
     next: str = ""
     slots: int = DEFAULT_SLOTS
+    idempotency_key: str = ""
 
     @property
     def file_count(self) -> int:
@@ -96,7 +100,16 @@ def read_form(form: FormData) -> ComposeForm:
         quoted_status_id=fields.get("quoted_status_id", ""),
         next=fields.get("next", ""),
         slots=_bounded(fields.get("slots"), DEFAULT_SLOTS, MAX_MEDIA_ATTACHMENTS, DEFAULT_SLOTS),
+        idempotency_key=_idempotency_key(fields.get("idempotency_key", "")),
     )
+
+
+def _idempotency_key(key: str) -> str:
+    if len(key) > MAX_IDEMPOTENCY_KEY:
+        raise BadRequest(
+            f"The form's idempotency_key is too long (maximum is {MAX_IDEMPOTENCY_KEY})."
+        )
+    return key
 
 
 def _files(form: FormData) -> dict[tuple[int, int], UploadFile]:
@@ -164,5 +177,6 @@ def drafts(form: ComposeForm, media_ids: list[tuple[int, ...]]) -> list[Draft]:
         result[0],
         in_reply_to_id=optional_id(form.in_reply_to_id),
         quoted_status_id=optional_id(form.quoted_status_id),
+        idempotency_key=form.idempotency_key or None,
     )
     return result

@@ -28,6 +28,7 @@ from weft.actions.profile_images import (
 from weft.actions.sessions import revoke_session
 from weft.db.paging import Page
 from weft.errors import Invalid, NotFound
+from weft.limits import MAX_PROFILE_FIELDS
 from weft.models import User
 from weft.queries import graph as graph_queries
 from weft.queries.accounts import get_account, parse_id
@@ -39,7 +40,6 @@ from weft.web.templating import render
 
 router = APIRouter(prefix="/settings")
 
-FIELD_ROWS = 4
 LIST_LIMIT = 80
 VISIBILITIES = (
     ("public", "Public: anyone can see it"),
@@ -75,11 +75,11 @@ async def index(request: Request, user: User = Depends(require_user)) -> HTMLRes
 def _profile_values(user: User) -> dict[str, Any]:
     account = user.account
     fields = [(f.get("name", ""), f.get("value", "")) for f in account.fields]
-    fields += [("", "")] * (FIELD_ROWS - len(fields))
+    fields += [("", "")] * (MAX_PROFILE_FIELDS - len(fields))
     return {
         "display_name": account.display_name,
         "note": account.note,
-        "fields": fields[: max(FIELD_ROWS, len(fields))],
+        "fields": fields,
         "locked": account.locked,
         "discoverable": account.discoverable,
     }
@@ -115,7 +115,7 @@ async def profile_form(request: Request, user: User = Depends(require_user)) -> 
 def _posted_profile(fields: dict[str, str]) -> dict[str, Any]:
     rows = [
         (fields.get(f"field_name_{n}", ""), fields.get(f"field_value_{n}", ""))
-        for n in range(FIELD_ROWS)
+        for n in range(MAX_PROFILE_FIELDS)
     ]
     return {
         "display_name": fields.get("display_name", ""),

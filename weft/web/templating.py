@@ -17,6 +17,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from weft.formatting import noun
+from weft.security import random_token
 from weft.web.session import csrf_token, known_visitor, load_visitor, remember_csrf
 
 # Scripts and styles only from our own files (no inline script, no inline
@@ -115,6 +117,9 @@ templates.env.filters["ago"] = ago
 templates.env.filters["embed_src"] = embed_src
 templates.env.filters["urlhost"] = urlhost
 templates.env.filters["long_date"] = long_date
+templates.env.filters["noun"] = noun
+# A composer's Idempotency-Key, new each time one is drawn (weft/web/compose_form.py).
+templates.env.globals["new_idempotency_key"] = random_token
 
 
 async def render(

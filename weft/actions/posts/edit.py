@@ -28,6 +28,7 @@ from weft.activity_kinds import ActivityKind
 from weft.config import Settings
 from weft.db.database import Database
 from weft.errors import Invalid
+from weft.formatting import noun
 from weft.models import Account, Status
 from weft.models.base import utcnow
 from weft.queries.statuses import version_of
@@ -128,6 +129,7 @@ def _check_edit_window(settings: Settings, status: Status) -> None:
     if utcnow() - status.created_at > window:
         raise Invalid(
             "status",
-            f"can only be edited within {settings.edit_window_minutes} minutes of posting",
+            f"can only be edited within {settings.edit_window_minutes} "
+            f"{noun(settings.edit_window_minutes, 'minute')} of posting",
             "ERR_EDIT_WINDOW",
         )

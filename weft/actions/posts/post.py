@@ -48,6 +48,9 @@ class Draft:
         object.__setattr__(self, "spoiler_text", one_newline(self.spoiler_text))
 
 
+MAX_IDEMPOTENCY_KEY = 255  # the idempotency_keys.key column
+
+
 class InvalidThreadPost(Invalid):
     """One post of a thread was refused; ``index`` says which (0 is the first)."""
 
@@ -109,17 +112,54 @@ async def post_thread(
             check_draft(draft)
         except Invalid as error:
             raise InvalidThreadPost(index, error) from None
+    key = drafts[0].idempotency_key if drafts else None
+    if key is not None:
+        existing = await thread_for_key(db, author_id, key, len(drafts))
+        if existing:
+            return existing
     await remote_lookup().learn_mentioned(db, settings, [draft.text for draft in drafts])
     posted: list[Status] = []
-    async with db.write() as session:
-        for index, draft in enumerate(drafts):
-            if posted:
-                draft = replace(draft, in_reply_to_id=posted[-1].id, idempotency_key=None)
-            try:
-                posted.append(await _post(session, settings, author_id, draft))
-            except Invalid as error:
-                raise InvalidThreadPost(index, error) from None
+    try:
+        async with db.write() as session:
+            for index, draft in enumerate(drafts):
+                if posted:
+                    draft = replace(draft, in_reply_to_id=posted[-1].id, idempotency_key=None)
+                try:
+                    posted.append(await _post(session, settings, author_id, draft))
+                except Invalid as error:
+                    raise InvalidThreadPost(index, error) from None
+    except _KeyTaken:
+        assert key is not None
+        existing = await thread_for_key(db, author_id, key, len(drafts))
+        if not existing:  # the first request's post was deleted meanwhile
+            raise NotFound() from None
+        return existing
     return posted
+
+
+async def thread_for_key(db: Database, author_id: int, key: str, length: int) -> list[Status]:
+    """The thread an earlier request with this Idempotency-Key posted (empty if none).
+
+    The key names the first post; each next one is the author's earliest reply
+    to the one before (the thread's posts were written together, before any
+    later self-reply), up to the ``length`` posts the request had.
+    """
+    first = await _post_for_key(db, author_id, key)
+    if first is None:
+        return []
+    thread = [first]
+    async with db.read() as session:
+        while len(thread) < length:
+            following = await session.scalar(
+                select(Status)
+                .where(Status.in_reply_to_id == thread[-1].id, Status.account_id == author_id)
+                .order_by(Status.id)
+                .limit(1)
+            )
+            if following is None:
+                break
+            thread.append(following)
+    return thread
 
 
 async def _post_for_key(db: Database, author_id: int, key: str) -> Status | None:

@@ -9,7 +9,6 @@ from weft.actions.accounts import (
     DISPLAY_NAME_MAX,
     FIELD_NAME_MAX,
     FIELD_VALUE_MAX,
-    MAX_FIELDS,
     NOTE_MAX,
 )
 from weft.config import Settings
@@ -91,7 +90,7 @@ def instance_v2(settings: Settings, users: int, contact: dict[str, Any] | None) 
                 "max_pinned_statuses": limits.MAX_PINNED_STATUSES,
                 "max_display_name_length": DISPLAY_NAME_MAX,
                 "max_note_length": NOTE_MAX,
-                "max_profile_fields": MAX_FIELDS,
+                "max_profile_fields": limits.MAX_PROFILE_FIELDS,
                 "profile_field_name_limit": FIELD_NAME_MAX,
                 "profile_field_value_limit": FIELD_VALUE_MAX,
             },

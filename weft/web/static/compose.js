@@ -8,6 +8,7 @@
    - Photos and videos: one picker per post, a preview and an alt-text field per file.
    - Posting without a page reload: the same multipart POST to /compose with
      Accept: application/json; on the home page the new posts go to the top of the feed.
+     Each post sent in place gets a fresh idempotency_key for the next one.
 
    The counting functions are also exported for Node, where tests compare them
    with the server's numbers (tests/web/fixtures/count_cases.json). */
@@ -155,8 +156,15 @@
     return 0;
   }
 
-  function plural(n, word) {
-    return n + " " + word + (n === 1 ? "" : "s");
+  // 32 random bytes in hex; crypto.getRandomValues works on plain http too.
+  function newKey() {
+    var bytes = crypto.getRandomValues(new Uint8Array(32));
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  // A count with its noun, as weft.formatting.noun words it on the server.
+  function plural(n, word, many) {
+    return n + " " + (n === 1 ? word : many || word + "s");
   }
 
   function remainingText(remaining) {
@@ -321,7 +329,7 @@
   Composer.prototype.addFiles = function (box, files) {
     var chosen = this.files.get(box);
     var room = MAX_MEDIA - chosen.length;
-    if (files.length > room) this.say("Only " + plural(MAX_MEDIA, "photo or video") + " fit in one post; the rest were left out.");
+    if (files.length > room) this.say("Only " + plural(MAX_MEDIA, "photo or video", "photos or videos") + " fit in one post; the rest were left out.");
     files.slice(0, Math.max(0, room)).forEach(function (file) {
       chosen.push({ file: file, alt: "" });
     });
@@ -437,6 +445,9 @@
   Composer.prototype.reset = function () {
     var self = this;
     this.form.reset();
+    // The next post is a new request: it gets a key of its own (weft/web/compose_form.py).
+    var key = this.form.querySelector("[data-idempotency-key]");
+    if (key) key.value = newKey();
     this.boxList().slice(1).forEach(function (box) { self.files.delete(box); box.remove(); });
     var first = this.boxList()[0];
     this.files.set(first, []);

@@ -20,6 +20,11 @@
     bookmark: { flag: "bookmarked", count: null }
   };
 
+  // A count with its noun, as weft.formatting.noun words it on the server.
+  function plural(n, word, many) {
+    return n + " " + (n === 1 ? word : many || word + "s");
+  }
+
   function announce(message) {
     var live = document.getElementById("live");
     if (!live) return;
@@ -156,7 +161,7 @@
         var fresh = Array.prototype.slice.call(template.content.children);
         holder.replaceWith(template.content);
         fresh.forEach(enhance);
-        announce(added ? added + " more posts loaded." : "No more posts.");
+        announce(added ? plural(added, "more post") + " loaded." : "No more posts.");
       })
       .catch(function (error) {
         delete link.dataset.loading;
@@ -188,7 +193,7 @@
       }).then(function (body) {
         if (!body || !body.count || body.count === shown) return;
         shown = body.count;
-        var text = (body.more ? body.count + "+" : body.count) + " new post" + (body.count === 1 ? "" : "s");
+        var text = body.more ? body.count + "+ new posts" : plural(body.count, "new post");
         var button = box.querySelector("button");
         if (!button) {
           button = document.createElement("button");
