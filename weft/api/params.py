@@ -10,7 +10,6 @@ against a pydantic model, whose errors become 422s that name the field.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, TypeVar
@@ -19,7 +18,8 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
 
-from weft.errors import BadRequest, Invalid
+from weft import json_input
+from weft.errors import BadRequest, Invalid, PayloadTooLarge
 
 M = TypeVar("M", bound=BaseModel)
 _KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
@@ -131,16 +131,31 @@ def _form_value(value: str | UploadFile) -> Any:
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
+    raw = await _read_body(request, json_input.MAX_BYTES)
     if not raw.strip():
         return {}
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        body = json_input.parse(raw)
+    except json_input.JSONRefused as error:
+        raise BadRequest(error.args[0]) from None
+    except ValueError:  # UnicodeDecodeError too
         raise BadRequest("The request body is not valid JSON") from None
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object")
     return body
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, refused (413) once it passes ``limit`` bytes, before it is all read."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"The request body is larger than {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge(f"The request body is larger than {limit} bytes")
+    return bytes(body)
 
 
 def validate(model: type[M], params: dict[str, Any]) -> M:

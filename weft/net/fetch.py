@@ -19,7 +19,6 @@ See docs/decisions/0008-remote-fetches.md.
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from weft import __version__
+from weft import __version__, json_input
 
 if TYPE_CHECKING:
     from weft.config import Settings
@@ -446,5 +445,6 @@ async def _read_to_file(response: httpx.Response, url: str, max_bytes: int, path
 
 
 def json_body(result: FetchResult) -> Any:
-    """The body as JSON (callers catch ``ValueError`` for a malformed one)."""
-    return json.loads(result.body)
+    """The body as JSON, within :mod:`weft.json_input`'s bounds (callers catch
+    ``ValueError`` for a malformed, too large or too deep one)."""
+    return json_input.parse(result.body)
