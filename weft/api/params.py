@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 
 from weft import json_input
 from weft.errors import BadRequest, Invalid, PayloadTooLarge
@@ -120,10 +122,23 @@ async def _read_params(request: Request) -> dict[str, Any]:
     elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         try:
             form = await request.form(max_files=20, max_fields=MAX_BODY_FIELDS)
-        except Exception as error:  # starlette raises several kinds for bad forms
-            raise BadRequest(f"The form data could not be read: {error}") from None
+        except FORM_ERRORS as error:
+            raise unreadable_form(error) from None
         params.update(nest((k, _form_value(v)) for k, v in form.multi_items()))
     return params
+
+
+# What a body that is not a readable form raises: Starlette's own errors, and
+# python-multipart's (ValueErrors, as are bad encodings), which Starlette lets
+# through. Every route that parses a form (here, and the streamed uploads of
+# weft/api/uploads.py) answers them with :func:`unreadable_form`.
+FORM_ERRORS = (HTTPException, MultiPartException, ValueError)
+
+
+def unreadable_form(error: Exception) -> BadRequest:
+    """The 400 for a form that could not be parsed, naming what was wrong."""
+    detail = error.detail if isinstance(error, HTTPException) else str(error)
+    return BadRequest(f"The form data could not be read: {detail}")
 
 
 def _form_value(value: str | UploadFile) -> Any:
