@@ -209,3 +209,16 @@ async def test_paging_numbers_beyond_a_bigint_are_refused(
         )
         assert response.status_code == 422
         assert response.json()["error"] == f"Validation failed: {name} must be an id"
+
+
+async def test_resolving_a_url_on_a_loopback_number_is_refused(
+    client: httpx.Client, server: LiveServer, db: Database
+) -> None:
+    (alice,) = await people(db, server.settings, "alice")
+    for host in ("0177.0.0.1", "127.000.000.001", "0x7f.1", "2130706433", "127.0.0.1"):
+        url = f"https://{host}/users/alice"
+        response = client.get(SEARCH, params={"q": url, "resolve": "true"}, headers=alice.auth)
+        assert response.status_code == 422, response.text
+        assert response.json() == {
+            "error": f"Could not fetch {url}: {host} is 127.0.0.1, a non-public address"
+        }

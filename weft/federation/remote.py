@@ -43,8 +43,10 @@ from weft.models.base import utcnow
 from weft.net.fetch import (
     ConnectFailed,
     FetchError,
+    Guard,
     HTTPStatus,
     Timeout,
+    check_url,
     fetch,
     is_public_address,
 )
@@ -126,6 +128,8 @@ async def fetch_document(
     if budget is not None:
         budget.spend(url)
     try:
+        # Refused addresses and unusable URLs before signing (which must parse the URL).
+        check_url(url, Guard.for_settings(settings))
         result = await fetch(
             url,
             settings=settings,
