@@ -175,7 +175,9 @@ async def revoke(
     return {}
 
 
-@router.api_route("/oauth/userinfo", methods=["GET", "POST"])
+# Two routes, not one of two methods: each gets its own OpenAPI operation id.
+@router.get("/oauth/userinfo")
+@router.post("/oauth/userinfo")
 async def get_userinfo(
     credentials: Credentials = Depends(user_scoped("profile")),
     rt: Runtime = Depends(runtime),
