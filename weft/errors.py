@@ -57,6 +57,10 @@ class BadRequest(WeftError):
     status = 400
 
 
+class PayloadTooLarge(WeftError):
+    status = 413
+
+
 class Conflict(WeftError):
     status = 409
 

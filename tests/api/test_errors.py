@@ -297,3 +297,26 @@ def test_bearer_token_with_odd_characters(client: httpx.Client) -> None:
     )
     assert response.status_code == 401
     assert_error_body(response)
+
+
+DEEP_JSON = b"[" * 1000 + b"]" * 1000
+
+
+@pytest.mark.parametrize("path", ["/api/v1/apps", "/oauth/token", "/api/v1/accounts"])
+def test_deeply_nested_json_is_refused(client: httpx.Client, path: str) -> None:
+    headers = {"Content-Type": "application/json"}
+    if path == "/api/v1/accounts":  # sign-up asks for an app's token first
+        headers["Authorization"] = f"Bearer {app_token(client, register_app(client))}"
+    for body in (DEEP_JSON, b'{"a":' * 1000 + b"1" + b"}" * 1000):
+        response = client.post(path, content=body, headers=headers)
+        assert response.status_code == 400
+        assert response.json() == {"error": "The JSON is nested deeper than 64 levels"}
+
+
+def test_an_oversized_json_body_is_refused(client: httpx.Client) -> None:
+    body = json.dumps({"client_name": "x" * (1024 * 1024)}).encode()
+    response = client.post(
+        "/api/v1/apps", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert assert_error_body(response) == {"error": "The request body is larger than 1048576 bytes"}

@@ -288,3 +288,26 @@ async def test_the_sweep_removes_day_old_unattached_uploads(
 def test_uploads_are_not_served_and_keys_are_checked(client: httpx.Client) -> None:
     for path in ("uploads/1/x-abc.bin", "../secret_key", "attachments/1/%2e%2e/x.jpg", "a/b.html"):
         assert client.get(f"/system/media/{path}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/api/v1/media"),
+        ("POST", "/api/v2/media"),
+        ("POST", "/api/v1/statuses"),
+        ("PATCH", "/api/v1/accounts/update_credentials"),
+    ],
+)
+def test_a_malformed_multipart_header_is_a_400_on_every_form_route(
+    client: httpx.Client, alice: Person, method: str, path: str
+) -> None:
+    response = client.request(
+        method,
+        path,
+        content=b"--BB\r\n\xc3\x80\xc3\x95C--BB--\r\n",
+        headers={**alice.auth, "Content-Type": "multipart/form-data; boundary=BB"},
+    )
+    assert response.status_code == 400
+    # Starlette words it "Invalid multipart data."; the streamed uploads say which byte.
+    assert response.json()["error"].startswith("The form data could not be read: ")

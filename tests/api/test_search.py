@@ -184,3 +184,41 @@ async def test_accounts_search_v1(client: httpx.Client, server: LiveServer, db: 
     )
     assert len(limited.json()) == 1
     assert client.get("/api/v1/accounts/search", params={"q": "ali"}).status_code == 401
+
+
+async def test_paging_numbers_beyond_a_bigint_are_refused(
+    client: httpx.Client, server: LiveServer, db: Database
+) -> None:
+    (alice,) = await people(db, server.settings, "alice")
+    for path in (SEARCH, "/api/v1/accounts/search"):
+        for big in ("9223372036854775808", "9" * 40):
+            response = client.get(path, params={"q": "a", "offset": big}, headers=alice.auth)
+            assert response.status_code == 422, (path, response.text)
+            assert response.json()["error"].startswith("Validation failed: offset ")
+        # The largest a BIGINT holds is a (far) page past the end.
+        last = client.get(
+            path, params={"q": "a", "offset": "9223372036854775807"}, headers=alice.auth
+        )
+        assert last.status_code == 200
+        # ``limit`` is clamped, as Mastodon does.
+        huge = client.get(path, params={"q": "ali", "limit": "9" * 40}, headers=alice.auth)
+        assert huge.status_code == 200
+    for name in ("max_id", "min_id", "account_id"):
+        response = client.get(
+            SEARCH, params={"q": "a", name: "9223372036854775808"}, headers=alice.auth
+        )
+        assert response.status_code == 422
+        assert response.json()["error"] == f"Validation failed: {name} must be an id"
+
+
+async def test_resolving_a_url_on_a_loopback_number_is_refused(
+    client: httpx.Client, server: LiveServer, db: Database
+) -> None:
+    (alice,) = await people(db, server.settings, "alice")
+    for host in ("0177.0.0.1", "127.000.000.001", "0x7f.1", "2130706433", "127.0.0.1"):
+        url = f"https://{host}/users/alice"
+        response = client.get(SEARCH, params={"q": url, "resolve": "true"}, headers=alice.auth)
+        assert response.status_code == 422, response.text
+        assert response.json() == {
+            "error": f"Could not fetch {url}: {host} is 127.0.0.1, a non-public address"
+        }

@@ -368,6 +368,24 @@ async def test_a_final_refusal_is_dropped(
     assert await jobs_of(db, DELIVER) == []
 
 
+async def test_an_inbox_on_a_host_signing_cannot_read_is_dropped(
+    db: Database, fed_settings: Settings, inbox: InboxServer
+) -> None:
+    alice = await make_person(db, fed_settings, "alice")
+    bob = await remote_account(db, inbox, "bob")
+    port = inbox.url.rsplit(":", 1)[1]
+    async with db.write() as session:
+        await session.execute(
+            update(Account)
+            .where(Account.id == bob.id)
+            .values(inbox_url=f"http://0177.0.0.1:{port}/inbox", shared_inbox_url=None)
+        )
+    await graph.follow_account(db, bob.id, alice.account_id, uri=f"{inbox.url}/follows/1")
+    await run_jobs(db, fed_settings)
+    assert inbox.received == []
+    assert await jobs_of(db, DELIVER) == []  # impossible: not retried
+
+
 @pytest.mark.parametrize("status", [401, 408, 429, 500, 502])
 async def test_a_passing_refusal_is_retried(
     db: Database, fed_settings: Settings, inbox: InboxServer, status: int

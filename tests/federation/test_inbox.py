@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -523,3 +524,15 @@ async def test_authorized_fetch_wants_signed_gets(
         assert finger.status_code == 200
     finally:
         strict.stop()
+
+
+@pytest.mark.parametrize("path", ["/inbox", "/users/bob/inbox"])
+def test_deeply_nested_json_is_refused(fed: LiveServer, bob: Person, path: str) -> None:
+    response = httpx.post(
+        f"{fed.url}{path}",
+        content=b"[" * 1000 + b"]" * 1000,
+        headers={"Content-Type": "application/activity+json"},
+        timeout=30,
+    )
+    assert response.status_code == 400
+    assert response.json() == {"error": "The JSON is nested deeper than 64 levels"}

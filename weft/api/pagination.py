@@ -9,16 +9,14 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
-from weft.db.paging import Page
+from weft.db.paging import MAX_SQL_INTEGER, Page
 from weft.errors import Invalid
-
-MAX_ID = 2**63 - 1
 
 
 def _cursor(name: str, value: str | None) -> int | None:
     if value is None or value == "":
         return None
-    if not value.isascii() or not value.isdigit() or int(value) > MAX_ID:
+    if not value.isascii() or not value.isdigit() or int(value) > MAX_SQL_INTEGER:
         raise Invalid(name, "must be an id")
     return int(value)
 

@@ -10,7 +10,6 @@ against a pydantic model, whose errors become 422s that name the field.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, TypeVar
@@ -18,8 +17,11 @@ from typing import Any, TypeVar
 from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 
-from weft.errors import BadRequest, Invalid
+from weft import json_input
+from weft.errors import BadRequest, Invalid, PayloadTooLarge
 
 M = TypeVar("M", bound=BaseModel)
 _KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
@@ -120,10 +122,23 @@ async def _read_params(request: Request) -> dict[str, Any]:
     elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         try:
             form = await request.form(max_files=20, max_fields=MAX_BODY_FIELDS)
-        except Exception as error:  # starlette raises several kinds for bad forms
-            raise BadRequest(f"The form data could not be read: {error}") from None
+        except FORM_ERRORS as error:
+            raise unreadable_form(error) from None
         params.update(nest((k, _form_value(v)) for k, v in form.multi_items()))
     return params
+
+
+# What a body that is not a readable form raises: Starlette's own errors, and
+# python-multipart's (ValueErrors, as are bad encodings), which Starlette lets
+# through. Every route that parses a form (here, and the streamed uploads of
+# weft/api/uploads.py) answers them with :func:`unreadable_form`.
+FORM_ERRORS = (HTTPException, MultiPartException, ValueError)
+
+
+def unreadable_form(error: Exception) -> BadRequest:
+    """The 400 for a form that could not be parsed, naming what was wrong."""
+    detail = error.detail if isinstance(error, HTTPException) else str(error)
+    return BadRequest(f"The form data could not be read: {detail}")
 
 
 def _form_value(value: str | UploadFile) -> Any:
@@ -131,16 +146,31 @@ def _form_value(value: str | UploadFile) -> Any:
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
+    raw = await _read_body(request, json_input.MAX_BYTES)
     if not raw.strip():
         return {}
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        body = json_input.parse(raw)
+    except json_input.JSONRefused as error:
+        raise BadRequest(error.args[0]) from None
+    except ValueError:  # UnicodeDecodeError too
         raise BadRequest("The request body is not valid JSON") from None
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object")
     return body
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, refused (413) once it passes ``limit`` bytes, before it is all read."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"The request body is larger than {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge(f"The request body is larger than {limit} bytes")
+    return bytes(body)
 
 
 def validate(model: type[M], params: dict[str, Any]) -> M:

@@ -16,13 +16,13 @@ from weft.api.auth import Credentials, scoped_if_token, user_scoped
 from weft.api.params import bool_param, form
 from weft.api.serializers.accounts import account as account_entity
 from weft.api.serializers.search import search_entity
+from weft.db.paging import MAX_SQL_INTEGER
 from weft.errors import Invalid, Unauthorized
 from weft.queries.search import TYPES, SearchRequest, search
 from weft.runtime import Runtime, runtime
 
 router = APIRouter()
 
-MAX_ID = 2**63 - 1
 RESOLVE_NEEDS_USER = (
     "Search queries that resolve remote resources are not supported without authentication"
 )
@@ -32,7 +32,7 @@ OFFSET_NEEDS_USER = "Search queries pagination is not supported without authenti
 def _id(name: str, value: str | None) -> int | None:
     if value is None or value == "":
         return None
-    if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
+    if not (value.isascii() and value.isdigit()) or int(value) > MAX_SQL_INTEGER:
         raise Invalid(name, "must be an id")
     return int(value)
 
@@ -56,6 +56,8 @@ class _Params(BaseModel):
     def _offset(cls, value: int) -> int:
         if value < 0:
             raise ValueError("must be 0 or more")
+        if value > MAX_SQL_INTEGER:
+            raise ValueError(f"must be at most {MAX_SQL_INTEGER}")
         return value
 
 

@@ -19,6 +19,7 @@ from typing import BinaryIO
 from fastapi import Request
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from weft.api.params import FORM_ERRORS, unreadable_form
 from weft.errors import BadRequest, Invalid
 from weft.limits import VIDEO_SIZE_LIMIT
 from weft.media.detect import SNIFF_BYTES, size_message, sniff
@@ -181,7 +182,7 @@ async def _stream(request: Request, boundary: bytes, upload: ReceivedUpload) -> 
     drained = 0
     with path.open("wb") as out:
         async for chunk in request.stream():
-            parser.write(chunk)
+            _write(parser, chunk)
             if receiver.error is not None:
                 drained += len(chunk)
                 if drained > DRAIN_BYTES:
@@ -190,13 +191,25 @@ async def _stream(request: Request, boundary: bytes, upload: ReceivedUpload) -> 
                 await _flush(out, receiver.pending)
         if receiver.error is not None:
             raise receiver.error
-        parser.finalize()
+        _write(parser, None)
     if receiver.file_bytes > 0 and len(receiver.head) < SNIFF_BYTES:
         receiver._pick_limit()  # a file shorter than the sniffing window
         if receiver.error is not None:
             raise receiver.error
     if receiver.file_bytes > 0:
         upload.path = path
+
+
+def _write(parser: MultipartParser, chunk: bytes | None) -> None:
+    """Feed ``chunk`` to the parser (None: the end), answering a malformed body
+    as every form route does."""
+    try:
+        if chunk is None:
+            parser.finalize()
+        else:
+            parser.write(chunk)
+    except FORM_ERRORS as error:
+        raise unreadable_form(error) from None
 
 
 async def _flush(out: BinaryIO, pending: list[bytes]) -> None:

@@ -18,6 +18,11 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 Ts = TypeVarTuple("Ts")
 
+# The largest integer a BIGINT (PostgreSQL) or an INTEGER (SQLite) holds: every
+# paging number from a request (ids, offsets) is refused past it where it is
+# read, or the database driver fails to bind it.
+MAX_SQL_INTEGER = 2**63 - 1
+
 
 @dataclass(frozen=True)
 class Page:

@@ -55,7 +55,15 @@ from weft.models import Account, Follow
 from weft.models.base import utcnow
 from weft.models.federation import FederatedServer
 from weft.models.jobs import DEAD
-from weft.net.fetch import BadScheme, BlockedAddress, FetchError, HTTPStatus, fetch
+from weft.net.fetch import (
+    BadScheme,
+    BlockedAddress,
+    FetchError,
+    Guard,
+    HTTPStatus,
+    check_url,
+    fetch,
+)
 from weft.queries.domain_blocks import suspended_domains
 
 log = logging.getLogger("weft.federation.delivery")
@@ -181,6 +189,12 @@ async def _post(settings: Settings, actor: Account, inbox: str, activity: Any) -
     """POST ``activity`` to ``inbox``, signed. Raises Retry; otherwise the delivery is
     done or dropped for good, and the answer says whether the server answered."""
     assert actor.private_key_pem is not None
+    try:
+        # Before signing, which must parse the URL (0177.0.0.1 is one it cannot).
+        check_url(inbox, Guard.for_settings(settings))
+    except (BadScheme, BlockedAddress) as error:
+        log.warning("delivery to %s impossible: %s", inbox, error.reason)
+        return False
     body = json.dumps(activity, separators=(",", ":")).encode()
     headers = {"Content-Type": ACTIVITY_JSON}
     headers.update(

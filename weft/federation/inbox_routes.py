@@ -9,14 +9,14 @@ whether the activity is new or a repeat. Processing happens in the
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from weft import json_input
 from weft.actions.inbound import receive_activity
-from weft.errors import BadRequest, WeftError
+from weft.errors import BadRequest, PayloadTooLarge
 from weft.federation import jsonld, loading, verify
 from weft.federation.remote import host_of
 from weft.federation.routes import serve
@@ -25,10 +25,6 @@ from weft.runtime import Runtime, runtime
 router = APIRouter(include_in_schema=False)
 
 MAX_BODY = 1024 * 1024
-
-
-class PayloadTooLarge(WeftError):
-    status = 413
 
 
 @router.post("/inbox")
@@ -67,7 +63,9 @@ async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
 
 def parse_activity(body: bytes) -> dict[str, Any]:
     try:
-        activity = json.loads(body)
+        activity = json_input.parse(body)
+    except json_input.JSONRefused as error:
+        raise BadRequest(error.args[0]) from None
     except ValueError:
         raise BadRequest("The body is not JSON") from None
     if not isinstance(activity, dict):

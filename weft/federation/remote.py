@@ -21,7 +21,6 @@ resolves a search query (a handle or a URL) to either.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -31,6 +30,7 @@ from urllib.parse import quote, urlsplit
 
 from sqlalchemy import func, select
 
+from weft import json_input
 from weft.actions.remote_accounts import RemoteProfile, mark_fetched, upsert_remote_account
 from weft.config import Settings
 from weft.db.database import Database
@@ -43,8 +43,10 @@ from weft.models.base import utcnow
 from weft.net.fetch import (
     ConnectFailed,
     FetchError,
+    Guard,
     HTTPStatus,
     Timeout,
+    check_url,
     fetch,
     is_public_address,
 )
@@ -126,6 +128,8 @@ async def fetch_document(
     if budget is not None:
         budget.spend(url)
     try:
+        # Refused addresses and unusable URLs before signing (which must parse the URL).
+        check_url(url, Guard.for_settings(settings))
         result = await fetch(
             url,
             settings=settings,
@@ -143,7 +147,9 @@ async def fetch_document(
     except FetchError as error:  # a refused address or scheme, too large, ...: final
         raise RemoteError(f"Could not fetch {url}: {error.reason}") from None
     try:
-        document = json.loads(result.body)
+        document = json_input.parse(result.body)
+    except json_input.JSONRefused as error:
+        raise RemoteError(f"{url} answered unusable JSON: {error}") from None
     except ValueError:
         raise RemoteError(f"{url} did not answer JSON") from None
     if not isinstance(document, dict) or not isinstance(document.get("id"), str):
@@ -351,7 +357,7 @@ async def webfinger(
             accept="application/jrd+json, application/json",
             content_types=JRD_TYPES,
         )
-        document = json.loads(result.body)
+        document = json_input.parse(result.body)
     except FetchError as error:
         raise RemoteError(f"WebFinger for {username}@{domain} failed: {error.reason}") from None
     except ValueError:

@@ -19,17 +19,18 @@ See docs/decisions/0008-remote-fetches.md.
 from __future__ import annotations
 
 import asyncio
-import json
+import re
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import httpx
 
-from weft import __version__
+from weft import __version__, json_input
 
 if TYPE_CHECKING:
     from weft.config import Settings
@@ -44,6 +45,8 @@ _CREDENTIALS = {"authorization", "cookie", "signature", "signature-input", "prox
 _CGNAT = ip_network("100.64.0.0/10")
 _NAT64 = ip_network("64:ff9b::/96")
 _WRITE_BYTES = 1 << 20  # fetch_to_file writes to disk in pieces of this size
+# One part of an IPv4 address as inet_aton reads it: hex, octal or decimal.
+_IPV4_PART = re.compile(r"0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*")
 
 
 # --- errors -------------------------------------------------------------------
@@ -143,6 +146,46 @@ def is_public_address(ip: IPAddress) -> bool:
         ip.is_reserved,
     )
     return ip.is_global and not any(refused)
+
+
+def legacy_ipv4(host: str) -> IPv4Address | None:
+    """``host`` read as the C resolver reads a number (``0177.0.0.1``,
+    ``127.000.000.001``, ``0x7f.1``, ``2130706433`` are all 127.0.0.1), or None
+    when it is not one. httpx refuses some of these forms and passes others to
+    getaddrinfo, so the address is decided here, before anything is signed or
+    sent for such a URL.
+
+    >>> legacy_ipv4("0177.0.0.1"), legacy_ipv4("127.1"), legacy_ipv4("example.com")
+    (IPv4Address('127.0.0.1'), IPv4Address('127.0.0.1'), None)
+    """
+    parts = host.removesuffix(".").split(".")
+    if not 1 <= len(parts) <= 4 or not all(_IPV4_PART.fullmatch(p) for p in parts):
+        return None
+    numbers = [
+        int(p[2:] or "0", 16) if p[:2].lower() == "0x" else int(p, 8 if p[0] == "0" else 10)
+        for p in parts
+    ]
+    *head, last = numbers
+    if any(n > 255 for n in head) or last >= 256 ** (5 - len(numbers)):
+        return None
+    return IPv4Address(sum(n << (8 * (3 - i)) for i, n in enumerate(head)) + last)
+
+
+def check_url(url: str, guard: Guard) -> httpx.URL:
+    """``url`` as the fetcher reads it, or a :class:`FetchError` before any work
+    is done for it (signing included): not a URL, not http(s), no host, or a host
+    that is a number ``guard`` does not permit, however it is written."""
+    try:
+        host = urlsplit(url).hostname or ""
+        address = legacy_ipv4(host)
+        if address is not None and not guard.permits(address):
+            raise BlockedAddress(url, f"{host} is {address}, a non-public address")
+        target = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError, ValueError) as error:
+        raise BadScheme(url, f"is not a valid URL ({error})") from None
+    if target.scheme not in ("http", "https") or not target.raw_host:
+        raise BadScheme(url, "only http and https URLs with a host can be fetched")
+    return target
 
 
 async def resolve_host(host: str, port: int) -> list[IPAddress]:
@@ -291,10 +334,7 @@ async def _fetch(
         "Accept-Encoding": "identity",
         **request.headers,
     }
-    try:
-        target = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError) as error:
-        raise BadScheme(url, f"is not a valid URL ({error})") from None
+    target = check_url(url, guard)
     hop = _Hop(request.method, target, sent, request.content)
     try:
         async with asyncio.timeout(timeout):
@@ -446,5 +486,6 @@ async def _read_to_file(response: httpx.Response, url: str, max_bytes: int, path
 
 
 def json_body(result: FetchResult) -> Any:
-    """The body as JSON (callers catch ``ValueError`` for a malformed one)."""
-    return json.loads(result.body)
+    """The body as JSON, within :mod:`weft.json_input`'s bounds (callers catch
+    ``ValueError`` for a malformed, too large or too deep one)."""
+    return json_input.parse(result.body)
