@@ -20,6 +20,7 @@ modules and tests carry their own (``pytestmark``, ``@pytest.mark.performance``)
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -37,7 +38,13 @@ from weft.federation.lookup import FederationLookup
 from weft.models import Base
 from weft.remote_lookup import install_remote_lookup, remote_lookup
 
-BACKENDS = ["sqlite", "postgresql"]
+# Every database backend by default; WEFT_TEST_BACKENDS=sqlite narrows a quick local run
+# (never set in CI, where a backend that does not answer fails its tests).
+BACKENDS = [
+    name.strip()
+    for name in os.environ.get("WEFT_TEST_BACKENDS", "sqlite,postgresql").split(",")
+    if name.strip() in ("sqlite", "postgresql")
+]
 TESTS = Path(__file__).parent
 # The slow layers with a directory of their own: every test there gets the marker.
 LAYER_DIRECTORIES = {TESTS / "browser": "browser", TESTS / "acceptance": "acceptance"}
