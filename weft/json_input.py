@@ -17,6 +17,10 @@ import re
 from itertools import accumulate, count
 from typing import Any
 
+from starlette.requests import Request
+
+from weft.errors import PayloadTooLarge
+
 MAX_DEPTH = 64
 MAX_BYTES = 1024 * 1024
 
@@ -65,3 +69,16 @@ def depth(text: str) -> int:
     brackets = _NOT_BRACKET.sub("", _STRING.sub("", text)).encode("ascii")
     weights = brackets.translate(_WEIGHTS)
     return max(map(operator.sub, accumulate(weights), count(1)), default=0)
+
+
+async def read_body(request: Request, limit: int = MAX_BYTES) -> bytes:
+    """A request's body, refused (413) once it passes ``limit`` bytes, before it is all read."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"The request body is larger than {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge(f"The request body is larger than {limit} bytes")
+    return bytes(body)

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from weft import json_input
-from weft.errors import BadRequest, Invalid, PayloadTooLarge
+from weft.errors import BadRequest, Invalid
 
 M = TypeVar("M", bound=BaseModel)
 _KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
@@ -146,7 +146,7 @@ def _form_value(value: str | UploadFile) -> Any:
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
-    raw = await _read_body(request, json_input.MAX_BYTES)
+    raw = await json_input.read_body(request)
     if not raw.strip():
         return {}
     try:
@@ -158,19 +158,6 @@ async def _json_body(request: Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object")
     return body
-
-
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The body, refused (413) once it passes ``limit`` bytes, before it is all read."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"The request body is larger than {limit} bytes")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise PayloadTooLarge(f"The request body is larger than {limit} bytes")
-    return bytes(body)
 
 
 def validate(model: type[M], params: dict[str, Any]) -> M:

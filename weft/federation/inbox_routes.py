@@ -16,7 +16,7 @@ from fastapi.responses import Response
 
 from weft import json_input
 from weft.actions.inbound import receive_activity
-from weft.errors import BadRequest, PayloadTooLarge
+from weft.errors import BadRequest
 from weft.federation import jsonld, loading, verify
 from weft.federation.remote import host_of
 from weft.federation.routes import serve
@@ -40,25 +40,13 @@ async def post_inbox(request: Request, username: str, rt: Runtime = Depends(runt
 async def _receive(request: Request, rt: Runtime, username: str | None) -> Response:
     if username is not None:
         await loading.federated_person(rt.db, username)
-    body = await read_body(request)
+    body = await json_input.read_body(request, MAX_BODY)
     activity = parse_activity(body)
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     account = await verify.signer(rt.db, rt.settings, "POST", path, request.headers, body)
     verify.check_actor(account, jsonld.first_id(activity.get("actor")))
     await receive_activity(rt.db, activity, account.id)
     return Response(status_code=202)
-
-
-async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"The activity is larger than {limit} bytes")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise PayloadTooLarge(f"The activity is larger than {limit} bytes")
-    return bytes(body)
 
 
 def parse_activity(body: bytes) -> dict[str, Any]:
