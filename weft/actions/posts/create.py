@@ -33,7 +33,7 @@ from weft.actions.notifications import notify
 from weft.actions.outbox import publish
 from weft.actions.posts.bookkeeping import add_mentions, count_new, link_tags
 from weft.activity_kinds import ActivityKind
-from weft.db.upsert import insert_ignore
+from weft.db.upsert import insert_ignore_returning
 from weft.errors import Invalid, NotFound
 from weft.jobs.kinds import FAN_OUT, NOTIFY_SUBSCRIBERS
 from weft.jobs.queue import enqueue
@@ -104,10 +104,10 @@ async def create_post(session: AsyncSession, new: NewPost) -> Status:
     narrower = parent is not None and _NARROWNESS[parent.visibility] > _NARROWNESS[visibility]
     if parent is not None and narrower and new.author.is_local:
         visibility = parent.visibility  # another server's post keeps its addressing
-    if not await insert_ignore(session, Status, _row(new, visibility, parent, quoted, quote_state)):
+    row = _row(new, visibility, parent, quoted, quote_state)
+    status = await insert_ignore_returning(session, Status, row)
+    if status is None:
         raise AlreadyStored(new.uri)
-    status = await session.get(Status, new.id)
-    assert status is not None
     mentioned = list(new.mentioned) + await _parent_author(session, new, parent)
     await add_mentions(session, status, mentioned, [*new.silent_ids, *_silent(status, parent)])
     link_tags(session, status.id, new.tag_ids)
