@@ -45,8 +45,10 @@ class ActivityRoute(APIRoute):
     fall through to the next route with the same path (the web page)."""
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        accept = Headers(scope=scope).get("accept", "")
-        if scope["type"] != "http" or not accepts_activity(accept):
+        # Every page request not answered before passes here: the path first, it is cheap.
+        if scope["type"] != "http" or not scope["path"].startswith("/@"):
+            return Match.NONE, {}
+        if not accepts_activity(Headers(scope=scope).get("accept", "")):
             return Match.NONE, {}
         return super().matches(scope)
 
