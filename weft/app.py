@@ -32,7 +32,7 @@ from weft.api import timelines as timelines_api
 from weft.api.auth import api_rate_limit
 from weft.config import Settings, load_settings
 from weft.cors import ClientCors
-from weft.federation import inbox_routes
+from weft.federation import inbox_routes, post_routes
 from weft.federation import routes as federation_routes
 from weft.federation.lookup import FederationLookup
 from weft.remote_lookup import install_remote_lookup
@@ -116,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(_ceiling_router(settings.bench_ceiling_file), dependencies=limited)
     app.include_router(oauth_api.router)
     app.include_router(federation_routes.router)
+    app.include_router(post_routes.router)
     app.include_router(inbox_routes.router)
     app.include_router(docs_api.router)
     app.include_router(web_router)

@@ -91,6 +91,8 @@ class Settings:
     authorized_fetch: bool = False
     # A failed delivery is first retried after this many seconds, doubling each time.
     delivery_retry_seconds: int = 20
+    # robots.txt: disallow every crawler everywhere (else only the private pages).
+    robots_disallow_all: bool = False
     # Media files (weft/media/storage.py): "local" (under data_dir/media) or "s3".
     media_backend: str = "local"
     # Public URL the files are served from; default: this server's /system/media.
@@ -181,6 +183,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, create_secret: bool =
         federation=_bool(env, "WEFT_FEDERATION", True),
         authorized_fetch=_bool(env, "WEFT_AUTHORIZED_FETCH", False),
         delivery_retry_seconds=_int(env, "WEFT_DELIVERY_RETRY_SECONDS", 20, minimum=1),
+        robots_disallow_all=_bool(env, "WEFT_ROBOTS_DISALLOW_ALL", False),
         remote_media_max_bytes=_int(
             env, "WEFT_REMOTE_MEDIA_MAX_BYTES", Settings.remote_media_max_bytes, minimum=1
         ),

@@ -19,10 +19,11 @@ def test_note_of_a_public_post(
     status = post(client, alice, status="Hi @bob #Weft", spoiler_text="cw", language="en")
     body = fetch(client, f"/users/alice/statuses/{status['id']}")
     alice_uri, bob_uri = f"{server.url}/users/alice", f"{server.url}/users/bob"
+    note = f"{alice_uri}/statuses/{status['id']}"
     assert body["@context"][0] == "https://www.w3.org/ns/activitystreams"
     del body["@context"]
     assert body == {
-        "id": f"{alice_uri}/statuses/{status['id']}",
+        "id": note,
         "type": "Note",
         "summary": "cw",
         "inReplyTo": None,
@@ -39,6 +40,8 @@ def test_note_of_a_public_post(
             {"type": "Mention", "href": bob_uri, "name": f"@bob@{server.settings.domain}"},
             {"type": "Hashtag", "href": f"{server.url}/tags/weft", "name": "#Weft"},
         ],
+        "likes": {"id": f"{note}/likes", "type": "Collection", "totalItems": 0},
+        "shares": {"id": f"{note}/shares", "type": "Collection", "totalItems": 0},
     }
 
 

@@ -120,6 +120,15 @@ def test_two_servers_federate(servers: Pair) -> None:
     bob = person(servers.b.url, "bob")
     carol = person(servers.b.url, "carol", locked=True)
 
+    # A post of B's that A has never seen is found by its web page's URL: B
+    # answers ActivityStreams there to A's fetch (content negotiation).
+    early = bob.status_post("Found by its page")
+    assert early.url == f"{servers.b.url}/@bob/{early.id}"
+    found = resolve_status(alice, early.url)
+    assert found is not None
+    assert "Found by its page" in found.content
+    assert found.uri == early.uri
+
     # Alice finds Bob by his handle, and follows him; he accepts at once.
     bob_on_a = resolve(alice, f"bob@{servers.b_domain}")
     alice.account_follow(bob_on_a.id)

@@ -1,4 +1,5 @@
-"""The inboxes: ``POST /inbox`` (shared) and ``POST /users/:username/inbox``.
+"""The inboxes: ``POST /inbox`` (shared, also the instance actor's ``/actor/inbox``)
+and ``POST /users/:username/inbox``.
 
 Each delivery is read under a size cap (413), parsed (400), checked (the
 signature and its key's owner: 401; a suspended server: 403), then recorded
@@ -30,6 +31,10 @@ MAX_BODY = 1024 * 1024
 @router.post("/inbox")
 async def post_shared_inbox(request: Request, rt: Runtime = Depends(runtime)) -> Response:
     return await serve(lambda: _receive(request, rt, None))
+
+
+# The instance actor's own inbox (its document names it) is the shared one, as Mastodon's.
+router.add_api_route("/actor/inbox", post_shared_inbox, methods=["POST"])
 
 
 @router.post("/users/{username}/inbox")

@@ -1,8 +1,9 @@
 """What the federation documents are made of: local actors and their posts.
 
 The rules live here and in the policies, never in the serializers: who is
-served at all (the fediverse switch, suspension), and which posts an
-anonymous fetcher may see (``can_view`` with no viewer).
+served at all (the fediverse switch, suspension), and which posts a fetcher
+may see (``can_view`` with no viewer, or with the remote actor who signed a
+GET as the viewer).
 """
 
 from __future__ import annotations
@@ -105,12 +106,20 @@ def _instance_actor_row(
     }
 
 
-async def public_note(db: Database, account: Account, status_id: int) -> NoteSources:
-    """One of ``account``'s posts as an anonymous fetcher may see it, or 404."""
+async def visible_post(
+    db: Database, account: Account, status_id: int, viewer_id: int | None, *, reposts: bool = False
+) -> NoteSources:
+    """One of ``account``'s posts as ``viewer_id`` (``None``: anyone; else the
+    remote actor who signed the fetch) may see it, or 404. A repost only when
+    ``reposts``, and only if the viewer may see its original too."""
     async with db.read() as session:
-        status = await visible_status(session, None, status_id)
-        if status.account_id != account.id or status.reblog_of_id is not None:
+        status = await visible_status(session, viewer_id, status_id)
+        if status.account_id != account.id:
             raise NotFound()
+        if status.reblog_of_id is not None:
+            if not reposts:
+                raise NotFound()
+            await visible_status(session, viewer_id, status.reblog_of_id)
         return await note_sources(session, [status])
 
 

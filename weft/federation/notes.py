@@ -43,10 +43,11 @@ def note(
     author = bundle.author(status)
     mentioned = [actor_uri(a, settings) for a in bundle.mentions.get(status.id, [])]
     to, cc = addressing(status, author, mentioned, settings)
+    uri = note_uri(status, author, settings)
     document: dict[str, Any] = {"@context": CONTEXT} if context else {}
     document.update(
         {
-            "id": note_uri(status, author, settings),
+            "id": uri,
             "type": "Note",
             "summary": status.spoiler_text or None,
             "inReplyTo": sources.parent_uris.get(status.in_reply_to_id or 0),
@@ -63,6 +64,8 @@ def note(
                 if m.state == "ready"
             ],
             "tag": _tags(status, sources, settings),
+            "likes": counted(f"{uri}/likes", status.favourites_count),
+            "shares": counted(f"{uri}/shares", status.reblogs_count),
         }
     )
     if status.language:
@@ -71,6 +74,12 @@ def note(
         document["updated"] = iso(status.edited_at)
     document.update(_quote(status, sources, settings))
     return document
+
+
+def counted(uri: str, total: int) -> dict[str, Any]:
+    """A post's ``likes`` or ``shares``: its size only, as Mastodon serves them
+    (who liked or reposted is not published)."""
+    return {"id": uri, "type": "Collection", "totalItems": total}
 
 
 def _tags(status: Status, sources: NoteSources, settings: Settings) -> list[dict[str, Any]]:

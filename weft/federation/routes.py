@@ -11,9 +11,13 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from starlette.datastructures import Headers
+from starlette.routing import Match
+from starlette.types import Scope
 
 from weft.errors import WeftError
-from weft.federation import actors, collections, loading, nodeinfo, notes, verify, webfinger
+from weft.federation import actors, collections, loading, nodeinfo, verify, webfinger
 from weft.queries.accounts import parse_id
 from weft.runtime import Runtime, runtime
 
@@ -26,10 +30,27 @@ AS_TYPES = ("application/activity+json", "application/ld+json")
 
 
 def wants_activity(request: Request) -> bool:
-    accept = request.headers.get("accept", "").lower()
+    return accepts_activity(request.headers.get("accept", ""))
+
+
+def accepts_activity(accept: str) -> bool:
+    accept = accept.lower()
     if any(kind in accept for kind in AS_TYPES):
         return True
     return "application/json" in accept and "text/html" not in accept
+
+
+class ActivityRoute(APIRoute):
+    """A route that answers only requests asking for ActivityStreams: others
+    fall through to the next route with the same path (the web page)."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        # Every page request not answered before passes here: the path first, it is cheap.
+        if scope["type"] != "http" or not scope["path"].startswith("/@"):
+            return Match.NONE, {}
+        if not accepts_activity(Headers(scope=scope).get("accept", "")):
+            return Match.NONE, {}
+        return super().matches(scope)
 
 
 def activity_json(document: dict[str, Any], status: int = 200) -> JSONResponse:
@@ -96,11 +117,35 @@ async def get_instance_actor(rt: Runtime = Depends(runtime)) -> Response:
     return activity_json(actors.application(account, rt.settings))
 
 
+@router.get("/actor/outbox")
+async def get_instance_outbox(rt: Runtime = Depends(runtime)) -> Response:
+    """The instance actor publishes nothing, but its ``outbox`` must resolve."""
+    document = collections.collection(f"{rt.settings.base_url}/actor/outbox", 0, paged=False)
+    document["orderedItems"] = []
+    return activity_json(document)
+
+
 @router.get("/users/{username}")
 async def get_person(request: Request, username: str, rt: Runtime = Depends(runtime)) -> Response:
     if not wants_activity(request):
-        return _redirect(f"{rt.settings.base_url}/@{username}")
+        return redirect(f"{rt.settings.base_url}/@{username}")
+    return await _person(request, username, rt)
 
+
+async def get_person_by_url(
+    request: Request, username: str, rt: Runtime = Depends(runtime)
+) -> Response:
+    return await _person(request, username, rt)
+
+
+# ``/@alice`` asked for as ActivityStreams (Mastodon serves the actor there
+# too); a browser's request falls through to the web page.
+router.add_api_route(
+    "/@{username}", get_person_by_url, methods=["GET"], route_class_override=ActivityRoute
+)
+
+
+async def _person(request: Request, username: str, rt: Runtime) -> Response:
     async def build() -> Response:
         await verify.require_signature(rt.db, rt.settings, request)
         account = await loading.person_with_key(rt.db, username)
@@ -109,24 +154,7 @@ async def get_person(request: Request, username: str, rt: Runtime = Depends(runt
     return await serve(build, {"Vary": "Accept"})
 
 
-@router.get("/users/{username}/statuses/{status_id}")
-async def get_note(
-    request: Request, username: str, status_id: str, rt: Runtime = Depends(runtime)
-) -> Response:
-    if not wants_activity(request):
-        return _redirect(f"{rt.settings.base_url}/@{username}/{status_id}")
-
-    async def build() -> Response:
-        await verify.require_signature(rt.db, rt.settings, request)
-        account = await loading.federated_person(rt.db, username)
-        sources = await loading.public_note(rt.db, account, parse_id(status_id))
-        status = sources.bundle.statuses[parse_id(status_id)]
-        return activity_json(notes.note(status, sources, rt.settings, context=True))
-
-    return await serve(build, {"Vary": "Accept"})
-
-
-def _redirect(url: str) -> Response:
+def redirect(url: str) -> Response:
     return RedirectResponse(url, status_code=302, headers={"Vary": "Accept"})
 
 

@@ -6,12 +6,19 @@ itself for ``<actor>#main-key``, or a separate key whose ``owner`` the actor
 must confirm). The request must verify with that key (draft-cavage or
 RFC 9421, ``weft.federation.signatures*``); if it does not and the key came
 from our store, the actor is fetched again once, in case its key rotated.
-Every failure raises ``Unauthorized`` (401) with the reason; a key on a
-suspended server raises ``Forbidden`` (403) before anything is fetched.
+Every failure raises ``Unauthorized`` (401); a key on a suspended server
+raises ``Forbidden`` (403) before anything is fetched.
+
+The reason given is the request's own fault (not signed, a malformed or stale
+signature, one that does not verify) or, when fetching the key failed, only
+``UNVERIFIED``: what our fetch met (how a name resolved, which address
+refused, what another server answered) is logged, never told to whoever
+named the key, or the inbox would probe networks for them.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from urllib.parse import urldefrag
 
@@ -40,6 +47,11 @@ from weft.federation.signatures import (
 from weft.federation.signatures_rfc9421 import rfc9421_key_id, verify_rfc9421
 from weft.models import Account
 from weft.queries.domain_blocks import block_severity
+
+log = logging.getLogger(__name__)
+
+UNVERIFIED = "The signature could not be verified"
+SIGNATURE_HEADERS = ("signature", "signature-input")
 
 
 def signature_key_id(headers: Mapping[str, str]) -> str:
@@ -145,18 +157,24 @@ async def _fetch_owner(db: Database, settings: Settings, key_id: str) -> Account
         else:
             owner = str(document["id"])
         if owner is None:
-            raise Unauthorized(f"The key {key_id} names no owner")
+            raise _unverified(key_id, "the key names no owner")
         if owner == url:  # the actor document itself
             profile = parse_actor(document)
             if not key_owner_matches(key_id, profile.uri, document):
-                raise Unauthorized(f"The actor {profile.uri} does not list the key {key_id}")
+                raise _unverified(key_id, f"the actor {profile.uri} does not list it")
             return await store_actor(db, profile)
         account = await fetch_account(db, settings, owner, refresh=True)
     except RemoteError as error:
-        raise Unauthorized(f"Could not fetch the key {key_id}: {error.message}") from None
+        raise _unverified(key_id, error.message) from None
     if account.public_key_id != key_id:
-        raise Unauthorized(f"The key {key_id} is not listed by its owner {owner}")
+        raise _unverified(key_id, f"its owner {owner} does not list it")
     return account
+
+
+def _unverified(key_id: str, detail: str) -> Unauthorized:
+    """The generic 401, with what went wrong logged instead of answered."""
+    log.info("Signature with key %s not verified: %s", key_id, detail)
+    return Unauthorized(UNVERIFIED)
 
 
 def check_actor(account: Account, actor_id: str | None) -> None:
@@ -170,5 +188,25 @@ async def require_signature(db: Database, settings: Settings, request: Request) 
     actor (401 otherwise); without it, nothing is checked and ``None`` returned."""
     if not settings.authorized_fetch:
         return None
+    return await _request_signer(db, settings, request)
+
+
+def is_signed(request: Request) -> bool:
+    return any(name in request.headers for name in SIGNATURE_HEADERS)
+
+
+async def signer_if_any(db: Database, settings: Settings, request: Request) -> Account | None:
+    """The actor who signed this GET, or ``None`` if it is unsigned or its
+    signature does not hold (why is logged): such a request is anonymous."""
+    if not is_signed(request):
+        return None
+    try:
+        return await _request_signer(db, settings, request)
+    except (Unauthorized, Forbidden) as error:
+        log.info("Signed GET of %s taken as anonymous: %s", request.url.path, error.message)
+        return None
+
+
+async def _request_signer(db: Database, settings: Settings, request: Request) -> Account:
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return await signer(db, settings, request.method, path, request.headers, None)

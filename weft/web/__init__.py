@@ -11,6 +11,7 @@ from weft.web import (
     oauth,
     posts,
     profiles,
+    robots,
     search,
     settings,
 )
@@ -29,5 +30,6 @@ router.include_router(settings.router)
 router.include_router(profiles.router)
 router.include_router(activity.router)
 router.include_router(search.router)
+router.include_router(robots.router)
 
 __all__ = ["router"]

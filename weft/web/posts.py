@@ -30,7 +30,7 @@ from weft.queries.interactions import one_status
 from weft.queries.status_bundle import load_bundle
 from weft.runtime import Runtime, runtime
 from weft.web.auth import safe_next
-from weft.web.common import require_user
+from weft.web.common import activity_id, require_user, with_alternate
 from weft.web.errors import wants_json
 from weft.web.session import current_user, form_fields
 from weft.web.templating import render
@@ -153,17 +153,21 @@ async def post_page(
     viewer = user.account_id if user else None
     status = await _post_of(rt, viewer, acct, status_id)
     if status.reblog_of_id is not None:
-        return RedirectResponse(await _canonical(rt, status), status_code=303)
+        redirect = RedirectResponse(await _canonical(rt, status), status_code=303)
+        return with_alternate(redirect, None)
     async with rt.db.read() as session:
         thread = await queries.context(session, viewer, status)
         everything = [*thread.ancestors, status, *thread.descendants]
         bundle = await load_bundle(session, viewer, everything)
+    entity = status_entity(status, bundle, rt.settings)
+    object_id = activity_id(bundle.author(status), entity["uri"])
     context = {
         "ancestors": status_entities(thread.ancestors, bundle, rt.settings),
-        "status": status_entity(status, bundle, rt.settings),
+        "status": entity,
         "descendants": status_entities(thread.descendants, bundle, rt.settings),
+        "activity_id": object_id,
     }
-    return await render(request, "post.html", context)
+    return with_alternate(await render(request, "post.html", context), object_id)
 
 
 @router.get("/@{acct}/{status_id:int}/history", response_model=None)

@@ -27,7 +27,7 @@ from weft.queries.profiles import find_profile
 from weft.queries.timelines import AccountFilter, account_statuses
 from weft.runtime import Runtime, runtime, runtime_of
 from weft.web.auth import safe_next
-from weft.web.common import require_user, statuses_for_page
+from weft.web.common import activity_id, require_user, statuses_for_page, with_alternate
 from weft.web.session import current_user, form_fields
 from weft.web.templating import render
 
@@ -84,8 +84,10 @@ async def _tab(request: Request, rt: Runtime, viewer: User | None, acct: str, ta
         context = {"statuses": statuses, "next_url": next_url}
         return await render(request, "feed_fragment.html", context)
     context = await _profile_context(rt, viewer, account)
-    context.update(tab=tab, statuses=statuses, next_url=next_url)
-    return await render(request, "profile.html", context)
+    object_id = activity_id(account, account.uri) if tab == "posts" else None
+    context.update(tab=tab, statuses=statuses, next_url=next_url, activity_id=object_id)
+    response = await render(request, "profile.html", context)
+    return with_alternate(response, object_id) if tab == "posts" else response
 
 
 @router.get("/@{acct}", response_model=None)
