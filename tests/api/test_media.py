@@ -8,6 +8,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -248,6 +249,114 @@ async def test_editing_changes_the_attachments(
     )
     assert edited.status_code == 200, edited.text
     assert [m["id"] for m in edited.json()["media_attachments"]] == [second, first]
+
+
+async def test_history_shows_each_versions_media_and_keeps_dropped_files(
+    client: httpx.Client, db: Database, server: LiveServer, alice: Person
+) -> None:
+    first, second = [(await ready(client, db, server, alice, photo()))["id"] for _ in range(2)]
+    client.put(f"{MEDIA}/{first}", headers=alice.auth, data={"description": "a red square"})
+    posted = client.post(
+        "/api/v1/statuses", headers=alice.auth, data={"status": "one", "media_ids[]": [first]}
+    ).json()
+    edited = client.put(
+        f"/api/v1/statuses/{posted['id']}",
+        headers=alice.auth,
+        json={"status": "swapped", "media_ids": [second]},
+    )
+    assert edited.status_code == 200, edited.text
+    versions = assert_conforms(client.get(f"/api/v1/statuses/{posted['id']}/history"))
+    assert [[m["id"] for m in v["media_attachments"]] for v in versions] == [[first], [second]]
+    assert versions[0]["media_attachments"][0]["description"] == "a red square"
+    # The web app's history shows each version's photos too.
+    page = client.get(f"/@alice/{posted['id']}/history").text
+    for version in versions:
+        assert version["media_attachments"][0]["url"] in page
+    assert 'alt="a red square"' in page
+    # The dropped photo is gone from the post but its file stays for the history.
+    assert [m["id"] for m in edited.json()["media_attachments"]] == [second]
+    await run_jobs(db, server)
+    assert client.get(versions[0]["media_attachments"][0]["url"]).status_code == 200
+    # Nobody can take it for another post, nor change or delete it as an upload.
+    taken = client.post("/api/v1/statuses", headers=alice.auth, data={"media_ids[]": [first]})
+    assert taken.status_code == 422, taken.text
+    assert client.delete(f"{MEDIA}/{first}", headers=alice.auth).status_code == 404
+    # The sweep of unattached uploads spares it; deleting the post removes it.
+    async with db.write() as session:
+        await session.execute(
+            update(MediaAttachment).values(created_at=utcnow() - timedelta(hours=25))
+        )
+    assert await sweep_unattached(db) == 0
+    dropped_url = versions[0]["media_attachments"][0]["url"]
+    assert client.delete(f"/api/v1/statuses/{posted['id']}", headers=alice.auth).status_code == 200
+    await run_jobs(db, server)
+    assert client.get(dropped_url).status_code == 404
+
+
+async def test_an_edit_fixes_alt_text_with_media_attributes(
+    client: httpx.Client, db: Database, server: LiveServer, alice: Person
+) -> None:
+    first, second = [(await ready(client, db, server, alice, photo()))["id"] for _ in range(2)]
+    posted = client.post(
+        "/api/v1/statuses", headers=alice.auth, data={"media_ids[]": [first, second]}
+    ).json()
+    # Rails-style form, as Mastodon apps send it: a repeated key starts the next object.
+    form = [("status", ""), ("media_ids[]", first), ("media_ids[]", second)]
+    for media_id, description in ((first, "a cat"), (second, "a dog")):
+        form += [
+            ("media_attributes[][id]", media_id),
+            ("media_attributes[][description]", description),
+        ]
+    edited = client.put(
+        f"/api/v1/statuses/{posted['id']}",
+        headers=alice.auth | {"Content-Type": "application/x-www-form-urlencoded"},
+        content=urlencode(form),
+    )
+    assert edited.status_code == 200, edited.text
+    assert [m["description"] for m in edited.json()["media_attachments"]] == ["a cat", "a dog"]
+    focus = client.put(
+        f"/api/v1/statuses/{posted['id']}",
+        headers=alice.auth,
+        json={"media_attributes": [{"id": second, "focus": "0.5,-0.5"}]},
+    )
+    assert focus.status_code == 200, focus.text
+    assert focus.json()["media_attachments"][1]["meta"]["focus"] == {"x": 0.5, "y": -0.5}
+    versions = assert_conforms(client.get(f"/api/v1/statuses/{posted['id']}/history"))
+    assert [[m["description"] for m in v["media_attachments"]] for v in versions] == [
+        [None, None],
+        ["a cat", "a dog"],
+        ["a cat", "a dog"],
+    ]
+    # The same alt text again is no edit at all.
+    same = client.put(
+        f"/api/v1/statuses/{posted['id']}",
+        headers=alice.auth,
+        json={"media_attributes": [{"id": first, "description": "a cat"}]},
+    )
+    assert same.status_code == 200
+    assert len(client.get(f"/api/v1/statuses/{posted['id']}/history").json()) == 3
+
+
+async def test_media_attributes_are_checked(
+    client: httpx.Client, db: Database, server: LiveServer, alice: Person, bob: Person
+) -> None:
+    mine = (await ready(client, db, server, alice, photo()))["id"]
+    other = (await ready(client, db, server, alice, photo()))["id"]
+    posted = client.post("/api/v1/statuses", headers=alice.auth, data={"media_ids[]": [mine]})
+    url = f"/api/v1/statuses/{posted.json()['id']}"
+    for attributes, expected in (
+        ([{"id": other, "description": "x"}], "is not one of the post's media"),
+        ([{"id": mine, "description": "x" * 1501}], "too long"),
+        ([{"id": mine, "focus": "2,0"}], "x,y"),
+        ([{"description": "no id"}], "with an id"),
+        ([{"id": mine, "description": 5}], "must be text"),
+        ("nonsense", "must be a list"),
+        ([{"id": mine}, {"id": mine}], "named twice"),
+    ):
+        response = client.put(url, headers=alice.auth, json={"media_attributes": attributes})
+        assert response.status_code == 422, (attributes, response.text)
+        assert expected in response.text, (attributes, response.text)
+    assert client.get(f"{url}/history").json()[0]["media_attachments"][0]["description"] is None
 
 
 async def test_deleting_the_post_removes_its_files(

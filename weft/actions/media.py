@@ -144,6 +144,7 @@ async def remove_media(
     conditions = [MediaAttachment.id.in_(media_ids)]
     if unattached_only:
         conditions.append(MediaAttachment.status_id.is_(None))
+        conditions.append(MediaAttachment.former_status_id.is_(None))
     rows = await session.execute(
         delete(MediaAttachment)
         .where(*conditions)
@@ -174,8 +175,9 @@ def check_media_ids(media_ids: list[int]) -> None:
 async def attach_media(
     session: AsyncSession, account_id: int, status_id: int, media_ids: list[int]
 ) -> None:
-    """Make ``media_ids`` (the author's own, processed uploads, or already this
-    post's) the post's attachments, in order; the post's others are removed."""
+    """Make ``media_ids`` (the author's own, processed uploads, or this post's,
+    now or before an edit) the post's attachments, in order; the post's others
+    are taken off it but kept for its history (``retire_media``)."""
     check_media_ids(media_ids)
     rows = {
         m.id: m
@@ -189,13 +191,28 @@ async def attach_media(
         media = rows.get(media_id)
         if media is None or media.account_id != account_id:
             raise Invalid("media_ids", f"{media_id} is not an upload of yours", "ERR_NOT_FOUND")
-        if media.status_id not in (None, status_id):
+        if media.status_id not in (None, status_id) or media.former_status_id not in (
+            None,
+            status_id,
+        ):
             raise Invalid("media_ids", f"{media_id} is attached to another post", "ERR_TAKEN")
         if media.state != "ready":
             raise Invalid("media_ids", _not_ready(media), "ERR_NOT_READY")
     await _claim(session, status_id, media_ids)
     dropped = [m.id for m in rows.values() if m.status_id == status_id and m.id not in media_ids]
-    await remove_media(session, dropped)
+    await retire_media(session, status_id, dropped)
+
+
+async def retire_media(session: AsyncSession, status_id: int, media_ids: list[int]) -> None:
+    """Take ``media_ids`` off the post: no longer shown with it, their files kept
+    for the versions that showed them, until the post goes."""
+    if media_ids:
+        await session.execute(
+            update(MediaAttachment)
+            .where(MediaAttachment.id.in_(media_ids), MediaAttachment.status_id == status_id)
+            .values(status_id=None, former_status_id=status_id)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _not_ready(media: MediaAttachment) -> str:
@@ -212,8 +229,10 @@ async def _claim(session: AsyncSession, status_id: int, media_ids: list[int]) ->
             .where(
                 MediaAttachment.id == media_id,
                 MediaAttachment.status_id.is_(None) | (MediaAttachment.status_id == status_id),
+                MediaAttachment.former_status_id.is_(None)
+                | (MediaAttachment.former_status_id == status_id),
             )
-            .values(status_id=status_id, position=position)
+            .values(status_id=status_id, position=position, former_status_id=None)
             .execution_options(synchronize_session=False)
         )
         if _rowcount(result) != 1:
@@ -235,8 +254,15 @@ async def attached_media_ids(session: AsyncSession, status_id: int) -> list[int]
 
 
 async def remove_status_media(session: AsyncSession, status_id: int) -> None:
-    """A post is being deleted: its attachments and their files go with it."""
-    await remove_media(session, await attached_media_ids(session, status_id))
+    """A post is being deleted: its attachments, those edits took off it
+    included, and their files go with it."""
+    ids = await session.scalars(
+        select(MediaAttachment.id).where(
+            (MediaAttachment.status_id == status_id)
+            | (MediaAttachment.former_status_id == status_id)
+        )
+    )
+    await remove_media(session, list(ids))
 
 
 # --- sweeping -----------------------------------------------------------------------
@@ -249,7 +275,11 @@ async def sweep_unattached(db: Database, now: datetime | None = None) -> int:
         ids = list(
             await session.scalars(
                 select(MediaAttachment.id)
-                .where(MediaAttachment.status_id.is_(None), MediaAttachment.created_at < cutoff)
+                .where(
+                    MediaAttachment.status_id.is_(None),
+                    MediaAttachment.former_status_id.is_(None),
+                    MediaAttachment.created_at < cutoff,
+                )
                 .limit(SWEEP_BATCH)
             )
         )

@@ -33,6 +33,8 @@ def nest(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
 
     >>> nest([("a[]", "1"), ("a[]", "2"), ("f[0][name]", "x"), ("s[privacy]", "public")])
     {'a': ['1', '2'], 'f': {'0': {'name': 'x'}}, 's': {'privacy': 'public'}}
+    >>> nest([("m[][id]", "1"), ("m[][text]", "x"), ("m[][id]", "2")])
+    {'m': [{'id': '1', 'text': 'x'}, {'id': '2'}]}
     """
     result: dict[str, Any] = {}
     for count, (key, value) in enumerate(pairs):
@@ -58,7 +60,10 @@ def _place(target: dict[str, Any], path: list[str], value: Any, key: str) -> Non
             if last:
                 node.append(value)
                 return
-            node.append({})
+            # Rails: ``a[][id]=1&a[][text]=x&a[][id]=2`` is two objects; a key
+            # the last object already has starts the next one.
+            if not (node and isinstance(node[-1], dict) and path[i + 1] not in node[-1]):
+                node.append({})
             node = node[-1]
             continue
         if not isinstance(node, dict):
@@ -70,7 +75,7 @@ def _place(target: dict[str, Any], path: list[str], value: Any, key: str) -> Non
         node = node.setdefault(part, default)
 
 
-def indexed_list(value: Any) -> list[Any]:
+def indexed_list(value: Any, field: str = "fields_attributes") -> list[Any]:
     """``{"0": a, "1": b}`` (Rails' indexed hash) or a list, as a list in index order."""
     if value is None:
         return []
@@ -80,8 +85,8 @@ def indexed_list(value: Any) -> list[Any]:
         try:
             return [value[k] for k in sorted(value, key=int)]
         except ValueError:
-            raise Invalid("fields_attributes", "must be a list") from None
-    raise Invalid("fields_attributes", "must be a list")
+            raise Invalid(field, "must be a list") from None
+    raise Invalid(field, "must be a list")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

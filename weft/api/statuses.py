@@ -14,10 +14,10 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from weft.actions.posts.create import QUOTE_NOT_FOUND, REPLY_NOT_FOUND
 from weft.actions.posts.delete import delete_status
-from weft.actions.posts.edit import Change, edit_status
+from weft.actions.posts.edit import Change, MediaAttributes, edit_status
 from weft.actions.posts.post import MAX_IDEMPOTENCY_KEY, Draft, post_status
 from weft.api.auth import Credentials, scoped_if_token, user_scoped
-from weft.api.params import bool_param, form
+from weft.api.params import bool_param, form, indexed_list
 from weft.api.serializers.statuses import (
     status_edit_entity,
     status_entities,
@@ -64,6 +64,27 @@ class _Params(BaseModel):
     def refuse_unsupported(self) -> None:
         if self.poll:
             raise Invalid("poll", "polls are not supported yet")
+
+
+class EditParams(_Params):
+    # Mastodon's media_attributes[]: [{id, description, focus}], alt text fixed by an edit.
+    media_attributes: Any = None  # a list, or Rails' indexed hash: checked by attributes()
+
+    def attributes(self) -> tuple[MediaAttributes, ...]:
+        items = indexed_list(self.media_attributes, "media_attributes")
+        parsed = []
+        for item in items:
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str | int):
+                raise Invalid("media_attributes", "each must be an object with an id")
+            description, focus = item.get("description"), item.get("focus")
+            if not isinstance(description, str | None) or not isinstance(focus, str | None):
+                raise Invalid("media_attributes", "description and focus must be text")
+            try:
+                media_id = parse_id(str(item["id"]))
+            except NotFound:
+                raise Invalid("media_attributes", "must name ids of the post's media") from None
+            parsed.append(MediaAttributes(media_id, description, focus))
+        return tuple(parsed)
 
 
 class StatusParams(_Params):
@@ -174,7 +195,7 @@ async def show(
 async def edit(
     status_id: str,
     credentials: Credentials = Depends(user_scoped("write:statuses")),
-    params: _Params = form(_Params),
+    params: EditParams = form(EditParams),
     rt: Runtime = Depends(runtime),
 ) -> dict[str, Any]:
     params.refuse_unsupported()
@@ -184,6 +205,7 @@ async def edit(
         sensitive=params.sensitive,
         language=params.language,
         media_ids=params.media(),
+        media_attributes=params.attributes(),
     )
     status = await edit_status(rt.db, rt.settings, _me(credentials), parse_id(status_id), change)
     return (await _render(rt, _me(credentials), [status]))[0]
@@ -233,8 +255,9 @@ async def history(
     async with rt.db.read() as session:
         versions = await queries.history(session, _viewer(credentials), parse_id(status_id))
         author = await session.get(Account, versions[0].account_id)
+        media = await queries.version_media(session, versions)
     assert author is not None
-    return [status_edit_entity(v, author, rt.settings) for v in versions]
+    return [status_edit_entity(v, author, media, rt.settings) for v in versions]
 
 
 @router.get("/api/v1/statuses/{status_id}/source")

@@ -28,6 +28,11 @@ class MediaAttachment(Base):
     status_id: Mapped[int | None] = mapped_column(
         ForeignKey("statuses.id", ondelete="SET NULL"), default=None
     )
+    # An edit took it off this post: not shown with the post any more, kept
+    # for the post's history (``StatusEdit.media``) until the post goes.
+    former_status_id: Mapped[int | None] = mapped_column(
+        ForeignKey("statuses.id", ondelete="SET NULL"), default=None, index=True
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
     type: Mapped[str] = mapped_column(String(16), default="unknown")
     state: Mapped[str] = mapped_column(String(16), default="processing")

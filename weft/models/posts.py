@@ -7,6 +7,7 @@ as in Mastodon: it has an id in timelines, an author, and a visibility.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -95,6 +96,9 @@ class StatusEdit(Base):
     content: Mapped[str] = mapped_column(Text, default="")
     spoiler_text: Mapped[str] = mapped_column(Text, default="")
     sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The attachments in order, each {"id": ..., "description": ...} (the alt
+    # text as it was); None in versions written before they were kept.
+    media: Mapped[list[Any] | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.errors import NotFound
-from weft.models import Status, StatusEdit
+from weft.models import MediaAttachment, Status, StatusEdit
 from weft.policies.statuses import can_view, is_muted_for
 from weft.queries.relations import access_for
 
@@ -128,11 +128,16 @@ async def history(session: AsyncSession, viewer_id: int | None, status_id: int) 
             .order_by(StatusEdit.created_at, StatusEdit.id)
         )
     )
-    return versions or [version_of(status, status.created_at)]
+    return versions or [await version_of(session, status, status.created_at)]
 
 
-def version_of(status: Status, at: datetime) -> StatusEdit:
-    """The post as it reads now, as a version made ``at``."""
+async def version_of(session: AsyncSession, status: Status, at: datetime) -> StatusEdit:
+    """The post as it reads now, with its attachments, as a version made ``at``."""
+    attachments = await session.execute(
+        select(MediaAttachment.id, MediaAttachment.description)
+        .where(MediaAttachment.status_id == status.id)
+        .order_by(MediaAttachment.position)
+    )
     return StatusEdit(
         status_id=status.id,
         account_id=status.account_id,
@@ -140,5 +145,17 @@ def version_of(status: Status, at: datetime) -> StatusEdit:
         content=status.content,
         spoiler_text=status.spoiler_text,
         sensitive=status.sensitive,
+        media=[{"id": id_, "description": description} for id_, description in attachments],
         created_at=at,
     )
+
+
+async def version_media(
+    session: AsyncSession, versions: Iterable[StatusEdit]
+) -> dict[int, MediaAttachment]:
+    """The attachments the versions name, by id (those an edit dropped included)."""
+    ids = {item["id"] for version in versions for item in version.media or ()}
+    if not ids:
+        return {}
+    rows = await session.scalars(select(MediaAttachment).where(MediaAttachment.id.in_(ids)))
+    return {row.id: row for row in rows}

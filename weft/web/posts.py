@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from weft.actions import interactions
 from weft.actions.posts.delete import delete_status
-from weft.api.serializers.statuses import status_entities, status_entity
+from weft.api.serializers.statuses import status_edit_entity, status_entities, status_entity
 from weft.db.database import Database
 from weft.errors import NotFound
 from weft.models import Account, Status, User
@@ -183,9 +183,13 @@ async def history_page(
     async with rt.db.read() as session:
         versions = await queries.history(session, viewer, status.id)
         bundle = await load_bundle(session, viewer, [status])
+        media = await queries.version_media(session, versions)
+        author = await session.get(Account, status.account_id)
+    assert author is not None
+    shown = [(v, status_edit_entity(v, author, media, rt.settings)) for v in versions]
     context = {
         "status": status_entity(status, bundle, rt.settings),
         # Newest first, as people read a history; numbered from the original.
-        "versions": list(reversed(list(enumerate(versions, start=1)))),
+        "versions": list(reversed(list(enumerate(shown, start=1)))),
     }
     return await render(request, "history.html", context)

@@ -203,7 +203,7 @@ async def ensure_original_version(session: AsyncSession, status: Status) -> None
         select(StatusEdit.id).where(StatusEdit.status_id == status.id).limit(1)
     )
     if has_versions is None:
-        session.add(version_of(status, status.created_at))
+        session.add(await version_of(session, status, status.created_at))
 
 
 async def notify_edit(session: AsyncSession, status: Status) -> None:

@@ -14,7 +14,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.actions.cards import enqueue_card
-from weft.actions.media import attach_media, attached_media_ids
+from weft.actions.media import (
+    attach_media,
+    attached_media_ids,
+    check_description,
+    parse_focus,
+)
 from weft.actions.outbox import publish
 from weft.actions.posts.bookkeeping import (
     ensure_original_version,
@@ -29,10 +34,20 @@ from weft.config import Settings
 from weft.db.database import Database
 from weft.errors import Invalid
 from weft.formatting import noun
-from weft.models import Account, Status
+from weft.models import Account, MediaAttachment, Status
 from weft.models.base import utcnow
 from weft.queries.statuses import version_of
 from weft.remote_lookup import remote_lookup
+
+
+@dataclass(frozen=True)
+class MediaAttributes:
+    """An attachment's alt text and focal point, changed with an edit
+    (Mastodon's ``media_attributes[]``); ``None`` keeps the current value."""
+
+    id: int
+    description: str | None = None
+    focus: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,7 @@ class Change:
     language: str | None = None
     # The attachments in order; None keeps them.
     media_ids: tuple[int, ...] | None = None
+    media_attributes: tuple[MediaAttributes, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", one_newline(self.text))
@@ -68,12 +84,13 @@ class Revision:
 
 async def revise(session: AsyncSession, status: Status, revision: Revision) -> None:
     """Apply ``revision`` to ``status`` with its consequences; media is the caller's."""
-    await ensure_original_version(session, status)
+    await ensure_original_version(session, status)  # the caller's media not changed yet
     status.text, status.content = revision.text, revision.content
     status.spoiler_text, status.language = revision.spoiler_text, revision.language
     status.sensitive = revision.sensitive or bool(revision.spoiler_text)
     status.edited_at = revision.edited_at
-    session.add(version_of(status, status.edited_at))
+    await session.flush()  # the new version names the attachments as they are now
+    session.add(await version_of(session, status, status.edited_at))
     await replace_mentions(session, status, revision.mentioned)
     await replace_tags(session, status.id, revision.tag_ids)
     await notify_edit(session, status)
@@ -99,16 +116,19 @@ async def edit_status(
         check_text(change.text, spoiler, has_media=bool(new_media))
         language = clean_language(change.language) if change.language else status.language
         sensitive = status.sensitive if change.sensitive is None else change.sensitive
+        attributes = _check_attributes(change.media_attributes, new_media)
         if (change.text, spoiler, sensitive, language, new_media) == (
             status.text,
             status.spoiler_text,
             status.sensitive,
             status.language,
             current_media,
-        ):
+        ) and not await _changes_media(session, attributes):
             return status  # nothing changed: no new version, no "edited" label
+        await ensure_original_version(session, status)
         if new_media != current_media:
             await attach_media(session, account_id, status.id, new_media)
+        await _apply_attributes(session, attributes)
         composed = await compose(session, settings, account_id, change.text)
         revision = Revision(
             text=change.text,
@@ -133,3 +153,46 @@ def _check_edit_window(settings: Settings, status: Status) -> None:
             f"{noun(settings.edit_window_minutes, 'minute')} of posting",
             "ERR_EDIT_WINDOW",
         )
+
+
+def _check_attributes(
+    attributes: Sequence[MediaAttributes], media_ids: Sequence[int]
+) -> dict[int, tuple[str | None, tuple[float, float] | None]]:
+    """Each attribute names one of the post's attachments (after the edit), once;
+    as id -> (description, focus), checked."""
+    checked: dict[int, tuple[str | None, tuple[float, float] | None]] = {}
+    for item in attributes:
+        if item.id not in media_ids:
+            raise Invalid(
+                "media_attributes", f"{item.id} is not one of the post's media", "ERR_NOT_FOUND"
+            )
+        if item.id in checked:
+            raise Invalid("media_attributes", f"{item.id} is named twice", "ERR_TAKEN")
+        check_description(item.description)
+        checked[item.id] = (item.description, parse_focus(item.focus))
+    return checked
+
+
+async def _changes_media(
+    session: AsyncSession, attributes: dict[int, tuple[str | None, tuple[float, float] | None]]
+) -> bool:
+    for media_id, (description, focus) in attributes.items():
+        media = await session.get(MediaAttachment, media_id)
+        assert media is not None  # one of the post's media, checked
+        if description is not None and (description or None) != media.description:
+            return True
+        if focus is not None and focus != (media.focus_x, media.focus_y):
+            return True
+    return False
+
+
+async def _apply_attributes(
+    session: AsyncSession, attributes: dict[int, tuple[str | None, tuple[float, float] | None]]
+) -> None:
+    for media_id, (description, focus) in attributes.items():
+        media = await session.get(MediaAttachment, media_id)
+        assert media is not None
+        if description is not None:
+            media.description = description or None
+        if focus is not None:
+            media.focus_x, media.focus_y = focus

@@ -22,8 +22,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from weft.actions.media import remove_status_media
-from weft.actions.posts.bookkeeping import mentionable, upsert_tags
+from weft.actions.media import attached_media_ids, retire_media
+from weft.actions.posts.bookkeeping import ensure_original_version, mentionable, upsert_tags
 from weft.actions.posts.create import (
     AlreadyStored,
     NewPost,
@@ -211,9 +211,10 @@ async def update_remote_status(db: Database, note: RemoteNote) -> Status | None:
             mentioned=await _mentioned(session, note),
             tag_ids=await upsert_tags(session, list(note.tags)),
         )
-        await revise(session, status, revision)
-        await remove_status_media(session, status.id)
+        await ensure_original_version(session, status)
+        await retire_media(session, status.id, await attached_media_ids(session, status.id))
         _add_media(session, status, note.media)
+        await revise(session, status, revision)
         return status
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -12,7 +13,7 @@ from weft.api.serializers.accounts import iso
 from weft.api.serializers.cards import card_entity
 from weft.api.serializers.media import media_entity
 from weft.config import Settings
-from weft.models import Account, Status, StatusEdit
+from weft.models import Account, MediaAttachment, Status, StatusEdit
 from weft.policies.statuses import PostAccess, can_quote, can_view
 from weft.queries.status_bundle import StatusBundle
 
@@ -289,8 +290,11 @@ def _quote_approval(post: RenderedPost, view: PostView) -> dict[str, Any]:
     return {"automatic": automatic, "manual": [], "current_user": current}
 
 
-def status_edit_entity(edit: StatusEdit, author: Account, settings: Settings) -> dict[str, Any]:
-    """One version of a post (Mastodon's StatusEdit)."""
+def status_edit_entity(
+    edit: StatusEdit, author: Account, media: Mapping[int, MediaAttachment], settings: Settings
+) -> dict[str, Any]:
+    """One version of a post (Mastodon's StatusEdit), its attachments with the
+    alt text they had then (``media``: the rows its versions name, by id)."""
     return {
         "content": edit.content,
         "spoiler_text": edit.spoiler_text,
@@ -298,7 +302,11 @@ def status_edit_entity(edit: StatusEdit, author: Account, settings: Settings) ->
         "created_at": iso(edit.created_at),
         "account": account_entity(author, settings),
         "poll": None,
-        "media_attachments": [],
+        "media_attachments": [
+            media_entity(media[item["id"]], settings) | {"description": item["description"]}
+            for item in edit.media or ()
+            if item["id"] in media
+        ],
         "emojis": [],
     }
 
