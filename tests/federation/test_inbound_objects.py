@@ -1,0 +1,215 @@
+"""What Weft reads of other servers' objects besides Mastodon's Notes: videos,
+long reads, songs, events and polls as posts; FEP-e232 quote links; remote
+pins; a moved account's new home; custom emoji; web links pasted in search.
+
+Signed deliveries from a real remote server on 127.0.0.1, with payloads shaped
+as PeerTube, WordPress, Funkwhale, Mobilizon, Misskey, Akkoma, Lemmy,
+Mastodon and GoToSocial send them (tests/federation/fixtures/inbound)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from tests.factories import Person
+from tests.federation.inbox_helpers import count, fixture, run_jobs
+from tests.federation.remote_server import RemoteActor, RemoteServer
+from tests.live import LiveServer
+from weft.actions.posts.post import Draft, post_status
+from weft.config import Settings
+from weft.db.database import Database
+from weft.models import MediaAttachment, Status
+
+PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+
+
+@pytest.fixture
+def people_settings(fed: LiveServer) -> Settings:
+    """Bob lives on ``fed``, the server the remote test server delivers to."""
+    return fed.settings
+
+
+def payload(name: str, remote: RemoteServer, fed: LiveServer, **extra: str) -> dict[str, Any]:
+    return fixture(
+        name,
+        REMOTE=remote.url,
+        DOMAIN=remote.domain,
+        LOCAL=fed.url,
+        LOCALDOMAIN=fed.settings.domain,
+        **extra,
+    )
+
+
+def deliver(actor: RemoteActor, fed: LiveServer, activity: dict[str, Any]) -> None:
+    response = actor.deliver(f"{fed.url}/inbox", activity)
+    assert response.status_code == 202, response.text
+
+
+async def one(db: Database, model: Any, *conditions: Any) -> Any:
+    async with db.read() as session:
+        return await session.scalar(select(model).where(*conditions))
+
+
+# --- other object types ------------------------------------------------------------------
+
+
+async def test_a_peertube_video_is_a_post_with_its_title_and_a_link(
+    db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
+) -> None:
+    framasoft = remote.actor("framasoft", path="/accounts/framasoft")
+    activity = payload("peertube_create_video", remote, fed)
+    deliver(framasoft, fed, activity)
+    await run_jobs(db, fed)
+    status = await one(db, Status, Status.uri == activity["object"]["id"])
+    watch_page = f"{remote.url}/w/kkGMgK9ZtnKfYAgnEtQxbv"
+    assert status.content == (
+        "<p><strong>What is PeerTube?</strong></p>"
+        f'<p><a href="{watch_page}" target="_blank" rel="nofollow noopener noreferrer">'
+        f"{watch_page}</a></p>"
+    )
+    assert status.url == watch_page
+    assert (status.visibility, status.spoiler_text) == ("public", "")
+    with fed.client() as http:
+        tagged = http.get("/api/v1/timelines/tag/peertube").json()
+    assert [s["id"] for s in tagged] == [str(status.id)]
+
+
+async def test_a_wordpress_article_shows_its_title_excerpt_and_link_not_a_warning(
+    db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
+) -> None:
+    weaver = remote.actor("weaver", path="/author/weaver/")
+    activity = payload("wordpress_create_article", remote, fed)
+    deliver(weaver, fed, activity)
+    await run_jobs(db, fed)
+    status = await one(db, Status, Status.uri == activity["object"]["id"])
+    article = f"{remote.url}/2026/11/20/spinning-wool/"
+    assert status.content.startswith(
+        "<p><strong>Spinning wool at home</strong></p>"
+        "<p>How I learnt to spin my own yarn, and why you might too.</p>"
+    )
+    assert f'<a href="{article}"' in status.content
+    assert "long essay" not in status.content  # the summary stands for the whole article
+    assert (status.spoiler_text, status.sensitive, status.language) == ("", False, "en")
+    media = await one(db, MediaAttachment, MediaAttachment.status_id == status.id)
+    assert (media.type, media.description) == ("image", "A drop spindle")
+
+
+async def test_a_funkwhale_song_keeps_its_audio(
+    db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
+) -> None:
+    channel = remote.actor("loomsongs", path="/federation/actors/loomsongs")
+    activity = payload("funkwhale_create_audio", remote, fed)
+    deliver(channel, fed, activity)
+    await run_jobs(db, fed)
+    status = await one(db, Status, Status.uri == activity["object"]["id"])
+    assert "<strong>Shuttle Song</strong>" in status.content
+    assert "A work song from the mill." in status.content
+    assert f'<a href="{remote.url}/library/tracks/88"' in status.content
+    media = await one(db, MediaAttachment, MediaAttachment.status_id == status.id)
+    assert media.type == "audio"
+
+
+async def test_a_mobilizon_event_is_a_post_with_its_banner(
+    db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
+) -> None:
+    guild = remote.actor("weavers_guild", path="/@weavers_guild")
+    activity = payload("mobilizon_create_event", remote, fed)
+    deliver(guild, fed, activity)
+    await run_jobs(db, fed)
+    status = await one(db, Status, Status.uri == activity["object"]["id"])
+    assert "<strong>Open loom night</strong>" in status.content
+    assert "Bring your yarn" in status.content
+    assert f'<a href="{activity["object"]["url"]}"' in status.content
+    assert await count(db, MediaAttachment) == 1
+
+
+async def test_a_misskey_poll_is_stored_with_its_options_as_text(
+    db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
+) -> None:
+    misskey = remote.actor("9kq0000001")
+    activity = payload("misskey_create_question", remote, fed)
+    deliver(misskey, fed, activity)
+    await run_jobs(db, fed)
+    status = await one(db, Status, Status.uri == activity["object"]["id"])
+    assert status.content == "<p><span>Which fibre?</span></p><ul><li>Wool</li><li>Linen</li></ul>"
+
+
+async def test_a_lemmy_post_found_by_search_is_its_title_body_and_link(
+    db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
+) -> None:
+    remote.actor("picard", path="/u/picard")
+    post = {
+        "@context": ["https://join-lemmy.org/context.json", "https://www.w3.org/ns/activitystreams"],
+        "id": f"{remote.url}/post/55143",
+        "type": "Page",
+        "attributedTo": f"{remote.url}/u/picard",
+        "to": [f"{remote.url}/c/tenforward", PUBLIC],
+        "name": "Post title",
+        "content": "<p>This is a post in the /c/tenforward community</p>\n",
+        "mediaType": "text/html",
+        "source": {"content": "This is a post in the /c/tenforward community", "mediaType": "text/markdown"},
+        "attachment": [{"type": "Link", "href": "https://weft.example/article"}],
+        "sensitive": False,
+        "language": {"identifier": "fr", "name": "Français"},
+        "published": "2026-11-20T12:35:34.292626Z",
+    }
+    remote.serve_object(post)
+    with fed.client() as http:
+        found = http.get(
+            "/api/v2/search", params={"q": post["id"], "resolve": "true"}, headers=bob.auth
+        ).json()
+    [status] = found["statuses"]
+    assert status["content"].startswith(
+        "<p><strong>Post title</strong></p><p>This is a post in the /c/tenforward community</p>"
+    )
+    assert f'<a href="{post["id"]}"' in status["content"]
+    assert '<a href="https://weft.example/article"' in status["content"]
+
+
+# --- FEP-e232 object links ---------------------------------------------------------------
+
+
+async def test_an_object_link_marked_re_is_a_quote(
+    db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
+) -> None:
+    akko = remote.actor("akko")
+    quoted = await post_status(db, fed.settings, bob.account_id, Draft("Quote me", visibility="public"))
+    deliver(akko, fed, payload("akkoma_create_quote_link", remote, fed, QUOTED=str(quoted.uri)))
+    await run_jobs(db, fed)
+    status = await one(db, Status, Status.account_id != bob.account_id)
+    assert status.quote_of_id == quoted.id
+
+
+async def test_misskey_rel_marks_an_object_link_as_a_quote_and_a_plain_link_is_none(
+    db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
+) -> None:
+    akko = remote.actor("akko")
+    quoted = await post_status(db, fed.settings, bob.account_id, Draft("Quote me", visibility="public"))
+    activity = payload("akkoma_create_quote_link", remote, fed, QUOTED=str(quoted.uri))
+    link = activity["object"]["tag"][0]
+    plain = {**activity, "id": activity["id"] + "-plain"}
+    plain["object"] = {
+        **activity["object"],
+        "id": activity["object"]["id"] + "-plain",
+        "tag": [{**link, "name": str(quoted.uri)}],  # an object link, not marked as a quote
+    }
+    misskey = {**activity, "id": activity["id"] + "-rel"}
+    misskey["object"] = {
+        **activity["object"],
+        "id": activity["object"]["id"] + "-rel",
+        "tag": [
+            {
+                **link,
+                "name": str(quoted.uri),
+                "mediaType": "application/activity+json",
+                "rel": "https://misskey-hub.net/ns#_misskey_quote",
+            }
+        ],
+    }
+    deliver(akko, fed, plain)
+    deliver(akko, fed, misskey)
+    await run_jobs(db, fed)
+    assert (await one(db, Status, Status.uri == plain["object"]["id"])).quote_of_id is None
+    assert (await one(db, Status, Status.uri == misskey["object"]["id"])).quote_of_id == quoted.id
