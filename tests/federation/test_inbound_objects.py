@@ -213,3 +213,30 @@ async def test_misskey_rel_marks_an_object_link_as_a_quote_and_a_plain_link_is_n
     await run_jobs(db, fed)
     assert (await one(db, Status, Status.uri == plain["object"]["id"])).quote_of_id is None
     assert (await one(db, Status, Status.uri == misskey["object"]["id"])).quote_of_id == quoted.id
+
+
+# --- Move --------------------------------------------------------------------------------
+
+
+async def test_a_moved_account_shows_where_it_went(
+    db: Database, fed: LiveServer, remote: RemoteServer, remote_alice: RemoteActor, bob: Person
+) -> None:
+    remote.actor("alice2", alsoKnownAs=[remote_alice.id])
+    deliver(remote_alice, fed, payload("mastodon_create_note", remote, fed))
+    await run_jobs(db, fed)
+    deliver(remote_alice, fed, payload("mastodon_move", remote, fed))
+    await run_jobs(db, fed)
+    post = await one(db, Status, Status.uri == f"{remote_alice.id}/statuses/110000000000000001")
+    with fed.client() as http:
+        shown = http.get(f"/api/v1/accounts/{post.account_id}", headers=bob.auth).json()
+        looked_up = http.get(
+            "/api/v1/accounts/lookup", params={"acct": f"alice@{remote.domain}"}
+        ).json()
+        status = http.get(f"/api/v1/statuses/{post.id}", headers=bob.auth).json()
+        profile = http.get(f"/@alice@{remote.domain}")
+    for entity in (shown, looked_up, status["account"]):
+        assert entity["moved"]["acct"] == f"alice2@{remote.domain}"
+        assert entity["moved"]["url"] == f"{remote.url}/@alice2"
+        assert entity["moved"]["moved"] is None
+    assert "has moved to" in profile.text
+    assert f'href="/@alice2@{remote.domain}"' in profile.text

@@ -21,7 +21,7 @@ from weft.db.database import Database
 from weft.db.paging import Page
 from weft.models import Account, User
 from weft.queries import graph as graph_queries
-from weft.queries.accounts import get_account, parse_id
+from weft.queries.accounts import get_account, moved_target, parse_id
 from weft.queries.graph import Listed
 from weft.queries.profiles import find_profile
 from weft.queries.timelines import AccountFilter, account_statuses
@@ -65,7 +65,7 @@ async def _profile_context(rt: Runtime, viewer: User | None, account: Account) -
         relationship = await graph_queries.relationship(rt.db, viewer.account_id, account.id)
     return {
         "account": account,
-        "entity": account_entity(account, rt.settings),
+        "entity": account_entity(account, rt.settings, await moved_target(rt.db, account)),
         "relationship": relationship,
         "is_self": viewer is not None and viewer.account_id == account.id,
         "settings": rt.settings,

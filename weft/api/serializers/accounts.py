@@ -19,7 +19,9 @@ def iso(value: Any) -> str | None:
     return text.replace("+00:00", "Z")
 
 
-def account(a: Account, settings: Settings) -> dict[str, Any]:
+def account(a: Account, settings: Settings, moved: Account | None = None) -> dict[str, Any]:
+    """The Account entity; ``moved`` is the account ``a`` moved to, when it did
+    (``weft.queries.accounts.moved_targets``), shown whole as Mastodon does."""
     avatar = a.avatar_url or settings.base_url + MISSING_AVATAR
     header = a.header_url or settings.base_url + MISSING_HEADER
     return {
@@ -45,7 +47,9 @@ def account(a: Account, settings: Settings) -> dict[str, Any]:
         "memorial": False,
         "suspended": a.suspended_at is not None or None,
         "limited": None,
-        "moved": None,
+        "moved": (
+            account(moved, settings) if moved is not None and a.moved_to_account_id else None
+        ),
         "created_at": iso(a.created_at.replace(hour=0, minute=0, second=0, microsecond=0)),
         "last_status_at": a.last_status_at.date().isoformat() if a.last_status_at else None,
         "statuses_count": a.statuses_count,
