@@ -20,7 +20,7 @@ from tests.live import LiveServer
 from weft.actions.posts.post import Draft, post_status
 from weft.config import Settings
 from weft.db.database import Database
-from weft.models import MediaAttachment, Status
+from weft.models import MediaAttachment, Status, StatusPin
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
@@ -240,3 +240,73 @@ async def test_a_moved_account_shows_where_it_went(
         assert entity["moved"]["moved"] is None
     assert "has moved to" in profile.text
     assert f'href="/@alice2@{remote.domain}"' in profile.text
+
+
+# --- pins (the featured collection) ------------------------------------------------------
+
+
+def _pinned_ids(fed: LiveServer, account_id: int, bob: Person) -> list[str]:
+    with fed.client() as http:
+        response = http.get(
+            f"/api/v1/accounts/{account_id}/statuses", params={"pinned": "true"}, headers=bob.auth
+        )
+    assert response.status_code == 200, response.text
+    return [s["id"] for s in response.json()]
+
+
+async def test_remote_pins_and_unpins_show_on_the_api_and_the_profile(
+    db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
+) -> None:
+    alice = remote.actor("alice", featured=f"{remote.url}/users/alice/collections/featured")
+    deliver(alice, fed, payload("mastodon_create_note", remote, fed))
+    await run_jobs(db, fed)
+    known = await one(db, Status, Status.uri == f"{alice.id}/statuses/110000000000000001")
+    older = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{alice.id}/statuses/1",
+        "type": "Note",
+        "attributedTo": alice.id,
+        "content": "<p>An old favourite</p>",
+        "published": "2020-01-01T00:00:00Z",
+        "to": [PUBLIC],
+    }
+    remote.serve_object(older)
+    # Mastodon sends Add and Remove without an id.
+    deliver(alice, fed, payload("mastodon_add_pin", remote, fed, PINNED=str(known.uri)))
+    deliver(alice, fed, payload("mastodon_add_pin", remote, fed, PINNED=older["id"]))
+    await run_jobs(db, fed)
+    fetched = await one(db, Status, Status.uri == older["id"])
+    assert set(_pinned_ids(fed, known.account_id, bob)) == {str(known.id), str(fetched.id)}
+    with fed.client() as http:
+        profile = http.get(f"/@alice@{remote.domain}").text
+    pinned_section = profile.split('aria-label="Pinned posts"')[1].split("</section>")[0]
+    assert "An old favourite" in pinned_section
+    deliver(alice, fed, payload("mastodon_remove_pin", remote, fed, PINNED=str(known.uri)))
+    await run_jobs(db, fed)
+    assert _pinned_ids(fed, known.account_id, bob) == [str(fetched.id)]
+    # Pinned again: the same body as the first Add, processed again.
+    deliver(alice, fed, payload("mastodon_add_pin", remote, fed, PINNED=str(known.uri)))
+    await run_jobs(db, fed)
+    assert set(_pinned_ids(fed, known.account_id, bob)) == {str(known.id), str(fetched.id)}
+
+
+async def test_adds_to_other_collections_or_of_others_posts_pin_nothing(
+    db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
+) -> None:
+    alice = remote.actor("alice", featured=f"{remote.url}/users/alice/collections/featured")
+    mallory = remote.actor("mallory", key=1, featured=f"{remote.url}/users/mallory/featured")
+    deliver(alice, fed, payload("mastodon_create_note", remote, fed))
+    await run_jobs(db, fed)
+    known = await one(db, Status, Status.uri == f"{alice.id}/statuses/110000000000000001")
+    elsewhere = payload("mastodon_add_pin", remote, fed, PINNED=str(known.uri))
+    elsewhere["target"] = f"{remote.url}/users/alice/collections/tags"
+    by_mallory = {
+        **payload("mastodon_add_pin", remote, fed, PINNED=str(known.uri)),
+        "actor": mallory.id,
+        "target": mallory.document["featured"],
+    }
+    deliver(alice, fed, elsewhere)
+    deliver(mallory, fed, by_mallory)
+    await run_jobs(db, fed)
+    assert _pinned_ids(fed, known.account_id, bob) == []
+    assert await count(db, StatusPin) == 0

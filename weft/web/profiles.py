@@ -40,6 +40,7 @@ TABS = {
     "replies": AccountFilter(only_replies=True),
     "reposts": AccountFilter(only_reblogs=True),
 }
+PINNED = AccountFilter(pinned=True, exclude_reblogs=True)
 FRAGMENT_HEADER = "X-Weft-Fragment"
 
 
@@ -84,7 +85,10 @@ async def _tab(request: Request, rt: Runtime, viewer: User | None, acct: str, ta
         context = {"statuses": statuses, "next_url": next_url}
         return await render(request, "feed_fragment.html", context)
     context = await _profile_context(rt, viewer, account)
-    context.update(tab=tab, statuses=statuses, next_url=next_url)
+    context.update(tab=tab, statuses=statuses, next_url=next_url, pinned=[])
+    if tab == "posts" and request.query_params.get("max_id") is None:
+        pins = await account_statuses(rt.db, viewer_id, account.id, PINNED, Page(limit=PAGE_SIZE))
+        context["pinned"] = statuses_for_page(pins, rt.settings)
     return await render(request, "profile.html", context)
 
 
