@@ -310,3 +310,71 @@ async def test_adds_to_other_collections_or_of_others_posts_pin_nothing(
     await run_jobs(db, fed)
     assert _pinned_ids(fed, known.account_id, bob) == []
     assert await count(db, StatusPin) == 0
+
+
+# --- web links pasted in search ----------------------------------------------------------
+
+
+def _web_page(alternate: str | None) -> bytes:
+    link = (
+        f'<link href="{alternate}" rel="alternate" type="application/activity+json">'
+        if alternate
+        else ""
+    )
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Alice: a post</title>{link}</head><body><div id='mastodon'></div></body></html>"
+    ).encode()
+
+
+async def test_a_pasted_web_link_to_a_post_or_profile_resolves(
+    db: Database, fed: LiveServer, remote: RemoteServer, remote_alice: RemoteActor, bob: Person
+) -> None:
+    note = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{remote_alice.id}/statuses/42",
+        "type": "Note",
+        "attributedTo": remote_alice.id,
+        "content": "<p>Found by its web page</p>",
+        "url": f"{remote.url}/@alice/42",
+        "published": "2026-11-20T10:00:00Z",
+        "to": [PUBLIC],
+    }
+    remote.serve_object(note)
+    remote.serve("/@alice/42", _web_page(note["id"]), "text/html; charset=utf-8")
+    # A profile page naming its actor by a relative link.
+    remote.serve("/@alice", _web_page("/users/alice"), "text/html")
+    with fed.client() as http:
+        post = http.get(
+            "/api/v2/search", params={"q": f"{remote.url}/@alice/42", "resolve": "true"},
+            headers=bob.auth,
+        ).json()
+        profile = http.get(
+            "/api/v2/search", params={"q": f"{remote.url}/@alice", "resolve": "true"},
+            headers=bob.auth,
+        ).json()
+    assert [s["uri"] for s in post["statuses"]] == [note["id"]]
+    assert "Found by its web page" in post["statuses"][0]["content"]
+    assert [a["acct"] for a in profile["accounts"]] == [f"alice@{remote.domain}"]
+
+
+async def test_a_web_page_without_an_activitypub_link_is_a_clear_422(
+    db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
+) -> None:
+    remote.serve("/about", _web_page(None), "text/html")
+    with fed.client() as http:
+        response = http.get(
+            "/api/v2/search", params={"q": f"{remote.url}/about", "resolve": "true"},
+            headers=bob.auth,
+        )
+    assert response.status_code == 422, response.text
+    assert "links to no ActivityPub document" in response.json()["error"]
+    # One hop only: a page whose alternate is another web page is not followed further.
+    remote.serve("/hop", _web_page("/about"), "text/html")
+    with fed.client() as http:
+        response = http.get(
+            "/api/v2/search", params={"q": f"{remote.url}/hop", "resolve": "true"},
+            headers=bob.auth,
+        )
+    assert response.status_code == 422, response.text
+    assert response.json()["error"].startswith(f"Could not fetch {remote.url}/about")

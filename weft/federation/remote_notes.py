@@ -32,6 +32,7 @@ from weft.db.database import Database
 from weft.federation import jsonld
 from weft.federation.mentions import learn_actors
 from weft.federation.remote import (
+    AS_PROFILE,
     FetchBudget,
     RemoteError,
     fetch_account,
@@ -56,7 +57,6 @@ QUOTE_KEYS = ("quote", "quoteUri", "quoteUrl", "_misskey_quote")
 # document could name tens of thousands, more than a query may bind.
 MAX_TAGS = 100
 _TAG_NAME = re.compile(r"^\w{1,255}$")
-AS_PROFILE = "https://www.w3.org/ns/activitystreams"
 MISSKEY_QUOTE = "https://misskey-hub.net/ns#_misskey_quote"
 
 
@@ -82,7 +82,7 @@ async def fetch_status(
     if known is not None:
         return known
     if document is None:
-        document = await fetch_document(db, settings, uri, budget)
+        document = await fetch_document(db, settings, uri, budget, alternate=True)
     return await store_note(db, settings, document, depth=depth, budget=budget)
 
 
