@@ -378,3 +378,104 @@ async def test_a_web_page_without_an_activitypub_link_is_a_clear_422(
         )
     assert response.status_code == 422, response.text
     assert response.json()["error"].startswith(f"Could not fetch {remote.url}/about")
+
+
+# --- custom emoji ------------------------------------------------------------------------
+
+
+def _emoji(remote: RemoteServer, shortcode: str, version: int = 1) -> dict[str, Any]:
+    """An Emoji tag as Mastodon writes it (GoToSocial's has the same shape)."""
+    return {
+        "id": f"{remote.url}/emojis/{shortcode}",
+        "type": "Emoji",
+        "name": f":{shortcode}:",
+        "updated": f"2026-11-0{version}T00:00:00Z",
+        "icon": {
+            "type": "Image",
+            "mediaType": "image/png",
+            "url": f"{remote.url}/system/custom_emojis/{shortcode}-v{version}.png",
+        },
+    }
+
+
+async def test_custom_emoji_of_posts_and_profiles_reach_the_api_and_the_web(
+    db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
+) -> None:
+    gts = remote.actor(
+        "gts_user",
+        name="Weaver :blobcat:",
+        summary="<p>I knit :yarn: and never :unused:</p>",
+        tag=[_emoji(remote, "blobcat"), _emoji(remote, "yarn"), _emoji(remote, "spare")],
+    )
+    activity = payload("mastodon_create_note", remote, fed)
+    activity["actor"] = activity["object"]["attributedTo"] = gts.id
+    activity["id"] = f"{gts.id}/statuses/1/activity"
+    activity["object"]["id"] = f"{gts.id}/statuses/1"
+    activity["object"]["content"] = (
+        '<p>Look :rainbow: <a href="https://example.com/:rainbow:">:rainbow: link</a></p>'
+    )
+    activity["object"]["tag"] = [_emoji(remote, "rainbow"), _emoji(remote, "spare")]
+    deliver(gts, fed, activity)
+    await run_jobs(db, fed)
+    status = await one(db, Status, Status.uri == activity["object"]["id"])
+    rainbow = f"{remote.url}/system/custom_emojis/rainbow-v1.png"
+    with fed.client() as http:
+        entity = http.get(f"/api/v1/statuses/{status.id}", headers=bob.auth).json()
+        page = http.get(f"/@gts_user@{remote.domain}/{status.id}").text
+        profile = http.get(f"/@gts_user@{remote.domain}").text
+    assert entity["emojis"] == [
+        {"shortcode": "rainbow", "url": rainbow, "static_url": rainbow, "visible_in_picker": False}
+    ]
+    assert [e["shortcode"] for e in entity["account"]["emojis"]] == ["blobcat", "yarn"]
+    image = f'<img class="emoji" src="{rainbow}" alt=":rainbow:" title=":rainbow:"'
+    assert page.count(image) == 2  # in the text and the link's text, never in its href
+    assert 'href="https://example.com/:rainbow:"' in page
+    assert f'src="{remote.url}/system/custom_emojis/blobcat-v1.png" alt=":blobcat:"' in page
+    assert f'src="{remote.url}/system/custom_emojis/yarn-v1.png" alt=":yarn:"' in profile
+    assert ":unused:" in profile
+
+    # An edit replaces them: a new picture for :rainbow:, and :spare: now used.
+    update = {
+        **activity,
+        "id": f"{gts.id}/statuses/1#updates/1",
+        "type": "Update",
+        "object": {
+            **activity["object"],
+            "content": "<p>Look :rainbow: :spare:</p>",
+            "updated": "2026-11-21T10:00:00Z",
+            "tag": [_emoji(remote, "rainbow", 2), _emoji(remote, "spare")],
+        },
+    }
+    deliver(gts, fed, update)
+    await run_jobs(db, fed)
+    with fed.client() as http:
+        entity = http.get(f"/api/v1/statuses/{status.id}", headers=bob.auth).json()
+    assert [(e["shortcode"], e["url"].rsplit("/", 1)[1]) for e in entity["emojis"]] == [
+        ("rainbow", "rainbow-v2.png"),
+        ("spare", "spare-v1.png"),
+    ]
+
+
+async def test_emoji_that_are_not_http_images_or_break_out_of_html_are_refused(
+    db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
+) -> None:
+    evil = _emoji(remote, "evil")
+    evil["icon"]["url"] = "javascript:alert(1)"
+    quoted = _emoji(remote, "quoted")
+    quoted["icon"]["url"] = f'{remote.url}/q.png" onerror="alert(1)'
+    bad_name = {**_emoji(remote, "x"), "name": ':"><script>:'}
+    alice = remote.actor("alice", name=":evil: :quoted:", tag=[evil, quoted, bad_name])
+    activity = payload("mastodon_create_note", remote, fed)
+    activity["object"]["content"] = "<p>:evil: :quoted: :x:</p>"
+    activity["object"]["tag"] = [evil, quoted, bad_name]
+    deliver(alice, fed, activity)
+    await run_jobs(db, fed)
+    status = await one(db, Status, Status.uri == activity["object"]["id"])
+    with fed.client() as http:
+        entity = http.get(f"/api/v1/statuses/{status.id}", headers=bob.auth).json()
+        page = http.get(f"/@alice@{remote.domain}/{status.id}").text
+    assert [e["shortcode"] for e in entity["emojis"]] == ["quoted"]
+    assert [e["shortcode"] for e in entity["account"]["emojis"]] == ["quoted"]
+    assert "javascript:" not in page
+    assert 'onerror="alert(1)' not in page
+    assert f'src="{remote.url}/q.png&quot; onerror=&quot;alert(1)"' in page

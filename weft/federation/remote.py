@@ -37,6 +37,7 @@ from weft.config import Settings
 from weft.db.database import Database
 from weft.errors import WeftError
 from weft.federation import jsonld
+from weft.federation.emojis import read_emojis
 from weft.federation.loading import instance_actor
 from weft.federation.signatures import sign_request
 from weft.models import Account, Status
@@ -303,13 +304,17 @@ def parse_actor(document: Mapping[str, Any]) -> RemoteProfile:
     endpoints = document.get("endpoints")
     endpoints = endpoints if isinstance(endpoints, Mapping) else {}
     kind = next(iter(sorted(kinds & ACTOR_TYPES)))
+    display_name = _text(document.get("name"))[:255]
+    note = sanitize_remote(_text(document.get("summary")))
+    fields = _fields(document.get("attachment"))
+    texts = [display_name, note, *(f"{f['name']} {f['value']}" for f in fields)]
     return RemoteProfile(
         uri=uri,
         username=username.strip()[:255],
         domain=host_of(uri),
         actor_type=kind,
-        display_name=_text(document.get("name"))[:255],
-        note=sanitize_remote(_text(document.get("summary"))),
+        display_name=display_name,
+        note=note,
         url=own_url(document.get("url"), uri),
         avatar_url=_image_url(document.get("icon")),
         header_url=_image_url(document.get("image")),
@@ -325,8 +330,9 @@ def parse_actor(document: Mapping[str, Any]) -> RemoteProfile:
         featured_url=_url(document.get("featured")),
         public_key_pem=pem,
         public_key_id=key_id,
-        fields=_fields(document.get("attachment")),
+        fields=fields,
         also_known_as=[u for u in jsonld.ids(document.get("alsoKnownAs")) if _url(u)],
+        emojis=read_emojis(document.get("tag"), texts),
     )
 
 

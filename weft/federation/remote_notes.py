@@ -30,6 +30,7 @@ from weft.actions.posts.remote import MAX_MEDIA, RemoteMedia, RemoteNote, create
 from weft.config import Settings
 from weft.db.database import Database
 from weft.federation import jsonld
+from weft.federation.emojis import read_emojis
 from weft.federation.mentions import learn_actors
 from weft.federation.remote import (
     AS_PROFILE,
@@ -137,14 +138,15 @@ async def read_note(
     visibility = visibility_of(document, author)
     if visibility == "public" and await block_severity(db, author.domain or "") == "limit":
         visibility = "unlisted"  # a limited server's posts stay out of public feeds
+    content, spoiler_text = _content(document), _spoiler_text(document)
     return RemoteNote(
         uri=uri,
         account_id=author.id,
-        content=_content(document),
+        content=content,
         visibility=visibility,
         created_at=_time(document.get("published")) or utcnow(),
         url=own_url(document.get("url"), uri),
-        spoiler_text=_spoiler_text(document),
+        spoiler_text=spoiler_text,
         sensitive=document.get("sensitive") is True,
         language=_language(document),
         edited_at=_time(document.get("updated")),
@@ -154,6 +156,7 @@ async def read_note(
         silent_ids=[a for a in silent if a not in mentioned],
         tags=_hashtags(document.get("tag")),
         media=_media(document.get("attachment")),
+        emojis=read_emojis(document.get("tag"), [content, spoiler_text]),
     )
 
 

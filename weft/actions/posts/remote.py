@@ -80,6 +80,8 @@ class RemoteNote:
     silent_ids: Sequence[int] = ()
     tags: Sequence[str] = ()
     media: Sequence[RemoteMedia] = field(default_factory=tuple)
+    # The custom emoji the text uses: [{"shortcode": ..., "url": ...}].
+    emojis: Sequence[dict[str, str]] = ()
 
 
 async def create_remote_status(db: Database, note: RemoteNote) -> Status | None:
@@ -94,6 +96,7 @@ async def create_remote_status(db: Database, note: RemoteNote) -> Status | None:
             if existing is not None:
                 return existing
             status = await create_post(session, await _new_post(session, note))
+            status.emojis = list(note.emojis)
             _add_media(session, status, note.media)
             return status
     except AlreadyStored:
@@ -200,6 +203,8 @@ async def update_remote_status(db: Database, note: RemoteNote) -> Status | None:
             note.sensitive or bool(note.spoiler_text),
             [m.url for m in note.media[:MAX_MEDIA]],
         )
+        if status.emojis != list(note.emojis):  # a new picture for an emoji, say
+            status.emojis = list(note.emojis)
         if unchanged:
             return status
         revision = Revision(

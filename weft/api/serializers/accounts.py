@@ -19,6 +19,20 @@ def iso(value: Any) -> str | None:
     return text.replace("+00:00", "Z")
 
 
+def emoji_entities(emojis: list[Any]) -> list[dict[str, Any]]:
+    """Mastodon's CustomEmoji entities of a post's or account's remote emoji
+    (the remote image is served as it is: there is no still version of it)."""
+    return [
+        {
+            "shortcode": e["shortcode"],
+            "url": e["url"],
+            "static_url": e["url"],
+            "visible_in_picker": False,
+        }
+        for e in emojis
+    ]
+
+
 def account(a: Account, settings: Settings, moved: Account | None = None) -> dict[str, Any]:
     """The Account entity; ``moved`` is the account ``a`` moved to, when it did
     (``weft.queries.accounts.moved_targets``), shown whole as Mastodon does."""
@@ -55,7 +69,7 @@ def account(a: Account, settings: Settings, moved: Account | None = None) -> dic
         "statuses_count": a.statuses_count,
         "followers_count": a.followers_count,
         "following_count": a.following_count,
-        "emojis": [],
+        "emojis": emoji_entities(a.emojis),
         "fields": [
             {
                 "name": f.get("name", ""),

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 import orjson
 
 from weft.api.serializers.accounts import account as account_entity
-from weft.api.serializers.accounts import iso
+from weft.api.serializers.accounts import emoji_entities, iso
 from weft.api.serializers.cards import card_entity
 from weft.api.serializers.media import media_entity
 from weft.config import Settings
@@ -244,7 +244,7 @@ def status_core(status: Status, bundle: StatusBundle, settings: Settings) -> Sta
             {"name": t.name, "url": f"{settings.base_url}/tags/{t.name.lower()}"}
             for t in bundle.tags.get(status.id, [])
         ],
-        "emojis": [],
+        "emojis": emoji_entities(status.emojis),
         "card": _card(status, bundle, settings),
         "poll": None,
         "filtered": [],
