@@ -23,6 +23,7 @@ from weft.db.database import Database
 from weft.models import MediaAttachment, Status, StatusPin
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+QUOTE_ME = Draft("Quote me", visibility="public")
 
 
 @pytest.fixture
@@ -141,7 +142,10 @@ async def test_a_lemmy_post_found_by_search_is_its_title_body_and_link(
 ) -> None:
     remote.actor("picard", path="/u/picard")
     post = {
-        "@context": ["https://join-lemmy.org/context.json", "https://www.w3.org/ns/activitystreams"],
+        "@context": [
+            "https://join-lemmy.org/context.json",
+            "https://www.w3.org/ns/activitystreams",
+        ],
         "id": f"{remote.url}/post/55143",
         "type": "Page",
         "attributedTo": f"{remote.url}/u/picard",
@@ -149,7 +153,10 @@ async def test_a_lemmy_post_found_by_search_is_its_title_body_and_link(
         "name": "Post title",
         "content": "<p>This is a post in the /c/tenforward community</p>\n",
         "mediaType": "text/html",
-        "source": {"content": "This is a post in the /c/tenforward community", "mediaType": "text/markdown"},
+        "source": {
+            "content": "This is a post in the /c/tenforward community",
+            "mediaType": "text/markdown",
+        },
         "attachment": [{"type": "Link", "href": "https://weft.example/article"}],
         "sensitive": False,
         "language": {"identifier": "fr", "name": "Français"},
@@ -175,7 +182,9 @@ async def test_an_object_link_marked_re_is_a_quote(
     db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
 ) -> None:
     akko = remote.actor("akko")
-    quoted = await post_status(db, fed.settings, bob.account_id, Draft("Quote me", visibility="public"))
+    quoted = await post_status(
+        db, fed.settings, bob.account_id, Draft("Quote me", visibility="public")
+    )
     deliver(akko, fed, payload("akkoma_create_quote_link", remote, fed, QUOTED=str(quoted.uri)))
     await run_jobs(db, fed)
     status = await one(db, Status, Status.account_id != bob.account_id)
@@ -186,7 +195,9 @@ async def test_misskey_rel_marks_an_object_link_as_a_quote_and_a_plain_link_is_n
     db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
 ) -> None:
     akko = remote.actor("akko")
-    quoted = await post_status(db, fed.settings, bob.account_id, Draft("Quote me", visibility="public"))
+    quoted = await post_status(
+        db, fed.settings, bob.account_id, Draft("Quote me", visibility="public")
+    )
     activity = payload("akkoma_create_quote_link", remote, fed, QUOTED=str(quoted.uri))
     link = activity["object"]["tag"][0]
     plain = {**activity, "id": activity["id"] + "-plain"}
@@ -346,11 +357,13 @@ async def test_a_pasted_web_link_to_a_post_or_profile_resolves(
     remote.serve("/@alice", _web_page("/users/alice"), "text/html")
     with fed.client() as http:
         post = http.get(
-            "/api/v2/search", params={"q": f"{remote.url}/@alice/42", "resolve": "true"},
+            "/api/v2/search",
+            params={"q": f"{remote.url}/@alice/42", "resolve": "true"},
             headers=bob.auth,
         ).json()
         profile = http.get(
-            "/api/v2/search", params={"q": f"{remote.url}/@alice", "resolve": "true"},
+            "/api/v2/search",
+            params={"q": f"{remote.url}/@alice", "resolve": "true"},
             headers=bob.auth,
         ).json()
     assert [s["uri"] for s in post["statuses"]] == [note["id"]]
@@ -364,7 +377,8 @@ async def test_a_web_page_without_an_activitypub_link_is_a_clear_422(
     remote.serve("/about", _web_page(None), "text/html")
     with fed.client() as http:
         response = http.get(
-            "/api/v2/search", params={"q": f"{remote.url}/about", "resolve": "true"},
+            "/api/v2/search",
+            params={"q": f"{remote.url}/about", "resolve": "true"},
             headers=bob.auth,
         )
     assert response.status_code == 422, response.text
@@ -373,7 +387,8 @@ async def test_a_web_page_without_an_activitypub_link_is_a_clear_422(
     remote.serve("/hop", _web_page("/about"), "text/html")
     with fed.client() as http:
         response = http.get(
-            "/api/v2/search", params={"q": f"{remote.url}/hop", "resolve": "true"},
+            "/api/v2/search",
+            params={"q": f"{remote.url}/hop", "resolve": "true"},
             headers=bob.auth,
         )
     assert response.status_code == 422, response.text

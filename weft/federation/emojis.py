@@ -36,9 +36,9 @@ def read_emojis(tags: Any, texts: Iterable[str]) -> list[dict[str, str]]:
         name = tag.get("name")
         shortcode = name.strip().strip(":") if isinstance(name, str) else ""
         url = _icon_url(tag.get("icon"))
-        if SHORTCODE.match(shortcode) and url and shortcode not in found:
-            if f":{shortcode}:" in text:
-                found[shortcode] = url
+        used = f":{shortcode}:" in text
+        if SHORTCODE.match(shortcode) and url and used and shortcode not in found:
+            found[shortcode] = url
     return [{"shortcode": code, "url": url} for code, url in found.items()]
 
 

@@ -3,8 +3,9 @@
 Content is sanitized (``weft.text.remote``); ``summary`` becomes the content
 warning of a Note or Question; the other types (``CONVERTED_TYPES``: long
 reads, videos, events) become a title, their summary (else their HTML
-content) and a link to the original (docs/decisions/0025-reading-other-objects.md); visibility comes from the addressing (Public in ``to``: public; in
-``cc``: unlisted; the author's followers: followers-only; else direct);
+content) and a link to the original (docs/decisions/0025-reading-other-objects.md);
+visibility comes from the addressing (Public in ``to``: public; in ``cc``:
+unlisted; the author's followers: followers-only; else direct);
 ``inReplyTo`` and the quote (FEP-044f ``quote``, and the older ``quoteUri``,
 ``quoteUrl`` and ``_misskey_quote``) are fetched when unknown, a few levels
 deep at most and within the activity's fetch budget
@@ -288,7 +289,8 @@ def _object_link_quote(tags: Any) -> str | None:
         is_object = media_type.startswith("application/activity+json") or (
             media_type.startswith("application/ld+json") and AS_PROFILE in media_type
         )
-        rels = tag.get("rel") if isinstance(tag.get("rel"), list) else [tag.get("rel")]
+        rel = tag.get("rel")
+        rels: list[Any] = rel if isinstance(rel, list) else [rel]
         marked = _string(tag.get("name")).upper().startswith("RE:") or any(
             isinstance(rel, str) and jsonld.expand(rel) == MISSKEY_QUOTE for rel in rels
         )

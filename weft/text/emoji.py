@@ -42,10 +42,13 @@ def _urls(emojis: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     found: dict[str, str] = {}
     for emoji in emojis:
         code, url = emoji.get("shortcode"), emoji.get("url")
-        if isinstance(code, str) and isinstance(url, str):
-            if url.lower().startswith(("https://", "http://")):
-                found[code] = url
+        if isinstance(code, str) and isinstance(url, str) and _is_http(url):
+            found[code] = url
     return found
+
+
+def _is_http(url: str) -> bool:
+    return url.lower().startswith(("https://", "http://"))
 
 
 def _replace(escaped: str, urls: Mapping[str, str]) -> str:
