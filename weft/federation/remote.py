@@ -363,7 +363,10 @@ def own_url(value: Any, uri: str) -> str:
     """The first http(s) link in ``value`` on ``uri``'s own server, else ``uri``: a
     document may not give another server's page as its own (search finds by ``url``,
     and an actor claiming someone else's profile page would be found for it)."""
-    for item in value if isinstance(value, list) else [value]:
+    items = value if isinstance(value, list) else [value]
+    # A web page first (PeerTube lists its watch page among the video files).
+    pages = [i for i in items if isinstance(i, Mapping) and i.get("mediaType") == "text/html"]
+    for item in pages + items:
         candidate = _url(item)
         if candidate is not None and host_of(candidate) == host_of(uri):
             return candidate
