@@ -49,6 +49,8 @@ class RemoteProfile:
     public_key_id: str | None = None
     fields: list[dict[str, Any]] = field(default_factory=list)
     also_known_as: list[str] = field(default_factory=list)
+    # The custom emoji the name, bio and fields use: [{"shortcode": ..., "url": ...}].
+    emojis: list[dict[str, str]] = field(default_factory=list)
 
 
 async def upsert_remote_account(db: Database, profile: RemoteProfile) -> Account:

@@ -17,7 +17,7 @@ from weft.api.serializers.accounts import account as account_entity
 from weft.api.serializers.accounts import credential_account
 from weft.api.serializers.oauth import token_entity
 from weft.errors import Invalid
-from weft.queries.accounts import get_account, lookup_account, parse_id
+from weft.queries.accounts import get_account, lookup_account, moved_target, parse_id
 from weft.queries.graph import follow_requests_count
 from weft.ratelimit import SIGN_UP
 from weft.runtime import Runtime, runtime
@@ -194,7 +194,7 @@ async def lookup(
     if not acct.strip():
         raise Invalid("acct", "can't be blank", "ERR_BLANK")
     account = await lookup_account(rt.db, acct, rt.settings.domain)
-    return account_entity(account, rt.settings)
+    return account_entity(account, rt.settings, await moved_target(rt.db, account))
 
 
 @router.get("/api/v1/accounts/{account_id}")
@@ -204,4 +204,4 @@ async def show(
     rt: Runtime = Depends(runtime),
 ) -> dict[str, Any]:
     account = await get_account(rt.db, parse_id(account_id))
-    return account_entity(account, rt.settings)
+    return account_entity(account, rt.settings, await moved_target(rt.db, account))

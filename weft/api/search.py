@@ -138,4 +138,4 @@ async def search_accounts(
         offset=params.offset,
     )
     results = await search(rt.db, rt.settings, wanted)
-    return [account_entity(a, rt.settings) for a in results.accounts]
+    return [account_entity(a, rt.settings, results.moved.get(a.id)) for a in results.accounts]

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 
 from weft import json_input
 from weft.actions.inbound import receive_activity
+from weft.db.ids import new_id
 from weft.errors import BadRequest
 from weft.federation import jsonld, loading, verify
 from weft.federation.remote import host_of
@@ -26,6 +27,11 @@ from weft.runtime import Runtime, runtime
 router = APIRouter(include_in_schema=False)
 
 MAX_BODY = 1024 * 1024
+# Mastodon sends the Add and Remove of a pin without an id. Both are idempotent,
+# so such an activity gets a fresh id of its own here (on its actor's server)
+# and is processed each time: the same pin, unpinned and pinned again, is the
+# same body three times, which no dedup by content could tell apart.
+IDLESS = frozenset({"Add", "Remove"})
 
 
 @router.post("/inbox")
@@ -63,10 +69,12 @@ def parse_activity(body: bytes) -> dict[str, Any]:
         raise BadRequest("The body is not JSON") from None
     if not isinstance(activity, dict):
         raise BadRequest("The body is not a JSON object")
+    actor = jsonld.first_id(activity.get("actor"))
+    if not activity.get("id") and actor and jsonld.types(activity) & IDLESS:
+        activity["id"] = f"{actor}#weft-idless-{new_id()}"
     for name in ("id", "type", "actor"):
         if not activity.get(name):
             raise BadRequest(f"The activity has no {name}")
-    actor = jsonld.first_id(activity["actor"])
     if not isinstance(activity["id"], str) or actor is None:
         raise BadRequest("The activity's id and actor must be URLs")
     # A server names only its own activities: a borrowed id would make the real

@@ -47,7 +47,7 @@ async def resolve(
     known = await known_by_url(db, query)
     if known is not None:
         return known
-    document = await fetch_document(db, settings, query, budget)
+    document = await fetch_document(db, settings, query, budget, alternate=True)
     if jsonld.types(document) & ACTOR_TYPES:
         return await store_actor_document(db, settings, document, budget)
     return await fetch_status(db, settings, document["id"], document=document, budget=budget)

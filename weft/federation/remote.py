@@ -24,9 +24,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from html.parser import HTMLParser
 from ipaddress import ip_address
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from sqlalchemy import func, select
 
@@ -36,6 +37,7 @@ from weft.config import Settings
 from weft.db.database import Database
 from weft.errors import WeftError
 from weft.federation import jsonld
+from weft.federation.emojis import read_emojis
 from weft.federation.loading import instance_actor
 from weft.federation.signatures import sign_request
 from weft.models import Account, Status
@@ -43,6 +45,7 @@ from weft.models.base import utcnow
 from weft.net.fetch import (
     ConnectFailed,
     FetchError,
+    FetchResult,
     Guard,
     HTTPStatus,
     Timeout,
@@ -58,6 +61,8 @@ TIMEOUT = 10.0
 REFRESH_AFTER = timedelta(days=1)
 AP_ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 AP_TYPES = ("application/activity+json", "application/ld+json")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+AS_PROFILE = "https://www.w3.org/ns/activitystreams"
 JRD_TYPES = ("application/jrd+json", "application/json")
 ACTOR_TYPES = frozenset({"Person", "Service", "Application", "Group", "Organization"})
 BOT_TYPES = frozenset({"Service", "Application"})
@@ -120,32 +125,25 @@ async def signed_get_headers(db: Database, settings: Settings, url: str) -> dict
 
 
 async def fetch_document(
-    db: Database, settings: Settings, url: str, budget: FetchBudget | None = None
+    db: Database,
+    settings: Settings,
+    url: str,
+    budget: FetchBudget | None = None,
+    *,
+    alternate: bool = False,
 ) -> dict[str, Any]:
     """The ActivityStreams document at ``url``; its ``id`` must be on the host it
-    came from. It counts against ``budget`` (:class:`OverBudget` once spent)."""
-    await refuse_blocked(db, url)
-    if budget is not None:
-        budget.spend(url)
-    try:
-        # Refused addresses and unusable URLs before signing (which must parse the URL).
-        check_url(url, Guard.for_settings(settings))
-        result = await fetch(
-            url,
-            settings=settings,
-            max_bytes=MAX_BYTES,
-            timeout=TIMEOUT,
-            accept=AP_ACCEPT,
-            headers=await signed_get_headers(db, settings, url),
-            content_types=AP_TYPES,
-        )
-    except HTTPStatus as error:
-        kind = Unreachable if error.status >= 500 or error.status == 429 else RemoteError
-        raise kind(f"Could not fetch {url}: {error.reason}") from None
-    except (ConnectFailed, Timeout) as error:
-        raise Unreachable(f"Could not fetch {url}: {error.reason}") from None
-    except FetchError as error:  # a refused address or scheme, too large, ...: final
-        raise RemoteError(f"Could not fetch {url}: {error.reason}") from None
+    came from. It counts against ``budget`` (:class:`OverBudget` once spent).
+
+    With ``alternate``, ``url`` may also be a web page (a post or profile link
+    pasted in search): its ``<link rel="alternate" type="application/activity+json">``
+    is followed, one hop, through the same guarded fetch and budget."""
+    result = await _get(db, settings, url, budget, AP_TYPES + (HTML_TYPES if alternate else ()))
+    if result.content_type in HTML_TYPES:
+        found = alternate_link(result.text(), result.url)
+        if found is None:
+            raise RemoteError(f"{url} is a web page that links to no ActivityPub document")
+        result = await _get(db, settings, found, budget, AP_TYPES)
     try:
         document = json_input.parse(result.body)
     except json_input.JSONRefused as error:
@@ -157,6 +155,71 @@ async def fetch_document(
     if host_of(document["id"]) != host_of(result.url):
         raise RemoteError(f"{url} answered a document of another host ({document['id']})")
     return document
+
+
+async def _get(
+    db: Database,
+    settings: Settings,
+    url: str,
+    budget: FetchBudget | None,
+    content_types: tuple[str, ...],
+) -> FetchResult:
+    """A signed GET of ``url`` through the guarded fetcher, as one of ``content_types``."""
+    await refuse_blocked(db, url)
+    if budget is not None:
+        budget.spend(url)
+    try:
+        # Refused addresses and unusable URLs before signing (which must parse the URL).
+        check_url(url, Guard.for_settings(settings))
+        return await fetch(
+            url,
+            settings=settings,
+            max_bytes=MAX_BYTES,
+            timeout=TIMEOUT,
+            accept=AP_ACCEPT,
+            headers=await signed_get_headers(db, settings, url),
+            content_types=content_types,
+        )
+    except HTTPStatus as error:
+        kind = Unreachable if error.status >= 500 or error.status == 429 else RemoteError
+        raise kind(f"Could not fetch {url}: {error.reason}") from None
+    except (ConnectFailed, Timeout) as error:
+        raise Unreachable(f"Could not fetch {url}: {error.reason}") from None
+    except FetchError as error:  # a refused address or scheme, too large, ...: final
+        raise RemoteError(f"Could not fetch {url}: {error.reason}") from None
+
+
+class _AlternateLinks(HTMLParser):
+    """Collects the ``href`` of ``<link rel="alternate">`` elements of an
+    ActivityStreams type, as Mastodon's pages carry for their post or profile."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "link":
+            return
+        values = {name: value or "" for name, value in attrs}
+        rels = values.get("rel", "").lower().split()
+        media_type = values.get("type", "").lower()
+        is_activity = media_type.startswith("application/activity+json") or (
+            media_type.startswith("application/ld+json") and AS_PROFILE in media_type
+        )
+        if "alternate" in rels and is_activity and values.get("href"):
+            self.found.append(values["href"])
+
+
+def alternate_link(html: str, page_url: str) -> str | None:
+    """The ActivityStreams alternate a web page links to (absolute), if any."""
+    parser = _AlternateLinks()
+    parser.feed(html)
+    parser.close()
+    for href in parser.found:
+        found = urljoin(page_url, href.strip())
+        if found.lower().startswith(("https://", "http://")):
+            return found
+    return None
 
 
 async def refuse_blocked(db: Database, url: str) -> None:
@@ -241,13 +304,17 @@ def parse_actor(document: Mapping[str, Any]) -> RemoteProfile:
     endpoints = document.get("endpoints")
     endpoints = endpoints if isinstance(endpoints, Mapping) else {}
     kind = next(iter(sorted(kinds & ACTOR_TYPES)))
+    display_name = _text(document.get("name"))[:255]
+    note = sanitize_remote(_text(document.get("summary")))
+    fields = _fields(document.get("attachment"))
+    texts = [display_name, note, *(f"{f['name']} {f['value']}" for f in fields)]
     return RemoteProfile(
         uri=uri,
         username=username.strip()[:255],
         domain=host_of(uri),
         actor_type=kind,
-        display_name=_text(document.get("name"))[:255],
-        note=sanitize_remote(_text(document.get("summary"))),
+        display_name=display_name,
+        note=note,
         url=own_url(document.get("url"), uri),
         avatar_url=_image_url(document.get("icon")),
         header_url=_image_url(document.get("image")),
@@ -263,8 +330,9 @@ def parse_actor(document: Mapping[str, Any]) -> RemoteProfile:
         featured_url=_url(document.get("featured")),
         public_key_pem=pem,
         public_key_id=key_id,
-        fields=_fields(document.get("attachment")),
+        fields=fields,
         also_known_as=[u for u in jsonld.ids(document.get("alsoKnownAs")) if _url(u)],
+        emojis=read_emojis(document.get("tag"), texts),
     )
 
 
@@ -295,7 +363,10 @@ def own_url(value: Any, uri: str) -> str:
     """The first http(s) link in ``value`` on ``uri``'s own server, else ``uri``: a
     document may not give another server's page as its own (search finds by ``url``,
     and an actor claiming someone else's profile page would be found for it)."""
-    for item in value if isinstance(value, list) else [value]:
+    items = value if isinstance(value, list) else [value]
+    # A web page first (PeerTube lists its watch page among the video files).
+    pages = [i for i in items if isinstance(i, Mapping) and i.get("mediaType") == "text/html"]
+    for item in pages + items:
         candidate = _url(item)
         if candidate is not None and host_of(candidate) == host_of(uri):
             return candidate

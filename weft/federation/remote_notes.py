@@ -1,8 +1,11 @@
-"""Reading another server's Note (or Question, Article, Page) into a post.
+"""Reading another server's Note (or Question, Article, Page, Video, ...) into a post.
 
 Content is sanitized (``weft.text.remote``); ``summary`` becomes the content
-warning; visibility comes from the addressing (Public in ``to``: public; in
-``cc``: unlisted; the author's followers: followers-only; else direct);
+warning of a Note or Question; the other types (``CONVERTED_TYPES``: long
+reads, videos, events) become a title, their summary (else their HTML
+content) and a link to the original (docs/decisions/0025-reading-other-objects.md);
+visibility comes from the addressing (Public in ``to``: public; in ``cc``:
+unlisted; the author's followers: followers-only; else direct);
 ``inReplyTo`` and the quote (FEP-044f ``quote``, and the older ``quoteUri``,
 ``quoteUrl`` and ``_misskey_quote``) are fetched when unknown, a few levels
 deep at most and within the activity's fetch budget
@@ -28,8 +31,10 @@ from weft.actions.posts.remote import MAX_MEDIA, RemoteMedia, RemoteNote, create
 from weft.config import Settings
 from weft.db.database import Database
 from weft.federation import jsonld
+from weft.federation.emojis import read_emojis
 from weft.federation.mentions import learn_actors
 from weft.federation.remote import (
+    AS_PROFILE,
     FetchBudget,
     RemoteError,
     fetch_account,
@@ -43,7 +48,10 @@ from weft.models.base import utcnow
 from weft.queries.domain_blocks import block_severity
 from weft.text.remote import plain_text, sanitize_remote
 
-NOTE_TYPES = frozenset({"Note", "Question", "Article", "Page"})
+# Posts as Mastodon reads them; the converted types are shown as a title, a
+# summary and a link to the original (Mastodon's CONVERTED_TYPES).
+CONVERTED_TYPES = frozenset({"Article", "Page", "Video", "Audio", "Event", "Image"})
+NOTE_TYPES = frozenset({"Note", "Question"}) | CONVERTED_TYPES
 # How far up a thread (and into quotes) a new post may make us fetch.
 MAX_DEPTH = 5
 QUOTE_KEYS = ("quote", "quoteUri", "quoteUrl", "_misskey_quote")
@@ -51,6 +59,7 @@ QUOTE_KEYS = ("quote", "quoteUri", "quoteUrl", "_misskey_quote")
 # document could name tens of thousands, more than a query may bind.
 MAX_TAGS = 100
 _TAG_NAME = re.compile(r"^\w{1,255}$")
+MISSKEY_QUOTE = "https://misskey-hub.net/ns#_misskey_quote"
 
 
 async def fetch_status(
@@ -75,7 +84,7 @@ async def fetch_status(
     if known is not None:
         return known
     if document is None:
-        document = await fetch_document(db, settings, uri, budget)
+        document = await fetch_document(db, settings, uri, budget, alternate=True)
     return await store_note(db, settings, document, depth=depth, budget=budget)
 
 
@@ -130,14 +139,15 @@ async def read_note(
     visibility = visibility_of(document, author)
     if visibility == "public" and await block_severity(db, author.domain or "") == "limit":
         visibility = "unlisted"  # a limited server's posts stay out of public feeds
+    content, spoiler_text = _content(document), _spoiler_text(document)
     return RemoteNote(
         uri=uri,
         account_id=author.id,
-        content=_content(document),
+        content=content,
         visibility=visibility,
         created_at=_time(document.get("published")) or utcnow(),
         url=own_url(document.get("url"), uri),
-        spoiler_text=plain_text(sanitize_remote(_string(document.get("summary"))))[:1000],
+        spoiler_text=spoiler_text,
         sensitive=document.get("sensitive") is True,
         language=_language(document),
         edited_at=_time(document.get("updated")),
@@ -147,6 +157,7 @@ async def read_note(
         silent_ids=[a for a in silent if a not in mentioned],
         tags=_hashtags(document.get("tag")),
         media=_media(document.get("attachment")),
+        emojis=read_emojis(document.get("tag"), [content, spoiler_text]),
     )
 
 
@@ -165,18 +176,62 @@ def _string(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _content(document: Mapping[str, Any]) -> str:
-    content = _string(document.get("content"))
-    content_map = document.get("contentMap")
-    if not content and isinstance(content_map, Mapping):
-        content = next((v for v in content_map.values() if isinstance(v, str)), "")
+def _converted(document: Mapping[str, Any]) -> bool:
     kinds = jsonld.types(document)
-    name = _string(document.get("name"))
-    if kinds & {"Article", "Page"} and name:
-        content = f"<p><strong>{escape(name)}</strong></p>{content}"
-    if "Question" in kinds:
+    return bool(kinds & CONVERTED_TYPES) and not kinds & {"Note", "Question"}
+
+
+def _spoiler_text(document: Mapping[str, Any]) -> str:
+    """A Note's ``summary`` is its content warning; an Article's is its excerpt
+    (shown in the text: ``_converted_content``), so it warns of nothing."""
+    if _converted(document):
+        return ""
+    return plain_text(sanitize_remote(_localized(document, "summary")))[:1000]
+
+
+def _localized(document: Mapping[str, Any], key: str) -> str:
+    """``key`` (``content``, ``name``, ``summary``), or the first of its ``...Map``."""
+    value = _string(document.get(key))
+    language_map = document.get(f"{key}Map")
+    if not value and isinstance(language_map, Mapping):
+        value = next((v for v in language_map.values() if isinstance(v, str)), "")
+    return value
+
+
+def _content(document: Mapping[str, Any]) -> str:
+    if _converted(document):
+        return sanitize_remote(_converted_content(document))
+    content = _localized(document, "content")
+    if "Question" in jsonld.types(document):
         content += _poll_options(document)
     return sanitize_remote(content)
+
+
+def _converted_content(document: Mapping[str, Any]) -> str:
+    """An Article, Page, Video, Audio, Event or Image as Mastodon shows one: its
+    title, its summary, and a link to the original; where there is no summary,
+    its content when that is HTML (a Lemmy post's body, an event's description;
+    PeerTube's Markdown is left out, as Mastodon leaves out every content)."""
+    parts: list[str] = []
+    name = _localized(document, "name")
+    if name:
+        parts.append(f"<p><strong>{escape(name)}</strong></p>")
+    summary = _localized(document, "summary")
+    content = _localized(document, "content")
+    media_type = _string(document.get("mediaType")).lower()
+    if summary:
+        parts.append(summary if summary.lstrip().startswith("<") else f"<p>{escape(summary)}</p>")
+    elif content and media_type in ("", "text/html"):
+        parts.append(content)
+    links = [own_url(document.get("url"), str(document["id"]))]
+    links += [
+        _string(item.get("href"))
+        for item in jsonld.objects(document.get("attachment"))
+        if "Link" in jsonld.types(item) and _link(item.get("href"))
+    ]
+    for link in dict.fromkeys(links):
+        parts.append(f'<p><a href="{escape(link)}">{escape(link)}</a></p>')
+    return "".join(parts)
 
 
 def _poll_options(document: Mapping[str, Any]) -> str:
@@ -189,9 +244,11 @@ def _poll_options(document: Mapping[str, Any]) -> str:
 
 
 def _language(document: Mapping[str, Any]) -> str | None:
-    content_map = document.get("contentMap")
-    if isinstance(content_map, Mapping):
-        for key in content_map:
+    for name in ("contentMap", "nameMap", "summaryMap"):  # Mastodon's order
+        language_map = document.get(name)
+        if not isinstance(language_map, Mapping):
+            continue
+        for key in language_map:
             if isinstance(key, str) and re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})?", key):
                 return key.lower()
     return None
@@ -220,6 +277,26 @@ def _quote_uri(document: Mapping[str, Any]) -> str | None:
         found = jsonld.first_id(document.get(key))
         if found:
             return found
+    return _object_link_quote(document.get("tag"))
+
+
+def _object_link_quote(tags: Any) -> str | None:
+    """FEP-e232: a ``Link`` tag to an ActivityStreams object, marked as a quote by
+    its ``name`` (``RE: <url>``, as Pleroma and Akkoma write it) or its ``rel``
+    (Misskey's ``_misskey_quote``)."""
+    for tag in jsonld.objects(tags)[:MAX_TAGS]:
+        media_type = _string(tag.get("mediaType")).lower()
+        is_object = media_type.startswith("application/activity+json") or (
+            media_type.startswith("application/ld+json") and AS_PROFILE in media_type
+        )
+        rel = tag.get("rel")
+        rels: list[Any] = rel if isinstance(rel, list) else [rel]
+        marked = _string(tag.get("name")).upper().startswith("RE:") or any(
+            isinstance(rel, str) and jsonld.expand(rel) == MISSKEY_QUOTE for rel in rels
+        )
+        href = _link(tag.get("href"))
+        if "Link" in jsonld.types(tag) and is_object and marked and href:
+            return href
     return None
 
 

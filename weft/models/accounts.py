@@ -69,6 +69,9 @@ class Account(Base):
         ForeignKey("accounts.id", ondelete="SET NULL"), default=None
     )
     also_known_as: Mapped[list[Any]] = mapped_column(default=list)
+    # Remote accounts: the custom emoji their name, bio and fields use,
+    # [{"shortcode": ..., "url": ...}] (migration 0010; the domain is theirs).
+    emojis: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
 
     user: Mapped[User | None] = relationship(back_populates="account", lazy="raise")
 

@@ -76,6 +76,9 @@ class Status(Base):
     quotes_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Remote posts: the custom emoji the text uses, [{"shortcode": ..., "url": ...}]
+    # (migration 0010; the domain is the author's), replaced by each edit.
+    emojis: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     # Kept by database triggers (migration 0008): goes up whenever anything the
     # post's entity shows changes. Never set it; rendered entities are cached by it.
     version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

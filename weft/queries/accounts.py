@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.db.database import Database
 from weft.errors import NotFound
@@ -43,6 +46,26 @@ async def lookup_account(db: Database, acct: str, local_domain: str) -> Account:
     if account is None or not is_shown(account):
         raise NotFound()
     return account
+
+
+async def moved_targets(session: AsyncSession, accounts: Iterable[Account]) -> dict[int, Account]:
+    """Where the accounts that moved went (by the moved account's id), for the
+    entity's ``moved``: one query, and none when nobody moved. A target that is
+    not shown (suspended since) is left out."""
+    wanted = {a.id: a.moved_to_account_id for a in accounts if a.moved_to_account_id}
+    if not wanted:
+        return {}
+    found = await session.scalars(select(Account).where(Account.id.in_(set(wanted.values()))))
+    targets = {t.id: t for t in found if is_shown(t)}
+    return {origin: targets[target] for origin, target in wanted.items() if target in targets}
+
+
+async def moved_target(db: Database, account: Account) -> Account | None:
+    """Where ``account`` moved, if it did (see :func:`moved_targets`)."""
+    if account.moved_to_account_id is None:
+        return None
+    async with db.read() as session:
+        return (await moved_targets(session, [account])).get(account.id)
 
 
 def parse_id(raw: str) -> int:

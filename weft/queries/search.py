@@ -31,7 +31,7 @@ from weft.db.database import Database
 from weft.db.ids import EPOCH_MS, NODE_BITS, SEQUENCE_BITS
 from weft.db.paging import Page, apply, newest_first
 from weft.models import Account, Block, Follow, Mention, Status, StatusTag, Tag
-from weft.queries.accounts import is_shown
+from weft.queries.accounts import is_shown, moved_targets
 from weft.queries.status_bundle import StatusBundle
 from weft.queries.timelines import StatusPage, visible_page
 from weft.remote_lookup import remote_lookup
@@ -78,6 +78,8 @@ class SearchResults:
     accounts: list[Account] = field(default_factory=list)
     statuses: StatusPage = field(default_factory=lambda: StatusPage([], StatusBundle(None)))
     hashtags: list[TagUse] = field(default_factory=list)
+    # Where the found accounts that moved went (by the moved account's id).
+    moved: dict[int, Account] = field(default_factory=dict)
 
 
 def looks_like_handle(q: str) -> bool:
@@ -103,6 +105,7 @@ async def search(db: Database, settings: Settings, wanted: SearchRequest) -> Sea
     async with db.read() as session:
         if wanted.wants("accounts"):
             results.accounts = await _accounts(session, settings, wanted, q)
+            results.moved = await moved_targets(session, results.accounts)
         if wanted.wants("hashtags"):
             results.hashtags = await _hashtags(session, wanted, q)
         if wanted.wants("statuses") and wanted.viewer_id is not None:
@@ -268,7 +271,9 @@ async def _resolved(
     if found is None and wanted.resolve and wanted.viewer_id is not None:
         found = await remote_lookup().resolve(db, settings, q)
     if isinstance(found, Account) and wanted.wants("accounts") and is_shown(found):
-        return SearchResults(accounts=[found])
+        async with db.read() as session:
+            moved = await moved_targets(session, [found])
+        return SearchResults(accounts=[found], moved=moved)
     if isinstance(found, Status) and wanted.wants("statuses"):
         async with db.read() as session:
             page = await visible_page(session, wanted.viewer_id, [found.id], hide_muted=False)

@@ -30,6 +30,7 @@ from weft.models import (
     Tag,
 )
 from weft.policies.statuses import PostAccess
+from weft.queries.accounts import moved_targets
 from weft.queries.relations import accesses_from, viewer_facts
 
 
@@ -48,6 +49,8 @@ class StatusBundle:
     bookmarked: set[int] = field(default_factory=set)
     pinned: set[int] = field(default_factory=set)
     cards: dict[int, PreviewCard] = field(default_factory=dict)  # by status id (ready only)
+    # The accounts that authors who moved went to, by the author's id.
+    moved: dict[int, Account] = field(default_factory=dict)
     # Rendered entities by row version, when the bundle was read in a read
     # session (weft/db/versioned.py); None renders everything afresh.
     cache: VersionedCache | None = None
@@ -135,6 +138,7 @@ async def _complete(session: AsyncSession, bundle: StatusBundle, parts: Parts | 
     await _load_tags(session, bundle, having("tags"))
     await _load_media(session, bundle, having("media"))
     await _load_cards(session, bundle, having("card"))
+    bundle.moved = await moved_targets(session, bundle.accounts.values())
     # An app is shown only to the post's author (serializers/statuses.py).
     app_ids = {
         s.application_id

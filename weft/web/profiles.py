@@ -21,7 +21,7 @@ from weft.db.database import Database
 from weft.db.paging import Page
 from weft.models import Account, User
 from weft.queries import graph as graph_queries
-from weft.queries.accounts import get_account, parse_id
+from weft.queries.accounts import get_account, moved_target, parse_id
 from weft.queries.graph import Listed
 from weft.queries.profiles import find_profile
 from weft.queries.timelines import AccountFilter, account_statuses
@@ -40,6 +40,7 @@ TABS = {
     "replies": AccountFilter(only_replies=True),
     "reposts": AccountFilter(only_reblogs=True),
 }
+PINNED = AccountFilter(pinned=True, exclude_reblogs=True)
 FRAGMENT_HEADER = "X-Weft-Fragment"
 
 
@@ -65,7 +66,7 @@ async def _profile_context(rt: Runtime, viewer: User | None, account: Account) -
         relationship = await graph_queries.relationship(rt.db, viewer.account_id, account.id)
     return {
         "account": account,
-        "entity": account_entity(account, rt.settings),
+        "entity": account_entity(account, rt.settings, await moved_target(rt.db, account)),
         "relationship": relationship,
         "is_self": viewer is not None and viewer.account_id == account.id,
         "settings": rt.settings,
@@ -85,7 +86,10 @@ async def _tab(request: Request, rt: Runtime, viewer: User | None, acct: str, ta
         return await render(request, "feed_fragment.html", context)
     context = await _profile_context(rt, viewer, account)
     object_id = activity_id(account, account.uri) if tab == "posts" else None
-    context.update(tab=tab, statuses=statuses, next_url=next_url, activity_id=object_id)
+    context.update(tab=tab, statuses=statuses, next_url=next_url, activity_id=object_id, pinned=[])
+    if tab == "posts" and request.query_params.get("max_id") is None:
+        pins = await account_statuses(rt.db, viewer_id, account.id, PINNED, Page(limit=PAGE_SIZE))
+        context["pinned"] = statuses_for_page(pins, rt.settings)
     response = await render(request, "profile.html", context)
     return with_alternate(response, object_id) if tab == "posts" else response
 

@@ -16,9 +16,11 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from weft.formatting import noun
 from weft.security import random_token
+from weft.text.emoji import emojify, emojify_text
 from weft.web.session import csrf_token, known_visitor, load_visitor, remember_csrf
 
 # Scripts and styles only from our own files (no inline script, no inline
@@ -113,11 +115,24 @@ def embed_src(html: str | None) -> str:
     return parser.src
 
 
+def emojified(html: str, emojis: list[dict[str, Any]]) -> Markup:
+    """A post's or bio's HTML (sanitized when stored) with its custom emoji as images."""
+    # The input was sanitized when stored, and emojify only adds escaped images.
+    return Markup(emojify(str(html), emojis or []))  # noqa: S704
+
+
+def emojified_text(text: str, emojis: list[dict[str, Any]]) -> Markup:
+    """A display name, escaped, with its custom emoji as images."""
+    return Markup(emojify_text(str(text), emojis or []))  # noqa: S704 (escaped first)
+
+
 templates.env.filters["ago"] = ago
 templates.env.filters["embed_src"] = embed_src
 templates.env.filters["urlhost"] = urlhost
 templates.env.filters["long_date"] = long_date
 templates.env.filters["noun"] = noun
+templates.env.filters["emojify"] = emojified
+templates.env.filters["emojify_text"] = emojified_text
 # A composer's Idempotency-Key, new each time one is drawn (weft/web/compose_form.py).
 templates.env.globals["new_idempotency_key"] = random_token
 

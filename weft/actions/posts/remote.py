@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.actions.media import attached_media_ids, retire_media
@@ -35,10 +35,11 @@ from weft.actions.posts.delete import delete_status
 from weft.actions.posts.edit import Revision, revise
 from weft.db.database import Database
 from weft.db.ids import new_id
+from weft.db.upsert import insert_ignore
 from weft.errors import NotFound
 from weft.jobs.kinds import FETCH_REMOTE_MEDIA
 from weft.jobs.queue import enqueue
-from weft.models import Account, MediaAttachment, Status
+from weft.models import Account, MediaAttachment, Status, StatusPin
 from weft.models.base import utcnow
 from weft.text.remote import plain_text
 
@@ -79,6 +80,8 @@ class RemoteNote:
     silent_ids: Sequence[int] = ()
     tags: Sequence[str] = ()
     media: Sequence[RemoteMedia] = field(default_factory=tuple)
+    # The custom emoji the text uses: [{"shortcode": ..., "url": ...}].
+    emojis: Sequence[dict[str, str]] = ()
 
 
 async def create_remote_status(db: Database, note: RemoteNote) -> Status | None:
@@ -93,6 +96,7 @@ async def create_remote_status(db: Database, note: RemoteNote) -> Status | None:
             if existing is not None:
                 return existing
             status = await create_post(session, await _new_post(session, note))
+            status.emojis = list(note.emojis)
             _add_media(session, status, note.media)
             return status
     except AlreadyStored:
@@ -199,6 +203,8 @@ async def update_remote_status(db: Database, note: RemoteNote) -> Status | None:
             note.sensitive or bool(note.spoiler_text),
             [m.url for m in note.media[:MAX_MEDIA]],
         )
+        if status.emojis != list(note.emojis):  # a new picture for an emoji, say
+            status.emojis = list(note.emojis)
         if unchanged:
             return status
         revision = Revision(
@@ -231,3 +237,29 @@ async def delete_remote_status(db: Database, account_id: int, uri: str) -> bool:
     except NotFound:  # deleted meanwhile
         return False
     return True
+
+
+async def pin_remote_status(db: Database, account_id: int, status_id: int) -> bool:
+    """A remote account featured (pinned) its own post ``status_id`` (an ``Add``
+    to its featured collection). Its server keeps the limit, as Mastodon leaves
+    it to it; a direct post or a repost is never shown pinned. True if pinned."""
+    async with db.write() as session:
+        status = await session.get(Status, status_id)
+        if status is None or status.account_id != account_id:
+            return False
+        if status.reblog_of_id is not None or status.visibility == "direct":
+            return False
+        values = {"id": new_id(), "account_id": account_id, "status_id": status_id}
+        await insert_ignore(session, StatusPin, values | {"created_at": utcnow()})
+        return True
+
+
+async def unpin_remote_status(db: Database, account_id: int, status_id: int) -> bool:
+    """The ``Remove`` of a post from a remote account's featured collection."""
+    async with db.write() as session:
+        removed = await session.execute(
+            delete(StatusPin).where(
+                StatusPin.account_id == account_id, StatusPin.status_id == status_id
+            )
+        )
+        return bool(removed.rowcount)  # type: ignore[attr-defined]

@@ -19,7 +19,23 @@ def iso(value: Any) -> str | None:
     return text.replace("+00:00", "Z")
 
 
-def account(a: Account, settings: Settings) -> dict[str, Any]:
+def emoji_entities(emojis: list[Any]) -> list[dict[str, Any]]:
+    """Mastodon's CustomEmoji entities of a post's or account's remote emoji
+    (the remote image is served as it is: there is no still version of it)."""
+    return [
+        {
+            "shortcode": e["shortcode"],
+            "url": e["url"],
+            "static_url": e["url"],
+            "visible_in_picker": False,
+        }
+        for e in emojis
+    ]
+
+
+def account(a: Account, settings: Settings, moved: Account | None = None) -> dict[str, Any]:
+    """The Account entity; ``moved`` is the account ``a`` moved to, when it did
+    (``weft.queries.accounts.moved_targets``), shown whole as Mastodon does."""
     avatar = a.avatar_url or settings.base_url + MISSING_AVATAR
     header = a.header_url or settings.base_url + MISSING_HEADER
     return {
@@ -45,13 +61,15 @@ def account(a: Account, settings: Settings) -> dict[str, Any]:
         "memorial": False,
         "suspended": a.suspended_at is not None or None,
         "limited": None,
-        "moved": None,
+        "moved": (
+            account(moved, settings) if moved is not None and a.moved_to_account_id else None
+        ),
         "created_at": iso(a.created_at.replace(hour=0, minute=0, second=0, microsecond=0)),
         "last_status_at": a.last_status_at.date().isoformat() if a.last_status_at else None,
         "statuses_count": a.statuses_count,
         "followers_count": a.followers_count,
         "following_count": a.following_count,
-        "emojis": [],
+        "emojis": emoji_entities(a.emojis),
         "fields": [
             {
                 "name": f.get("name", ""),

@@ -23,7 +23,9 @@ def tag_entity(use: TagUse, settings: Settings) -> dict[str, Any]:
 def search_entity(results: SearchResults, settings: Settings) -> dict[str, Any]:
     page = results.statuses
     return {
-        "accounts": [account_entity(a, settings) for a in results.accounts],
+        "accounts": [
+            account_entity(a, settings, results.moved.get(a.id)) for a in results.accounts
+        ],
         "statuses": status_entities(page.statuses, page.bundle, settings),
         "hashtags": [tag_entity(use, settings) for use in results.hashtags],
     }

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 import orjson
 
 from weft.api.serializers.accounts import account as account_entity
-from weft.api.serializers.accounts import iso
+from weft.api.serializers.accounts import emoji_entities, iso
 from weft.api.serializers.cards import card_entity
 from weft.api.serializers.media import media_entity
 from weft.config import Settings
@@ -200,18 +200,21 @@ class BundleView:
     def author_json(self, post: RenderedPost) -> bytes:
         author = self.bundle.accounts[post.account_id]
         cache = self.bundle.cache
+        moved = self.bundle.moved.get(author.id)
         if cache is None:
-            return account_json(author, self.settings)
+            return account_json(author, self.settings, moved)
         found: bytes | None = cache.get("account", author.id, author.version)
         if found is None:
-            found = account_json(author, self.settings)
+            found = account_json(author, self.settings, moved)
             cache.put("account", author.id, author.version, found)
         return found
 
 
-def account_json(account: Account, settings: Settings) -> bytes:
-    """An Account entity as JSON, as the versioned cache keeps it."""
-    return orjson.dumps(account_entity(account, settings))
+def account_json(account: Account, settings: Settings, moved: Account | None = None) -> bytes:
+    """An Account entity as JSON, as the versioned cache keeps it (a moved
+    account's ``moved`` is its target as it was when first rendered: the cache
+    is keyed by the moved account's own version)."""
+    return orjson.dumps(account_entity(account, settings, moved))
 
 
 def status_core(status: Status, bundle: StatusBundle, settings: Settings) -> StatusCore:
@@ -242,7 +245,7 @@ def status_core(status: Status, bundle: StatusBundle, settings: Settings) -> Sta
             {"name": t.name, "url": f"{settings.base_url}/tags/{t.name.lower()}"}
             for t in bundle.tags.get(status.id, [])
         ],
-        "emojis": [],
+        "emojis": emoji_entities(status.emojis),
         "card": _card(status, bundle, settings),
         "poll": None,
         "filtered": [],

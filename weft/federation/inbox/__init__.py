@@ -24,7 +24,7 @@ from weft.config import Settings
 from weft.db.database import Database
 from weft.errors import Forbidden, Invalid, NotFound
 from weft.federation import jsonld
-from weft.federation.inbox import actors, follows, posts
+from weft.federation.inbox import actors, featured, follows, posts
 from weft.federation.inbox.context import Handler, Inbound
 from weft.federation.remote import RemoteError, Unreachable
 from weft.models import Account, InboundActivity
@@ -45,6 +45,8 @@ HANDLERS: dict[str, Handler] = {
     "Announce": posts.on_announce,
     "Move": actors.on_move,
     "Flag": actors.on_flag,
+    "Add": featured.on_add,
+    "Remove": featured.on_remove,
 }
 
 
