@@ -1,14 +1,19 @@
 """Media processing throughput: photos through ``weft.media.images``, a video
-through ``weft.media.video``, in this process, one at a time (as a job does).
+through ``weft.media.video``, in this process, one at a time (as a job does);
+then what the worst uploads cost in the child processes jobs run them in
+(weft/media/children.py): peak memory of an 8192x8192 RGBA PNG and JPEG, and
+CPU seconds of a 5-second 4K clip at 60 fps.
 
-Inputs are generated first (not timed): 4000x3000 JPEGs (a 12 MP phone photo)
-and a 10-second 1280x720 H.264/AAC MP4 at 30 fps.
+Inputs are generated first (not timed): 4000x3000 JPEGs (a 12 MP phone photo),
+a 10-second 1280x720 H.264/AAC MP4 at 30 fps, the worst photos and the 4K clip.
 
     python -m bench.media
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import math
 import os
 import tempfile
@@ -23,6 +28,9 @@ from av.audio.stream import AudioStream
 from av.video.stream import VideoStream
 from PIL import Image, ImageDraw
 
+from weft.config import Settings
+from weft.media.children import Usage
+from weft.media.process import produce_in_child
 from weft.media.video import process_video
 
 PHOTOS = int(os.environ.get("WEFT_BENCH_PHOTOS", "5"))
@@ -35,7 +43,7 @@ def run() -> dict[str, Any]:
     """Process the generated inputs; figures as a dict (also printed)."""
     with tempfile.TemporaryDirectory(prefix="weft-bench-media-") as tmp:
         work = Path(tmp)
-        figures = {**_photos(work), **_video(work)}
+        figures = {**_photos(work), **_video(work), **asyncio.run(_worst(work))}
     print("\n== media processing")
     for key, value in figures.items():
         print(f"  {key:<24} {value}")
@@ -94,6 +102,76 @@ def _video(work: Path) -> dict[str, Any]:
         "video_frames_per_s": round(VIDEO_SECONDS * VIDEO_FPS / seconds, 1),
         "video_output_kb": result.file.stat().st_size // 1024,
     }
+
+
+WORST_SIDE = 8192
+CLIP_SECONDS, CLIP_SIZE, CLIP_FPS = 5, (3840, 2160), 60
+
+
+async def _worst(work: Path) -> dict[str, Any]:
+    """Each input in its own child, as a job runs it; the child's own figures."""
+    usages: list[Usage] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            usage = getattr(record, "media_usage", None)
+            if usage is not None:
+                usages.append(usage)
+
+    logger = logging.getLogger("weft.media.children")
+    logger.addHandler(keep := Keep())
+    logger.setLevel(logging.INFO)
+    figures: dict[str, Any] = {}
+    try:
+        inputs = {
+            "png_8192_rgba": _worst_png(work / "worst.png"),
+            "jpeg_8192": _worst_jpeg(work / "worst.jpg"),
+            "video_4k60_5s": _make_clip(work / "clip.mp4"),
+        }
+        for name, src in inputs.items():
+            out = work / name
+            out.mkdir()
+            await produce_in_child(Settings(), src, out)
+            usage = usages[-1]
+            figures[f"{name}_peak_mb"] = usage.peak_rss_bytes // (1024 * 1024)
+            figures[f"{name}_cpu_s"] = round(usage.cpu_seconds, 2)
+    finally:
+        logger.removeHandler(keep)
+    return figures
+
+
+def _worst_png(path: Path) -> Path:
+    image = Image.new("RGBA", (WORST_SIDE, WORST_SIDE), (10, 200, 30, 128))
+    draw = ImageDraw.Draw(image)
+    for x in range(0, WORST_SIDE, 512):
+        draw.ellipse((x, x, x + 900, x + 600), fill=(200, 20, 20, 255))
+    image.save(path, "PNG")
+    return path
+
+
+def _worst_jpeg(path: Path) -> Path:
+    noise = Image.effect_noise((WORST_SIDE, WORST_SIDE), 30).convert("RGB")
+    gradient = Image.linear_gradient("L").resize((WORST_SIDE, WORST_SIDE)).convert("RGB")
+    Image.blend(noise, gradient, 0.5).save(path, "JPEG", quality=60)
+    return path
+
+
+def _make_clip(path: Path) -> Path:
+    """4K at 60 fps, silent, a disc moving over a gradient."""
+    with av.open(str(path), "w", format="mp4") as out:
+        video = out.add_stream("libx264", rate=CLIP_FPS, options={"preset": "ultrafast"})
+        assert isinstance(video, VideoStream)
+        video.width, video.height, video.pix_fmt = *CLIP_SIZE, "yuv420p"
+        background = Image.linear_gradient("L").resize(CLIP_SIZE).convert("RGB")
+        for index in range(CLIP_SECONDS * CLIP_FPS):
+            image = background.copy()
+            x = index * 24 % CLIP_SIZE[0]
+            ImageDraw.Draw(image).ellipse((x, 600, x + 600, 1200), fill=(200, 40, 40))
+            frame = av.VideoFrame.from_image(image)  # type: ignore[no-untyped-call]
+            frame.pts = index
+            out.mux(video.encode(frame))
+        out.mux(video.encode(None))
+    return path
 
 
 def _make_video(path: Path) -> Path:

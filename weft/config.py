@@ -107,6 +107,11 @@ class Settings:
     # one download may take.
     remote_media_max_bytes: int = 40 * 1024 * 1024
     remote_media_timeout_seconds: int = 60
+    # Media processing in child processes (weft/media/children.py), per Weft
+    # process: photos and videos at once, and the CPU seconds one video may take.
+    media_photo_workers: int = 2
+    media_video_workers: int = 1
+    media_video_cpu_seconds: int = 600
     # make bench only: a file whose bytes GET /_bench/ceiling answers (the stack's ceiling).
     bench_ceiling_file: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
@@ -188,6 +193,9 @@ def load_settings(env: Mapping[str, str] | None = None, *, create_secret: bool =
             env, "WEFT_REMOTE_MEDIA_MAX_BYTES", Settings.remote_media_max_bytes, minimum=1
         ),
         remote_media_timeout_seconds=_int(env, "WEFT_REMOTE_MEDIA_TIMEOUT", 60, minimum=1),
+        media_photo_workers=_int(env, "WEFT_MEDIA_PHOTO_WORKERS", 2, minimum=1, maximum=64),
+        media_video_workers=_int(env, "WEFT_MEDIA_VIDEO_WORKERS", 1, minimum=1, maximum=64),
+        media_video_cpu_seconds=_int(env, "WEFT_MEDIA_VIDEO_CPU_SECONDS", 600, minimum=1),
         bench_ceiling_file=env.get("WEFT_BENCH_CEILING_FILE") or None,
         **_media_settings(env),
     )

@@ -41,7 +41,7 @@ from weft.config import Settings
 from weft.db.database import Database
 from weft.errors import Invalid
 from weft.limits import IMAGE_SIZE_LIMIT
-from weft.media.process import produce, put_outputs, tmp_root
+from weft.media.process import produce_in_child, put_outputs, tmp_root
 from weft.media.storage import content_type_for, new_key, storage_for
 from weft.models import Account, MediaAttachment
 from weft.net.fetch import ConnectFailed, FetchError, HTTPStatus, Timeout, fetch_to_file
@@ -93,7 +93,7 @@ async def _copy_attachment(db: Database, settings: Settings, media_id: int, url:
     async with _work_dir(settings) as work_dir:
         src = work_dir / "remote"
         await _download(settings, url, src, settings.remote_media_max_bytes)
-        outputs = await asyncio.to_thread(produce, src, work_dir, keep_served_video=True)
+        outputs = await produce_in_child(settings, src, work_dir, keep_served_video=True)
         values, keys = await put_outputs(storage, media_id, outputs)
         if not await _record(db, media_id, url, {**values, "processing_error": None}):
             for key in keys:  # the post was deleted or edited meanwhile, or another run won

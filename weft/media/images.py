@@ -1,8 +1,14 @@
-"""Photos: upright, stripped of every metadata, scaled, hashed.
+"""Photos: upright, stripped of every metadata, scaled, hashed, in bounded memory.
 
-Runs in a worker thread (``asyncio.to_thread``): Pillow blocks. The served file
-is always re-encoded from pixels only, so no EXIF (GPS above all), XMP, IPTC,
-comments or ICC profile can survive; colours are converted to sRGB first.
+Runs in a child process (weft/media/children.py). libvips decodes: it shrinks
+a JPEG or WebP while decoding it and streams a PNG a few rows at a time, so
+the largest photo we take (8192x8192) never sits in memory whole
+(docs/decisions/0024-photo-memory.md). HEIC, which libvips can read only
+without a decoder for its pictures, is decoded by libheif (pillow-heif) and
+handed over as it is, without a copy. The served file is always re-encoded
+from pixels only, with no metadata kept, so no EXIF (GPS above all), XMP,
+IPTC, comment or ICC profile can survive; colours are converted to sRGB
+first, and the EXIF orientation is applied.
 
 >>> processed = process_image(Path("in.heic"), Path("work"))
 >>> processed.meta["original"]
@@ -11,24 +17,33 @@ comments or ICC profile can survive; colours are converted to sRGB first.
 
 from __future__ import annotations
 
-import io
-import warnings
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pillow_heif
+import pyvips
 from blurhash._functions import ffi as _ffi
 from blurhash._functions import lib as _lib
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image
 
 from weft.errors import Invalid
-from weft.media.pillow import open_image, too_many_pixels
+from weft.media.pillow import open_image
 
 DISPLAY_WIDTH = 1440
 THUMBNAIL_BOX = (480, 480)
 JPEG_QUALITY = 85
 BLURHASH_COMPONENTS = (4, 3)
-_SRGB = ImageCms.createProfile("sRGB")
+# No height limit on the display variant: only its width is fitted.
+_ANY_HEIGHT = 10_000_000
+NOT_DECODED = "could not be decoded as an image"
+
+# One job per child process: one thread, and nothing kept for a next call.
+pyvips.cache_set_max(0)
+pyvips.concurrency_set(1)
+# libvips reports every step at INFO: too much for a server's log.
+logging.getLogger("pyvips").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
@@ -49,80 +64,92 @@ def is_animated(path: Path) -> bool:
 
 
 def process_image(src: Path, work_dir: Path) -> ProcessedImage:
-    """Decode ``src`` (already detected as a photo) into a display file and a thumbnail."""
-    pixels = _decode(src)
-    has_alpha = pixels.mode == "RGBA"
-    ext = "png" if has_alpha else "jpg"
-    display = _fit_width(pixels, DISPLAY_WIDTH)
-    thumbnail = display.copy()
-    thumbnail.thumbnail(THUMBNAIL_BOX, Image.Resampling.LANCZOS)
-    file_path, thumb_path = work_dir / f"display.{ext}", work_dir / f"small.{ext}"
-    _save(display, file_path)
-    _save(thumbnail, thumb_path)
-    meta = {"original": dimensions(display), "small": dimensions(thumbnail)}
-    return ProcessedImage(file_path, thumb_path, ext, meta, image_blurhash(thumbnail))
+    """Decode ``src`` (already detected as a photo) into a display file and a thumbnail.
+
+    The display file is written as it is decoded; the thumbnail is made from it.
+    """
+    with open_image(src) as header:  # refuses a bomb from its header, before decoding
+        heif = header.format == "HEIF"
+    try:
+        display = _srgb(_heif_display(src) if heif else _display(src))
+        ext = "png" if display.hasalpha() else "jpg"
+        file_path, thumb_path = work_dir / f"display.{ext}", work_dir / f"small.{ext}"
+        _save(display, file_path)
+        small = _srgb(
+            pyvips.Image.thumbnail(
+                str(file_path), THUMBNAIL_BOX[0], height=THUMBNAIL_BOX[1], size="down"
+            )
+        )
+        _save(small, thumb_path)
+    except pyvips.Error:
+        raise Invalid("file", NOT_DECODED, "ERR_UNSUPPORTED") from None
+    with Image.open(thumb_path) as thumbnail:
+        blurhash = image_blurhash(thumbnail)
+    meta = {
+        "original": size_meta(display.width, display.height),
+        "small": size_meta(small.width, small.height),
+    }
+    return ProcessedImage(file_path, thumb_path, ext, meta, blurhash)
 
 
-def _decode(src: Path) -> Image.Image:
-    """Pixels only: upright, sRGB, RGB or RGBA, and a fresh image with no ``info``."""
-    with open_image(src) as image:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", Image.DecompressionBombWarning)
-                image.seek(0)  # an animated file's first frame
-                image.load()
-                upright = ImageOps.exif_transpose(image)
-                converted = _to_srgb(upright)
-        except Image.DecompressionBombWarning:
-            raise Invalid("file", too_many_pixels(), "ERR_TOO_LARGE") from None
-        except (OSError, ValueError, SyntaxError, EOFError):
-            raise Invalid("file", "could not be decoded as an image", "ERR_UNSUPPORTED") from None
-    # A new image holds pixels and nothing else: no exif, xmp, icc, comments.
-    clean = Image.new(converted.mode, converted.size)
-    clean.paste(converted)
-    return clean
-
-
-def _to_srgb(image: Image.Image) -> Image.Image:
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
-        image.mode == "P" and "transparency" in image.info
+def _display(src: Path) -> pyvips.Image:
+    """At most DISPLAY_WIDTH wide, upright (EXIF orientation), an embedded
+    colour profile applied; a lazy image, decoded as it is saved."""
+    return pyvips.Image.thumbnail(
+        str(src), DISPLAY_WIDTH, height=_ANY_HEIGHT, size="down", fail_on="error"
     )
-    target = "RGBA" if has_alpha else "RGB"
-    icc = image.info.get("icc_profile")
-    if icc and image.mode in ("RGB", "RGBA", "CMYK", "L"):
-        try:
-            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode=target)
-            if converted is not None:
-                return converted
-        except (ImageCms.PyCMSError, OSError):
-            pass  # a broken profile: take the numbers as sRGB
-    return image.convert(target)
 
 
-def _fit_width(image: Image.Image, width: int) -> Image.Image:
-    if image.width <= width:
-        return image
-    height = max(1, round(image.height * width / image.width))
-    return image.resize((width, height), Image.Resampling.LANCZOS)
+def _heif_display(src: Path) -> pyvips.Image:
+    """libheif turns the picture upright (HEIF's own rotation and mirroring) itself."""
+    try:
+        heif = pillow_heif.open_heif(src, convert_hdr_to_8bit=True)
+        bands = 4 if heif.has_alpha else 3
+        width, height = heif.size
+        data, stride = heif.data, heif.stride
+    except (OSError, ValueError, RuntimeError):
+        raise Invalid("file", NOT_DECODED, "ERR_UNSUPPORTED") from None
+    # Rows may be padded: take the buffer as it is and crop the padding off.
+    pixels = pyvips.Image.new_from_memory(data, stride // bands, height, bands, "uchar")
+    pixels = pixels.crop(0, 0, width, height).copy(interpretation="srgb")
+    icc = heif.info.get("icc_profile")
+    if icc:
+        pixels.set_type(pyvips.GValue.blob_type, "icc-profile-data", icc)
+    return pyvips.Image.thumbnail_image(pixels, DISPLAY_WIDTH, height=_ANY_HEIGHT, size="down")
 
 
-def _save(image: Image.Image, path: Path) -> None:
+def _srgb(image: pyvips.Image) -> pyvips.Image:
+    """8-bit sRGB, with alpha if there is one (greyscale, 16-bit and CMYK converted)."""
+    alpha = image.hasalpha()
+    if image.interpretation != "srgb" or image.format != "uchar":
+        image = image.colourspace("srgb")
+    bands = 4 if alpha else 3
+    if image.bands > bands:
+        image = image.extract_band(0, n=bands)
+    return image.cast("uchar") if image.format != "uchar" else image
+
+
+def _save(image: pyvips.Image, path: Path) -> None:
+    """Pixels only: ``keep="none"`` drops EXIF, XMP, IPTC, ICC and comments."""
     if path.suffix == ".png":
-        image.save(path, "PNG", optimize=True)
+        image.pngsave(str(path), compression=9, keep="none")
     else:
-        image.save(path, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+        image.jpegsave(str(path), Q=JPEG_QUALITY, optimize_coding=True, interlace=True, keep="none")
 
 
-def dimensions(image: Image.Image) -> dict[str, Any]:
-    """Mastodon's MetaDetails for an image."""
-    width, height = image.size
+def size_meta(width: int, height: int) -> dict[str, Any]:
+    """Mastodon's MetaDetails for an image of this size."""
     return {
         "width": width,
         "height": height,
         "size": f"{width}x{height}",
         "aspect": width / height,
     }
+
+
+def dimensions(image: Image.Image) -> dict[str, Any]:
+    """Mastodon's MetaDetails for an image."""
+    return size_meta(*image.size)
 
 
 def image_blurhash(image: Image.Image) -> str:

@@ -25,7 +25,8 @@ from sqlalchemy.engine import CursorResult
 from weft.config import Settings
 from weft.db.database import Database
 from weft.errors import Invalid
-from weft.media.detect import detect
+from weft.media.children import photo_lane, run_in_child, video_lane
+from weft.media.detect import SNIFF_BYTES, detect, sniff
 from weft.media.images import is_animated, process_image
 from weft.media.storage import Storage, content_type_for, new_key, storage_for
 from weft.media.video import ProcessedVideo, gif_to_mp4, process_video
@@ -60,6 +61,18 @@ def produce(src: Path, work_dir: Path, *, keep_served_video: bool = False) -> Ou
     return _image(src, work_dir)
 
 
+async def produce_in_child(
+    settings: Settings, src: Path, work_dir: Path, *, keep_served_video: bool = False
+) -> Outputs:
+    """``produce`` in a child process (weft/media/children.py): videos and GIFs in
+    the video lane, with its CPU budget, photos in the photo lane."""
+    with src.open("rb") as f:
+        kind = sniff(f.read(SNIFF_BYTES))
+    moving = kind is not None and (kind.family == "video" or kind.mime == "image/gif")
+    lane = video_lane(settings) if moving else photo_lane(settings)
+    return await run_in_child(lane, produce, src, work_dir, keep_served_video=keep_served_video)
+
+
 def _image(src: Path, work_dir: Path) -> Outputs:
     image = process_image(src, work_dir)
     return Outputs("image", image.file, image.thumbnail, image.meta, image.blurhash)
@@ -82,7 +95,7 @@ async def process_media(db: Database, settings: Settings, media_id: int) -> None
         src = work_dir / "upload"
         await storage.download(media.upload_key, src)
         try:
-            outputs = await asyncio.to_thread(produce, src, work_dir)
+            outputs = await produce_in_child(settings, src, work_dir)
         except Invalid as error:
             await _fail(db, storage, media, error.description)
             return

@@ -35,12 +35,20 @@ TIME_BASE = Fraction(1, 90_000)
 # file: at most ~190 MB for 5 minutes) where CRF alone would not.
 X264_OPTIONS = {
     "preset": "veryfast",
+    # Threads hold frames: two are what a small server has, and what one
+    # transcode may take of it (docs/performance.md).
+    "threads": "2",
     "crf": "23",
     "maxrate": "5M",
     "bufsize": "10M",
     "profile": "high",
 }
 AUDIO_BIT_RATE = 128_000
+# Decoder threads, for the same reason.
+DECODE_THREADS = 2
+# The scaler: a downscale by 2 (4K to 1080p) is then an exact average of each
+# 2x2 block, a third cheaper than bicubic and sharper without its ringing.
+SCALER = "AREA"
 # Where the poster comes from: the very first frame is often black (a fade in).
 POSTER_SECONDS = 1.0
 # A stream may claim a short duration and run on: stop at the limit, with slack
@@ -100,6 +108,7 @@ class _Pass:
         self.inp, self.out, self.target = inp, out, target
         self.vin = inp.streams.video[0]
         self.vin.thread_type = "AUTO"
+        self.vin.codec_context.thread_count = DECODE_THREADS
         self.ain = _audio_stream(inp) if target.with_audio else None
         # Timestamps are made to start at zero (a MOV may start anywhere).
         self.start = (inp.start_time or 0) / av.time_base
@@ -150,7 +159,7 @@ class _Pass:
             t.height if sideways else t.width,
             t.width if sideways else t.height,
             "yuv420p",
-            interpolation="BICUBIC",
+            interpolation=SCALER,
         )
         scaled.pts, scaled.time_base = round(seconds / TIME_BASE), TIME_BASE
         upright = self.rotate(scaled)
