@@ -64,3 +64,16 @@ def test_the_thumbnail_is_there(client: httpx.Client) -> None:
     v1 = client.get("/api/v1/instance").json()
     assert v1["thumbnail"] == v2["thumbnail"]["url"]
     assert client.get(v2["thumbnail"]["url"]).status_code == 200
+
+
+def test_active_month_counts_only_people_active_within_30_days(
+    client: httpx.Client, alice: Person, bob: Person
+) -> None:
+    # Neither has signed in through the web or posted: a token alone is no activity.
+    assert client.get("/api/v2/instance").json()["usage"]["users"]["active_month"] == 0
+    posted = client.post("/api/v1/statuses", headers=alice.auth, data={"status": "here"})
+    assert posted.status_code == 200
+    body = client.get("/api/v2/instance").json()
+    assert body["usage"]["users"]["active_month"] == 1
+    assert client.get("/nodeinfo/2.1").json()["usage"]["users"]["activeMonth"] == 1
+    assert client.get("/api/v1/instance").json()["stats"]["user_count"] == 2

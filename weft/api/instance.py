@@ -18,7 +18,7 @@ router = APIRouter()
 async def get_instance_v2(rt: Runtime = Depends(runtime)) -> dict[str, Any]:
     stats = await instance_stats(rt.db)
     contact = account_entity(stats.contact, rt.settings) if stats.contact else None
-    return instance_v2(rt.settings, stats.users, contact)
+    return instance_v2(rt.settings, stats.active_month, contact)
 
 
 @router.get("/api/v1/instance")

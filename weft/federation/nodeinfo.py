@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from weft import __version__
 from weft.config import Settings
 from weft.db.database import Database
-from weft.models import Account, User
+from weft.models import Account
 from weft.models.base import utcnow
+from weft.queries.instance import active_since, people
 
 VERSIONS = ("2.0", "2.1")
 SCHEMA = "http://nodeinfo.diaspora.software/ns/schema/{version}"
@@ -31,27 +32,15 @@ async def usage(db: Database) -> Usage:
     """People who can sign in; active ones signed in or posted within the period."""
     now = utcnow()
     async with db.read() as session:
-        total = await session.scalar(_users())
-        month = await session.scalar(_users().where(_active_since(now - timedelta(days=30))))
-        halfyear = await session.scalar(_users().where(_active_since(now - timedelta(days=180))))
+        total = await session.scalar(people())
+        month = await session.scalar(people().where(active_since(now - timedelta(days=30))))
+        halfyear = await session.scalar(people().where(active_since(now - timedelta(days=180))))
         posts = await session.scalar(
             select(func.coalesce(func.sum(Account.statuses_count), 0)).where(
                 Account.domain.is_(None)
             )
         )
     return Usage(int(total or 0), int(month or 0), int(halfyear or 0), int(posts or 0))
-
-
-def _users() -> Any:
-    return (
-        select(func.count(User.id))
-        .join(Account, Account.id == User.account_id)
-        .where(User.disabled.is_(False), Account.suspended_at.is_(None))
-    )
-
-
-def _active_since(when: Any) -> Any:
-    return or_(User.last_sign_in_at >= when, Account.last_status_at >= when)
 
 
 def links(settings: Settings) -> dict[str, Any]:

@@ -64,14 +64,16 @@ def _streaming_v1(settings: Settings) -> str:
     return settings.base_url.replace("https://", "wss://").replace("http://", "ws://")
 
 
-def instance_v2(settings: Settings, users: int, contact: dict[str, Any] | None) -> dict[str, Any]:
+def instance_v2(
+    settings: Settings, active_month: int, contact: dict[str, Any] | None
+) -> dict[str, Any]:
     return {
         "domain": settings.domain,
         "title": settings.instance_title,
         "version": version(),
         "source_url": settings.source_url,
         "description": settings.instance_description,
-        "usage": {"users": {"active_month": users}},
+        "usage": {"users": {"active_month": active_month}},
         "thumbnail": {"url": f"{settings.base_url}/static/thumbnail.png"},
         "icon": [],
         "languages": ["en"],
