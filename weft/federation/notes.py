@@ -108,9 +108,11 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def authorization_uri(quoted: Status, quoted_author: Account, quote_id: int, settings: Settings) -> str:
+def authorization_uri(
+    quoted: Status, quoted_author: Account, quote_id: int, settings: Settings
+) -> str:
     """The id of the ``QuoteAuthorization`` we serve for a quote of our post
-    (``weft.federation.quote_routes``)."""
+    (``weft.federation.routes``)."""
     return f"{actor_uri(quoted_author, settings)}/statuses/{quoted.id}/quotes/{quote_id}"
 
 

@@ -34,7 +34,14 @@ from weft.models.base import utcnow
 
 
 def _activity(kind: str, activity_id: str, actor: str, obj: Any, **extra: Any) -> dict[str, Any]:
-    return {"@context": CONTEXT, "id": activity_id, "type": kind, "actor": actor, **extra, "object": obj}
+    return {
+        "@context": CONTEXT,
+        "id": activity_id,
+        "type": kind,
+        "actor": actor,
+        **extra,
+        "object": obj,
+    }
 
 
 def quote_request(
@@ -144,7 +151,9 @@ def read_policy(document: Mapping[str, Any], author: Account) -> RemotePolicy:
     if not isinstance(policy, Mapping):
         return RemotePolicy()
     quote = policy.get("canQuote")
-    automatic = _audience(author, quote, "automaticApproval") if isinstance(quote, Mapping) else set()
+    automatic = (
+        _audience(author, quote, "automaticApproval") if isinstance(quote, Mapping) else set()
+    )
     manual = _audience(author, quote, "manualApproval") if isinstance(quote, Mapping) else set()
     reply = policy.get("canReply")
     return RemotePolicy(

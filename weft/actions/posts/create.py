@@ -235,8 +235,10 @@ async def _quote_target(session: AsyncSession, new: NewPost) -> tuple[Status | N
         return quoted, await _approved_elsewhere(session, new, quoted)
     access = (await access_for(session, author.id, [quoted]))[quoted.id]
     if can_quote(access):
-        if author.is_local and quoted.account_id != author.id and not await _is_ours(
-            session, quoted
+        if (
+            author.is_local
+            and quoted.account_id != author.id
+            and not await _is_ours(session, quoted)
         ):
             return quoted, "pending"  # its author's server answers our QuoteRequest
         return quoted, "accepted"

@@ -283,10 +283,7 @@ def _quote(post: RenderedPost, view: PostView, renderer: _Renderer) -> dict[str,
 
 def _quote_approval(post: RenderedPost, view: PostView) -> dict[str, Any]:
     access = view.access(post.id)
-    if view.viewer_id is None or access is None:
-        current = "unknown"
-    else:
-        current = quote_approval(access)
+    current = "unknown" if view.viewer_id is None or access is None else quote_approval(access)
     public = post.visibility in ("public", "unlisted")
     automatic = QUOTE_AUDIENCES.get(post.quote_policy, []) if public else []
     manual = QUOTE_AUDIENCES.get(post.quote_manual or "", []) if public else []

@@ -36,9 +36,7 @@ def upgrade() -> None:
     op.add_column("statuses", sa.Column("quote_authorization_uri", sa.Text(), nullable=True))
     op.add_column("statuses", sa.Column("quote_manual", sa.String(length=16), nullable=True))
     op.create_index("ix_statuses_quote_request_uri", "statuses", ["quote_request_uri"])
-    op.create_index(
-        "ix_statuses_quote_authorization_uri", "statuses", ["quote_authorization_uri"]
-    )
+    op.create_index("ix_statuses_quote_authorization_uri", "statuses", ["quote_authorization_uri"])
     op.execute(
         "UPDATE statuses SET quote_policy = 'nobody' "
         "WHERE account_id IN (SELECT id FROM accounts WHERE domain IS NOT NULL)"
