@@ -32,6 +32,12 @@ class ActivityKind(StrEnum):
     BLOCK = "block"  # (target_id)
     UNDO_BLOCK = "undo_block"  # (target_id)
     UPDATE_PERSON = "update_person"  # ()
+    # FEP-044f: our quote of another server's post, and theirs of ours.
+    QUOTE_REQUEST = "quote_request"  # (status_id of our quote)
+    UPDATE_QUOTE = "update_quote"  # (status_id of our quote, once answered or revoked)
+    ACCEPT_QUOTE = "accept_quote"  # (status_id of their quote)
+    REJECT_QUOTE = "reject_quote"  # (status_id of their quote)
+    REVOKE_QUOTE = "revoke_quote"  # (status_id of their quote)
 
 
 def check_covered(table: Mapping[ActivityKind, object], where: str) -> None:

@@ -33,6 +33,17 @@ EXTENSIONS = {
     "quote": {"@id": "https://w3id.org/fep/044f#quote", "@type": "@id"},
     "quoteUrl": "as:quoteUrl",
     "_misskey_quote": "https://misskey-hub.net/ns#_misskey_quote",
+    "quoteAuthorization": {"@id": "https://w3id.org/fep/044f#quoteAuthorization", "@type": "@id"},
+    "QuoteRequest": "https://w3id.org/fep/044f#QuoteRequest",
+    "QuoteAuthorization": "https://w3id.org/fep/044f#QuoteAuthorization",
+    "gts": "https://gotosocial.org/ns#",
+    "interactionPolicy": {"@id": "gts:interactionPolicy", "@type": "@id"},
+    "canQuote": {"@id": "gts:canQuote", "@type": "@id"},
+    "canReply": {"@id": "gts:canReply", "@type": "@id"},
+    "automaticApproval": {"@id": "gts:automaticApproval", "@type": "@id"},
+    "manualApproval": {"@id": "gts:manualApproval", "@type": "@id"},
+    "interactingObject": {"@id": "gts:interactingObject", "@type": "@id"},
+    "interactionTarget": {"@id": "gts:interactionTarget", "@type": "@id"},
 }
 CONTEXT = ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1", EXTENSIONS]
 

@@ -42,7 +42,60 @@ def test_note_of_a_public_post(
         ],
         "likes": {"id": f"{note}/likes", "type": "Collection", "totalItems": 0},
         "shares": {"id": f"{note}/shares", "type": "Collection", "totalItems": 0},
+        # Anyone may reply and quote (the defaults); the author and the mentioned too.
+        "interactionPolicy": {
+            "canQuote": {"automaticApproval": [PUBLIC, bob_uri, alice_uri], "manualApproval": []},
+            "canReply": {"automaticApproval": [PUBLIC, bob_uri, alice_uri], "manualApproval": []},
+        },
     }
+
+
+@pytest.mark.parametrize(
+    ("reply_policy", "quote_policy", "repliers", "quoters"),
+    [
+        ("followers", "followers", ["followers", "bob"], ["followers", "bob"]),
+        ("following", "nobody", ["following", "bob"], ["bob"]),
+        ("mentioned", "public", ["bob"], [PUBLIC, "bob"]),
+        ("author", "public", [], [PUBLIC, "bob"]),
+    ],
+)
+def test_interaction_policy_says_who_may_reply_and_quote(
+    client: httpx.Client,
+    server: LiveServer,
+    alice: Person,
+    bob: Person,
+    reply_policy: str,
+    quote_policy: str,
+    repliers: list[str],
+    quoters: list[str],
+) -> None:
+    """GoToSocial's canReply and FEP-044f's canQuote from the post's reply and
+    quote policies; the author is always listed (alone: nobody else)."""
+    status = post(
+        client,
+        alice,
+        status="Hi @bob",
+        reply_policy=reply_policy,
+        quote_approval_policy=quote_policy,
+    )
+    body = fetch(client, f"/users/alice/statuses/{status['id']}")
+    alice_uri = f"{server.url}/users/alice"
+    names = {
+        "followers": f"{alice_uri}/followers",
+        "following": f"{alice_uri}/following",
+        "bob": f"{server.url}/users/bob",
+    }
+
+    def uris(items: list[str]) -> list[str]:
+        return [names.get(item, item) for item in items] + [alice_uri]
+
+    assert body["interactionPolicy"] == {
+        "canQuote": {"automaticApproval": uris(quoters), "manualApproval": []},
+        "canReply": {"automaticApproval": uris(repliers), "manualApproval": []},
+    }
+    context = body["@context"][2]
+    assert context["interactionPolicy"] == {"@id": "gts:interactionPolicy", "@type": "@id"}
+    assert context["gts"] == "https://gotosocial.org/ns#"
 
 
 @pytest.mark.parametrize(
@@ -84,6 +137,30 @@ def test_reply_edit_and_quote(
     body = fetch(client, f"/users/alice/statuses/{quote['id']}")
     quoted = f"{server.url}/users/bob/statuses/{parent['id']}"
     assert (body["quote"], body["quoteUrl"], body["_misskey_quote"]) == (quoted, quoted, quoted)
+    # A quote of a post of ours is approved at once: its authorization is ours to serve.
+    authorization = f"{quoted}/quotes/{quote['id']}"
+    assert body["quoteAuthorization"] == authorization
+    stamp = fetch(client, authorization.removeprefix(server.url))
+    assert {k: v for k, v in stamp.items() if k != "@context"} == {
+        "id": authorization,
+        "type": "QuoteAuthorization",
+        "attributedTo": f"{server.url}/users/bob",
+        "interactingObject": f"{server.url}/users/alice/statuses/{quote['id']}",
+        "interactionTarget": quoted,
+    }
+    revoked = client.post(
+        f"/api/v1/statuses/{parent['id']}/quotes/{quote['id']}/revoke", headers=bob.auth
+    )
+    assert revoked.status_code == 200, revoked.text
+    assert revoked.json()["quote"] == {"state": "revoked", "quoted_status": None}
+    gone = client.get(authorization.removeprefix(server.url), headers=AS)
+    assert gone.status_code == 404
+    assert "quote" not in fetch(client, f"/users/alice/statuses/{quote['id']}")
+    # Only the quoted post's author may revoke.
+    again = client.post(
+        f"/api/v1/statuses/{parent['id']}/quotes/{quote['id']}/revoke", headers=alice.auth
+    )
+    assert again.status_code == 404
 
 
 @pytest.mark.parametrize("visibility", ["private", "direct"])

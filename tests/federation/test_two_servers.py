@@ -218,3 +218,70 @@ def _exists(client: Mastodon, status_id: str) -> bool:
         timeout=10,
     )
     return response.status_code == 200
+
+
+# --- FEP-044f: a person on A quotes posts on B ----------------------------------
+
+
+def _api(url: str, token: str, method: str, path: str, **data: Any) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {token}"}
+    return httpx.request(method, f"{url}{path}", headers=headers, data=data or None, timeout=30)
+
+
+def test_a_quote_across_servers_is_asked_for_and_answered(servers: Pair) -> None:
+    alice = person(servers.a.url, "alice")
+    bob = person(servers.b.url, "bob")
+    token = str(alice.access_token)
+    bob_token = str(bob.access_token)
+    open_post = _api(servers.b.url, bob_token, "POST", "/api/v1/statuses", status="Quote me")
+    closed_post = _api(
+        servers.b.url,
+        bob_token,
+        "POST",
+        "/api/v1/statuses",
+        status="Not this one",
+        quote_approval_policy="nobody",
+    )
+    assert open_post.status_code == closed_post.status_code == 200
+    open_on_a = eventually(lambda: resolve_status(alice, open_post.json()["uri"]), "Bob's post")
+    closed_on_a = eventually(
+        lambda: resolve_status(alice, closed_post.json()["uri"]), "Bob's closed post"
+    )
+    assert open_on_a.quote_approval["automatic"] == ["public"]
+    assert open_on_a.quote_approval["current_user"] == "automatic"
+    assert closed_on_a.quote_approval["current_user"] == "denied"
+
+    # Allowed: pending on A until B's Accept arrives, then accepted.
+    quote = _api(
+        servers.a.url,
+        token,
+        "POST",
+        "/api/v1/statuses",
+        status="Look at this",
+        quoted_status_id=open_on_a.id,
+    )
+    assert quote.status_code == 200, quote.text
+    assert quote.json()["quote"] == {"state": "pending", "quoted_status": None}
+
+    def state_on_a() -> str | None:
+        shown = _api(servers.a.url, token, "GET", f"/api/v1/statuses/{quote.json()['id']}")
+        state: str = shown.json()["quote"]["state"]
+        return state if state != "pending" else None
+
+    assert eventually(state_on_a, "B's answer to A's QuoteRequest") == "accepted"
+    eventually(
+        lambda: bob.status(open_post.json()["id"]).quotes_count == 1, "the quote counted on B"
+    )
+    eventually(lambda: any(n.type == "quote" for n in bob.notifications()), "Bob told of the quote")
+
+    # Forbidden: A refuses before anything is sent.
+    refused = _api(
+        servers.a.url,
+        token,
+        "POST",
+        "/api/v1/statuses",
+        status="And this",
+        quoted_status_id=closed_on_a.id,
+    )
+    assert refused.status_code == 422, refused.text
+    assert "quoted_status_id" in refused.json()["error"]

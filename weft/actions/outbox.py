@@ -222,6 +222,31 @@ async def _block(session: AsyncSession, actor: Account, ids: Payload) -> Payload
     return {"target_id": target_id, "block_id": uri or f"{actor.uri}#blocks/{row_id}"}
 
 
+async def _our_quote(session: AsyncSession, actor: Account, ids: Payload) -> Payload | None:
+    """Our quote of another server's post: its ``QuoteRequest``."""
+    status = await session.get(Status, ids["status_id"])
+    if status is None or status.quote_of_id is None or status.account_id != actor.id:
+        return None
+    quoted_author = await session.scalar(
+        select(Status.account_id).where(Status.id == status.quote_of_id)
+    )
+    return ids if await _is_remote(session, quoted_author) else None
+
+
+async def _their_quote(session: AsyncSession, actor: Account, ids: Payload) -> Payload | None:
+    """Another server's quote of ``actor``'s post: the answer to its request, or
+    the revocation of our approval (what it needs is kept on the quote's row)."""
+    status = await session.get(Status, ids["status_id"])
+    if status is None or status.quote_of_id is None:
+        return None
+    quoted_author = await session.scalar(
+        select(Status.account_id).where(Status.id == status.quote_of_id)
+    )
+    if quoted_author != actor.id or not await _is_remote(session, status.account_id):
+        return None
+    return {"status_id": status.id, "request_uri": status.quote_request_uri}
+
+
 _PREPARE: dict[ActivityKind, Prepare] = {
     ActivityKind.CREATE: _post,
     ActivityKind.UPDATE: _post,
@@ -237,5 +262,10 @@ _PREPARE: dict[ActivityKind, Prepare] = {
     ActivityKind.BLOCK: _block,
     ActivityKind.UNDO_BLOCK: _block,
     ActivityKind.UPDATE_PERSON: _profile,
+    ActivityKind.QUOTE_REQUEST: _our_quote,
+    ActivityKind.UPDATE_QUOTE: _post,
+    ActivityKind.ACCEPT_QUOTE: _their_quote,
+    ActivityKind.REJECT_QUOTE: _their_quote,
+    ActivityKind.REVOKE_QUOTE: _their_quote,
 }
 check_covered(_PREPARE, __name__)

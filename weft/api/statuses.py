@@ -16,6 +16,7 @@ from weft.actions.posts.create import QUOTE_NOT_FOUND, REPLY_NOT_FOUND
 from weft.actions.posts.delete import delete_status
 from weft.actions.posts.edit import Change, MediaAttributes, edit_status
 from weft.actions.posts.post import MAX_IDEMPOTENCY_KEY, Draft, post_status
+from weft.actions.quotes import revoke_quote
 from weft.api.auth import Credentials, scoped_if_token, user_scoped
 from weft.api.params import bool_param, form, indexed_list
 from weft.api.serializers.statuses import (
@@ -227,6 +228,22 @@ async def destroy(
     deleted = await delete_status(rt.db, viewer, status.id)
     entity.update(text=deleted.text, spoiler_text=deleted.spoiler_text)
     return entity
+
+
+@router.post("/api/v1/statuses/{status_id}/quotes/{quoting_status_id}/revoke")
+async def revoke(
+    status_id: str,
+    quoting_status_id: str,
+    credentials: Credentials = Depends(user_scoped("write:statuses")),
+    rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
+    """Mastodon 4.5: the quoted post's author detaches a quote of it; answers the
+    quoting post (its quote now ``revoked``). 404 unless it quotes one of yours."""
+    viewer = _me(credentials)
+    await revoke_quote(rt.db, viewer, parse_id(status_id), parse_id(quoting_status_id))
+    async with rt.db.read() as session:
+        status = await queries.visible_status(session, viewer, parse_id(quoting_status_id))
+    return (await _render(rt, viewer, [status]))[0]
 
 
 @router.get("/api/v1/statuses/{status_id}/context")

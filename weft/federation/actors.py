@@ -18,7 +18,8 @@ SECURITY_CONTEXT = "https://w3id.org/security/v1"
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 ACTIVITY_JSON = "application/activity+json"
 
-# The terms Mastodon's extension context defines, and FEP-044f's quote terms.
+# The terms Mastodon's extension context defines, FEP-044f's quote terms and
+# GoToSocial's interaction policies.
 EXTENSIONS: dict[str, Any] = {
     "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
     "sensitive": "as:sensitive",
@@ -35,6 +36,18 @@ EXTENSIONS: dict[str, Any] = {
     "quote": {"@id": "https://w3id.org/fep/044f#quote", "@type": "@id"},
     "quoteUrl": "as:quoteUrl",
     "_misskey_quote": "https://misskey-hub.net/ns#_misskey_quote",
+    # FEP-044f's handshake, and GoToSocial's interaction policies it builds on.
+    "quoteAuthorization": {"@id": "https://w3id.org/fep/044f#quoteAuthorization", "@type": "@id"},
+    "QuoteRequest": "https://w3id.org/fep/044f#QuoteRequest",
+    "QuoteAuthorization": "https://w3id.org/fep/044f#QuoteAuthorization",
+    "gts": "https://gotosocial.org/ns#",
+    "interactionPolicy": {"@id": "gts:interactionPolicy", "@type": "@id"},
+    "canQuote": {"@id": "gts:canQuote", "@type": "@id"},
+    "canReply": {"@id": "gts:canReply", "@type": "@id"},
+    "automaticApproval": {"@id": "gts:automaticApproval", "@type": "@id"},
+    "manualApproval": {"@id": "gts:manualApproval", "@type": "@id"},
+    "interactingObject": {"@id": "gts:interactingObject", "@type": "@id"},
+    "interactionTarget": {"@id": "gts:interactionTarget", "@type": "@id"},
 }
 CONTEXT: list[Any] = [AS_CONTEXT, SECURITY_CONTEXT, EXTENSIONS]
 

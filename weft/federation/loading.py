@@ -123,6 +123,22 @@ async def visible_post(
         return await note_sources(session, [status])
 
 
+async def accepted_quote(
+    db: Database, account: Account, quoted_id: int, quote_id: int
+) -> tuple[Status, Status]:
+    """``(quoted, quote)``: an accepted quote of one of ``account``'s posts that
+    anyone may see, for its ``QuoteAuthorization``; 404 once revoked, or when
+    either post is gone."""
+    async with db.read() as session:
+        quoted = await visible_status(session, None, quoted_id)
+        quote = await session.get(Status, quote_id)
+    if quoted.account_id != account.id or quote is None or quote.uri is None:
+        raise NotFound()
+    if quote.quote_of_id != quoted.id or quote.quote_state != "accepted":
+        raise NotFound()
+    return quoted, quote
+
+
 async def note_sources(session: AsyncSession, statuses: Iterable[Status]) -> NoteSources:
     """Bundle ``statuses`` as an anonymous fetcher sees them, with their parents' URIs."""
     bundle = await load_bundle(session, None, statuses)

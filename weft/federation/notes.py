@@ -73,6 +73,7 @@ def note(
     if status.edited_at is not None:
         document["updated"] = iso(status.edited_at)
     document.update(_quote(status, sources, settings))
+    document["interactionPolicy"] = interaction_policy(status, author, mentioned, settings)
     return document
 
 
@@ -80,6 +81,48 @@ def counted(uri: str, total: int) -> dict[str, Any]:
     """A post's ``likes`` or ``shares``: its size only, as Mastodon serves them
     (who liked or reposted is not published)."""
     return {"id": uri, "type": "Collection", "totalItems": total}
+
+
+def interaction_policy(
+    status: Status, author: Account, mentioned: list[str], settings: Settings
+) -> dict[str, Any]:
+    """GoToSocial's ``interactionPolicy`` with FEP-044f's ``canQuote``: who our
+    policies (``weft.policies.statuses``) let reply and quote, said so that
+    other servers can tell their people before they try. The author is always
+    listed (a policy of nobody else is the author alone, as FEP-044f asks: an
+    empty list would read as a missing one); so are the mentioned, whom both
+    policies let in (but the reply policy "author", and quotes of a post that
+    is not public).
+    """
+    me = actor_uri(author, settings)
+    audiences = {
+        "public": PUBLIC,
+        "everyone": PUBLIC,
+        "followers": followers_uri(author, settings),
+        "following": f"{me}/following",
+    }
+    quoters = [audiences[status.quote_policy]] if status.quote_policy in audiences else []
+    if status.visibility in ("public", "unlisted"):
+        quoters += mentioned
+    repliers = [audiences[status.reply_policy]] if status.reply_policy in audiences else []
+    if status.reply_policy != "author":
+        repliers += mentioned
+    return {
+        "canQuote": {"automaticApproval": _unique([*quoters, me]), "manualApproval": []},
+        "canReply": {"automaticApproval": _unique([*repliers, me]), "manualApproval": []},
+    }
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def authorization_uri(
+    quoted: Status, quoted_author: Account, quote_id: int, settings: Settings
+) -> str:
+    """The id of the ``QuoteAuthorization`` we serve for a quote of our post
+    (``weft.federation.routes``)."""
+    return f"{actor_uri(quoted_author, settings)}/statuses/{quoted.id}/quotes/{quote_id}"
 
 
 def _tags(status: Status, sources: NoteSources, settings: Settings) -> list[dict[str, Any]]:
@@ -104,14 +147,26 @@ def _tags(status: Status, sources: NoteSources, settings: Settings) -> list[dict
 
 
 def _quote(status: Status, sources: NoteSources, settings: Settings) -> dict[str, str]:
-    """FEP-044f ``quote``, and the older forms Misskey and Fedibird read."""
-    if status.quote_of_id is None or status.quote_state not in (None, "accepted"):
+    """FEP-044f ``quote`` (and ``quoteAuthorization`` once approved), and the
+    older forms Misskey and Fedibird read. A quote still waiting for its
+    approval names its post too: FEP-044f's servers show it only once the
+    ``Update`` with the authorization comes."""
+    if status.quote_of_id is None or status.quote_state not in (None, "accepted", "pending"):
         return {}
     quoted = sources.bundle.statuses.get(status.quote_of_id)
     if quoted is None:
         return {}
-    uri = note_uri(quoted, sources.bundle.author(quoted), settings)
-    return {"quote": uri, "quoteUrl": uri, "_misskey_quote": uri}
+    quoted_author = sources.bundle.author(quoted)
+    uri = note_uri(quoted, quoted_author, settings)
+    found = {"quote": uri, "quoteUrl": uri, "_misskey_quote": uri}
+    if status.quote_state == "accepted":
+        if status.quote_authorization_uri:
+            found["quoteAuthorization"] = status.quote_authorization_uri
+        elif quoted_author.is_local:
+            found["quoteAuthorization"] = authorization_uri(
+                quoted, quoted_author, status.id, settings
+            )
+    return found
 
 
 def _attachment(media: MediaAttachment, settings: Settings) -> dict[str, Any]:

@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.activity_kinds import ActivityKind, check_covered
 from weft.config import Settings
-from weft.federation import activities
+from weft.federation import activities, quotes
 from weft.federation.actors import actor_uri, followers_uri, person
 from weft.federation.loading import note_sources
-from weft.federation.notes import note, note_uri
+from weft.federation.notes import authorization_uri, note, note_uri
 from weft.models import Account, Status
 
 
@@ -77,6 +77,8 @@ async def _note(
         None if direct else status.in_reply_to_account_id,
         quoted.account_id if quoted is not None and not direct else None,
     )
+    if payload["kind"] == ActivityKind.UPDATE_QUOTE:
+        return quotes.update_quote(document, status.quote_state or "none"), audience
     if payload["kind"] == ActivityKind.UPDATE and status.edited_at is not None:
         return activities.update_note(document, status.edited_at), audience
     return activities.create_note(document), audience
@@ -136,6 +138,56 @@ async def _announce(
     if undoing:
         activity = activities.undo_announce(activity, me, repost_id)
     return activity, _audience(visibility != "direct", author.id)
+
+
+# --- quotes (FEP-044f) ---------------------------------------------------------------
+
+
+async def _quote_request(
+    session: AsyncSession, settings: Settings, actor: Account, payload: dict[str, Any]
+) -> Built | None:
+    """Ours, to the quoted post's author, while our quote waits."""
+    status = await _own_post(session, actor, int(payload["status_id"]))
+    if status is None or status.quote_state != "pending" or status.quote_request_uri is None:
+        return None
+    quoted = await session.get(Status, status.quote_of_id or 0)
+    author = await _account(session, quoted.account_id) if quoted is not None else None
+    if quoted is None or author is None:
+        return None
+    document = note(status, await note_sources(session, [status]), settings)
+    quoted_uri = note_uri(quoted, author, settings)
+    activity = quotes.quote_request(
+        actor_uri(actor, settings), quoted_uri, document, status.quote_request_uri
+    )
+    return activity, _audience(False, author.id)
+
+
+async def _their_quote(
+    session: AsyncSession, settings: Settings, actor: Account, payload: dict[str, Any]
+) -> Built | None:
+    """Our answer to another server's quote of ``actor``'s post, or its revocation."""
+    status = await session.get(Status, int(payload["status_id"]))
+    quoted = await session.get(Status, status.quote_of_id or 0) if status is not None else None
+    quoter = await _account(session, status.account_id) if status is not None else None
+    if status is None or quoted is None or quoter is None or quoter.uri is None:
+        return None
+    if status.uri is None or quoted.account_id != actor.id:
+        return None
+    me = actor_uri(actor, settings)
+    authorization = authorization_uri(quoted, actor, status.id, settings)
+    kind = ActivityKind(payload["kind"])
+    if kind == ActivityKind.REVOKE_QUOTE:
+        return quotes.delete_authorization(authorization, me), _audience(True, quoter.id)
+    request = quotes.request_object(
+        str(payload["request_uri"]), quoter.uri, note_uri(quoted, actor, settings), status.uri
+    )
+    if kind == ActivityKind.ACCEPT_QUOTE:
+        if status.quote_state != "accepted":
+            return None  # revoked meanwhile
+        activity = quotes.accept(request, me, status.id, authorization)
+    else:
+        activity = quotes.reject(request, me, status.id)
+    return activity, _audience(False, quoter.id)
 
 
 # --- follows and blocks -------------------------------------------------------------
@@ -205,5 +257,10 @@ _BUILDERS: dict[ActivityKind, Builder] = {
     ActivityKind.BLOCK: _block,
     ActivityKind.UNDO_BLOCK: _block,
     ActivityKind.UPDATE_PERSON: _update_person,
+    ActivityKind.QUOTE_REQUEST: _quote_request,
+    ActivityKind.UPDATE_QUOTE: _note,
+    ActivityKind.ACCEPT_QUOTE: _their_quote,
+    ActivityKind.REJECT_QUOTE: _their_quote,
+    ActivityKind.REVOKE_QUOTE: _their_quote,
 }
 check_covered(_BUILDERS, __name__)

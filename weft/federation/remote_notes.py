@@ -30,7 +30,7 @@ from sqlalchemy import or_, select
 from weft.actions.posts.remote import MAX_MEDIA, RemoteMedia, RemoteNote, create_remote_status
 from weft.config import Settings
 from weft.db.database import Database
-from weft.federation import jsonld
+from weft.federation import jsonld, quotes
 from weft.federation.emojis import read_emojis
 from weft.federation.mentions import learn_actors
 from weft.federation.remote import (
@@ -128,11 +128,15 @@ async def read_note(
     *,
     depth: int = 0,
     budget: FetchBudget | None = None,
+    activity_uri: str | None = None,
 ) -> RemoteNote:
     """``document`` as a :class:`RemoteNote` by ``author`` (checked by the caller);
-    what it names that we lack is fetched within ``budget`` (else left out)."""
+    what it names that we lack is fetched within ``budget`` (else left out).
+    ``activity_uri`` is the delivered Create's id: for a quote of one of ours, it
+    stands for FEP-044f's request (a refusal is answered with a Reject)."""
     budget = budget if budget is not None else FetchBudget()
     uri = str(document["id"])
+    policy = quotes.read_policy(document, author)
     recipients = jsonld.ids(document.get("to")) + jsonld.ids(document.get("cc"))
     mentioned = await _mentioned(db, settings, document.get("tag"), budget)
     silent = await _local_recipients(db, settings, recipients)
@@ -140,6 +144,9 @@ async def read_note(
     if visibility == "public" and await block_severity(db, author.domain or "") == "limit":
         visibility = "unlisted"  # a limited server's posts stay out of public feeds
     content, spoiler_text = _content(document), _spoiler_text(document)
+    # Fetched in document order: the mentions, the parent, then the quote.
+    in_reply_to_id = await _related(db, settings, document.get("inReplyTo"), depth, budget)
+    quote_of_id = await _related(db, settings, _quote_uri(document), depth, budget)
     return RemoteNote(
         uri=uri,
         account_id=author.id,
@@ -151,8 +158,15 @@ async def read_note(
         sensitive=document.get("sensitive") is True,
         language=_language(document),
         edited_at=_time(document.get("updated")),
-        in_reply_to_id=await _related(db, settings, document.get("inReplyTo"), depth, budget),
-        quote_of_id=await _related(db, settings, _quote_uri(document), depth, budget),
+        in_reply_to_id=in_reply_to_id,
+        quote_of_id=quote_of_id,
+        reply_policy=policy.reply_policy,
+        quote_policy=policy.quote_policy,
+        quote_manual=policy.quote_manual,
+        quote_request_uri=activity_uri,
+        quote_authorization_uri=await _approval(
+            db, settings, document, author, quote_of_id, budget
+        ),
         mentioned_ids=mentioned,
         silent_ids=[a for a in silent if a not in mentioned],
         tags=_hashtags(document.get("tag")),
@@ -318,6 +332,39 @@ async def _related(
         return (await fetch_status(db, settings, uri, depth=depth + 1, budget=budget)).id
     except RemoteError:
         return None
+
+
+async def _approval(
+    db: Database,
+    settings: Settings,
+    document: Mapping[str, Any],
+    author: Account,
+    quote_of_id: int | None,
+    budget: FetchBudget,
+) -> str | None:
+    """The post's ``quoteAuthorization``, when it quotes a third server's post and
+    that server's author approved it (checked: ``weft.federation.quotes``). A
+    quote of one of ours is judged by our own policy instead."""
+    authorization = jsonld.first_id(document.get("quoteAuthorization"))
+    if authorization is None or quote_of_id is None:
+        return None
+    async with db.read() as session:
+        quoted = await session.get(Status, quote_of_id)
+        quoted_author = await session.get(Account, quoted.account_id) if quoted else None
+    if quoted is None or quoted_author is None or quoted_author.is_local:
+        return None
+    if quoted.uri is None or quoted_author.uri is None or quoted_author.id == author.id:
+        return None
+    checked = await quotes.authorized(
+        db,
+        settings,
+        authorization,
+        quote_uri=str(document["id"]),
+        quoted_uri=quoted.uri,
+        quoted_author=quoted_author.uri,
+        budget=budget,
+    )
+    return authorization if checked else None
 
 
 async def _accounts_by_uri(db: Database, settings: Settings, uris: list[str]) -> list[int]:

@@ -17,7 +17,16 @@ from starlette.routing import Match
 from starlette.types import Scope
 
 from weft.errors import WeftError
-from weft.federation import actors, collections, loading, nodeinfo, verify, webfinger
+from weft.federation import (
+    actors,
+    collections,
+    loading,
+    nodeinfo,
+    notes,
+    quotes,
+    verify,
+    webfinger,
+)
 from weft.queries.accounts import parse_id
 from weft.runtime import Runtime, runtime
 
@@ -152,6 +161,28 @@ async def _person(request: Request, username: str, rt: Runtime) -> Response:
         return activity_json(actors.person(account, rt.settings))
 
     return await serve(build, {"Vary": "Accept"})
+
+
+@router.get("/users/{username}/statuses/{status_id}/quotes/{quote_id}")
+async def get_quote_authorization(
+    request: Request, username: str, status_id: str, quote_id: str, rt: Runtime = Depends(runtime)
+) -> Response:
+    """FEP-044f's ``QuoteAuthorization`` of an accepted quote of the post (404 once
+    revoked or gone): the proof other servers check before showing the quote."""
+
+    async def build() -> Response:
+        await verify.require_signature(rt.db, rt.settings, request)
+        account = await loading.federated_person(rt.db, username)
+        quoted, quote = await loading.accepted_quote(
+            rt.db, account, parse_id(status_id), parse_id(quote_id)
+        )
+        authorization = notes.authorization_uri(quoted, account, quote.id, rt.settings)
+        me = actors.actor_uri(account, rt.settings)
+        quoted_uri = notes.note_uri(quoted, account, rt.settings)
+        document = quotes.authorization_document(authorization, me, str(quote.uri), quoted_uri)
+        return activity_json(document)
+
+    return await serve(build)
 
 
 def redirect(url: str) -> Response:

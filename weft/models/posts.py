@@ -63,9 +63,17 @@ class Status(Base):
     quote_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("statuses.id", ondelete="SET NULL"), index=True, default=None
     )
-    # accepted | revoked (the quoted author detached it) | deleted
+    # pending (asked, not yet answered) | accepted | rejected | revoked (the
+    # quoted author detached it) | deleted
     quote_state: Mapped[str | None] = mapped_column(String(16), default=None)
+    # FEP-044f: the QuoteRequest that asked for this quote (ours or theirs), and
+    # the QuoteAuthorization that approved it (another server's) (migration 0011).
+    quote_request_uri: Mapped[str | None] = mapped_column(Text, index=True, default=None)
+    quote_authorization_uri: Mapped[str | None] = mapped_column(Text, index=True, default=None)
+    # Who may quote it at once (``QUOTE_POLICIES``; another server's post may also
+    # say "following"), and, for another server's post, who may ask its author.
     quote_policy: Mapped[str] = mapped_column(String(16), default="public")
+    quote_manual: Mapped[str | None] = mapped_column(String(16), default=None)
     reply_policy: Mapped[str] = mapped_column(String(16), default="everyone")
     application_id: Mapped[int | None] = mapped_column(
         ForeignKey("oauth_applications.id", ondelete="SET NULL"), default=None

@@ -50,6 +50,8 @@ class Post(Protocol):
     @property
     def quote_policy(self) -> str: ...
     @property
+    def quote_manual(self) -> str | None: ...
+    @property
     def reblog_of_id(self) -> int | None: ...
 
 
@@ -102,22 +104,40 @@ def can_reply(access: PostAccess) -> bool:
 
 
 def can_quote(access: PostAccess) -> bool:
+    return quote_approval(access) != "denied"
+
+
+def quote_approval(access: PostAccess) -> str:
+    """``automatic`` (the quote is approved at once), ``manual`` (the author of
+    another server's post must approve it; we ask, FEP-044f's QuoteRequest)
+    or ``denied``. Another server's post says who may quote it in its
+    ``interactionPolicy`` (weft/federation/remote_notes.py): ``quote_policy``
+    for its automatic approval, ``quote_manual`` for its manual one."""
     if access.viewer_id is None or not can_view(access):
-        return False
+        return "denied"
     if access.status.reblog_of_id is not None:
-        return False
+        return "denied"
     if access.is_author:
-        return True
+        return "automatic"
     if access.status.visibility not in PUBLIC_VISIBILITIES:
-        return False
-    if access.mentioned:
+        return "denied"
+    if access.mentioned or _in_audience(access, access.status.quote_policy):
+        return "automatic"
+    if _in_audience(access, access.status.quote_manual):
+        return "manual"
+    return "denied"
+
+
+def _in_audience(access: PostAccess, audience: str | None) -> bool:
+    """Whether the viewer is among ``public``, the author's ``followers``, or
+    the accounts the author follows (``following``); ``nobody`` or None: no."""
+    if audience == "public":
         return True
-    policy = access.status.quote_policy
-    if policy == "public":
-        return True
-    if policy == "followers":
+    if audience == "followers":
         return access.author.following
-    return False  # "nobody"
+    if audience == "following":
+        return access.author.followed_by
+    return False
 
 
 def can_reblog(access: PostAccess) -> bool:

@@ -61,6 +61,7 @@ class HomePost:
     visibility: str
     reply_policy: str
     quote_policy: str
+    quote_manual: str | None
     quote_state: str | None
     reblog_of_id: int | None
     quote_of_id: int | None
@@ -94,6 +95,7 @@ def _columns(viewer: ColumnElement[int]) -> tuple[Any, ...]:
         Status.visibility,
         Status.reply_policy,
         Status.quote_policy,
+        Status.quote_manual,
         Status.quote_state,
         Status.reblog_of_id,
         Status.quote_of_id,

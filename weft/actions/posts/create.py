@@ -12,11 +12,20 @@ policy leaves them out). Another server's reply that the reply policy
 refuses is not stored (``ReplyRefused``; the caller drops it, as GoToSocial
 does with interaction policies); another server's quote that the quote
 policy refuses is stored with ``quote_state="rejected"``: the post is kept,
-the quoted post is not shown in it, counted or told.
+the quoted post is not shown in it, counted or told; when it was delivered
+(a ``Create``, which stands for FEP-044f's request) a ``Reject`` goes back.
+
+A local person's quote of another server's post asks its author
+(FEP-044f): it is ``pending`` and a ``QuoteRequest`` is sent; the answer
+makes it ``accepted`` or ``rejected`` (``weft.actions.quotes``). Our
+policies still ask first what that post's ``interactionPolicy`` said.
 
 Between two other servers' people, the parent's (or quoted post's) own
 server decides, as FEP-044f and GoToSocial have it: we know too little of
-their follows and blocks to judge, so such a reply or quote is taken as sent.
+their follows and blocks to judge, so a reply is taken as sent, and a quote
+is accepted only with its author's approval: a ``quoteAuthorization`` we
+checked, a quote of oneself, or of a post that mentions the quoter
+(FEP-044f's rules, as Mastodon 4.5 applies them); else it waits ``pending``.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.actions.cards import enqueue_card
@@ -37,7 +47,7 @@ from weft.db.upsert import insert_ignore_returning
 from weft.errors import Invalid, NotFound
 from weft.jobs.kinds import FAN_OUT, NOTIFY_SUBSCRIBERS
 from weft.jobs.queue import enqueue
-from weft.models import Account, Status
+from weft.models import Account, Mention, Status
 from weft.models.base import utcnow
 from weft.models.posts import VISIBILITIES
 from weft.policies.statuses import PUBLIC_VISIBILITIES, can_quote, can_reply, can_view
@@ -86,7 +96,12 @@ class NewPost:
     in_reply_to_id: int | None = None
     quoted_status_id: int | None = None
     quote_policy: str = "public"
+    quote_manual: str | None = None  # another server's post: who may ask to quote it
     reply_policy: str = "everyone"
+    # Another server's quote: the activity that asked for it (a delivered
+    # Create), and its approval, if one was checked (weft.federation.quotes).
+    quote_request_uri: str | None = None
+    quote_authorization_uri: str | None = None
     application_id: int | None = None
     edited_at: datetime | None = None
     # Who is named (already ``bookkeeping.mentionable``), and who may see it unnamed.
@@ -99,7 +114,7 @@ class NewPost:
 async def create_post(session: AsyncSession, new: NewPost) -> Status:
     """Write ``new`` with its consequences; the caller attaches its media."""
     parent = await _reply_target(session, new.author, new.in_reply_to_id)
-    quoted, quote_state = await _quote_target(session, new.author, new.quoted_status_id)
+    quoted, quote_state = await _quote_target(session, new)
     visibility = new.visibility
     narrower = parent is not None and _NARROWNESS[parent.visibility] > _NARROWNESS[visibility]
     if parent is not None and narrower and new.author.is_local:
@@ -126,7 +141,19 @@ async def create_post(session: AsyncSession, new: NewPost) -> Status:
     if not new.has_media:
         enqueue_card(session, status)
     await publish(session, ActivityKind.CREATE, status.account_id, status_id=status.id)
+    if quoted is not None:
+        await _quote_handshake(session, status, quoted)
     return status
+
+
+async def _quote_handshake(session: AsyncSession, status: Status, quoted: Status) -> None:
+    """FEP-044f: ask for our quote of another server's post; refuse theirs of
+    ours when it came by a plain Create (a QuoteRequest is answered by
+    ``weft.actions.quotes.answer_quote_request``)."""
+    if status.quote_state == "pending" and status.quote_request_uri is not None:
+        await publish(session, ActivityKind.QUOTE_REQUEST, status.account_id, status_id=status.id)
+    elif status.quote_state == "rejected" and status.quote_request_uri is not None:
+        await publish(session, ActivityKind.REJECT_QUOTE, quoted.account_id, status_id=status.id)
 
 
 def _row(
@@ -153,14 +180,25 @@ def _row(
         "conversation_id": (parent.conversation_id or parent.id) if parent else new.id,
         "quote_of_id": quoted.id if quoted else None,
         "quote_state": quote_state,
+        "quote_request_uri": _request_uri(new, quote_state),
+        "quote_authorization_uri": new.quote_authorization_uri if quoted else None,
         # Mastodon: only public posts can be quoted by others.
         "quote_policy": new.quote_policy if visibility in PUBLIC_VISIBILITIES else "nobody",
+        "quote_manual": new.quote_manual if visibility in PUBLIC_VISIBILITIES else None,
         "reply_policy": new.reply_policy,
         "application_id": new.application_id,
         # Never in the future: a wrong clock must not pin a post atop every feed.
         "created_at": min(new.created_at, utcnow()),
         "edited_at": new.edited_at,
     }
+
+
+def _request_uri(new: NewPost, quote_state: str | None) -> str | None:
+    """Our QuoteRequest's id (a fragment of our quote's own), or the activity
+    that brought another server's quote."""
+    if new.author.is_local:
+        return f"{new.uri}#quote_request" if quote_state == "pending" else None
+    return new.quote_request_uri if quote_state is not None else None
 
 
 async def _reply_target(
@@ -181,27 +219,51 @@ async def _reply_target(
     return parent
 
 
-async def _quote_target(
-    session: AsyncSession, author: Account, status_id: int | None
-) -> tuple[Status | None, str | None]:
-    """The quoted post and the quote's state (``accepted`` or ``rejected``)."""
-    if status_id is None:
+async def _quote_target(session: AsyncSession, new: NewPost) -> tuple[Status | None, str | None]:
+    """The quoted post and the quote's state: ``accepted``, ``rejected`` (another
+    server's quote our policy refuses) or ``pending`` (waiting for the quoted
+    author's approval: see the module's docstring)."""
+    author = new.author
+    if new.quoted_status_id is None:
         return None, None
-    quoted = await session.get(Status, status_id)
+    quoted = await session.get(Status, new.quoted_status_id)
     if quoted is None:
         if author.is_local:
             raise NotFound(QUOTE_NOT_FOUND)
         return None, None  # deleted meanwhile: the post is kept without it
     if await _judged_elsewhere(session, author, quoted):
-        return quoted, "accepted"
+        return quoted, await _approved_elsewhere(session, new, quoted)
     access = (await access_for(session, author.id, [quoted]))[quoted.id]
     if can_quote(access):
+        if (
+            author.is_local
+            and quoted.account_id != author.id
+            and not await _is_ours(session, quoted)
+        ):
+            return quoted, "pending"  # its author's server answers our QuoteRequest
         return quoted, "accepted"
     if not author.is_local:
         return quoted, "rejected"
     if not can_view(access):
         raise NotFound(QUOTE_NOT_FOUND)
     raise Invalid("quoted_status_id", "cannot be quoted by you", "ERR_FORBIDDEN")
+
+
+async def _is_ours(session: AsyncSession, status: Status) -> bool:
+    author = await session.get(Account, status.account_id)
+    return author is not None and author.is_local
+
+
+async def _approved_elsewhere(session: AsyncSession, new: NewPost, quoted: Status) -> str:
+    """Another server's quote of a third server's post: FEP-044f's rules."""
+    if quoted.account_id == new.author.id or new.quote_authorization_uri is not None:
+        return "accepted"
+    mentioned = await session.scalar(
+        select(Mention.id).where(
+            Mention.status_id == quoted.id, Mention.account_id == new.author.id
+        )
+    )
+    return "accepted" if mentioned is not None else "pending"
 
 
 async def _judged_elsewhere(session: AsyncSession, author: Account, target: Status) -> bool:

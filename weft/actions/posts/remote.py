@@ -23,7 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.actions.media import attached_media_ids, retire_media
-from weft.actions.posts.bookkeeping import ensure_original_version, mentionable, upsert_tags
+from weft.actions.posts.bookkeeping import bump, ensure_original_version, mentionable, upsert_tags
 from weft.actions.posts.create import (
     AlreadyStored,
     NewPost,
@@ -41,6 +41,7 @@ from weft.jobs.kinds import FETCH_REMOTE_MEDIA
 from weft.jobs.queue import enqueue
 from weft.models import Account, MediaAttachment, Status, StatusPin
 from weft.models.base import utcnow
+from weft.policies.statuses import PUBLIC_VISIBILITIES
 from weft.text.remote import plain_text
 
 MAX_MEDIA = 20
@@ -75,6 +76,14 @@ class RemoteNote:
     edited_at: datetime | None = None
     in_reply_to_id: int | None = None
     quote_of_id: int | None = None
+    # Its interactionPolicy, in our policies' words (weft.federation.quotes).
+    reply_policy: str = "everyone"
+    quote_policy: str = "nobody"
+    quote_manual: str | None = None
+    # FEP-044f: the delivered Create (which stands for a request to quote one
+    # of ours), and the quoteAuthorization of a third server's post, once checked.
+    quote_request_uri: str | None = None
+    quote_authorization_uri: str | None = None
     mentioned_ids: Sequence[int] = ()
     # Recipients we found in to/cc but not in the tags: they may see it, silently.
     silent_ids: Sequence[int] = ()
@@ -132,6 +141,11 @@ async def _new_post(session: AsyncSession, note: RemoteNote) -> NewPost:
         language=note.language,
         in_reply_to_id=note.in_reply_to_id,
         quoted_status_id=note.quote_of_id,
+        quote_policy=note.quote_policy,
+        quote_manual=note.quote_manual,
+        reply_policy=note.reply_policy,
+        quote_request_uri=note.quote_request_uri,
+        quote_authorization_uri=note.quote_authorization_uri,
         edited_at=note.edited_at,
         mentioned=await _mentioned(session, note),
         silent_ids=note.silent_ids,
@@ -190,6 +204,7 @@ async def update_remote_status(db: Database, note: RemoteNote) -> Status | None:
         )
         if status is None:
             return None
+        await _apply_policy(session, status, note)
         media_urls = list(
             await session.scalars(
                 select(MediaAttachment.remote_url)
@@ -222,6 +237,20 @@ async def update_remote_status(db: Database, note: RemoteNote) -> Status | None:
         _add_media(session, status, note.media)
         await revise(session, status, revision)
         return status
+
+
+async def _apply_policy(session: AsyncSession, status: Status, note: RemoteNote) -> None:
+    """An edit may change who may reply and quote, and bring a third server's
+    approval of a quote that waited for it (``pending``)."""
+    public = status.visibility in PUBLIC_VISIBILITIES
+    status.reply_policy = note.reply_policy
+    status.quote_policy = note.quote_policy if public else "nobody"
+    status.quote_manual = note.quote_manual if public else None
+    approved = note.quote_authorization_uri is not None and note.quote_of_id == status.quote_of_id
+    if approved and status.quote_state == "pending" and status.quote_of_id is not None:
+        status.quote_state = "accepted"
+        status.quote_authorization_uri = note.quote_authorization_uri
+        await bump(session, Status, status.quote_of_id, "quotes_count", 1)
 
 
 async def delete_remote_status(db: Database, account_id: int, uri: str) -> bool:

@@ -14,10 +14,11 @@ from weft.api.serializers.cards import card_entity
 from weft.api.serializers.media import media_entity
 from weft.config import Settings
 from weft.models import Account, MediaAttachment, Status, StatusEdit
-from weft.policies.statuses import PostAccess, can_quote, can_view
+from weft.policies.statuses import PostAccess, can_view, quote_approval
 from weft.queries.status_bundle import StatusBundle
 
-QUOTE_AUTOMATIC = {"public": ["public"], "followers": ["followers"], "nobody": []}
+# Mastodon's names for who may quote: ours, and another server's post's "following".
+QUOTE_AUDIENCES = {"public": ["public"], "followers": ["followers"], "following": ["following"]}
 
 
 def status_url(status: Status, username: str, settings: Settings) -> str:
@@ -61,6 +62,8 @@ class RenderedPost(Protocol):
     def visibility(self) -> str: ...
     @property
     def quote_policy(self) -> str: ...
+    @property
+    def quote_manual(self) -> str | None: ...
     @property
     def reblog_of_id(self) -> int | None: ...
     @property
@@ -273,7 +276,8 @@ def _quote(post: RenderedPost, view: PostView, renderer: _Renderer) -> dict[str,
     quoted = view.post(post.quote_of_id) if post.quote_of_id else None
     if quoted is None:
         return {"state": "deleted", "quoted_status": None}
-    if post.quote_state in ("revoked", "rejected"):  # the quoted post's policy refused it
+    if post.quote_state in ("revoked", "rejected", "pending"):
+        # Refused by the quoted post's policy or author, or not approved (yet).
         return {"state": post.quote_state, "quoted_status": None}
     access = view.access(quoted.id)
     if access is None or not can_view(access):
@@ -283,14 +287,11 @@ def _quote(post: RenderedPost, view: PostView, renderer: _Renderer) -> dict[str,
 
 def _quote_approval(post: RenderedPost, view: PostView) -> dict[str, Any]:
     access = view.access(post.id)
-    if view.viewer_id is None or access is None:
-        current = "unknown"
-    else:
-        current = "automatic" if can_quote(access) else "denied"
-    automatic = QUOTE_AUTOMATIC.get(post.quote_policy, [])
-    if post.visibility not in ("public", "unlisted"):
-        automatic = []
-    return {"automatic": automatic, "manual": [], "current_user": current}
+    current = "unknown" if view.viewer_id is None or access is None else quote_approval(access)
+    public = post.visibility in ("public", "unlisted")
+    automatic = QUOTE_AUDIENCES.get(post.quote_policy, []) if public else []
+    manual = QUOTE_AUDIENCES.get(post.quote_manual or "", []) if public else []
+    return {"automatic": automatic, "manual": manual, "current_user": current}
 
 
 def status_edit_entity(

@@ -24,7 +24,7 @@ from weft.config import Settings
 from weft.db.database import Database
 from weft.errors import Forbidden, Invalid, NotFound
 from weft.federation import jsonld
-from weft.federation.inbox import actors, featured, follows, posts
+from weft.federation.inbox import actors, featured, follows, posts, quotes
 from weft.federation.inbox.context import Handler, Inbound
 from weft.federation.remote import RemoteError, Unreachable
 from weft.models import Account, InboundActivity
@@ -34,19 +34,20 @@ log = logging.getLogger("weft.federation.inbox")
 
 HANDLERS: dict[str, Handler] = {
     "Follow": follows.on_follow,
-    "Accept": follows.on_accept,
-    "Reject": follows.on_reject,
+    "Accept": quotes.on_accept,  # of our QuoteRequest, else follows.on_accept
+    "Reject": quotes.on_reject,  # of our QuoteRequest, else follows.on_reject
     "Block": follows.on_block,
     "Undo": follows.on_undo,
     "Create": posts.on_create,
     "Update": posts.on_update,
-    "Delete": posts.on_delete,
+    "Delete": quotes.on_delete,  # of a QuoteAuthorization, else posts.on_delete
     "Like": posts.on_like,
     "Announce": posts.on_announce,
     "Move": actors.on_move,
     "Flag": actors.on_flag,
     "Add": featured.on_add,
     "Remove": featured.on_remove,
+    "QuoteRequest": quotes.on_quote_request,
 }
 
 

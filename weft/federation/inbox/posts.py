@@ -41,7 +41,12 @@ async def on_create(inbound: Inbound) -> str:
     if note_author(document) != inbound.actor.uri:
         return "ignored: a post by someone else"
     note = await read_note(
-        inbound.db, inbound.settings, document, inbound.actor, budget=inbound.budget
+        inbound.db,
+        inbound.settings,
+        document,
+        inbound.actor,
+        budget=inbound.budget,
+        activity_uri=inbound.id,
     )
     status = await create_remote_status(inbound.db, note)
     if status is None:
