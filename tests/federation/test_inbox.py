@@ -299,10 +299,16 @@ async def test_update_and_delete_of_a_note(
     assert (status.spoiler_text, status.sensitive) == ("loom talk", True)
     assert status.edited_at is not None
     assert await count(db, StatusEdit) == 2  # the original and the edit
-    assert await count(db, MediaAttachment) == 0
+    # The photo the edit dropped is off the post, kept for the original version.
+    dropped = await one(db, MediaAttachment)
+    assert (dropped.status_id, dropped.former_status_id) == (None, status.id)
+    async with db.read() as session:
+        edits = await session.scalars(select(StatusEdit).order_by(StatusEdit.created_at))
+        assert [len(edit.media or ()) for edit in edits] == [1, 0]
     deliver(remote_alice, fed, payload("mastodon_delete_note", remote, fed))
     await run_jobs(db, fed)
     assert await count(db, Status) == 0
+    assert await count(db, MediaAttachment) == 0
 
 
 async def test_gotosocial_reply_joins_the_thread_and_notifies(
