@@ -16,7 +16,7 @@ from tests.media.test_video import make_video
 from weft.actions.media import MediaChange, upload_media
 from weft.config import Settings, load_settings
 from weft.db.database import Database
-from weft.limits import IMAGE_SIZE_LIMIT
+from weft.limits import AVIF_MATRIX_LIMIT, HEIC_MATRIX_LIMIT, IMAGE_SIZE_LIMIT
 from weft.media.children import Usage
 from weft.media.process import process_media
 from weft.models import MediaAttachment
@@ -49,6 +49,29 @@ def largest_jpeg() -> bytes:
     return data
 
 
+def largest(fmt: str, width: int, height: int) -> bytes:
+    """A flat picture with a few shapes (quick to encode) of ``width`` x ``height``."""
+    image = Image.new("RGB", (width, height), (10, 200, 30))
+    draw = ImageDraw.Draw(image)
+    for x in range(0, width, 512):
+        y = x * height // width
+        draw.ellipse((x, y, x + 900, y + 600), fill=(200, 20, 20))
+    out = io.BytesIO()
+    image.save(out, fmt, quality=50)
+    return out.getvalue()
+
+
+def largest_heic() -> bytes:
+    """The most pixels a HEIC may have, 8192 wide (wide costs most)."""
+    height = HEIC_MATRIX_LIMIT // SIDE
+    return largest("HEIF", SIDE, height)
+
+
+def largest_avif() -> bytes:
+    height = AVIF_MATRIX_LIMIT // 4096
+    return largest("AVIF", 4096, height)
+
+
 def upload_v1(client: httpx.Client, person: Person, data: bytes, name: str) -> httpx.Response:
     return client.post(
         "/api/v1/media", headers=person.auth, files={"file": (name, data, "application/x")}
@@ -71,7 +94,15 @@ def resident_bytes() -> int:
     raise AssertionError("no VmRSS in /proc/self/status")
 
 
-@pytest.mark.parametrize(("make", "name"), [(largest_png, "big.png"), (largest_jpeg, "big.jpg")])
+@pytest.mark.parametrize(
+    ("make", "name"),
+    [
+        (largest_png, "big.png"),
+        (largest_jpeg, "big.jpg"),
+        (largest_heic, "big.heic"),
+        (largest_avif, "big.avif"),
+    ],
+)
 async def test_the_largest_photos_are_processed_within_the_memory_budget(
     client: httpx.Client, alice: Person, caplog: pytest.LogCaptureFixture, make: object, name: str
 ) -> None:
@@ -81,6 +112,7 @@ async def test_the_largest_photos_are_processed_within_the_memory_budget(
     response = upload_v1(client, alice, data, name)
     assert response.status_code == 200, response.text
     assert response.json()["meta"]["original"]["width"] == 1440
+    assert response.json()["meta"]["small"]["width"] == 480
     [usage] = child_usages(caplog)
     # The child's own peak resident memory, its start (the fork server's
     # libraries) included.
@@ -97,6 +129,54 @@ async def test_memory_is_given_back_after_large_photos(client: httpx.Client, ali
         assert response.status_code == 200, response.text
     # In-process, each left hundreds of MB held; in a child, none of it is ours.
     assert resident_bytes() - before < 100 * MB
+
+
+def test_heic_and_avif_over_their_own_pixel_limits_are_refused(
+    client: httpx.Client, alice: Person
+) -> None:
+    """Decoded whole, they have lower limits than other photos: a clear 422, not a child
+    process over its memory. Pillow's header says the size; nothing is decoded."""
+    over = AVIF_MATRIX_LIMIT // 4096 + 1
+    response = upload_v1(client, alice, largest("AVIF", 4096, over), "big.avif")
+    assert response.status_code == 422, response.text
+    assert response.json()["error"] == (
+        "Validation failed: file has too many pixels "
+        f"(an AVIF photo may have at most {AVIF_MATRIX_LIMIT:,} in all)"
+    )
+    response = upload_v1(client, alice, largest("HEIF", 7200, 7200), "big.heic")
+    assert response.status_code == 422, response.text
+    assert response.json()["error"] == (
+        "Validation failed: file has too many pixels "
+        f"(a HEIC photo may have at most {HEIC_MATRIX_LIMIT:,} in all)"
+    )
+
+
+def update_avatar(client: httpx.Client, person: Person, data: bytes) -> httpx.Response:
+    files = {"avatar": ("me.png", data, "image/png")}
+    return client.patch("/api/v1/accounts/update_credentials", headers=person.auth, files=files)
+
+
+async def test_the_largest_avatar_is_fitted_in_a_child_within_the_budget(
+    client: httpx.Client, alice: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Avatars and headers are decoded as uploads are: in a child, by libvips."""
+    data = largest_png()
+    caplog.set_level(logging.INFO, logger="weft.media.children")
+    warm_up = update_avatar(client, alice, data)
+    assert warm_up.status_code == 200, warm_up.text
+    [usage] = child_usages(caplog)
+    assert usage.peak_rss_bytes < PHOTO_MEMORY_BUDGET, usage.peak_rss_bytes // MB
+    before = resident_bytes()
+    for _ in range(3):
+        response = update_avatar(client, alice, data)
+        assert response.status_code == 200, response.text
+    # Pillow in the server took ~1 GB for each, and kept much of it.
+    assert resident_bytes() - before < 100 * MB
+    served = httpx.get(response.json()["avatar"])
+    with Image.open(io.BytesIO(served.content)) as avatar:
+        assert (avatar.format, avatar.size, avatar.mode) == ("PNG", (400, 400), "RGBA")
+        assert "exif" not in avatar.info
+        assert "icc_profile" not in avatar.info
 
 
 def moving_video(path: Path) -> Path:

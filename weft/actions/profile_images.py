@@ -2,7 +2,10 @@
 
 The photo is typed by its content (weft/media/detect.py), cropped to the
 shape it is shown in (a 400 px square avatar, a 1500x500 header), and
-re-encoded from pixels only, so no metadata (GPS above all) survives. The
+re-encoded from pixels only, so no metadata (GPS above all) survives; the
+decoding runs in a child process, as an upload's (``weft.media.images.fit_image``
+in the photo lane of weft/media/children.py), so a large picture costs the
+server nothing it keeps. The
 new file is stored before the transaction that points the account at it; the
 old file is removed by the ``media.delete_files`` job queued in that same
 transaction. Both the API (``update_credentials``) and the web settings page
@@ -12,15 +15,11 @@ call ``prepare_photo`` then ``set_profile_image``.
 from __future__ import annotations
 
 import asyncio
-import io
 import shutil
 import tempfile
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
-
-from PIL import Image, ImageOps
 
 from weft.actions.outbox import publish
 from weft.activity_kinds import ActivityKind
@@ -30,8 +29,9 @@ from weft.errors import Invalid, NotFound
 from weft.jobs.kinds import DELETE_FILES
 from weft.jobs.queue import enqueue
 from weft.limits import IMAGE_SIZE_LIMIT
+from weft.media.children import photo_lane, run_in_child
 from weft.media.detect import detect
-from weft.media.pillow import open_image, too_many_pixels
+from weft.media.images import fit_image
 from weft.media.storage import content_type_for, new_key, storage_for
 from weft.models import Account
 from weft.models.base import utcnow
@@ -51,7 +51,7 @@ class Photo:
     ext: str
 
 
-async def prepare_photo(which: Which, path: Path) -> Photo:
+async def prepare_photo(settings: Settings, which: Which, path: Path) -> Photo:
     """Check and crop the upload at ``path`` (a temporary file the caller removes).
 
     Writes nothing, so a form can check every input before it saves any.
@@ -60,16 +60,18 @@ async def prepare_photo(which: Which, path: Path) -> Photo:
         kind = await asyncio.to_thread(detect, path)
         if kind.family != "image":
             raise Invalid(which, NOT_A_PHOTO, "ERR_UNSUPPORTED")
-        data, ext = await asyncio.to_thread(fit_photo, path, SIZES[which])
+        data, ext = await run_in_child(
+            photo_lane(settings), fit_image, path, SIZES[which], JPEG_QUALITY
+        )
     except Invalid as error:
         # detect() names the field "file"; here it is the avatar or the header.
         raise Invalid(which, error.description, error.code) from None
     return Photo(which, data, ext)
 
 
-async def photo_from_file(which: Which, file: BinaryIO, data_dir: Path) -> Photo:
+async def photo_from_file(settings: Settings, which: Which, file: BinaryIO) -> Photo:
     """``prepare_photo`` for an uploaded file object (copied to a temporary folder first)."""
-    folder = Path(await asyncio.to_thread(_temp_folder, data_dir))
+    folder = Path(await asyncio.to_thread(_temp_folder, settings.data_dir))
     try:
         path = folder / "upload"
         size = await asyncio.to_thread(_copy, file, path)
@@ -81,7 +83,7 @@ async def photo_from_file(which: Which, file: BinaryIO, data_dir: Path) -> Photo
                 f"is too large: a photo can be at most {IMAGE_SIZE_LIMIT >> 20} MB",
                 "ERR_TOO_LARGE",
             )
-        return await prepare_photo(which, path)
+        return await prepare_photo(settings, which, path)
     finally:
         await asyncio.to_thread(shutil.rmtree, folder, True)
 
@@ -150,30 +152,3 @@ async def _point_to(
 def own_key(settings: Settings, url: str | None) -> str | None:
     """The storage key of a file this server stored, from its public URL."""
     return storage_for(settings).key_of(url)
-
-
-def fit_photo(src: Path, size: tuple[int, int]) -> tuple[bytes, str]:
-    """``src`` upright, cropped to fill ``size``, as PNG (if it has transparency) or JPEG."""
-    with open_image(src) as image:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", Image.DecompressionBombWarning)
-                image.seek(0)  # an animated file's first frame
-                image.load()
-                upright = ImageOps.exif_transpose(image)
-        except Image.DecompressionBombWarning:
-            raise Invalid("file", too_many_pixels(), "ERR_TOO_LARGE") from None
-        except (OSError, ValueError, SyntaxError, EOFError):
-            raise Invalid("file", "could not be decoded as an image", "ERR_UNSUPPORTED") from None
-    has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
-    pixels = upright.convert("RGBA" if has_alpha else "RGB")
-    fitted = ImageOps.fit(pixels, size, Image.Resampling.LANCZOS)
-    # A fresh image carries pixels only: no EXIF, XMP, ICC or comments.
-    clean = Image.new(fitted.mode, fitted.size)
-    clean.paste(fitted)
-    out = io.BytesIO()
-    if has_alpha:
-        clean.save(out, "PNG", optimize=True)
-        return out.getvalue(), "png"
-    clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    return out.getvalue(), "jpg"

@@ -176,7 +176,7 @@ async def _copy_picture(
         src = work_dir / "remote"
         limit = min(IMAGE_SIZE_LIMIT, settings.remote_media_max_bytes)
         await _download(settings, remote, src, limit)
-        photo = await prepare_photo(which, src)
+        photo = await prepare_photo(settings, which, src)
     key = new_key("accounts", account_id, which, photo.ext)
     await storage.put_bytes(key, photo.data, content_type_for(key))
     if not await _point_picture(db, account_id, which, remote, storage.url(key)):

@@ -182,7 +182,7 @@ async def _update_credentials(
 async def _photo(which: Which, upload: Any, rt: Runtime) -> Photo:
     if not isinstance(upload, UploadFile):
         raise Invalid(which, "must be a file sent as multipart/form-data")
-    return await photo_from_file(which, upload.file, rt.settings.data_dir)
+    return await photo_from_file(rt.settings, which, upload.file)
 
 
 @router.get("/api/v1/accounts/lookup")

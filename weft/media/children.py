@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import resource
 import signal
 import weakref
@@ -107,7 +108,9 @@ async def _run(lane: Lane, fn: Callable[..., T], args: Any, kwargs: Any) -> T:
         sender.close()
         await _readable(receiver.fileno())
         try:
-            outcome, value, usage = receiver.recv()
+            # A result larger than the pipe (an avatar's bytes) comes in several
+            # writes: the rest is waited for in a thread, not on the event loop.
+            outcome, value, usage = await asyncio.to_thread(_receive, receiver)
         except EOFError:  # the child died without a word: killed, or out of memory
             outcome, value, usage = _died(process), None, None
         await _readable(process.sentinel)
@@ -117,10 +120,10 @@ async def _run(lane: Lane, fn: Callable[..., T], args: Any, kwargs: Any) -> T:
             process.kill()
         raise
     finally:
-        receiver.close()
         if process.pid is not None:
             process.join()
             process.close()
+        receiver.close()
     if usage is not None:
         log.info(
             "media %s child: peak %d MB, %.2f CPU s",
@@ -133,6 +136,11 @@ async def _run(lane: Lane, fn: Callable[..., T], args: Any, kwargs: Any) -> T:
         done: T = value
         return done
     raise _failure(lane, outcome, value)
+
+
+def _receive(receiver: Connection) -> Any:
+    os.set_blocking(receiver.fileno(), True)
+    return receiver.recv()
 
 
 def _failure(lane: Lane, outcome: str, value: Any) -> Invalid:

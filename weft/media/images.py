@@ -68,10 +68,9 @@ def process_image(src: Path, work_dir: Path) -> ProcessedImage:
 
     The display file is written as it is decoded; the thumbnail is made from it.
     """
-    with open_image(src) as header:  # refuses a bomb from its header, before decoding
-        heif = header.format == "HEIF"
+    heif = _is_heif(src)  # refuses a bomb from its header, before decoding
     try:
-        display = _srgb(_heif_display(src) if heif else _display(src))
+        display = _srgb(_shrunk(src, heif, DISPLAY_WIDTH, _ANY_HEIGHT, size="down"))
         ext = "png" if display.hasalpha() else "jpg"
         file_path, thumb_path = work_dir / f"display.{ext}", work_dir / f"small.{ext}"
         _save(display, file_path)
@@ -92,15 +91,38 @@ def process_image(src: Path, work_dir: Path) -> ProcessedImage:
     return ProcessedImage(file_path, thumb_path, ext, meta, blurhash)
 
 
-def _display(src: Path) -> pyvips.Image:
-    """At most DISPLAY_WIDTH wide, upright (EXIF orientation), an embedded
-    colour profile applied; a lazy image, decoded as it is saved."""
-    return pyvips.Image.thumbnail(
-        str(src), DISPLAY_WIDTH, height=_ANY_HEIGHT, size="down", fail_on="error"
-    )
+def fit_image(src: Path, size: tuple[int, int], jpeg_quality: int) -> tuple[bytes, str]:
+    """``src`` upright, scaled and centre-cropped to fill ``size`` exactly (an
+    avatar or a header), as PNG if it has transparency, else JPEG; its first
+    frame if it is animated. Pixels only, as ``process_image``."""
+    heif = _is_heif(src)
+    try:
+        fitted = _srgb(_shrunk(src, heif, size[0], size[1], crop="centre"))
+        if fitted.hasalpha():
+            return fitted.pngsave_buffer(compression=9, keep="none"), "png"
+        data = fitted.jpegsave_buffer(Q=jpeg_quality, optimize_coding=True, keep="none")
+    except pyvips.Error:
+        raise Invalid("file", NOT_DECODED, "ERR_UNSUPPORTED") from None
+    return data, "jpg"
 
 
-def _heif_display(src: Path) -> pyvips.Image:
+def _is_heif(src: Path) -> bool:
+    with open_image(src) as header:  # refuses a bomb from its header, before decoding
+        return header.format == "HEIF"
+
+
+def _shrunk(src: Path, heif: bool, width: int, height: int, **options: Any) -> pyvips.Image:
+    """At most ``width`` x ``height`` (``size="down"``), or filling it
+    (``crop="centre"``); upright (EXIF orientation), an embedded colour
+    profile applied; a lazy image, decoded as it is saved. libvips shrinks a
+    JPEG or WebP while decoding it and streams a PNG a strip at a time."""
+    if heif:
+        pixels = _heif_pixels(src)
+        return pyvips.Image.thumbnail_image(pixels, width, height=height, **options)
+    return pyvips.Image.thumbnail(str(src), width, height=height, fail_on="error", **options)
+
+
+def _heif_pixels(src: Path) -> pyvips.Image:
     """libheif turns the picture upright (HEIF's own rotation and mirroring) itself."""
     try:
         heif = pillow_heif.open_heif(src, convert_hdr_to_8bit=True)
@@ -115,7 +137,7 @@ def _heif_display(src: Path) -> pyvips.Image:
     icc = heif.info.get("icc_profile")
     if icc:
         pixels.set_type(pyvips.GValue.blob_type, "icc-profile-data", icc)
-    return pyvips.Image.thumbnail_image(pixels, DISPLAY_WIDTH, height=_ANY_HEIGHT, size="down")
+    return pixels
 
 
 def _srgb(image: pyvips.Image) -> pyvips.Image:

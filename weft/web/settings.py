@@ -8,7 +8,6 @@ action's message under the field, and nothing is saved.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -20,12 +19,12 @@ from weft.actions.graph import unblock_account, unmute_account
 from weft.actions.oauth import revoke_authorizations
 from weft.actions.profile_images import (
     Photo,
-    Which,
     photo_from_file,
     remove_profile_image,
     set_profile_image,
 )
 from weft.actions.sessions import revoke_session
+from weft.config import Settings
 from weft.db.paging import Page
 from weft.errors import Invalid, NotFound
 from weft.limits import MAX_PROFILE_FIELDS
@@ -144,7 +143,7 @@ async def _save_profile(request: Request, user: User, rt: Runtime) -> Response:
         discoverable=values["discoverable"],
     )
     try:
-        photos = await _posted_photos(request, rt.settings.data_dir)
+        photos = await _posted_photos(request, rt.settings)
         await account_actions.update_profile(rt.db, user.account_id, change)
     except Invalid as error:
         return await _profile_page(request, values, _error_for(error))
@@ -156,19 +155,15 @@ async def _save_profile(request: Request, user: User, rt: Runtime) -> Response:
     return RedirectResponse("/settings/profile?saved=1", status_code=303)
 
 
-async def _posted_photos(request: Request, data_dir: Path) -> list[Photo]:
+async def _posted_photos(request: Request, settings: Settings) -> list[Photo]:
     """The avatar and header files sent with the form, checked and cropped."""
     form = await request.form()
     photos = []
     for which in ("avatar", "header"):
         upload = form.get(which)
         if isinstance(upload, UploadFile) and upload.filename:
-            photos.append(await _photo(which, upload, data_dir))
+            photos.append(await photo_from_file(settings, which, upload.file))
     return photos
-
-
-async def _photo(which: Which, upload: UploadFile, data_dir: Path) -> Photo:
-    return await photo_from_file(which, upload.file, data_dir)
 
 
 # --- privacy -----------------------------------------------------------------------------
