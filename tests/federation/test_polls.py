@@ -91,7 +91,8 @@ async def test_our_poll_is_a_question_and_remote_votes_are_counted(
         {"type": "Note", "name": "Linen", "replies": {"type": "Collection", "totalItems": 0}},
     ]
     assert note["endTime"] == status["poll"]["expires_at"][:19] + "Z"
-    assert "closed" not in note and note["votersCount"] == 0
+    assert "closed" not in note
+    assert note["votersCount"] == 0
 
     bob_uri = note["attributedTo"]
     deliver(voter, fed, vote_note(voter, 1, "Linen", status["uri"], bob_uri))
@@ -102,7 +103,8 @@ async def test_our_poll_is_a_question_and_remote_votes_are_counted(
         poll = await session.scalar(select(Poll))
         votes = list(await session.scalars(select(PollVote)))
         posts = await session.scalar(select(Status.id).where(Status.id != int(status["id"])))
-    assert poll is not None and (poll.tallies, poll.voters_count) == ([0, 2], 2)
+    assert poll is not None
+    assert (poll.tallies, poll.voters_count) == ([0, 2], 2)
     assert {v.uri for v in votes} == {f"{voter.id}#votes/1", f"{other.id}#votes/1"}
     assert posts is None  # a vote is not a post
     # The results go to the voters' servers as an Update of the Question.
@@ -124,13 +126,15 @@ async def test_a_vote_for_no_option_or_after_the_end_is_not_counted(
     await run_jobs(db, fed)
     async with db.write() as session:
         poll = await session.scalar(select(Poll))
-        assert poll is not None and poll.tallies == [0, 0]
+        assert poll is not None
+        assert poll.tallies == [0, 0]
         poll.expires_at = utcnow() - timedelta(seconds=1)
     deliver(voter, fed, vote_note(voter, 2, "Wool", status["uri"], bob_uri))
     await run_jobs(db, fed)
     async with db.read() as session:
         poll = await session.scalar(select(Poll))
-        assert poll is not None and poll.tallies == [0, 0]
+        assert poll is not None
+        assert poll.tallies == [0, 0]
 
 
 def mastodon_question(author: RemoteActor, number: int, tallies: list[int], **extra: Any) -> Any:
@@ -187,7 +191,8 @@ async def test_our_votes_on_a_remote_poll_go_to_its_author_and_its_results_come_
     assert {v["object"]["name"] for v in votes} == {"Cats", "Both"}
     for sent in votes:
         assert sent["object"]["inReplyTo"] == question["id"]
-        assert sent["object"]["type"] == "Note" and sent["to"] == author.id
+        assert sent["object"]["type"] == "Note"
+        assert sent["to"] == author.id
         assert sent["object"]["attributedTo"] == sent["actor"] == f"{fed.url}/users/bob"
     assert {path for path, _ in remote.received} <= {"/users/pollster/inbox", "/inbox"}
 

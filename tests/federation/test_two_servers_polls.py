@@ -30,7 +30,8 @@ def test_a_poll_is_voted_on_from_the_other_server(servers: Pair) -> None:  # noq
 
     asked = bob.status_post("Cats or dogs?", poll=bob.make_poll(["Cats", "Dogs"], expires_in=600))
     seen = resolve_status(alice, asked.url)
-    assert seen is not None and seen.poll is not None
+    assert seen is not None
+    assert seen.poll is not None
     assert [o.title for o in seen.poll.options] == ["Cats", "Dogs"]
 
     voted = alice.poll_vote(seen.poll.id, [1])
