@@ -38,6 +38,10 @@ class ActivityKind(StrEnum):
     ACCEPT_QUOTE = "accept_quote"  # (status_id of their quote)
     REJECT_QUOTE = "reject_quote"  # (status_id of their quote)
     REVOKE_QUOTE = "revoke_quote"  # (status_id of their quote)
+    # Polls: our vote on another server's poll (one per option chosen, as
+    # Mastodon), and the results of ours (an Update of the Question).
+    VOTE = "vote"  # (vote_id)
+    UPDATE_POLL = "update_poll"  # (status_id of the poll's post)
 
 
 def check_covered(table: Mapping[ActivityKind, object], where: str) -> None:

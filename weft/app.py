@@ -26,6 +26,7 @@ from weft.api import interactions as interactions_api
 from weft.api import media as media_api
 from weft.api import notifications as notifications_api
 from weft.api import oauth as oauth_api
+from weft.api import polls as polls_api
 from weft.api import search as search_api
 from weft.api import statuses as statuses_api
 from weft.api import timelines as timelines_api
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         interactions_api.router,
         media_api.router,
         notifications_api.router,
+        polls_api.router,
         search_api.router,
         accounts_api.router,
         admin_api.router,

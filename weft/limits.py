@@ -29,3 +29,11 @@ SUPPORTED_MIME_TYPES = [
     "video/quicktime",
     "video/webm",
 ]
+# Polls: Threads' limits (2 to 4 options of 1 to 25 characters, open 5 minutes
+# to 7 days, 24 hours unless asked otherwise).
+POLL_MIN_OPTIONS = 2
+POLL_MAX_OPTIONS = 4
+POLL_MAX_OPTION_CHARACTERS = 25
+POLL_MIN_EXPIRATION = 5 * 60
+POLL_MAX_EXPIRATION = 7 * 24 * 3600
+POLL_DEFAULT_EXPIRATION = 24 * 3600

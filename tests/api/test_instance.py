@@ -1,7 +1,7 @@
 """The Instance entities claim only what the server does now.
 
 Each claim is pinned next to the behaviour it describes, so that when a
-feature lands (polls, streaming, web push, an about page, featured tags) the
+feature lands (streaming, web push, an about page, featured tags) the
 test fails and the entity is brought up to date with it.
 """
 
@@ -14,26 +14,26 @@ from tests.factories import Person
 from tests.live import LiveServer
 from tests.openapi import assert_conforms
 
-NO_POLLS = {
-    "max_options": 0,
-    "max_characters_per_option": 0,
-    "min_expiration": 0,
-    "max_expiration": 0,
+POLLS = {
+    "max_options": 4,
+    "max_characters_per_option": 25,
+    "min_expiration": 300,
+    "max_expiration": 604800,
 }
 
 
-def test_no_polls_are_offered_and_none_can_be_made(client: httpx.Client, alice: Person) -> None:
+def test_polls_are_offered_with_threads_limits(client: httpx.Client, alice: Person) -> None:
     v2 = assert_conforms(client.get("/api/v2/instance"))
     v1 = assert_conforms(client.get("/api/v1/instance"))
-    assert v2["configuration"]["polls"] == NO_POLLS
-    assert v1["configuration"]["polls"] == NO_POLLS
-    refused = client.post(
+    assert v2["configuration"]["polls"] == POLLS
+    assert v1["configuration"]["polls"] == POLLS
+    made = client.post(
         "/api/v1/statuses",
         headers=bearer(alice.token),
         json={"status": "which?", "poll": {"options": ["a", "b"], "expires_in": 3600}},
     )
-    assert refused.status_code == 422
-    assert refused.json()["error"] == "Validation failed: poll polls are not supported yet"
+    assert made.status_code == 200, made.text
+    assert [o["title"] for o in made.json()["poll"]["options"]] == ["a", "b"]
 
 
 def test_no_streaming_url_and_no_web_push_key(client: httpx.Client, server: LiveServer) -> None:

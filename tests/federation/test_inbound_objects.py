@@ -20,7 +20,7 @@ from tests.live import LiveServer
 from weft.actions.posts.post import Draft, post_status
 from weft.config import Settings
 from weft.db.database import Database
-from weft.models import MediaAttachment, Status, StatusPin
+from weft.models import MediaAttachment, Poll, Status, StatusPin
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 QUOTE_ME = Draft("Quote me", visibility="public")
@@ -126,7 +126,7 @@ async def test_a_mobilizon_event_is_a_post_with_its_banner(
     assert await count(db, MediaAttachment) == 1
 
 
-async def test_a_misskey_poll_is_stored_with_its_options_as_text(
+async def test_a_misskey_poll_is_stored_as_a_poll(
     db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
 ) -> None:
     misskey = remote.actor("9kq0000001")
@@ -134,7 +134,11 @@ async def test_a_misskey_poll_is_stored_with_its_options_as_text(
     deliver(misskey, fed, activity)
     await run_jobs(db, fed)
     status = await one(db, Status, Status.uri == activity["object"]["id"])
-    assert status.content == "<p><span>Which fibre?</span></p><ul><li>Wool</li><li>Linen</li></ul>"
+    assert status.content == "<p><span>Which fibre?</span></p>"
+    poll = await one(db, Poll, Poll.status_id == status.id)
+    assert (poll.options, poll.tallies, poll.multiple) == (["Wool", "Linen"], [2, 1], False)
+    assert (poll.votes_count, poll.voters_count) == (3, 3)
+    assert poll.expires_at.isoformat() == "2026-11-21T12:00:00+00:00"
 
 
 async def test_a_lemmy_post_found_by_search_is_its_title_body_and_link(

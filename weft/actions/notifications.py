@@ -30,7 +30,8 @@ async def notify(
     """
     if type not in NOTIFICATION_TYPES:
         raise ValueError(f"unknown notification type {type!r}")
-    if recipient_id == from_account_id:
+    # A poll's end is the one event its own author hears of (as Mastodon).
+    if recipient_id == from_account_id and type != "poll":
         return False
     if await _silenced(session, recipient_id, from_account_id):
         return False

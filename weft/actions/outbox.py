@@ -27,7 +27,17 @@ from weft.activity_kinds import ActivityKind, check_covered
 from weft.db.ids import new_id
 from weft.jobs.kinds import PUBLISH
 from weft.jobs.queue import enqueue
-from weft.models import Account, Block, Favourite, Follow, FollowRequest, Mention, Status
+from weft.models import (
+    Account,
+    Block,
+    Favourite,
+    Follow,
+    FollowRequest,
+    Mention,
+    Poll,
+    PollVote,
+    Status,
+)
 
 INSTANCE_ACTOR_TYPE = "Application"
 
@@ -247,6 +257,32 @@ async def _their_quote(session: AsyncSession, actor: Account, ids: Payload) -> P
     return {"status_id": status.id, "request_uri": status.quote_request_uri}
 
 
+async def _vote(session: AsyncSession, actor: Account, ids: Payload) -> Payload | None:
+    """Our vote in another server's poll: to its author."""
+    vote = await session.get(PollVote, ids["vote_id"])
+    poll = await session.get(Poll, vote.poll_id) if vote is not None else None
+    if vote is None or poll is None or vote.account_id != actor.id:
+        return None
+    return ids if await _is_remote(session, poll.account_id) else None
+
+
+async def _poll_results(session: AsyncSession, actor: Account, ids: Payload) -> Payload | None:
+    """Our poll's results: to whoever has the post, and to its voters elsewhere."""
+    poll = await session.scalar(select(Poll).where(Poll.status_id == ids["status_id"]))
+    if poll is None or poll.account_id != actor.id:
+        return None
+    voters = await session.scalars(
+        select(PollVote.account_id)
+        .join(Account, Account.id == PollVote.account_id)
+        .where(PollVote.poll_id == poll.id, Account.domain.is_not(None))
+        .distinct()
+    )
+    remote_voters = sorted(voters)
+    if remote_voters or await _post(session, actor, ids) is not None:
+        return {"status_id": ids["status_id"], "account_ids": remote_voters}
+    return None
+
+
 _PREPARE: dict[ActivityKind, Prepare] = {
     ActivityKind.CREATE: _post,
     ActivityKind.UPDATE: _post,
@@ -267,5 +303,7 @@ _PREPARE: dict[ActivityKind, Prepare] = {
     ActivityKind.ACCEPT_QUOTE: _their_quote,
     ActivityKind.REJECT_QUOTE: _their_quote,
     ActivityKind.REVOKE_QUOTE: _their_quote,
+    ActivityKind.VOTE: _vote,
+    ActivityKind.UPDATE_POLL: _poll_results,
 }
 check_covered(_PREPARE, __name__)

@@ -19,6 +19,7 @@ from weft.actions.posts.post import MAX_IDEMPOTENCY_KEY, Draft, post_status
 from weft.actions.quotes import revoke_quote
 from weft.api.auth import Credentials, scoped_if_token, user_scoped
 from weft.api.params import bool_param, form, indexed_list
+from weft.api.polls import poll_draft
 from weft.api.serializers.statuses import (
     status_edit_entity,
     status_entities,
@@ -61,10 +62,6 @@ class _Params(BaseModel):
             return tuple(parse_id(i) for i in raw if i != "")
         except NotFound:
             raise Invalid("media_ids", "must be ids of uploaded media") from None
-
-    def refuse_unsupported(self) -> None:
-        if self.poll:
-            raise Invalid("poll", "polls are not supported yet")
 
 
 class EditParams(_Params):
@@ -137,7 +134,6 @@ async def create(
     idempotency_key: str | None = Header(default=None),
     rt: Runtime = Depends(runtime),
 ) -> dict[str, Any]:
-    params.refuse_unsupported()
     if params.scheduled_at:
         raise Invalid("scheduled_at", "scheduled posts are not supported yet")
     if idempotency_key is not None and len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
@@ -155,6 +151,7 @@ async def create(
         application_id=credentials.application.id if credentials.application else None,
         idempotency_key=idempotency_key or None,
         media_ids=params.media() or (),
+        poll=poll_draft(params.poll),
     )
     status = await post_status(rt.db, rt.settings, _me(credentials), draft)
     return (await _render(rt, _me(credentials), [status]))[0]
@@ -199,7 +196,6 @@ async def edit(
     params: EditParams = form(EditParams),
     rt: Runtime = Depends(runtime),
 ) -> dict[str, Any]:
-    params.refuse_unsupported()
     change = Change(
         text=params.status or "",
         spoiler_text=params.spoiler_text,

@@ -29,6 +29,7 @@ EXTENSIONS: dict[str, Any] = {
     "discoverable": "toot:discoverable",
     "indexable": "toot:indexable",
     "blurhash": "toot:blurhash",
+    "votersCount": "toot:votersCount",
     "focalPoint": {"@container": "@list", "@id": "toot:focalPoint"},
     "schema": "http://schema.org#",
     "PropertyValue": "schema:PropertyValue",

@@ -13,6 +13,7 @@ from typing import Any
 from weft.config import Settings
 from weft.federation.actors import CONTEXT, PUBLIC, actor_uri, followers_uri, iso
 from weft.federation.loading import NoteSources
+from weft.federation.questions import question_fields
 from weft.media.storage import content_type_for, storage_for
 from weft.models import Account, MediaAttachment, Status
 
@@ -74,6 +75,9 @@ def note(
         document["updated"] = iso(status.edited_at)
     document.update(_quote(status, sources, settings))
     document["interactionPolicy"] = interaction_policy(status, author, mentioned, settings)
+    poll = bundle.polls.get(status.id)
+    if poll is not None:  # a Question (weft/federation/questions.py)
+        document.update(question_fields(poll))
     return document
 
 

@@ -17,11 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.activity_kinds import ActivityKind, check_covered
 from weft.config import Settings
-from weft.federation import activities, quotes
+from weft.db.ids import new_id
+from weft.federation import activities, questions, quotes
 from weft.federation.actors import actor_uri, followers_uri, person
 from weft.federation.loading import note_sources
 from weft.federation.notes import authorization_uri, note, note_uri
-from weft.models import Account, Status
+from weft.models import Account, Poll, PollVote, Status
+from weft.models.base import utcnow
 
 
 @dataclass
@@ -138,6 +140,42 @@ async def _announce(
     if undoing:
         activity = activities.undo_announce(activity, me, repost_id)
     return activity, _audience(visibility != "direct", author.id)
+
+
+# --- polls ---------------------------------------------------------------------------
+
+
+async def _vote(
+    session: AsyncSession, settings: Settings, actor: Account, payload: dict[str, Any]
+) -> Built | None:
+    """Our vote in another server's poll, to its author (weft/federation/questions.py)."""
+    vote = await session.get(PollVote, int(payload["vote_id"]))
+    poll = await session.get(Poll, vote.poll_id) if vote is not None else None
+    status = await session.get(Status, poll.status_id) if poll is not None else None
+    author = await _account(session, poll.account_id) if poll is not None else None
+    if vote is None or poll is None or status is None or author is None:
+        return None
+    if status.uri is None or author.uri is None or vote.choice >= len(poll.options):
+        return None
+    activity = questions.vote_activity(
+        actor_uri(actor, settings), vote.id, poll.options[vote.choice], status.uri, author.uri
+    )
+    return activity, _audience(False, author.id)
+
+
+async def _poll_results(
+    session: AsyncSession, settings: Settings, actor: Account, payload: dict[str, Any]
+) -> Built | None:
+    """An ``Update`` of our ``Question`` with its tallies (each its own id: the
+    inbox takes an activity id once)."""
+    built = await _note(session, settings, actor, {**payload, "kind": ActivityKind.CREATE})
+    if built is None:
+        return None
+    create, audience = built
+    activity = activities.update_note(create["object"], utcnow())
+    activity["id"] = f"{create['object']['id']}#updates/results/{new_id()}"
+    audience.account_ids.update(int(a) for a in payload.get("account_ids", []))
+    return activity, audience
 
 
 # --- quotes (FEP-044f) ---------------------------------------------------------------
@@ -262,5 +300,7 @@ _BUILDERS: dict[ActivityKind, Builder] = {
     ActivityKind.ACCEPT_QUOTE: _their_quote,
     ActivityKind.REJECT_QUOTE: _their_quote,
     ActivityKind.REVOKE_QUOTE: _their_quote,
+    ActivityKind.VOTE: _vote,
+    ActivityKind.UPDATE_POLL: _poll_results,
 }
 check_covered(_BUILDERS, __name__)

@@ -12,8 +12,8 @@ deep at most and within the activity's fetch budget
 (``weft.federation.remote.FetchBudget``); ``Mention`` tags name the mentioned
 accounts (the first few we do not know are fetched, within that budget too:
 ``weft.federation.mentions``); hashtags,
-attachments (at most 20, http(s) only) and a Question's options (rendered
-into the content: there is no polls table yet) complete it.
+attachments (at most 20, http(s) only) and a Question's poll
+(``weft.federation.questions``) complete it.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from weft.db.database import Database
 from weft.federation import jsonld, quotes
 from weft.federation.emojis import read_emojis
 from weft.federation.mentions import learn_actors
+from weft.federation.questions import read_question
 from weft.federation.remote import (
     AS_PROFILE,
     FetchBudget,
@@ -172,6 +173,7 @@ async def read_note(
         tags=_hashtags(document.get("tag")),
         media=_media(document.get("attachment")),
         emojis=read_emojis(document.get("tag"), [content, spoiler_text]),
+        poll=read_question(document),
     )
 
 
@@ -216,8 +218,6 @@ def _content(document: Mapping[str, Any]) -> str:
     if _converted(document):
         return sanitize_remote(_converted_content(document))
     content = _localized(document, "content")
-    if "Question" in jsonld.types(document):
-        content += _poll_options(document)
     return sanitize_remote(content)
 
 
@@ -246,15 +246,6 @@ def _converted_content(document: Mapping[str, Any]) -> str:
     for link in dict.fromkeys(links):
         parts.append(f'<p><a href="{escape(link)}">{escape(link)}</a></p>')
     return "".join(parts)
-
-
-def _poll_options(document: Mapping[str, Any]) -> str:
-    """A Question's options as a list under the text (no polls table yet)."""
-    options = jsonld.objects(document.get("oneOf")) or jsonld.objects(document.get("anyOf"))
-    names = [escape(_string(o.get("name"))) for o in options if _string(o.get("name"))]
-    if not names:
-        return ""
-    return "<ul>" + "".join(f"<li>{name}</li>" for name in names) + "</ul>"
 
 
 def _language(document: Mapping[str, Any]) -> str | None:

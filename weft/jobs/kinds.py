@@ -66,6 +66,9 @@ REMOVE = declare("timelines.remove")
 # --- notifications -----------------------------------------------------------------
 
 NOTIFY_SUBSCRIBERS = declare("notifications.new_status")
+# Queued with the poll, due when it ends (up to 7 days later): its age counts
+# from then, so a failure near the end still has days of retries.
+POLL_ENDED = declare("polls.ended", max_age_seconds=9 * DAY)
 
 # --- media and cards ---------------------------------------------------------------
 

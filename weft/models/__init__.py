@@ -10,6 +10,7 @@ from weft.models.interactions import Bookmark, Favourite
 from weft.models.jobs import Job
 from weft.models.media import MediaAttachment, PreviewCard, StatusCard
 from weft.models.moderation import Report
+from weft.models.polls import Poll, PollVote
 from weft.models.posts import IdempotencyKey, Mention, Status, StatusEdit, StatusPin, StatusTag, Tag
 
 __all__ = [
@@ -34,6 +35,8 @@ __all__ = [
     "OAuthAccessToken",
     "OAuthApplication",
     "OAuthAuthorizationCode",
+    "Poll",
+    "PollVote",
     "PreviewCard",
     "Report",
     "Status",

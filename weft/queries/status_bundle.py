@@ -23,6 +23,7 @@ from weft.models import (
     MediaAttachment,
     Mention,
     OAuthApplication,
+    Poll,
     PreviewCard,
     Status,
     StatusCard,
@@ -31,6 +32,7 @@ from weft.models import (
 )
 from weft.policies.statuses import PostAccess
 from weft.queries.accounts import moved_targets
+from weft.queries.polls import own_votes, polls_of
 from weft.queries.relations import accesses_from, viewer_facts
 
 
@@ -51,6 +53,9 @@ class StatusBundle:
     cards: dict[int, PreviewCard] = field(default_factory=dict)  # by status id (ready only)
     # The accounts that authors who moved went to, by the author's id.
     moved: dict[int, Account] = field(default_factory=dict)
+    # Polls by post id, and the viewer's choices in them (by poll id).
+    polls: dict[int, Poll] = field(default_factory=dict)
+    own_votes: dict[int, list[int]] = field(default_factory=dict)
     # Rendered entities by row version, when the bundle was read in a read
     # session (weft/db/versioned.py); None renders everything afresh.
     cache: VersionedCache | None = None
@@ -61,12 +66,13 @@ class StatusBundle:
 
 # Which of a post's parts exist, asked in the query that loads it (each an
 # indexed probe), so a page skips the queries for parts none of its posts has.
-PARTS = ("mentions", "tags", "media", "card")
+PARTS = ("mentions", "tags", "media", "card", "poll")
 _HAS = (
     exists().where(Mention.status_id == Status.id).label("has_mentions"),
     exists().where(StatusTag.status_id == Status.id).label("has_tags"),
     exists().where(MediaAttachment.status_id == Status.id).label("has_media"),
     exists().where(StatusCard.status_id == Status.id).label("has_card"),
+    exists().where(Poll.status_id == Status.id).label("has_poll"),
 )
 Parts = dict[str, set[int]]  # part -> ids of the posts that have it
 
@@ -138,6 +144,10 @@ async def _complete(session: AsyncSession, bundle: StatusBundle, parts: Parts | 
     await _load_tags(session, bundle, having("tags"))
     await _load_media(session, bundle, having("media"))
     await _load_cards(session, bundle, having("card"))
+    bundle.polls = await polls_of(session, having("poll"))
+    bundle.own_votes = await own_votes(
+        session, bundle.viewer_id, [p.id for p in bundle.polls.values()]
+    )
     bundle.moved = await moved_targets(session, bundle.accounts.values())
     # An app is shown only to the post's author (serializers/statuses.py).
     app_ids = {

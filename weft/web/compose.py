@@ -49,6 +49,9 @@ LABELS = {
     "language": "Language",
     "in_reply_to_id": "The post you are replying to",
     "quoted_status_id": "The post you are quoting",
+    "poll": "The poll",
+    "poll[options]": "The poll's options",
+    "poll[expires_in]": "The poll's length",
 }
 # Where an error of the action shows in the form (the rest go to the top).
 FIELDS = {
@@ -56,6 +59,9 @@ FIELDS = {
     "reply_policy": "reply_policy",
     "quote_approval_policy": "quote_policy",
     "language": "language",
+    "poll": "poll",
+    "poll[options]": "poll",
+    "poll[expires_in]": "poll",
 }
 
 

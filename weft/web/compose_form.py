@@ -11,6 +11,8 @@ sends the same ones):
 - ``spoiler_text``, ``visibility``, ``reply_policy``, ``quote_policy``,
   ``language``, ``sensitive`` apply to every post of the thread;
   ``in_reply_to_id`` and ``quoted_status_id`` to the first one.
+- ``poll-option-<k>`` (k from 0 to 3), ``poll_expires_in`` (seconds),
+  ``poll_multiple``: a poll on the first post, when any option is filled in.
 - ``idempotency_key``: written afresh with each composer the page shows
   (``static/compose.js`` draws a new one after each post it sends); the first
   post claims it, so the same form sent again gives back the same thread.
@@ -27,9 +29,10 @@ from dataclasses import dataclass, field, replace
 
 from starlette.datastructures import FormData, UploadFile
 
+from weft.actions.polls import PollDraft
 from weft.actions.posts.post import MAX_IDEMPOTENCY_KEY, Draft
 from weft.errors import BadRequest
-from weft.limits import MAX_MEDIA_ATTACHMENTS
+from weft.limits import MAX_MEDIA_ATTACHMENTS, POLL_DEFAULT_EXPIRATION, POLL_MAX_OPTIONS
 from weft.queries.accounts import parse_id
 from weft.web.session import no_nul
 
@@ -72,6 +75,9 @@ class ComposeForm:
     next: str = ""
     slots: int = DEFAULT_SLOTS
     idempotency_key: str = ""
+    poll_options: list[str] = field(default_factory=lambda: [""] * POLL_MAX_OPTIONS)
+    poll_expires_in: str = str(POLL_DEFAULT_EXPIRATION)
+    poll_multiple: bool = False
 
     @property
     def file_count(self) -> int:
@@ -101,6 +107,9 @@ def read_form(form: FormData) -> ComposeForm:
         next=fields.get("next", ""),
         slots=_bounded(fields.get("slots"), DEFAULT_SLOTS, MAX_MEDIA_ATTACHMENTS, DEFAULT_SLOTS),
         idempotency_key=_idempotency_key(fields.get("idempotency_key", "")),
+        poll_options=[fields.get(f"poll-option-{k}", "") for k in range(POLL_MAX_OPTIONS)],
+        poll_expires_in=fields.get("poll_expires_in", str(POLL_DEFAULT_EXPIRATION)),
+        poll_multiple=fields.get("poll_multiple", "") not in ("", "0", "false"),
     )
 
 
@@ -178,5 +187,19 @@ def drafts(form: ComposeForm, media_ids: list[tuple[int, ...]]) -> list[Draft]:
         in_reply_to_id=optional_id(form.in_reply_to_id),
         quoted_status_id=optional_id(form.quoted_status_id),
         idempotency_key=form.idempotency_key or None,
+        poll=_poll(form),
     )
     return result
+
+
+def _poll(form: ComposeForm) -> PollDraft | None:
+    """The first post's poll: the options filled in, in order (none: no poll)."""
+    options = tuple(o for o in form.poll_options if o.strip())
+    if not options:
+        return None
+    seconds = form.poll_expires_in.strip()
+    return PollDraft(
+        options=options,
+        expires_in=int(seconds) if seconds.isdigit() and len(seconds) < 10 else -1,
+        multiple=form.poll_multiple,
+    )

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.actions.media import attach_media, check_media_ids
+from weft.actions.polls import PollDraft, add_poll, check_poll
 from weft.actions.posts.compose import check_text, clean_language, compose, one_newline
 from weft.actions.posts.create import NewPost, create_post
 from weft.config import Settings
@@ -42,6 +43,7 @@ class Draft:
     application_id: int | None = None
     idempotency_key: str | None = None
     media_ids: tuple[int, ...] = ()
+    poll: PollDraft | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", one_newline(self.text))
@@ -75,6 +77,8 @@ def check_draft(draft: Draft) -> None:
     _check_choice("quote_approval_policy", draft.quote_policy, QUOTE_POLICIES)
     _check_choice("reply_policy", draft.reply_policy, REPLY_POLICIES)
     clean_language(draft.language)
+    if draft.poll is not None:
+        check_poll(draft.poll, has_media=bool(draft.media_ids))
 
 
 async def post_status(db: Database, settings: Settings, author_id: int, draft: Draft) -> Status:
@@ -202,6 +206,8 @@ async def _post(session: AsyncSession, settings: Settings, author_id: int, draft
         await _claim_key(session, author_id, draft.idempotency_key, status.id)
     if draft.media_ids:
         await attach_media(session, author_id, status.id, list(draft.media_ids))
+    if draft.poll is not None:
+        await add_poll(session, status, draft.poll)
     return status
 
 

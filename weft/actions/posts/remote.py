@@ -23,6 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.actions.media import attached_media_ids, retire_media
+from weft.actions.polls import RemotePoll, store_remote_poll
 from weft.actions.posts.bookkeeping import bump, ensure_original_version, mentionable, upsert_tags
 from weft.actions.posts.create import (
     AlreadyStored,
@@ -91,6 +92,7 @@ class RemoteNote:
     media: Sequence[RemoteMedia] = field(default_factory=tuple)
     # The custom emoji the text uses: [{"shortcode": ..., "url": ...}].
     emojis: Sequence[dict[str, str]] = ()
+    poll: RemotePoll | None = None  # a Question's
 
 
 async def create_remote_status(db: Database, note: RemoteNote) -> Status | None:
@@ -107,6 +109,8 @@ async def create_remote_status(db: Database, note: RemoteNote) -> Status | None:
             status = await create_post(session, await _new_post(session, note))
             status.emojis = list(note.emojis)
             _add_media(session, status, note.media)
+            if note.poll is not None:
+                await store_remote_poll(session, status, note.poll)
             return status
     except AlreadyStored:
         async with db.read() as session:
@@ -220,6 +224,8 @@ async def update_remote_status(db: Database, note: RemoteNote) -> Status | None:
         )
         if status.emojis != list(note.emojis):  # a new picture for an emoji, say
             status.emojis = list(note.emojis)
+        if note.poll is not None:  # new tallies, usually
+            await store_remote_poll(session, status, note.poll)
         if unchanged:
             return status
         revision = Revision(

@@ -16,6 +16,7 @@ import orjson
 from sqlalchemy import bindparam, select
 
 from weft.api.serializers.statuses import (
+    NO_POLL,
     BundleView,
     RenderedPost,
     StatusCore,
@@ -27,6 +28,7 @@ from weft.db.database import Database
 from weft.models import OAuthApplication
 from weft.policies.statuses import PostAccess
 from weft.queries.home_rows import HomePost, HomeRows
+from weft.queries.polls import own_votes
 from weft.queries.status_bundle import load_page
 
 _APPS = select(OAuthApplication.id, OAuthApplication.name, OAuthApplication.website).where(
@@ -48,6 +50,7 @@ class HomeView:
         self.cores: dict[int, StatusCore] = {}
         self.authors: dict[int, bytes] = {}
         self.applications: dict[int, dict[str, Any]] = {}
+        self.own_votes: dict[int, list[int]] = {}
 
     def post(self, status_id: int) -> HomePost | None:
         # A post deleted between reading its row and rendering it is gone.
@@ -93,6 +96,7 @@ async def _view(db: Database, rows: HomeRows, settings: Settings) -> HomeView:
         view.authors[post.account_id] = author
     if missing:
         await _load(db, view, missing, settings)
+    await _load_own_votes(db, view)
     own_apps = {
         p.application_id
         for p in rows.posts.values()
@@ -102,6 +106,20 @@ async def _view(db: Database, rows: HomeRows, settings: Settings) -> HomeView:
         for row in await db.rows(_APPS, {"ids": sorted(own_apps)}):
             view.applications[row[0]] = {"name": row[1], "website": row[2]}
     return view
+
+
+async def _load_own_votes(db: Database, view: HomeView) -> None:
+    """The viewer's votes in the page's polls (read only when it shows one)."""
+    if view.viewer_id is None:
+        return
+    poll_ids = [
+        int(orjson.loads(core.json)["poll"]["id"])
+        for core in view.cores.values()
+        if NO_POLL not in core.json
+    ]
+    if poll_ids:
+        async with db.read() as session:
+            view.own_votes = await own_votes(session, view.viewer_id, poll_ids)
 
 
 def _rendered(rows: HomeRows) -> list[HomePost]:

@@ -47,13 +47,12 @@ def _statuses() -> dict[str, int]:
 
 
 def _polls() -> dict[str, int]:
-    # Polls are refused (422 on POST /api/v1/statuses), but both entities
-    # require the block: no options and no duration say that none can be made.
+    # Threads' limits (weft/limits.py).
     return {
-        "max_options": 0,
-        "max_characters_per_option": 0,
-        "min_expiration": 0,
-        "max_expiration": 0,
+        "max_options": limits.POLL_MAX_OPTIONS,
+        "max_characters_per_option": limits.POLL_MAX_OPTION_CHARACTERS,
+        "min_expiration": limits.POLL_MIN_EXPIRATION,
+        "max_expiration": limits.POLL_MAX_EXPIRATION,
     }
 
 

@@ -12,6 +12,7 @@ from weft.api.serializers.accounts import account as account_entity
 from weft.api.serializers.accounts import emoji_entities, iso
 from weft.api.serializers.cards import card_entity
 from weft.api.serializers.media import media_entity
+from weft.api.serializers.polls import poll_core, poll_for_viewer
 from weft.config import Settings
 from weft.models import Account, MediaAttachment, Status, StatusEdit
 from weft.policies.statuses import PostAccess, can_view, quote_approval
@@ -34,6 +35,7 @@ class PostView(Protocol):
     reblogged: set[int]
     bookmarked: set[int]
     pinned: set[int]
+    own_votes: dict[int, list[int]]  # the viewer's choices, by poll id
 
     def post(self, status_id: int) -> RenderedPost | None:
         """A post of the page (or an original or quoted post it shows)."""
@@ -106,6 +108,9 @@ def render(post: RenderedPost, view: PostView, *, nested: bool = False) -> dict[
     """The post's Status entity for the view's viewer, as a dict of its own."""
     entity: dict[str, Any] = orjson.loads(view.core(post).json)
     entity.update(_for_viewer(post, view, nested, _AS_DICTS))
+    if entity["poll"] is not None:
+        own = view.own_votes.get(int(entity["poll"]["id"]))
+        entity["poll"] = poll_for_viewer(entity["poll"], view.viewer_id, post.account_id, own)
     return entity
 
 
@@ -114,8 +119,13 @@ def render_json(post: RenderedPost, view: PostView, *, nested: bool = False) -> 
     (for responses encoded by orjson: the cached bytes are copied, not
     rebuilt and encoded again)."""
     core = view.core(post).json
+    if NO_POLL not in core:  # a poll is shown as of now, to this viewer
+        return orjson.Fragment(orjson.dumps(render(post, view, nested=nested)))
     marks = orjson.dumps(_for_viewer(post, view, nested, _AS_JSON))
     return orjson.Fragment(core[:-1] + b"," + marks[1:])
+
+
+NO_POLL = b'"poll":null'  # as orjson writes it (a quote inside text is escaped)
 
 
 class _Renderer(Protocol):
@@ -178,6 +188,7 @@ class BundleView:
         self.reblogged = bundle.reblogged
         self.bookmarked = bundle.bookmarked
         self.pinned = bundle.pinned
+        self.own_votes = bundle.own_votes
 
     def post(self, status_id: int) -> Status | None:
         return self.bundle.statuses.get(status_id)
@@ -250,7 +261,7 @@ def status_core(status: Status, bundle: StatusBundle, settings: Settings) -> Sta
         ],
         "emojis": emoji_entities(status.emojis),
         "card": _card(status, bundle, settings),
-        "poll": None,
+        "poll": poll_core(bundle.polls.get(status.id)),
         "filtered": [],
     }
     return StatusCore(orjson.dumps(entity))

@@ -11,7 +11,7 @@ from weft.actions.posts.remote import (
     update_remote_status,
 )
 from weft.federation import jsonld
-from weft.federation.inbox import actors
+from weft.federation.inbox import actors, polls
 from weft.federation.inbox.context import Inbound
 from weft.federation.remote import (
     ACTOR_TYPES,
@@ -40,6 +40,9 @@ async def on_create(inbound: Inbound) -> str:
         return "ignored: not a post"
     if note_author(document) != inbound.actor.uri:
         return "ignored: a post by someone else"
+    voted = await polls.as_vote(inbound, document)
+    if voted is not None:
+        return voted
     note = await read_note(
         inbound.db,
         inbound.settings,

@@ -7,6 +7,7 @@ from weft.jobs.handlers import (  # noqa: F401
     mail,
     media,
     notifications,
+    polls,
     purge,
     timelines,
 )
