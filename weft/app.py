@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Response
 from fastapi.staticfiles import StaticFiles
@@ -148,7 +149,7 @@ def _end_streams_on_exit_signal(hub: Hub) -> Callable[[], None]:
     if threading.current_thread() is not threading.main_thread():
         return lambda: None  # a server in a thread (the tests) gets no signals
     loop = asyncio.get_running_loop()
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous: dict[int, Any] = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
 
     def handler(sig: int, frame: FrameType | None) -> None:
         loop.call_soon_threadsafe(hub.close_all, SHUTDOWN)

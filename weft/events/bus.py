@@ -158,4 +158,3 @@ def _loads(data: Any) -> dict[str, Any]:
     if not isinstance(loaded, dict):
         raise ValueError("not an object")
     return loaded
-

@@ -24,9 +24,9 @@ async def post_keys(session: AsyncSession, status: Status, readers: Sequence[int
         await session.scalar(select(Account.domain).where(Account.id == status.account_id))
     ) is None
     tags = await session.scalars(
-        select(Tag.name).join(StatusTag, StatusTag.tag_id == Tag.id).where(
-            StatusTag.status_id == status.id
-        )
+        select(Tag.name)
+        .join(StatusTag, StatusTag.tag_id == Tag.id)
+        .where(StatusTag.status_id == status.id)
     )
     for name in tags:
         found.append(keys.hashtag(name))

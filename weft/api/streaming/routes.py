@@ -105,17 +105,20 @@ async def server_sent_events(path: str, request: Request) -> Response:
 class EventStream(Response):
     """An SSE response that ends when the client leaves or the hub closes it."""
 
-    media_type = "text/event-stream"
-
     def __init__(self, rt: Runtime, hub: Hub, socket: Socket) -> None:
-        super().__init__(headers={"cache-control": "no-store", "x-accel-buffering": "no"})
+        # No body and no content-length: the stream is written as events come.
+        self.status_code = 200
+        self.background = None
+        self.raw_headers = [
+            (b"content-type", b"text/event-stream; charset=utf-8"),
+            (b"cache-control", b"no-store"),
+            (b"x-accel-buffering", b"no"),  # a proxy in front must not buffer it
+        ]
         self.rt, self.hub, self.socket = rt, hub, socket
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            await send(
-                {"type": "http.response.start", "status": 200, "headers": self.raw_headers}
-            )
+            await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
             await _first_of(self._pump(send), _disconnected(receive))
             with contextlib.suppress(OSError):
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
