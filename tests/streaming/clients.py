@@ -4,6 +4,7 @@ API, and a listener that collects what a stream delivers."""
 from __future__ import annotations
 
 import queue
+import time
 from typing import Any
 
 from mastodon import Mastodon, StreamListener
@@ -53,8 +54,9 @@ class Collector(StreamListener):  # type: ignore[misc]
     def wait_for(self, name: str, check: Any = lambda payload: True) -> Any:
         """The first event ``name`` whose payload passes ``check`` (what came
         before it is kept in ``seen``)."""
+        deadline = time.monotonic() + PATIENCE  # heartbeats must not keep it waiting
         while True:
-            got, payload = self.events.get(timeout=PATIENCE)
+            got, payload = self.events.get(timeout=max(0.1, deadline - time.monotonic()))
             self.seen.append((got, payload))
             if got == name and check(payload):
                 return payload

@@ -48,8 +48,9 @@ async def fan_out(db: Database, settings: Settings, payload: dict[str, Any]) -> 
         readers = await recipients(session, status)
         entries = [FeedEntry(a, status.id, status.reblog_of_id) for a in readers]
         added = await feed.add(session, entries)
-        # A second run (a retried job) added nothing: the streams heard it the first time.
-        streams = await post_keys(session, status, readers if added else [])
+        # Every reader, even one whose feed the store keeps no longer (Redis
+        # drops the feeds of people away, and rebuilds them with this post).
+        streams = await post_keys(session, status, readers)
         event = Event(UPDATE, tuple(streams), status_id=status.id, account_id=status.account_id)
     if event.keys:
         await publish(event)  # after the table store's commit (or the Redis writes)
