@@ -30,9 +30,7 @@ async def test_published_after_commit_never_after_rollback(db: Database) -> None
     await bus.start(heard)
     try:
         with pytest.raises(RuntimeError):
-            async with db.write() as session:
-                emit(session, UPDATE, ["user:1"], status_id=1)
-                raise RuntimeError("rolled back")
+            await _emit_and_fail(db)
         assert heard.events == []
         async with db.write() as session:
             emit(session, UPDATE, ["user:1"], status_id=2)
@@ -40,6 +38,12 @@ async def test_published_after_commit_never_after_rollback(db: Database) -> None
         assert heard.events == [Event(UPDATE, ("user:1",), status_id=2)]
     finally:
         await bus.stop(heard)
+
+
+async def _emit_and_fail(db: Database) -> None:
+    async with db.write() as session:
+        emit(session, UPDATE, ["user:1"], status_id=1)
+        raise RuntimeError("rolled back")
 
 
 async def test_a_slow_reader_is_dropped_and_the_others_keep_their_events() -> None:
