@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 
+from weft.events.event import Event
+
 if TYPE_CHECKING:
     from redis.asyncio import Redis
-
-    from weft.events import Event
 
 log = logging.getLogger("weft.events")
 
@@ -129,8 +129,6 @@ class RedisBus:
         # No read timeout: a quiet channel is not an outage (the connection's
         # health is checked by Redis-level pings instead).
         from redis.asyncio import Redis
-
-        from weft.events import Event
 
         client = Redis.from_url(self.url, socket_connect_timeout=5, health_check_interval=15)
         pubsub = client.pubsub()
