@@ -5,9 +5,13 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator
+import signal
+import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Response
 from fastapi.staticfiles import StaticFiles
@@ -31,8 +35,12 @@ from weft.api import search as search_api
 from weft.api import statuses as statuses_api
 from weft.api import timelines as timelines_api
 from weft.api.auth import api_rate_limit
+from weft.api.streaming import routes as streaming_api
+from weft.api.streaming.hub import SHUTDOWN, Hub
+from weft.api.streaming.tokens import watch_tokens
 from weft.config import Settings, load_settings
 from weft.cors import ClientCors
+from weft.events import bus_for
 from weft.federation import inbox_routes, post_routes
 from weft.federation import routes as federation_routes
 from weft.federation.lookup import FederationLookup
@@ -68,15 +76,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     runtime = build_runtime(settings)
     # The actions' and queries' look-ups of other servers (weft/remote_lookup.py).
     install_remote_lookup(FederationLookup())
+    # The streaming API's sockets, fed by this process's event bus (weft/events).
+    hub = runtime.extra[streaming_api.HUB] = Hub(bus_for(settings.redis_url))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         workers = await _start_workers(runtime)
+        await hub.start()
+        watcher = asyncio.create_task(watch_tokens(runtime, hub), name="weft-stream-tokens")
+        restore_signals = _end_streams_on_exit_signal(hub)
         if getattr(app.state, "freeze_heap", False):
             settle_heap()
         try:
             yield
         finally:
+            restore_signals()
+            watcher.cancel()
+            await hub.stop()
             await _stop_workers(workers)
             await runtime.close()
 
@@ -117,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.bench_ceiling_file:
         app.include_router(_ceiling_router(settings.bench_ceiling_file), dependencies=limited)
     app.include_router(oauth_api.router)
+    app.include_router(streaming_api.router)
     app.include_router(federation_routes.router)
     app.include_router(post_routes.router)
     app.include_router(inbox_routes.router)
@@ -125,6 +142,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount(docs_api.ASSETS, StaticFiles(directory=docs_api.SWAGGER_UI_FILES), name="docs")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+def _end_streams_on_exit_signal(hub: Hub) -> Callable[[], None]:
+    """Close the open streams as soon as the server is told to stop: uvicorn
+    waits for the responses in flight before the app's shutdown, and an event
+    stream is a response that never ends by itself. Returns the undoing."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None  # a server in a thread (the tests) gets no signals
+    loop = asyncio.get_running_loop()
+    previous: dict[int, Any] = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+
+    def handler(sig: int, frame: FrameType | None) -> None:
+        loop.call_soon_threadsafe(hub.close_all, SHUTDOWN)
+        before = previous[sig]
+        if callable(before):
+            before(sig, frame)
+
+    for sig in previous:
+        signal.signal(sig, handler)
+
+    def restore() -> None:
+        for sig, before in previous.items():
+            signal.signal(sig, before)
+
+    return restore
 
 
 def _ceiling_router(path: str) -> APIRouter:

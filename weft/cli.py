@@ -138,6 +138,7 @@ def worker(concurrency: int, once: bool) -> None:
     """Run jobs from the queue (any number of these may run, on any machine)."""
     from weft.db import ids
     from weft.db.database import Database
+    from weft.events import bus_for
     from weft.federation.lookup import FederationLookup
     from weft.jobs.worker import Worker
     from weft.remote_lookup import install_remote_lookup
@@ -146,6 +147,9 @@ def worker(concurrency: int, once: bool) -> None:
     _logging()
     ids.configure(settings.node_id)
     install_remote_lookup(FederationLookup())
+    # Live events the jobs make (fan-out, notifications) reach the `weft serve`
+    # processes' sockets through Redis; without it, only this process hears them.
+    bus_for(settings.redis_url)
 
     async def run() -> None:
         db = Database(settings.database_url)

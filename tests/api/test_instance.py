@@ -36,17 +36,19 @@ def test_polls_are_offered_with_threads_limits(client: httpx.Client, alice: Pers
     assert [o["title"] for o in made.json()["poll"]["options"]] == ["a", "b"]
 
 
-def test_no_streaming_url_and_no_web_push_key(client: httpx.Client, server: LiveServer) -> None:
+def test_streaming_url_and_no_web_push_key(client: httpx.Client, server: LiveServer) -> None:
     configuration = client.get("/api/v2/instance").json()["configuration"]
-    assert "streaming" not in configuration["urls"]
+    # The streaming API is served by this server (tests/streaming/).
+    assert configuration["urls"]["streaming"] == server.url.replace("http://", "ws://")
+    assert client.get("/api/v1/streaming/health").text == "OK"
     assert "vapid" not in configuration
-    # The v1 entity requires a streaming URL: it names the server's own origin.
     v1 = client.get("/api/v1/instance").json()
     assert v1["urls"] == {"streaming_api": server.url.replace("http://", "ws://")}
 
 
 def test_no_about_page_is_claimed(client: httpx.Client) -> None:
     urls = client.get("/api/v2/instance").json()["configuration"]["urls"]
+    urls.pop("streaming")
     assert urls == {"status": None, "about": None, "privacy_policy": None, "terms_of_service": None}
     assert client.get("/about").status_code == 404
 

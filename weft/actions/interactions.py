@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from weft.actions.live import tell_streams
 from weft.actions.notifications import notify
 from weft.actions.outbox import publish
 from weft.activity_kinds import ActivityKind
@@ -20,6 +21,7 @@ from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
 from weft.errors import Forbidden, Invalid, NotFound
+from weft.events import DELETE
 from weft.jobs.kinds import FAN_OUT, REMOVE
 from weft.jobs.queue import enqueue
 from weft.models import Account, Bookmark, Favourite, Notification, Status, StatusPin, User
@@ -147,6 +149,9 @@ async def unreblog(db: Database, actor_id: int, status_id: int) -> int:
         )
         if repost_id is None:
             return status.id
+        repost = await session.get(Status, repost_id)
+        if repost is not None:
+            await tell_streams(session, DELETE, repost)
         # The row is gone when the job runs: the author's id tells it whose feeds to clear.
         enqueue(session, REMOVE, {"status_id": repost_id, "account_id": actor_id})
         await publish(session, ActivityKind.UNDO_ANNOUNCE, actor_id, status_id=repost_id)

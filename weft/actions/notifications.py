@@ -9,6 +9,7 @@ from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
 from weft.errors import NotFound
+from weft.events import NOTIFICATION, emit, keys
 from weft.models import Block, Mute, Notification
 from weft.models.base import utcnow
 from weft.models.feeds import GROUPED_NOTIFICATION_TYPES, NOTIFICATION_TYPES
@@ -44,8 +45,9 @@ async def notify(
         group_key = f"follow-{recipient_id}"
     else:
         group_key = f"ungrouped-{new_id()}"
+    notification_id = new_id()
     values = {
-        "id": new_id(),
+        "id": notification_id,
         "account_id": recipient_id,
         "from_account_id": from_account_id,
         "type": type,
@@ -54,7 +56,11 @@ async def notify(
         "dedupe_key": dedupe,
         "created_at": utcnow(),
     }
-    return await insert_ignore(session, Notification, values)
+    made = await insert_ignore(session, Notification, values)
+    if made:
+        stream = keys.notifications(recipient_id)
+        emit(session, NOTIFICATION, [stream], notification_id=notification_id)
+    return made
 
 
 async def _silenced(session: AsyncSession, recipient_id: int, from_id: int) -> bool:

@@ -20,10 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.config import Settings
 from weft.db.database import Database
+from weft.events import UPDATE, Event, publish
 from weft.models import Account, Follow, Status
 from weft.timelines import HomeFeed, home_feed, in_database
 from weft.timelines.home import FeedEntry
 from weft.timelines.sources import merge_entries, recipients
+from weft.timelines.streams import post_keys
 
 
 @asynccontextmanager
@@ -35,7 +37,9 @@ async def _session(db: Database, feed: HomeFeed) -> AsyncIterator[AsyncSession]:
 
 
 async def fan_out(db: Database, settings: Settings, payload: dict[str, Any]) -> int:
-    """Put a new post (or repost) into its author's and followers' feeds."""
+    """Put a new post (or repost) into its author's and followers' feeds, then
+    tell their ``user`` streams (and the public and hashtag streams) of it:
+    once the feed holds it, so a stream and the home timeline agree."""
     feed = home_feed(settings)
     async with _session(db, feed) as session:
         status = await session.get(Status, int(payload["status_id"]))
@@ -43,7 +47,14 @@ async def fan_out(db: Database, settings: Settings, payload: dict[str, Any]) -> 
             return 0  # deleted before it was fanned out
         readers = await recipients(session, status)
         entries = [FeedEntry(a, status.id, status.reblog_of_id) for a in readers]
-        return await feed.add(session, entries)
+        added = await feed.add(session, entries)
+        # Every reader, even one whose feed the store keeps no longer (Redis
+        # drops the feeds of people away, and rebuilds them with this post).
+        streams = await post_keys(session, status, readers)
+        event = Event(UPDATE, tuple(streams), status_id=status.id, account_id=status.account_id)
+    if event.keys:
+        await publish(event)  # after the table store's commit (or the Redis writes)
+    return added
 
 
 async def merge(db: Database, settings: Settings, payload: dict[str, Any]) -> int:

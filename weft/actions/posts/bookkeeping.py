@@ -12,11 +12,13 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from weft.actions.live import tell_streams
 from weft.actions.media import remove_status_media
 from weft.actions.notifications import notify
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
 from weft.errors import NotFound
+from weft.events import DELETE
 from weft.jobs.kinds import REMOVE
 from weft.jobs.queue import enqueue
 from weft.models import Account, Block, Mention, Status, StatusEdit, StatusTag, Tag
@@ -93,6 +95,7 @@ async def forget_post(session: AsyncSession, status: Status) -> None:
     by the author)."""
     await count_removed(session, status)
     await remove_status_media(session, status.id)
+    await tell_streams(session, DELETE, status)
     enqueue(session, REMOVE, {"status_id": status.id, "account_id": status.account_id})
 
 

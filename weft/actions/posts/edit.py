@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.actions.cards import enqueue_card
+from weft.actions.live import tell_streams
 from weft.actions.media import (
     attach_media,
     attached_media_ids,
@@ -33,6 +34,7 @@ from weft.activity_kinds import ActivityKind
 from weft.config import Settings
 from weft.db.database import Database
 from weft.errors import Invalid
+from weft.events import STATUS_UPDATE
 from weft.formatting import noun
 from weft.models import Account, MediaAttachment, Status
 from weft.models.base import utcnow
@@ -95,6 +97,7 @@ async def revise(session: AsyncSession, status: Status, revision: Revision) -> N
     await replace_tags(session, status.id, revision.tag_ids)
     await notify_edit(session, status)
     enqueue_card(session, status, edited=True)
+    await tell_streams(session, STATUS_UPDATE, status)
     await publish(session, ActivityKind.UPDATE, status.account_id, status_id=status.id)
 
 

@@ -56,10 +56,9 @@ def _polls() -> dict[str, int]:
     }
 
 
-def _streaming_v1(settings: Settings) -> str:
-    # There is no streaming socket yet (it is refused). The v2 entity says so
-    # by leaving the URL out; the v1 entity requires one, so it names where the
-    # socket will be, as Mastodon does.
+def _streaming(settings: Settings) -> str:
+    # Where the streaming API is (weft/api/streaming/): this server, as
+    # Mastodon names it (clients add /api/v1/streaming themselves).
     return settings.base_url.replace("https://", "wss://").replace("http://", "ws://")
 
 
@@ -78,9 +77,9 @@ def instance_v2(
         "languages": ["en"],
         "api_versions": {"mastodon": MASTODON_API_VERSION},
         "configuration": {
-            # No streaming URL (there is no socket yet) and no `vapid` block
-            # (no web push): clients then neither connect nor subscribe.
+            # No `vapid` block (no web push yet): clients then do not subscribe.
             "urls": {
+                "streaming": _streaming(settings),
                 "status": None,
                 "about": None,
                 "privacy_policy": None,
@@ -123,7 +122,7 @@ def instance_v1(
         "description": settings.instance_description,
         "email": settings.contact_email,
         "version": version(),
-        "urls": {"streaming_api": _streaming_v1(settings)},
+        "urls": {"streaming_api": _streaming(settings)},
         "stats": {"user_count": users, "status_count": statuses, "domain_count": domains},
         "thumbnail": f"{settings.base_url}/static/thumbnail.png",
         "languages": ["en"],

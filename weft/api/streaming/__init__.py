@@ -1,0 +1,2 @@
+"""Mastodon's streaming API: server-sent events and the WebSocket
+(weft/events says where events come from; docs/api.md lists the streams)."""

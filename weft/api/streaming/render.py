@@ -1,0 +1,97 @@
+"""One event as one viewer may see it: the same reads, policies and
+serializers as the REST API, or nothing.
+
+- ``update`` / ``status.update``: the post as the home, public and tag
+  timelines show it (``visible_page`` with mutes hidden: visibility, blocks
+  either way, mutes); on the public and hashtag streams, also not from a
+  server under a domain block (``limit``: unless the viewer follows them).
+- ``notification``: as ``GET /api/v1/notifications/:id`` shows it.
+- ``delete``: the id, unless the viewer and the author block each other.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from sqlalchemy import select
+
+from weft.api.serializers.notifications import notification_entity
+from weft.api.serializers.statuses import status_entities
+from weft.api.streaming.hub import Viewer
+from weft.api.streaming.streams import READ_NOTIFICATIONS, READ_STATUSES, Stream
+from weft.errors import NotFound
+from weft.events import DELETE, NOTIFICATION, STATUS_UPDATE, UPDATE, Event
+from weft.models import Account, Block
+from weft.policies.scopes import covers_any
+from weft.queries import notifications as notification_queries
+from weft.queries.domain_blocks import block_severity
+from weft.queries.timelines import visible_page
+from weft.runtime import Runtime
+
+
+async def render(rt: Runtime, viewer: Viewer, stream: Stream, event: Event) -> str | None:
+    """The payload of ``event`` for ``viewer`` on ``stream`` (an entity's JSON,
+    or a deleted post's id), or None when the viewer may not have it."""
+    if event.name == NOTIFICATION:
+        if not covers_any(viewer.scopes, READ_NOTIFICATIONS) and viewer.token_id is not None:
+            return None
+        return await _notification(rt, viewer, event)
+    if viewer.token_id is not None and not covers_any(viewer.scopes, READ_STATUSES):
+        return None
+    if event.name in (UPDATE, STATUS_UPDATE):
+        return await _status(rt, viewer, stream, event)
+    if event.name == DELETE:
+        return await _deleted(rt, viewer, event)
+    return None
+
+
+async def _status(rt: Runtime, viewer: Viewer, stream: Stream, event: Event) -> str | None:
+    if event.status_id is None:
+        return None
+    async with rt.db.read() as session:
+        page = await visible_page(session, viewer.account_id, [event.status_id], hide_muted=True)
+        if not page.statuses:
+            return None
+        status = page.statuses[0]
+        if stream.name[0] not in ("user", "direct"):
+            author = await session.get(Account, status.account_id)
+            if author is not None and author.domain is not None:
+                severity = await block_severity(rt.db, author.domain)
+                following = page.bundle.access[status.id].author.following
+                if severity == "suspend" or (severity == "limit" and not following):
+                    return None
+    return _json(status_entities(page.statuses, page.bundle, rt.settings)[0])
+
+
+async def _notification(rt: Runtime, viewer: Viewer, event: Event) -> str | None:
+    if event.notification_id is None or viewer.account_id is None:
+        return None
+    try:
+        page = await notification_queries.notification(
+            rt.db, viewer.account_id, event.notification_id
+        )
+    except NotFound:
+        return None
+    return _json(notification_entity(page.notifications[0], page, rt.settings))
+
+
+async def _deleted(rt: Runtime, viewer: Viewer, event: Event) -> str | None:
+    if event.status_id is None:
+        return None
+    if viewer.account_id is not None and event.account_id is not None:
+        me, author = viewer.account_id, event.account_id
+        async with rt.db.read() as session:
+            blocked = await session.scalar(
+                select(Block.id).where(
+                    ((Block.account_id == me) & (Block.target_account_id == author))
+                    | ((Block.account_id == author) & (Block.target_account_id == me))
+                )
+            )
+        if blocked is not None:
+            return None
+    return str(event.status_id)
+
+
+def _json(entity: dict[str, Any]) -> str:
+    return orjson.dumps(entity).decode()

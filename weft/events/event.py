@@ -1,0 +1,56 @@
+"""An event: what happened, for which streams (ids only; see weft/events/__init__.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+UPDATE = "update"
+DELETE = "delete"
+STATUS_UPDATE = "status.update"
+NOTIFICATION = "notification"
+NAMES = frozenset({UPDATE, DELETE, STATUS_UPDATE, NOTIFICATION})
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """``name`` happened, for the streams ``keys``.
+
+    ``status_id`` names the post (update, status.update, delete),
+    ``notification_id`` the notification; ``account_id`` is whose doing it is
+    (the author of a deleted post), so a stream can leave out the people its
+    viewer blocks even when the post itself is gone.
+    """
+
+    name: str
+    keys: tuple[str, ...]
+    status_id: int | None = None
+    notification_id: int | None = None
+    account_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "keys": list(self.keys),
+            "status_id": self.status_id,
+            "notification_id": self.notification_id,
+            "account_id": self.account_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Event:
+        name = data.get("name")
+        keys = data.get("keys")
+        if name not in NAMES or not isinstance(keys, list):
+            raise ValueError("not an event")
+        return cls(
+            name=str(name),
+            keys=tuple(str(k) for k in keys),
+            status_id=_maybe_int(data.get("status_id")),
+            notification_id=_maybe_int(data.get("notification_id")),
+            account_id=_maybe_int(data.get("account_id")),
+        )
+
+
+def _maybe_int(value: Any) -> int | None:
+    return None if value is None else int(value)
