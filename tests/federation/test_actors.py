@@ -26,6 +26,7 @@ EXTENSIONS = {
     "discoverable": "toot:discoverable",
     "indexable": "toot:indexable",
     "blurhash": "toot:blurhash",
+    "votersCount": "toot:votersCount",
     "focalPoint": {"@container": "@list", "@id": "toot:focalPoint"},
     "schema": "http://schema.org#",
     "PropertyValue": "schema:PropertyValue",
@@ -44,6 +45,11 @@ EXTENSIONS = {
     "manualApproval": {"@id": "gts:manualApproval", "@type": "@id"},
     "interactingObject": {"@id": "gts:interactingObject", "@type": "@id"},
     "interactionTarget": {"@id": "gts:interactionTarget", "@type": "@id"},
+    "weft": "https://w3id.org/weft/ns#",
+    "textEntities": {"@id": "weft:textEntities", "@type": "@json"},
+    "spoilerMedia": "weft:spoilerMedia",
+    "textAttachment": {"@id": "weft:textAttachment", "@type": "@json"},
+    "topic": "weft:topic",
 }
 CONTEXT = ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1", EXTENSIONS]
 

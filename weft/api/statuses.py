@@ -17,6 +17,7 @@ from weft.actions.posts.delete import delete_status
 from weft.actions.posts.edit import Change, MediaAttributes, edit_status
 from weft.actions.posts.post import MAX_IDEMPOTENCY_KEY, Draft, post_status
 from weft.actions.quotes import revoke_quote
+from weft.api import rich_posts
 from weft.api.auth import Credentials, scoped_if_token, user_scoped
 from weft.api.params import bool_param, form, indexed_list
 from weft.api.polls import poll_draft
@@ -92,6 +93,8 @@ class StatusParams(_Params):
     visibility: str | None = None
     reply_policy: str | None = None  # Weft: who may reply (everyone, following, ...)
     scheduled_at: str | None = None
+    text_entities: Any = None  # Threads' spoilers (weft/api/rich_posts.py)
+    is_spoiler_media: Any = None
 
 
 def _target_id(raw: str | None, message: str) -> int | None:
@@ -152,6 +155,8 @@ async def create(
         idempotency_key=idempotency_key or None,
         media_ids=params.media() or (),
         poll=poll_draft(params.poll),
+        text_entities=rich_posts.text_entities(params.text_entities),
+        is_spoiler_media=rich_posts.flag(params.is_spoiler_media, "is_spoiler_media"),
     )
     status = await post_status(rt.db, rt.settings, _me(credentials), draft)
     return (await _render(rt, _me(credentials), [status]))[0]

@@ -49,6 +49,13 @@ EXTENSIONS: dict[str, Any] = {
     "manualApproval": {"@id": "gts:manualApproval", "@type": "@id"},
     "interactingObject": {"@id": "gts:interactingObject", "@type": "@id"},
     "interactionTarget": {"@id": "gts:interactionTarget", "@type": "@id"},
+    # Weft's own terms: Threads' spoilers, text attachments and topics, which
+    # other Weft servers read back (weft/federation/rich_notes.py).
+    "weft": "https://w3id.org/weft/ns#",
+    "textEntities": {"@id": "weft:textEntities", "@type": "@json"},
+    "spoilerMedia": "weft:spoilerMedia",
+    "textAttachment": {"@id": "weft:textAttachment", "@type": "@json"},
+    "topic": "weft:topic",
 }
 CONTEXT: list[Any] = [AS_CONTEXT, SECURITY_CONTEXT, EXTENSIONS]
 

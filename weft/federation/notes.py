@@ -14,6 +14,7 @@ from weft.config import Settings
 from weft.federation.actors import CONTEXT, PUBLIC, actor_uri, followers_uri, iso
 from weft.federation.loading import NoteSources
 from weft.federation.questions import question_fields
+from weft.federation.rich_notes import rich_fields
 from weft.media.storage import content_type_for, storage_for
 from weft.models import Account, MediaAttachment, Status
 
@@ -75,6 +76,7 @@ def note(
         document["updated"] = iso(status.edited_at)
     document.update(_quote(status, sources, settings))
     document["interactionPolicy"] = interaction_policy(status, author, mentioned, settings)
+    document.update(rich_fields(status))  # weft/federation/rich_notes.py
     poll = bundle.polls.get(status.id)
     if poll is not None:  # a Question (weft/federation/questions.py)
         document.update(question_fields(poll))

@@ -44,6 +44,7 @@ from weft.federation.remote import (
     local_by_url,
     own_url,
 )
+from weft.federation.rich_notes import read_rich
 from weft.models import Account, Status
 from weft.models.base import utcnow
 from weft.queries.domain_blocks import block_severity
@@ -145,6 +146,7 @@ async def read_note(
     if visibility == "public" and await block_severity(db, author.domain or "") == "limit":
         visibility = "unlisted"  # a limited server's posts stay out of public feeds
     content, spoiler_text = _content(document), _spoiler_text(document)
+    rich = read_rich(document, spoiler_text)
     # Fetched in document order: the mentions, the parent, then the quote.
     in_reply_to_id = await _related(db, settings, document.get("inReplyTo"), depth, budget)
     quote_of_id = await _related(db, settings, _quote_uri(document), depth, budget)
@@ -155,7 +157,7 @@ async def read_note(
         visibility=visibility,
         created_at=_time(document.get("published")) or utcnow(),
         url=own_url(document.get("url"), uri),
-        spoiler_text=spoiler_text,
+        spoiler_text=rich.spoiler_text,
         sensitive=document.get("sensitive") is True,
         language=_language(document),
         edited_at=_time(document.get("updated")),
@@ -174,6 +176,8 @@ async def read_note(
         media=_media(document.get("attachment")),
         emojis=read_emojis(document.get("tag"), [content, spoiler_text]),
         poll=read_question(document),
+        text_entities=rich.text_entities,
+        is_spoiler_media=rich.is_spoiler_media,
     )
 
 

@@ -11,7 +11,16 @@ from weft.models.jobs import Job
 from weft.models.media import MediaAttachment, PreviewCard, StatusCard
 from weft.models.moderation import Report
 from weft.models.polls import Poll, PollVote
-from weft.models.posts import IdempotencyKey, Mention, Status, StatusEdit, StatusPin, StatusTag, Tag
+from weft.models.posts import (
+    FollowedTag,
+    IdempotencyKey,
+    Mention,
+    Status,
+    StatusEdit,
+    StatusPin,
+    StatusTag,
+    Tag,
+)
 
 __all__ = [
     "Account",
@@ -23,6 +32,7 @@ __all__ = [
     "FederatedServer",
     "Follow",
     "FollowRequest",
+    "FollowedTag",
     "HomeFeedEntry",
     "IdempotencyKey",
     "InboundActivity",

@@ -9,7 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, func, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from weft.models.base import Base, snowflake_pk, utcnow
@@ -28,6 +39,7 @@ class Status(Base):
     __table_args__ = (
         Index("ix_statuses_account_id_id", "account_id", "id"),
         Index("ix_statuses_visibility_id", "visibility", "id"),
+        Index("ix_statuses_topic_tag_id_id", "topic_tag_id", "id"),
         # One repost per person per post.
         Index(
             "ix_statuses_reblog_once",
@@ -87,9 +99,18 @@ class Status(Base):
     # Remote posts: the custom emoji the text uses, [{"shortcode": ..., "url": ...}]
     # (migration 0010; the domain is the author's), replaced by each edit.
     emojis: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    # Threads' rich posts (migration 0014): spoiler ranges over the text
+    # ([{"entity_type": "spoiler", "offset": n, "length": n}], code points),
+    # media blurred until tapped, one long text attachment, one topic.
+    text_entities: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    is_spoiler_media: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    text_attachment: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    topic_tag_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tags.id", ondelete="SET NULL"), default=None
+    )
     # Kept by database triggers (migration 0008): goes up whenever anything the
     # post's entity shows changes. Never set it; rendered entities are cached by it.
-    version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    version: Mapped[int] = mapped_column(BigInteger, default=0, server_default=false())
 
 
 class StatusEdit(Base):
@@ -171,4 +192,16 @@ class IdempotencyKey(Base):
     )
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     status_id: Mapped[int] = mapped_column(ForeignKey("statuses.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FollowedTag(Base):
+    """A hashtag or topic someone follows: its posts come into their Home."""
+
+    __tablename__ = "followed_tags"
+    __table_args__ = (Index("ix_followed_tags_account_tag", "account_id", "tag_id", unique=True),)
+
+    id: Mapped[int] = snowflake_pk()
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

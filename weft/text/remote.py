@@ -22,7 +22,8 @@ _REMOTE = nh3.Cleaner(
     attributes={"a": {"href"}, "ol": {"start", "reversed"}, "li": {"value"}},
     allowed_classes={
         "a": {"u-url", "mention", "hashtag", "status-link", "unhandled-link"},
-        "span": {"h-card", "invisible", "ellipsis"},
+        # "spoiler": a Weft server's hidden range (Threads' spoilers).
+        "span": {"h-card", "invisible", "ellipsis", "spoiler"},
     },
     url_schemes={"http", "https"},
     link_rel=LINK_REL,

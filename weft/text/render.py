@@ -9,7 +9,7 @@ the renderer then yields odd text, never a script in someone's timeline.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
@@ -22,6 +22,7 @@ LINK_REL = "nofollow noopener noreferrer"
 DISPLAY_LENGTH = 30  # Mastodon's TextFormatter shows 30 characters of a link
 _URL_PREFIX = re.compile(r"^https?://(www\.)?", re.IGNORECASE)
 _PARAGRAPH_BREAK = re.compile(r"\n{2,}")
+SPOILER_CLASS = "spoiler"  # a range of the text hidden until tapped (Threads' spoilers)
 
 _CLEANER = nh3.Cleaner(
     tags={"p", "br", "a", "span"},
@@ -34,7 +35,7 @@ _CLEANER = nh3.Cleaner(
     },
     allowed_classes={
         "a": {"u-url", "mention", "hashtag"},
-        "span": {"h-card", "invisible", "ellipsis"},
+        "span": {"h-card", "invisible", "ellipsis", SPOILER_CLASS},
     },
     url_schemes={"http", "https"},
     link_rel=None,  # rel is ours (above); nh3 would otherwise replace it
@@ -60,27 +61,59 @@ def render(
     base_url: str,
     local_domain: str,
     mentions: Mapping[tuple[str, str | None], MentionTarget],
+    spoilers: Sequence[tuple[int, int]] = (),
 ) -> str:
     """HTML for ``text``: paragraphs, line breaks, links, mentions and hashtags.
 
     ``mentions`` holds the accounts that exist, by ``MentionRef.key``; other
-    ``@names`` stay plain text, as in Mastodon.
+    ``@names`` stay plain text, as in Mastodon. ``spoilers`` are ``(offset,
+    length)`` ranges of code points, each marked ``<span class="spoiler">``
+    (a link or mention they touch is hidden whole).
 
     >>> render("hi\\nyou", base_url="https://w.example", local_domain="w.example", mentions={})
     '<p>hi<br>you</p>'
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    hidden = [False] * len(text)
+    for offset, length in spoilers:
+        hidden[offset : offset + length] = [True] * len(hidden[offset : offset + length])
     pieces: list[str] = []
     position = 0
     for entity in extract(text):
-        pieces.append(escape(text[position : entity.start]))
-        pieces.append(_entity_html(text, entity, base_url, local_domain, mentions))
+        pieces.append(_plain_html(text, position, entity.start, hidden))
+        html = _entity_html(text, entity, base_url, local_domain, mentions)
+        if any(hidden[entity.start : entity.end]):
+            html = f'<span class="{SPOILER_CLASS}">{html}</span>'
+        pieces.append(html)
         position = entity.end
-    pieces.append(escape(text[position:]))
+    pieces.append(_plain_html(text, position, len(text), hidden))
     # Entity HTML has no newlines, so the remaining ones are the author's.
     body = "".join(pieces).strip("\n")
     paragraphs = [p for p in _PARAGRAPH_BREAK.split(body) if p.strip()]
     return sanitize("".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs))
+
+
+def _plain_html(text: str, start: int, end: int, hidden: Sequence[bool]) -> str:
+    """``text[start:end]`` escaped, its hidden runs in spoiler spans; a newline
+    always stays outside a span, so paragraphs and line breaks never cut one."""
+    pieces: list[str] = []
+    run_start = start
+    for position in range(start, end + 1):
+        if position < end and position > run_start and _same_run(text, hidden, run_start, position):
+            continue
+        if position > run_start:
+            run = escape(text[run_start:position])
+            hide = hidden[run_start] and text[run_start] != "\n"
+            pieces.append(f'<span class="{SPOILER_CLASS}">{run}</span>' if hide else run)
+        run_start = position
+    return "".join(pieces)
+
+
+def _same_run(text: str, hidden: Sequence[bool], run_start: int, position: int) -> bool:
+    """Whether ``text[position]`` continues the run begun at ``run_start``
+    (newlines are runs of their own)."""
+    newline = text[position] == "\n" or text[run_start] == "\n"
+    return not newline and hidden[position] == hidden[run_start]
 
 
 def _entity_html(

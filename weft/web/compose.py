@@ -50,6 +50,8 @@ LABELS = {
     "in_reply_to_id": "The post you are replying to",
     "quoted_status_id": "The post you are quoting",
     "poll": "The poll",
+    "text_entities": "The spoilers",
+    "is_spoiler_media": "Hiding photos and videos as a spoiler",
     "poll[options]": "The poll's options",
     "poll[expires_in]": "The poll's length",
 }

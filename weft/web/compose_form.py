@@ -11,6 +11,8 @@ sends the same ones):
 - ``spoiler_text``, ``visibility``, ``reply_policy``, ``quote_policy``,
   ``language``, ``sensitive`` apply to every post of the thread;
   ``in_reply_to_id`` and ``quoted_status_id`` to the first one.
+- ``spoiler_media``: the photos and videos are blurred until tapped; in a
+  box's text, ``||words||`` are a spoiler range (``unmarked``).
 - ``poll-option-<k>`` (k from 0 to 3), ``poll_expires_in`` (seconds),
   ``poll_multiple``: a poll on the first post, when any option is filled in.
 - ``idempotency_key``: written afresh with each composer the page shows
@@ -31,6 +33,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from weft.actions.polls import PollDraft
 from weft.actions.posts.post import MAX_IDEMPOTENCY_KEY, Draft
+from weft.actions.spoilers import SpoilerRange
 from weft.errors import BadRequest
 from weft.limits import MAX_MEDIA_ATTACHMENTS, POLL_DEFAULT_EXPIRATION, POLL_MAX_OPTIONS
 from weft.queries.accounts import parse_id
@@ -78,6 +81,7 @@ class ComposeForm:
     poll_options: list[str] = field(default_factory=lambda: [""] * POLL_MAX_OPTIONS)
     poll_expires_in: str = str(POLL_DEFAULT_EXPIRATION)
     poll_multiple: bool = False
+    spoiler_media: bool = False
 
     @property
     def file_count(self) -> int:
@@ -110,6 +114,7 @@ def read_form(form: FormData) -> ComposeForm:
         poll_options=[fields.get(f"poll-option-{k}", "") for k in range(POLL_MAX_OPTIONS)],
         poll_expires_in=fields.get("poll_expires_in", str(POLL_DEFAULT_EXPIRATION)),
         poll_multiple=fields.get("poll_multiple", "") not in ("", "0", "false"),
+        spoiler_media=fields.get("spoiler_media", "") not in ("", "0", "false"),
     )
 
 
@@ -179,7 +184,13 @@ def drafts(form: ComposeForm, media_ids: list[tuple[int, ...]]) -> list[Draft]:
         language=form.language or None,
     )
     result = [
-        replace(shared, text=box.text, media_ids=ids)
+        replace(
+            shared,
+            text=unmarked(box.text)[0],
+            text_entities=unmarked(box.text)[1],
+            is_spoiler_media=form.spoiler_media and bool(ids),
+            media_ids=ids,
+        )
         for box, ids in zip(form.boxes, media_ids, strict=True)
     ]
     result[0] = replace(
@@ -203,3 +214,34 @@ def _poll(form: ComposeForm) -> PollDraft | None:
         expires_in=int(seconds) if seconds.isdigit() and len(seconds) < 10 else -1,
         multiple=form.poll_multiple,
     )
+
+
+SPOILER_MARK = "||"
+
+
+def unmarked(text: str) -> tuple[str, tuple[SpoilerRange, ...]]:
+    """The composer's ``||hidden words||`` as the text without the bars and
+    the spoiler ranges they marked (a bar left open stays as typed).
+
+    >>> unmarked("The ||butler|| did it")
+    ('The butler did it', (SpoilerRange(offset=4, length=6),))
+    """
+    pieces: list[str] = []
+    ranges: list[SpoilerRange] = []
+    length = 0
+    rest = text
+    while True:
+        start = rest.find(SPOILER_MARK)
+        end = rest.find(SPOILER_MARK, start + 2) if start >= 0 else -1
+        if end < 0:
+            pieces.append(rest)
+            break
+        before, hidden = rest[:start], rest[start + 2 : end]
+        pieces.append(before)
+        length += len(before)
+        if hidden:
+            ranges.append(SpoilerRange(length, len(hidden)))
+            pieces.append(hidden)
+            length += len(hidden)
+        rest = rest[end + 2 :]
+    return "".join(pieces), tuple(ranges)

@@ -7,6 +7,7 @@ post arrives already rendered (``remote.py``).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -57,8 +58,14 @@ def clean_language(language: str | None) -> str | None:
     return f"{primary.lower()}-{region}" if region else primary.lower()
 
 
-async def compose(session: AsyncSession, settings: Settings, author_id: int, text: str) -> Composed:
-    """Resolve ``text``'s mentions and tags and render it."""
+async def compose(
+    session: AsyncSession,
+    settings: Settings,
+    author_id: int,
+    text: str,
+    spoilers: Sequence[tuple[int, int]] = (),
+) -> Composed:
+    """Resolve ``text``'s mentions and tags and render it (``spoilers`` marked)."""
     mentioned = await _resolve_mentions(session, settings, author_id, text)
     targets = {
         (a.username.lower(), a.domain.lower() if a.domain else None): MentionTarget(
@@ -67,7 +74,11 @@ async def compose(session: AsyncSession, settings: Settings, author_id: int, tex
         for a in mentioned
     }
     content = render(
-        text, base_url=settings.base_url, local_domain=settings.domain, mentions=targets
+        text,
+        base_url=settings.base_url,
+        local_domain=settings.domain,
+        mentions=targets,
+        spoilers=spoilers,
     )
     tag_ids = await upsert_tags(session, hashtags(text))
     return Composed(content, mentioned, tag_ids)

@@ -109,6 +109,11 @@ class NewPost:
     silent_ids: Sequence[int] = ()
     tag_ids: Sequence[int] = ()
     has_media: bool = False  # a post with media shows its media, not a link card
+    # Threads' rich posts (weft/actions/spoilers.py, text_attachments.py, topics.py).
+    text_entities: Sequence[dict[str, Any]] = ()
+    is_spoiler_media: bool = False
+    text_attachment: dict[str, Any] | None = None
+    topic_tag_id: int | None = None
 
 
 async def create_post(session: AsyncSession, new: NewPost) -> Status:
@@ -172,7 +177,7 @@ def _row(
         "content": new.content,
         "spoiler_text": new.spoiler_text,
         # A content warning implies a sensitive post, as in Mastodon.
-        "sensitive": new.sensitive or bool(new.spoiler_text),
+        "sensitive": new.sensitive or bool(new.spoiler_text) or new.is_spoiler_media,
         "visibility": visibility,
         "language": new.language,
         "in_reply_to_id": parent.id if parent else None,
@@ -190,6 +195,10 @@ def _row(
         # Never in the future: a wrong clock must not pin a post atop every feed.
         "created_at": min(new.created_at, utcnow()),
         "edited_at": new.edited_at,
+        "text_entities": list(new.text_entities),
+        "is_spoiler_media": new.is_spoiler_media,
+        "text_attachment": new.text_attachment,
+        "topic_tag_id": new.topic_tag_id,
     }
 
 

@@ -30,6 +30,7 @@ from weft.actions.posts.bookkeeping import (
     replace_tags,
 )
 from weft.actions.posts.compose import check_text, clean_language, compose, one_newline
+from weft.actions.spoilers import ranges_of, still_fitting
 from weft.activity_kinds import ActivityKind
 from weft.config import Settings
 from weft.db.database import Database
@@ -132,7 +133,10 @@ async def edit_status(
         if new_media != current_media:
             await attach_media(session, account_id, status.id, new_media)
         await _apply_attributes(session, attributes)
-        composed = await compose(session, settings, account_id, change.text)
+        # Spoiler ranges the new text still holds stay hidden (Threads edits none).
+        status.text_entities = still_fitting(change.text, status.text_entities)
+        spoilers = [(r.offset, r.length) for r in ranges_of(status.text_entities)]
+        composed = await compose(session, settings, account_id, change.text, spoilers)
         revision = Revision(
             text=change.text,
             content=composed.content,

@@ -16,6 +16,7 @@ from weft.actions.media import attach_media, check_media_ids
 from weft.actions.polls import PollDraft, add_poll, check_poll
 from weft.actions.posts.compose import check_text, clean_language, compose, one_newline
 from weft.actions.posts.create import NewPost, create_post
+from weft.actions.spoilers import SpoilerRange, check_spoilers, stored_ranges
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id
@@ -44,6 +45,8 @@ class Draft:
     idempotency_key: str | None = None
     media_ids: tuple[int, ...] = ()
     poll: PollDraft | None = None
+    text_entities: tuple[SpoilerRange, ...] = ()  # Threads' spoilers
+    is_spoiler_media: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", one_newline(self.text))
@@ -79,6 +82,7 @@ def check_draft(draft: Draft) -> None:
     clean_language(draft.language)
     if draft.poll is not None:
         check_poll(draft.poll, has_media=bool(draft.media_ids))
+    check_spoilers(draft.text, draft.text_entities, draft.is_spoiler_media, bool(draft.media_ids))
 
 
 async def post_status(db: Database, settings: Settings, author_id: int, draft: Draft) -> Status:
@@ -177,7 +181,8 @@ async def _post_for_key(db: Database, author_id: int, key: str) -> Status | None
 
 async def _post(session: AsyncSession, settings: Settings, author_id: int, draft: Draft) -> Status:
     author, user = await _author(session, author_id)
-    composed = await compose(session, settings, author_id, draft.text)
+    spoilers = [(r.offset, r.length) for r in draft.text_entities]
+    composed = await compose(session, settings, author_id, draft.text, spoilers)
     status_id = new_id()
     sensitive = user.default_sensitive if draft.sensitive is None else draft.sensitive
     new = NewPost(
@@ -200,6 +205,8 @@ async def _post(session: AsyncSession, settings: Settings, author_id: int, draft
         mentioned=composed.mentioned,
         tag_ids=composed.tag_ids,
         has_media=bool(draft.media_ids),
+        text_entities=stored_ranges(draft.text_entities),
+        is_spoiler_media=draft.is_spoiler_media,
     )
     status = await create_post(session, new)
     if draft.idempotency_key is not None:

@@ -93,6 +93,9 @@ class RemoteNote:
     # The custom emoji the text uses: [{"shortcode": ..., "url": ...}].
     emojis: Sequence[dict[str, str]] = ()
     poll: RemotePoll | None = None  # a Question's
+    # Weft's terms, from another Weft server (weft/federation/rich_notes.py).
+    text_entities: Sequence[dict[str, Any]] = ()
+    is_spoiler_media: bool = False
 
 
 async def create_remote_status(db: Database, note: RemoteNote) -> Status | None:
@@ -155,6 +158,8 @@ async def _new_post(session: AsyncSession, note: RemoteNote) -> NewPost:
         silent_ids=note.silent_ids,
         tag_ids=await upsert_tags(session, list(note.tags)),
         has_media=bool(note.media),
+        text_entities=note.text_entities,
+        is_spoiler_media=note.is_spoiler_media and bool(note.media),
     )
 
 
@@ -226,6 +231,8 @@ async def update_remote_status(db: Database, note: RemoteNote) -> Status | None:
             status.emojis = list(note.emojis)
         if note.poll is not None:  # new tallies, usually
             await store_remote_poll(session, status, note.poll)
+        status.text_entities = list(note.text_entities)
+        status.is_spoiler_media = note.is_spoiler_media and bool(note.media)
         if unchanged:
             return status
         revision = Revision(

@@ -263,6 +263,9 @@ def status_core(status: Status, bundle: StatusBundle, settings: Settings) -> Sta
         "card": _card(status, bundle, settings),
         "poll": poll_core(bundle.polls.get(status.id)),
         "filtered": [],
+        # Weft's fields: Threads' spoilers.
+        "text_entities": status.text_entities,
+        "is_spoiler_media": status.is_spoiler_media,
     }
     return StatusCore(orjson.dumps(entity))
 

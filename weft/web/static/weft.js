@@ -8,6 +8,7 @@
 // - Following checks for new posts every 30 seconds and offers them;
 // - photo carousels get previous / next buttons and arrow keys;
 // - a link card's video or embed loads only when its "Play" button is pressed;
+// - spoilers (hidden ranges of text, blurred media) show when tapped;
 // - looping animations stay still for people who ask for reduced motion.
 // No inline script anywhere: the Content-Security-Policy forbids it.
 (function () {
@@ -299,6 +300,37 @@
     });
   }
 
+  // --- spoilers -----------------------------------------------------------
+
+  // Hidden ranges of a post's text and blurred media, shown when tapped.
+  // (Without this file, hovering or focusing shows them: weft.css.)
+  function spoilers(root) {
+    root.querySelectorAll(".content .spoiler").forEach(function (range) {
+      if (range.hasAttribute("role")) return;
+      range.setAttribute("role", "button");
+      range.setAttribute("tabindex", "0");
+      range.setAttribute("aria-label", "Spoiler, press to show");
+      function reveal(event) {
+        if (range.classList.contains("revealed")) return;
+        event.preventDefault();
+        range.classList.add("revealed");
+        range.removeAttribute("role");
+        range.removeAttribute("tabindex");
+        range.removeAttribute("aria-label");
+      }
+      range.addEventListener("click", reveal);
+      range.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") reveal(event);
+      });
+    });
+    root.querySelectorAll("[data-reveal-media]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        button.closest("[data-spoiler-media]").classList.add("revealed");
+        button.remove();
+      });
+    });
+  }
+
   // --- motion ------------------------------------------------------------
 
   function calmAnimations(root) {
@@ -316,6 +348,7 @@
     if (!(root instanceof Element) && root !== document) return;
     root.querySelectorAll("[data-carousel]").forEach(carousel);
     root.querySelectorAll("[data-embed]").forEach(embed);
+    spoilers(root);
     calmAnimations(root);
     if (observer) root.querySelectorAll("a[data-next]").forEach(function (link) { observer.observe(link); });
   }
