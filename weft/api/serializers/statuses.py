@@ -12,6 +12,7 @@ from weft.api.serializers.accounts import account as account_entity
 from weft.api.serializers.accounts import emoji_entities, iso
 from weft.api.serializers.cards import card_entity
 from weft.api.serializers.media import media_entity
+from weft.api.serializers.replies import reply_fields
 from weft.config import Settings
 from weft.models import Account, MediaAttachment, Status, StatusEdit
 from weft.policies.statuses import PostAccess, can_view, quote_approval
@@ -252,6 +253,7 @@ def status_core(status: Status, bundle: StatusBundle, settings: Settings) -> Sta
         "card": _card(status, bundle, settings),
         "poll": None,
         "filtered": [],
+        **reply_fields(status),
     }
     return StatusCore(orjson.dumps(entity))
 
