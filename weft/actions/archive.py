@@ -14,6 +14,7 @@ from weft.actions.outbox import publish
 from weft.actions.posts.bookkeeping import own_status
 from weft.activity_kinds import ActivityKind
 from weft.db.database import Database
+from weft.db.ids import new_id
 from weft.errors import Invalid
 from weft.models import Status
 from weft.models.base import utcnow
@@ -38,5 +39,8 @@ async def unarchive_status(db: Database, account_id: int, status_id: int) -> Sta
         if status.archived_at is not None:
             status.archived_at = None
             await session.flush()
-            await publish(session, ActivityKind.CREATE, account_id, status_id=status.id)
+            # A Create of its own id: other servers took the first one already.
+            await publish(
+                session, ActivityKind.CREATE, account_id, status_id=status.id, again=new_id()
+            )
         return status
