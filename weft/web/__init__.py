@@ -11,6 +11,7 @@ from weft.web import (
     oauth,
     posts,
     profiles,
+    replies,
     robots,
     search,
     settings,
@@ -22,6 +23,7 @@ from weft.web.session import protect_forms
 router = APIRouter(include_in_schema=False, dependencies=[Depends(protect_forms)])
 router.include_router(home.router)
 router.include_router(posts.router)
+router.include_router(replies.router)
 router.include_router(auth.router)
 router.include_router(oauth.router)
 router.include_router(media_files.router)
