@@ -413,3 +413,21 @@ async def test_interaction_policy(client: httpx.Client, alice: Person, bob: Pers
     response = client.put(url, headers=bob.auth, data={"quote_approval_policy": "nobody"})
     assert_error(response, 404, "Record not found")
     assert client.put(url, data={"quote_approval_policy": "nobody"}).status_code == 401
+
+
+def test_the_endpoints_are_in_the_openapi_document(client: httpx.Client) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/api/weft/v1/statuses/{status_id}/pending_replies",
+        "/api/weft/v1/statuses/{status_id}/pending_replies/{reply_id}/approve",
+        "/api/weft/v1/statuses/{status_id}/pending_replies/{reply_id}/ignore",
+        "/api/weft/v1/statuses/{status_id}/pending_replies/approve_all",
+        "/api/weft/v1/statuses/{status_id}/hide",
+        "/api/weft/v1/statuses/{status_id}/unhide",
+        "/api/weft/v1/statuses/{status_id}/hidden_replies",
+        "/api/weft/v1/statuses/{status_id}/archive",
+        "/api/weft/v1/statuses/{status_id}/unarchive",
+        "/api/v1/statuses/{status_id}/quotes",
+        "/api/v1/statuses/{status_id}/interaction_policy",
+    ):
+        assert path in paths, path

@@ -26,7 +26,7 @@ from weft.actions.graph import (
     follow_account,
     mute_account,
 )
-from weft.actions.interactions import favourite
+from weft.actions.interactions import bookmark, favourite
 from weft.actions.posts.post import Draft, post_status
 from weft.db.database import Database
 from weft.jobs.worker import Worker
@@ -255,10 +255,17 @@ async def _build_withheld(
     archived = await post_status(db, settings, alice, Draft(text))
     pending = await post_status(db, settings, bob, Draft(text, in_reply_to_id=approvals.id))
     hidden = await post_status(db, settings, bob, Draft(text, in_reply_to_id=open_root.id))
-    await archive_status(db, alice, archived.id)
-    await hide_reply(db, alice, hidden.id)
+    # Liked and saved while they could be seen: by their authors, and the
+    # follower (who may no longer see them).
+    follower = people["follower"].account_id
     for post in (archived, pending, hidden):
         await favourite(db, post.account_id, post.id)
+        await bookmark(db, post.account_id, post.id)
+    for post in (archived, hidden):
+        await favourite(db, follower, post.id)
+        await bookmark(db, follower, post.id)
+    await archive_status(db, alice, archived.id)
+    await hide_reply(db, alice, hidden.id)
     await Worker(db, settings).run_until_idle()
     posts = {"archived": archived.id, "pending": pending.id, "hidden": hidden.id}
     roots = {"archived": archived.id, "pending": approvals.id, "hidden": open_root.id}
@@ -283,6 +290,8 @@ async def test_withheld_posts_leak_nowhere(
 
     public = ids("/api/v1/timelines/public") | ids("/api/v1/timelines/tag/withheld")
     home = ids("/api/v1/timelines/home") if viewer != "anonymous" else set()
+    favourites = ids("/api/v1/favourites") if viewer != "anonymous" else set()
+    bookmarks = ids("/api/v1/bookmarks") if viewer != "anonymous" else set()
     notified: set[int] = set()
     if viewer != "anonymous":
         for n in client.get("/api/v1/notifications", headers=headers).json():
@@ -310,14 +319,19 @@ async def test_withheld_posts_leak_nowhere(
         expect(
             "account statuses", kind, sees, post in ids(f"/api/v1/accounts/{author_id}/statuses")
         )
-        liked = client.get(f"/api/v1/statuses/{post}/favourited_by", headers=headers)
-        expect("favourited_by", kind, sees, liked.status_code == 200)
+        for by in ("favourited_by", "reblogged_by"):
+            listed = client.get(f"/api/v1/statuses/{post}/{by}", headers=headers)
+            expect(by, kind, sees, listed.status_code == 200)
+        expect("favourites", kind, viewer == owner, post in favourites)
+        expect("bookmarks", kind, viewer == owner, post in bookmarks)
         # The tag timeline holds replies too; the public one top-level posts.
         expect("public and tag timelines", kind, sees, post in public)
         expect("home", kind, viewer == owner, post in home)
-        # Alice hears of every reply to her posts (she may see them); no one else.
+        # Alice hears of every reply to her posts, each author of the
+        # follower's likes (they may see their posts); no one else.
         replied_to = viewer == "author" and kind != "archived"
-        expect("notifications", kind, replied_to, post in notified)
+        liked = viewer == owner and kind != "pending"
+        expect("notifications", kind, replied_to or liked, post in notified)
         expect("search", kind, False, post in found and not sees)
     with server.client() as web:
         if viewer != "anonymous":
