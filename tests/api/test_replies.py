@@ -203,6 +203,21 @@ async def test_ignored_replies_can_be_approved_later(
     assert client.get(f"/api/v1/statuses/{first['id']}", headers=dave.auth).status_code == 200
 
 
+async def test_a_deleted_pending_reply_was_never_counted(
+    client: httpx.Client, alice: Person, bob: Person, dave: Person
+) -> None:
+    root = post(client, alice, status="Approve me", enable_reply_approvals="true")
+    _reply(client, dave, root["id"], "counted")
+    approved = _reply(client, dave, root["id"], "approved")
+    url = f"{WEFT}/{root['id']}/pending_replies"
+    client.post(f"{url}/approve_all", headers=alice.auth)
+    waiting = _reply(client, bob, root["id"], "never approved")
+    assert client.delete(f"/api/v1/statuses/{waiting['id']}", headers=bob.auth).status_code == 200
+    assert client.get(f"/api/v1/statuses/{root['id']}").json()["replies_count"] == 2
+    client.delete(f"/api/v1/statuses/{approved['id']}", headers=dave.auth)
+    assert client.get(f"/api/v1/statuses/{root['id']}").json()["replies_count"] == 1
+
+
 async def test_approvals_bad_inputs(
     client: httpx.Client, alice: Person, bob: Person, dave: Person
 ) -> None:
