@@ -315,6 +315,11 @@ async def test_hiding_bad_inputs(
     assert client.post(f"{WEFT}/99999999999/unhide", headers=alice.auth).status_code == 404
     response = client.get(f"{WEFT}/{reply['id']}/hidden_replies", headers=alice.auth)
     _error(response, 404, "Record not found")
+    # Bob's own reply, in Alice's conversation: not his to list.
+    response = client.get(f"{WEFT}/{reply['id']}/hidden_replies", headers=bob.auth)
+    _error(response, 404, "Record not found")
+    listed = client.get(f"{WEFT}/{own['id']}/hidden_replies", headers=alice.auth)
+    assert listed.status_code == 200
 
 
 # --- 10. archive ------------------------------------------------------------------------

@@ -39,13 +39,17 @@ async def held_replies(
 
 
 async def hidden_replies(db: Database, viewer_id: int, status_id: int, page: Page) -> StatusPage:
-    """The replies the viewer hid in the conversation their post ``status_id``
-    started (each hidden one, not the replies under it), newest first."""
+    """The replies the viewer hid in the conversation of their post
+    ``status_id`` (which they started), each hidden one but not the replies
+    under it, newest first."""
     async with db.read() as session:
-        root = await _own(session, viewer_id, status_id)
+        status = await _own(session, viewer_id, status_id)
+        conversation = status.conversation_id or status.id
+        root = await session.get(Status, conversation)
+        if root is None or root.account_id != viewer_id:
+            raise NotFound()  # one's reply in someone else's conversation
         query = select(Status.id).where(
-            Status.conversation_id == (root.conversation_id or root.id),
-            Status.hidden_at.is_not(None),
+            Status.conversation_id == conversation, Status.hidden_at.is_not(None)
         )
         ids = newest_first(list(await session.scalars(apply(query, Status.id, page))), page)
         return await visible_page(session, viewer_id, ids, hide_muted=False)
