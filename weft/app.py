@@ -31,6 +31,7 @@ from weft.api import media as media_api
 from weft.api import notifications as notifications_api
 from weft.api import oauth as oauth_api
 from weft.api import polls as polls_api
+from weft.api import replies as replies_api
 from weft.api import search as search_api
 from weft.api import statuses as statuses_api
 from weft.api import timelines as timelines_api
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         graph_api.router,
         cards_api.router,
         statuses_api.router,
+        replies_api.router,
         interactions_api.router,
         media_api.router,
         notifications_api.router,

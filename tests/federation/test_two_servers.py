@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 from mastodon import Mastodon
+from mastodon.errors import MastodonAPIError
 
 from tests.backends import create_postgres_database, drop_postgres_database, require_postgres
 from tests.live import WeftProcess
@@ -285,3 +286,77 @@ def test_a_quote_across_servers_is_asked_for_and_answered(servers: Pair) -> None
     )
     assert refused.status_code == 422, refused.text
     assert "quoted_status_id" in refused.json()["error"]
+
+
+# --- reply approvals and archive ---------------------------------------------------
+
+WEFT_STATUSES = "/api/weft/v1/statuses"
+
+
+def test_a_reply_from_the_other_server_waits_for_approval(servers: Pair) -> None:
+    alice = person(servers.a.url, "alice")
+    bob = person(servers.b.url, "bob")
+    token, bob_token = str(alice.access_token), str(bob.access_token)
+    made = _api(
+        servers.b.url,
+        bob_token,
+        "POST",
+        "/api/v1/statuses",
+        status="Replies wait for me",
+        enable_reply_approvals="true",
+    )
+    assert made.status_code == 200, made.text
+    root = made.json()
+    on_a = eventually(lambda: resolve_status(alice, root["uri"]), "Bob's post on A")
+    reply = _api(
+        servers.a.url, token, "POST", "/api/v1/statuses", status="Hi", in_reply_to_id=on_a.id
+    )
+    assert reply.status_code == 200, reply.text
+    pending_url = f"{WEFT_STATUSES}/{root['id']}/pending_replies"
+
+    def pending() -> list[str]:
+        listed = _api(servers.b.url, bob_token, "GET", pending_url)
+        return [s["uri"] for s in listed.json()]
+
+    assert eventually(pending, "Alice's reply held on B") == [reply.json()["uri"]]
+    # Held: not in the thread for others on B, not counted.
+    context = httpx.get(f"{servers.b.url}/api/v1/statuses/{root['id']}/context", timeout=30)
+    assert context.json()["descendants"] == []
+    assert bob.status(root["id"]).replies_count == 0
+    held_id = _api(servers.b.url, bob_token, "GET", pending_url).json()[0]["id"]
+    approved = _api(servers.b.url, bob_token, "POST", f"{pending_url}/{held_id}/approve")
+    assert approved.status_code == 200, approved.text
+    context = httpx.get(f"{servers.b.url}/api/v1/statuses/{root['id']}/context", timeout=30)
+    assert [s["id"] for s in context.json()["descendants"]] == [held_id]
+
+
+def test_an_archived_post_leaves_the_other_server_and_comes_back(servers: Pair) -> None:
+    alice = person(servers.a.url, "alice")
+    bob = person(servers.b.url, "bob")
+    bob_token = str(bob.access_token)
+    alice.account_follow(resolve(alice, f"bob@{servers.b_domain}").id)
+    eventually(lambda: bob.account_followers(bob.me().id), "Alice among Bob's followers")
+    post = bob.status_post("Archive me")
+    on_a = eventually(
+        lambda: [s for s in alice.timeline_home() if "Archive me" in s.content], "Bob's post on A"
+    )[0]
+    archived = _api(servers.b.url, bob_token, "POST", f"{WEFT_STATUSES}/{post.id}/archive")
+    assert archived.status_code == 200, archived.text
+
+    def gone() -> bool:
+        return (
+            _api(
+                servers.a.url, str(alice.access_token), "GET", f"/api/v1/statuses/{on_a.id}"
+            ).status_code
+            == 404
+        )
+
+    eventually(gone, "the Delete of the archived post on A")
+    # Meanwhile B serves it to nobody: A cannot fetch it again.
+    with pytest.raises(MastodonAPIError, match="answered HTTP 404"):
+        resolve_status(alice, post.uri)
+    _api(servers.b.url, bob_token, "POST", f"{WEFT_STATUSES}/{post.id}/unarchive")
+    eventually(
+        lambda: any("Archive me" in s.content for s in alice.timeline_home()),
+        "the post back on A after unarchiving",
+    )

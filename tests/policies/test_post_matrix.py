@@ -19,13 +19,14 @@ import pytest
 
 from tests.factories import Person, make_person
 from tests.live import LiveServer
+from tests.web.helpers import sign_in_form
 from weft.actions.graph import (
     authorize_follow_request,
     block_account,
     follow_account,
     mute_account,
 )
-from weft.actions.interactions import favourite
+from weft.actions.interactions import bookmark, favourite
 from weft.actions.posts.post import Draft, post_status
 from weft.db.database import Database
 from weft.jobs.worker import Worker
@@ -217,3 +218,129 @@ async def test_every_door_gives_the_policy_answer(
     _check_feeds(client, world, viewer)
     _check_actions(client, world, viewer)
     assert world.mismatches == []
+
+
+# --- withheld posts: pending and hidden replies, archived posts ---------------------------
+
+WITHHELD_VIEWERS = ("anonymous", "stranger", "follower", "mentioned", "replier", "author")
+# kind: (who may see it by id, who sees it in its conversation, whose post it is)
+WITHHELD = {
+    "archived": ({"author"}, set(), "author"),
+    "pending": ({"replier", "author"}, {"replier"}, "replier"),
+    "hidden": ({"replier", "author"}, {"replier"}, "replier"),
+}
+
+
+async def _build_withheld(
+    db: Database, server: LiveServer
+) -> tuple[dict[str, Person], dict[str, int], dict[str, int]]:
+    """Alice (the author) archives a post; Bob (the replier) replies to her post
+    that wants approvals (pending) and to another, whose reply she hides. Each
+    mentions Max (mentioned) and carries #withheld; the follower follows both."""
+    from weft.actions.archive import archive_status
+    from weft.actions.replies import hide_reply
+
+    settings = server.settings
+    people = {
+        name: await make_person(db, settings, name)
+        for name in WITHHELD_VIEWERS
+        if name != "anonymous"
+    }
+    alice, bob = people["author"].account_id, people["replier"].account_id
+    for target in (alice, bob):
+        await follow_account(db, people["follower"].account_id, target)
+    text = "A post for @mentioned #withheld"
+    approvals = await post_status(db, settings, alice, Draft("Approve", reply_approvals=True))
+    open_root = await post_status(db, settings, alice, Draft("Open"))
+    archived = await post_status(db, settings, alice, Draft(text))
+    pending = await post_status(db, settings, bob, Draft(text, in_reply_to_id=approvals.id))
+    hidden = await post_status(db, settings, bob, Draft(text, in_reply_to_id=open_root.id))
+    # Liked and saved while they could be seen: by their authors, and the
+    # follower (who may no longer see them).
+    follower = people["follower"].account_id
+    for post in (archived, pending, hidden):
+        await favourite(db, post.account_id, post.id)
+        await bookmark(db, post.account_id, post.id)
+    for post in (archived, hidden):
+        await favourite(db, follower, post.id)
+        await bookmark(db, follower, post.id)
+    await archive_status(db, alice, archived.id)
+    await hide_reply(db, alice, hidden.id)
+    await Worker(db, settings).run_until_idle()
+    posts = {"archived": archived.id, "pending": pending.id, "hidden": hidden.id}
+    roots = {"archived": archived.id, "pending": approvals.id, "hidden": open_root.id}
+    return people, posts, roots
+
+
+@pytest.mark.parametrize("viewer", WITHHELD_VIEWERS)
+async def test_withheld_posts_leak_nowhere(
+    server: LiveServer, client: httpx.Client, db: Database, viewer: str
+) -> None:
+    people, posts, roots = await _build_withheld(db, server)
+    headers = {} if viewer == "anonymous" else people[viewer].auth
+    mismatches: list[str] = []
+
+    def expect(what: str, kind: str, expected: bool, actual: bool) -> None:
+        if expected != actual:
+            mismatches.append(f"{what}: {viewer} / {kind}: expected {expected}, got {actual}")
+
+    def ids(path: str) -> set[int]:
+        response = client.get(path, headers=headers)
+        return _ids(response) if response.status_code == 200 else set()
+
+    public = ids("/api/v1/timelines/public") | ids("/api/v1/timelines/tag/withheld")
+    home = ids("/api/v1/timelines/home") if viewer != "anonymous" else set()
+    favourites = ids("/api/v1/favourites") if viewer != "anonymous" else set()
+    bookmarks = ids("/api/v1/bookmarks") if viewer != "anonymous" else set()
+    notified: set[int] = set()
+    if viewer != "anonymous":
+        for n in client.get("/api/v1/notifications", headers=headers).json():
+            if n.get("status"):
+                notified.add(int(n["status"]["id"]))
+    searched = client.get(
+        "/api/v2/search", params={"q": "withheld", "type": "statuses"}, headers=headers
+    )
+    found = (
+        {int(s["id"]) for s in searched.json().get("statuses", [])}
+        if searched.is_success
+        else set()
+    )
+    for kind, post in posts.items():
+        allowed, in_thread, owner = WITHHELD[kind]
+        sees = viewer in allowed
+        author_id = people[owner].account_id
+        shown = client.get(f"/api/v1/statuses/{post}", headers=headers).status_code == 200
+        expect("status", kind, sees, shown)
+        batch = ids(f"/api/v1/statuses?id[]={post}")
+        expect("statuses batch", kind, sees, post in batch)
+        context = client.get(f"/api/v1/statuses/{roots[kind]}/context", headers=headers)
+        descendants = {int(s["id"]) for s in context.json().get("descendants", [])}
+        expect("context", kind, viewer in in_thread, post in descendants)
+        expect(
+            "account statuses", kind, sees, post in ids(f"/api/v1/accounts/{author_id}/statuses")
+        )
+        for by in ("favourited_by", "reblogged_by"):
+            listed = client.get(f"/api/v1/statuses/{post}/{by}", headers=headers)
+            expect(by, kind, sees, listed.status_code == 200)
+        expect("favourites", kind, viewer == owner, post in favourites)
+        expect("bookmarks", kind, viewer == owner, post in bookmarks)
+        # The tag timeline holds replies too; the public one top-level posts.
+        expect("public and tag timelines", kind, sees, post in public)
+        expect("home", kind, viewer == owner, post in home)
+        # Alice hears of every reply to her posts, each author of the
+        # follower's likes (they may see their posts); no one else.
+        replied_to = viewer == "author" and kind != "archived"
+        liked = viewer == owner and kind != "pending"
+        expect("notifications", kind, replied_to or liked, post in notified)
+        expect("search", kind, False, post in found and not sees)
+    with server.client() as web:
+        if viewer != "anonymous":
+            assert sign_in_form(web, people[viewer].username).status_code == 303
+        for kind, post in posts.items():
+            allowed, _, owner = WITHHELD[kind]
+            page = web.get(f"/@{people[owner].username}/{post}")
+            expect("web post page", kind, viewer in allowed, page.status_code == 200)
+            tab = "" if kind == "archived" else "/replies"
+            profile = web.get(f"/@{people[owner].username}{tab}")
+            expect("web profile", kind, viewer in allowed, f"/{post}" in profile.text)
+    assert mismatches == []

@@ -31,7 +31,8 @@ async def test_filters(client: httpx.Client, server: LiveServer, db: Database) -
     )
     assert sign_in_form(client, "alice").status_code == 303
     everything = client.get("/activity").text
-    for verb in ("liked your post", "reposted your post", "followed you", "mentioned you"):
+    # Bob's mention is a reply to Alice's post: it says so.
+    for verb in ("liked your post", "reposted your post", "followed you", "replied to your post"):
         assert verb in everything
     assert "&lt;b&gt;hello&lt;/b&gt;" in everything or "hello" in everything
     assert "<b>hello</b>" not in everything
@@ -43,7 +44,7 @@ async def test_filters(client: httpx.Client, server: LiveServer, db: Database) -
     assert "followed you" in follows
     assert "liked your post" not in follows
     replies = client.get("/activity?filter=replies").text
-    assert "mentioned you" in replies
+    assert "replied to your post" in replies
     assert "reposted" not in replies
     assert "Nothing here yet." in client.get("/activity?filter=quotes").text
     assert client.get("/activity?filter=nope").status_code == 404

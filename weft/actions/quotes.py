@@ -25,11 +25,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.actions.outbox import publish
-from weft.actions.posts.bookkeeping import bump
+from weft.actions.posts.bookkeeping import bump, own_status
 from weft.activity_kinds import ActivityKind
 from weft.db.database import Database
-from weft.errors import NotFound
+from weft.errors import Invalid, NotFound
 from weft.models import Account, Notification, Status
+from weft.models.posts import QUOTE_POLICIES
+from weft.policies.statuses import PUBLIC_VISIBILITIES
 
 
 async def answer_quote_request(db: Database, status_id: int, request_uri: str) -> str:
@@ -138,3 +140,23 @@ async def _quoted_by(session: AsyncSession, status: Status, account_id: int) -> 
 async def _is_local(session: AsyncSession, account_id: int) -> bool:
     account = await session.get(Account, account_id)
     return account is not None and account.is_local
+
+
+async def set_quote_policy(db: Database, author_id: int, status_id: int, policy: str) -> Status:
+    """Change who may quote one's post (Mastodon 4.5's ``PUT
+    /api/v1/statuses/:id/interaction_policy``); other servers hear it as an
+    ``Update`` carrying the new ``interactionPolicy``. A followers-only or
+    direct post stays quotable by nobody, as when it was written."""
+    if policy not in QUOTE_POLICIES:
+        choices = ", ".join(QUOTE_POLICIES)
+        raise Invalid("quote_approval_policy", f"must be one of: {choices}", "ERR_INCLUSION")
+    async with db.write() as session:
+        status = await own_status(session, author_id, status_id)
+        if status.reblog_of_id is not None:
+            raise NotFound()
+        wanted = policy if status.visibility in PUBLIC_VISIBILITIES else "nobody"
+        if status.quote_policy != wanted:
+            status.quote_policy = wanted
+            await session.flush()
+            await publish(session, ActivityKind.UPDATE, author_id, status_id=status.id)
+        return status

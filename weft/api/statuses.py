@@ -16,6 +16,7 @@ from weft.actions.posts.create import QUOTE_NOT_FOUND, REPLY_NOT_FOUND
 from weft.actions.posts.delete import delete_status
 from weft.actions.posts.edit import Change, MediaAttributes, edit_status
 from weft.actions.posts.post import MAX_IDEMPOTENCY_KEY, Draft, post_status
+from weft.actions.posts.replying import reply_policy_of
 from weft.actions.quotes import revoke_quote
 from weft.api import rich_posts
 from weft.api.auth import Credentials, scoped_if_token, user_scoped
@@ -95,6 +96,14 @@ class StatusParams(_Params):
     scheduled_at: str | None = None
     text_entities: Any = None  # Threads' spoilers (weft/api/rich_posts.py)
     is_spoiler_media: Any = None
+    # Threads' names (weft/api/replies.py): who may reply, and replies wait for approval.
+    reply_control: str | None = None
+    enable_reply_approvals: bool | None = None
+
+    @field_validator("enable_reply_approvals", mode="before")
+    @classmethod
+    def _rails_bool_approvals(cls, value: Any) -> bool | None:
+        return bool_param(value)
 
 
 def _target_id(raw: str | None, message: str) -> int | None:
@@ -147,7 +156,8 @@ async def create(
         in_reply_to_id=_target_id(params.in_reply_to_id, REPLY_NOT_FOUND),
         quoted_status_id=_target_id(params.quoted_status_id, QUOTE_NOT_FOUND),
         quote_policy=params.quote_approval_policy or None,
-        reply_policy=params.reply_policy or None,
+        reply_policy=reply_policy_of(params.reply_policy, params.reply_control),
+        reply_approvals=bool(params.enable_reply_approvals),
         spoiler_text=params.spoiler_text or "",
         sensitive=params.sensitive,
         language=params.language,

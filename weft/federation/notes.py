@@ -113,9 +113,12 @@ def interaction_policy(
     repliers = [audiences[status.reply_policy]] if status.reply_policy in audiences else []
     if status.reply_policy != "author":
         repliers += mentioned
+    replying = {"automaticApproval": _unique([*repliers, me]), "manualApproval": []}
+    if status.reply_approvals:  # others' replies wait for the author (weft.actions.replies)
+        replying = {"automaticApproval": [me], "manualApproval": _unique(repliers)}
     return {
         "canQuote": {"automaticApproval": _unique([*quoters, me]), "manualApproval": []},
-        "canReply": {"automaticApproval": _unique([*repliers, me]), "manualApproval": []},
+        "canReply": replying,
     }
 
 

@@ -83,7 +83,10 @@ async def _note(
         return quotes.update_quote(document, status.quote_state or "none"), audience
     if payload["kind"] == ActivityKind.UPDATE and status.edited_at is not None:
         return activities.update_note(document, status.edited_at), audience
-    return activities.create_note(document), audience
+    created = activities.create_note(document)
+    if "again" in payload:  # unarchived (weft.actions.archive): not the first Create's id
+        created["id"] = f"{created['id']}#again-{payload['again']}"
+    return created, audience
 
 
 async def _delete(

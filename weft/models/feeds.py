@@ -37,6 +37,7 @@ NOTIFICATION_TYPES = frozenset(
         "update",
         "quote",
         "quoted_update",
+        "reply_approved",  # Weft: the author of the post approved one's reply
         "admin.sign_up",
         "admin.report",
     }

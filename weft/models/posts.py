@@ -32,6 +32,16 @@ VISIBILITIES = ("public", "unlisted", "private", "direct")
 QUOTE_POLICIES = ("public", "followers", "nobody")
 # Who may reply (Weft's reply controls).
 REPLY_POLICIES = ("everyone", "following", "mentioned", "followers", "author")
+# Threads' reply_control values, accepted beside Weft's names (migration 0016).
+REPLY_CONTROLS = {
+    "everyone": "everyone",
+    "accounts_you_follow": "following",
+    "mentioned_only": "mentioned",
+    "parent_post_author_only": "author",
+    "followers_only": "followers",
+}
+# A reply waiting for its parent's author (``Status.reply_state``).
+REPLY_STATES = ("pending", "ignored")
 
 
 class Status(Base):
@@ -87,6 +97,16 @@ class Status(Base):
     quote_policy: Mapped[str] = mapped_column(String(16), default="public")
     quote_manual: Mapped[str | None] = mapped_column(String(16), default=None)
     reply_policy: Mapped[str] = mapped_column(String(16), default="everyone")
+    # Replies and archive (migration 0016, weft/actions/replies.py): replies by
+    # others wait for the author's approval; this reply waits (``REPLY_STATES``);
+    # the conversation's author hid this reply (``hidden_at``) or one above it
+    # (``hidden_by_id``, that author, set on the whole subtree); its author
+    # archived it. Each narrows who may see the post (weft/policies/statuses.py).
+    reply_approvals: Mapped[bool] = mapped_column(Boolean, default=False)
+    reply_state: Mapped[str | None] = mapped_column(String(16), default=None)
+    hidden_at: Mapped[datetime | None] = mapped_column(default=None)
+    hidden_by_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    archived_at: Mapped[datetime | None] = mapped_column(default=None)
     application_id: Mapped[int | None] = mapped_column(
         ForeignKey("oauth_applications.id", ondelete="SET NULL"), default=None
     )

@@ -13,6 +13,7 @@ id, and are filtered out of feeds and notifications (``is_muted_for``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 PUBLIC_VISIBILITIES = frozenset({"public", "unlisted"})
@@ -53,6 +54,14 @@ class Post(Protocol):
     def quote_manual(self) -> str | None: ...
     @property
     def reblog_of_id(self) -> int | None: ...
+    @property
+    def in_reply_to_account_id(self) -> int | None: ...
+    @property
+    def reply_state(self) -> str | None: ...
+    @property
+    def hidden_by_id(self) -> int | None: ...
+    @property
+    def archived_at(self) -> datetime | None: ...
 
 
 @dataclass(frozen=True)
@@ -72,7 +81,7 @@ class PostAccess:
 def can_view(access: PostAccess) -> bool:
     if access.is_author:
         return True
-    if access.author.blocked_either_way:
+    if access.author.blocked_either_way or is_withheld(access):
         return False
     visibility = access.status.visibility
     if visibility in PUBLIC_VISIBILITIES:
@@ -82,6 +91,30 @@ def can_view(access: PostAccess) -> bool:
     if visibility == "private":
         return access.author.following or access.mentioned
     return access.mentioned  # direct
+
+
+def is_withheld(access: PostAccess) -> bool:
+    """Whether the post is kept from this viewer, who is not its author,
+    whatever its visibility: archived (its author alone sees it), a reply
+    waiting for approval (seen by the author of the post it answers), or in
+    a subtree the conversation's author hid (seen by that author)."""
+    post, viewer = access.status, access.viewer_id
+    if post.archived_at is not None:
+        return True
+    if post.reply_state is not None and viewer != post.in_reply_to_account_id:
+        return True
+    return post.hidden_by_id is not None and viewer != post.hidden_by_id
+
+
+def in_conversation(access: PostAccess) -> bool:
+    """Whether a reply shows in its conversation: a pending or hidden one
+    only to its own author (the others see it under "Pending replies" and
+    "Hidden replies")."""
+    if not can_view(access):
+        return False
+    post = access.status
+    held = post.reply_state is not None or post.hidden_by_id is not None
+    return access.is_author or not held
 
 
 def can_reply(access: PostAccess) -> bool:

@@ -66,6 +66,10 @@ class HomePost:
     reblog_of_id: int | None
     quote_of_id: int | None
     application_id: int | None
+    in_reply_to_account_id: int | None
+    reply_state: str | None
+    hidden_by_id: int | None
+    archived_at: datetime | None
     following: int
     followed_by: int
     blocking: int
@@ -100,6 +104,10 @@ def _columns(viewer: ColumnElement[int]) -> tuple[Any, ...]:
         Status.reblog_of_id,
         Status.quote_of_id,
         Status.application_id,
+        Status.in_reply_to_account_id,
+        Status.reply_state,
+        Status.hidden_by_id,
+        Status.archived_at,
         _any(Follow.account_id == viewer, Follow.target_account_id == Status.account_id),
         _any(Follow.account_id == Status.account_id, Follow.target_account_id == viewer),
         _any(Block.account_id == viewer, Block.target_account_id == Status.account_id),

@@ -10,12 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import literal_column, select
+from sqlalchemy import Select, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.errors import NotFound
 from weft.models import MediaAttachment, Status, StatusEdit
-from weft.policies.statuses import can_view, is_muted_for
+from weft.policies.statuses import can_view, in_conversation, is_muted_for
 from weft.queries.relations import access_for
 
 MAX_ANCESTORS = 40
@@ -66,7 +66,7 @@ async def context(session: AsyncSession, viewer_id: int | None, status: Status) 
     access = await access_for(session, viewer_id, [*ancestors, *descendants])
 
     def shown(s: Status) -> bool:
-        return can_view(access[s.id]) and not is_muted_for(access[s.id])
+        return in_conversation(access[s.id]) and not is_muted_for(access[s.id])
 
     children: dict[int, list[Status]] = defaultdict(list)
     for reply in sorted(descendants, key=lambda s: s.id):
@@ -103,6 +103,16 @@ async def _ancestors(session: AsyncSession, status: Status) -> list[Status]:
 
 
 async def _descendants(session: AsyncSession, status_id: int) -> list[Status]:
+    ids = _descendant_ids(status_id).scalar_subquery()
+    return list(await session.scalars(select(Status).where(Status.id.in_(ids))))
+
+
+async def descendant_ids(session: AsyncSession, status_id: int) -> list[int]:
+    """The ids of every reply under ``status_id``, however deep (up to the bounds)."""
+    return list(await session.scalars(_descendant_ids(status_id)))
+
+
+def _descendant_ids(status_id: int) -> Select[tuple[int]]:
     down = (
         select(Status.id, literal_column("1").label("depth"))
         .where(Status.in_reply_to_id == status_id)
@@ -114,8 +124,7 @@ async def _descendants(session: AsyncSession, status_id: int) -> list[Status]:
         .where(down.c.depth < MAX_DEPTH)
     )
     # The LIMIT stops the recursion early on both databases (they produce rows lazily).
-    ids = select(down.c.id).limit(MAX_DESCENDANTS).scalar_subquery()
-    return list(await session.scalars(select(Status).where(Status.id.in_(ids))))
+    return select(down.c.id).limit(MAX_DESCENDANTS)
 
 
 async def history(session: AsyncSession, viewer_id: int | None, status_id: int) -> list[StatusEdit]:

@@ -12,6 +12,7 @@ from weft.web import (
     polls,
     posts,
     profiles,
+    replies,
     robots,
     search,
     settings,
@@ -24,6 +25,7 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(protect_forms)
 router.include_router(home.router)
 router.include_router(posts.router)
 router.include_router(polls.router)
+router.include_router(replies.router)
 router.include_router(auth.router)
 router.include_router(oauth.router)
 router.include_router(media_files.router)

@@ -30,7 +30,9 @@ PAGE_SIZE = 30
 # Tab: (label, notification types; empty means all)
 FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "all": ("All", ()),
+    # Every reply to one's posts notifies as a mention (weft/actions/posts/replying.py).
     "replies": ("Replies and mentions", ("mention",)),
+    "approvals": ("Approved replies", ("reply_approved",)),
     "quotes": ("Quotes", ("quote",)),
     "reposts": ("Reposts", ("reblog",)),
     "likes": ("Likes", ("favourite",)),

@@ -8,8 +8,8 @@ sends the same ones):
 - ``media-<i>-<k>`` (a file) with ``alt-<i>-<k>`` (its description): the
   attachments of post ``i``, in the order of ``k``; ``slots`` is how many
   empty file inputs each box shows without JavaScript.
-- ``spoiler_text``, ``visibility``, ``reply_policy``, ``quote_policy``,
-  ``language``, ``sensitive`` apply to every post of the thread;
+- ``spoiler_text``, ``visibility``, ``reply_policy``, ``reply_approvals``,
+  ``quote_policy``, ``language``, ``sensitive`` apply to every post of the thread;
   ``in_reply_to_id`` and ``quoted_status_id`` to the first one.
 - ``spoiler_media``: the photos and videos are blurred until tapped; in a
   box's text, ``||words||`` are a spoiler range (``unmarked``).
@@ -70,6 +70,7 @@ class ComposeForm:
     spoiler_text: str = ""
     visibility: str = "public"
     reply_policy: str = "everyone"
+    reply_approvals: bool = False
     quote_policy: str = "public"
     language: str = ""
     sensitive: bool = False
@@ -103,6 +104,7 @@ def read_form(form: FormData) -> ComposeForm:
         spoiler_text=fields.get("spoiler_text", ""),
         visibility=fields.get("visibility", "public"),
         reply_policy=fields.get("reply_policy", "everyone"),
+        reply_approvals=fields.get("reply_approvals", "") not in ("", "0", "false"),
         quote_policy=fields.get("quote_policy", "public"),
         language=fields.get("language", ""),
         sensitive=fields.get("sensitive", "") not in ("", "0", "false"),
@@ -178,6 +180,7 @@ def drafts(form: ComposeForm, media_ids: list[tuple[int, ...]]) -> list[Draft]:
         text="",
         visibility=form.visibility,
         reply_policy=form.reply_policy,
+        reply_approvals=form.reply_approvals,
         quote_policy=form.quote_policy,
         spoiler_text=form.spoiler_text,
         sensitive=form.sensitive,

@@ -32,6 +32,7 @@ from weft.runtime import Runtime, runtime
 from weft.web.auth import safe_next
 from weft.web.common import activity_id, require_user, with_alternate
 from weft.web.errors import wants_json
+from weft.web.replies import managed_replies
 from weft.web.session import current_user, form_fields
 from weft.web.templating import render
 
@@ -166,6 +167,7 @@ async def post_page(
         "status": entity,
         "descendants": status_entities(thread.descendants, bundle, rt.settings),
         "activity_id": object_id,
+        **await managed_replies(rt, viewer, status, thread.ancestors),
     }
     return with_alternate(await render(request, "post.html", context), object_id)
 

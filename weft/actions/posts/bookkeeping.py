@@ -55,7 +55,8 @@ async def count_new(
 
 async def count_removed(session: AsyncSession, status: Status) -> None:
     """Undo what posting counted (see ``count_new``), for the post and its reposts."""
-    if status.in_reply_to_id is not None and status.visibility in PUBLIC_VISIBILITIES:
+    counted = status.reply_state is None  # a reply waiting for approval never was
+    if status.in_reply_to_id is not None and status.visibility in PUBLIC_VISIBILITIES and counted:
         await bump(session, Status, status.in_reply_to_id, "replies_count", -1)
     if status.quote_of_id is not None and status.quote_state == "accepted":
         await bump(session, Status, status.quote_of_id, "quotes_count", -1)

@@ -42,6 +42,7 @@ from weft.actions.cards import enqueue_card
 from weft.actions.notifications import notify
 from weft.actions.outbox import publish
 from weft.actions.posts.bookkeeping import add_mentions, count_new, link_tags
+from weft.actions.posts.replying import notify_replied, reply_columns
 from weft.activity_kinds import ActivityKind
 from weft.db.upsert import insert_ignore_returning
 from weft.errors import Invalid, NotFound
@@ -98,6 +99,7 @@ class NewPost:
     quote_policy: str = "public"
     quote_manual: str | None = None  # another server's post: who may ask to quote it
     reply_policy: str = "everyone"
+    reply_approvals: bool = False  # replies by others wait for approval
     # Another server's quote: the activity that asked for it (a delivered
     # Create), and its approval, if one was checked (weft.federation.quotes).
     quote_request_uri: str | None = None
@@ -132,7 +134,9 @@ async def create_post(session: AsyncSession, new: NewPost) -> Status:
     await add_mentions(session, status, mentioned, [*new.silent_ids, *_silent(status, parent)])
     link_tags(session, status.id, new.tag_ids)
     accepted = quoted if quote_state == "accepted" else None
-    await count_new(session, status, parent, accepted)
+    # A reply waiting for approval is counted when approved (weft.actions.replies).
+    await count_new(session, status, None if status.reply_state else parent, accepted)
+    await notify_replied(session, status, parent)
     if accepted is not None:
         await notify(
             session,
@@ -191,6 +195,7 @@ def _row(
         "quote_policy": new.quote_policy if visibility in PUBLIC_VISIBILITIES else "nobody",
         "quote_manual": new.quote_manual if visibility in PUBLIC_VISIBILITIES else None,
         "reply_policy": new.reply_policy,
+        **reply_columns(new.author.id, new.reply_approvals, parent),
         "application_id": new.application_id,
         # Never in the future: a wrong clock must not pin a post atop every feed.
         "created_at": min(new.created_at, utcnow()),

@@ -24,7 +24,7 @@ from weft.db.upsert import insert_ignore
 from weft.errors import Invalid, NotFound
 from weft.models import Account, IdempotencyKey, Status, User
 from weft.models.base import utcnow
-from weft.models.posts import QUOTE_POLICIES, REPLY_POLICIES, VISIBILITIES
+from weft.models.posts import QUOTE_POLICIES, REPLY_CONTROLS, REPLY_POLICIES, VISIBILITIES
 from weft.remote_lookup import remote_lookup
 
 
@@ -37,7 +37,8 @@ class Draft:
     in_reply_to_id: int | None = None
     quoted_status_id: int | None = None
     quote_policy: str | None = None
-    reply_policy: str | None = None
+    reply_policy: str | None = None  # Weft's names or Threads' reply_control values
+    reply_approvals: bool = False  # Threads' enable_reply_approvals
     spoiler_text: str = ""
     sensitive: bool | None = None
     language: str | None = None
@@ -78,7 +79,7 @@ def check_draft(draft: Draft) -> None:
     check_media_ids(list(draft.media_ids))
     _check_choice("visibility", draft.visibility, VISIBILITIES)
     _check_choice("quote_approval_policy", draft.quote_policy, QUOTE_POLICIES)
-    _check_choice("reply_policy", draft.reply_policy, REPLY_POLICIES)
+    _check_choice("reply_policy", draft.reply_policy, (*REPLY_POLICIES, *REPLY_CONTROLS))
     clean_language(draft.language)
     if draft.poll is not None:
         check_poll(draft.poll, has_media=bool(draft.media_ids))
@@ -200,7 +201,8 @@ async def _post(session: AsyncSession, settings: Settings, author_id: int, draft
         in_reply_to_id=draft.in_reply_to_id,
         quoted_status_id=draft.quoted_status_id,
         quote_policy=draft.quote_policy or "public",
-        reply_policy=draft.reply_policy or "everyone",
+        reply_policy=REPLY_CONTROLS.get(draft.reply_policy or "", draft.reply_policy or "everyone"),
+        reply_approvals=draft.reply_approvals,
         application_id=draft.application_id,
         mentioned=composed.mentioned,
         tag_ids=composed.tag_ids,

@@ -13,6 +13,7 @@ from weft.api.serializers.accounts import emoji_entities, iso
 from weft.api.serializers.cards import card_entity
 from weft.api.serializers.media import media_entity
 from weft.api.serializers.polls import poll_core, poll_for_viewer
+from weft.api.serializers.replies import reply_fields
 from weft.config import Settings
 from weft.models import Account, MediaAttachment, Status, StatusEdit
 from weft.policies.statuses import PostAccess, can_view, quote_approval
@@ -266,6 +267,7 @@ def status_core(status: Status, bundle: StatusBundle, settings: Settings) -> Sta
         # Weft's fields: Threads' spoilers.
         "text_entities": status.text_entities,
         "is_spoiler_media": status.is_spoiler_media,
+        **reply_fields(status),
     }
     return StatusCore(orjson.dumps(entity))
 
