@@ -66,6 +66,7 @@ class HomePost:
     reblog_of_id: int | None
     quote_of_id: int | None
     application_id: int | None
+    ghost_expires_at: datetime | None
     following: int
     followed_by: int
     blocking: int
@@ -100,6 +101,7 @@ def _columns(viewer: ColumnElement[int]) -> tuple[Any, ...]:
         Status.reblog_of_id,
         Status.quote_of_id,
         Status.application_id,
+        Status.ghost_expires_at,
         _any(Follow.account_id == viewer, Follow.target_account_id == Status.account_id),
         _any(Follow.account_id == Status.account_id, Follow.target_account_id == viewer),
         _any(Block.account_id == viewer, Block.target_account_id == Status.account_id),

@@ -42,6 +42,7 @@ from weft.actions.cards import enqueue_card
 from weft.actions.notifications import notify
 from weft.actions.outbox import publish
 from weft.actions.posts.bookkeeping import add_mentions, count_new, link_tags
+from weft.actions.posts.ghosts import ghost_reply_recipient
 from weft.activity_kinds import ActivityKind
 from weft.db.upsert import insert_ignore_returning
 from weft.errors import Invalid, NotFound
@@ -109,6 +110,7 @@ class NewPost:
     silent_ids: Sequence[int] = ()
     tag_ids: Sequence[int] = ()
     has_media: bool = False  # a post with media shows its media, not a link card
+    ghost_expires_at: datetime | None = None  # a ghost post's end (weft/actions/posts/ghosts.py)
 
 
 async def create_post(session: AsyncSession, new: NewPost) -> Status:
@@ -119,12 +121,18 @@ async def create_post(session: AsyncSession, new: NewPost) -> Status:
     narrower = parent is not None and _NARROWNESS[parent.visibility] > _NARROWNESS[visibility]
     if parent is not None and narrower and new.author.is_local:
         visibility = parent.visibility  # another server's post keeps its addressing
+    ghost = await ghost_reply_recipient(session, new.author, parent)
+    if ghost is not None:
+        visibility = "direct"
     row = _row(new, visibility, parent, quoted, quote_state)
     status = await insert_ignore_returning(session, Status, row)
     if status is None:
         raise AlreadyStored(new.uri)
     mentioned = list(new.mentioned) + await _parent_author(session, new, parent)
-    await add_mentions(session, status, mentioned, [*new.silent_ids, *_silent(status, parent)])
+    silent = [*new.silent_ids, *_silent(status, parent)]
+    if ghost is not None:  # to the ghost post's author alone, told; not counted as a reply
+        mentioned, silent, parent = [ghost], [], None
+    await add_mentions(session, status, mentioned, silent)
     link_tags(session, status.id, new.tag_ids)
     accepted = quoted if quote_state == "accepted" else None
     await count_new(session, status, parent, accepted)
@@ -190,6 +198,7 @@ def _row(
         # Never in the future: a wrong clock must not pin a post atop every feed.
         "created_at": min(new.created_at, utcnow()),
         "edited_at": new.edited_at,
+        "ghost_expires_at": new.ghost_expires_at,
     }
 
 
