@@ -28,8 +28,8 @@ from weft.actions.posts.bookkeeping import (
     replace_mentions,
     replace_tags,
 )
-from weft.actions.posts.ghosts import check_ghost
 from weft.actions.posts.compose import check_text, clean_language, compose, one_newline
+from weft.actions.posts.ghosts import check_ghost
 from weft.activity_kinds import ActivityKind
 from weft.config import Settings
 from weft.db.database import Database
