@@ -45,6 +45,9 @@ EXTENSIONS: dict[str, Any] = {
     "interactionPolicy": {"@id": "gts:interactionPolicy", "@type": "@id"},
     "canQuote": {"@id": "gts:canQuote", "@type": "@id"},
     "canReply": {"@id": "gts:canReply", "@type": "@id"},
+    "canAnnounce": {"@id": "gts:canAnnounce", "@type": "@id"},
+    # Weft's: a ghost post, gone 24 hours after it was published.
+    "ghostPost": "https://weft.social/ns#ghostPost",
     "automaticApproval": {"@id": "gts:automaticApproval", "@type": "@id"},
     "manualApproval": {"@id": "gts:manualApproval", "@type": "@id"},
     "interactingObject": {"@id": "gts:interactingObject", "@type": "@id"},

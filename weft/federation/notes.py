@@ -75,6 +75,12 @@ def note(
         document["updated"] = iso(status.edited_at)
     document.update(_quote(status, sources, settings))
     document["interactionPolicy"] = interaction_policy(status, author, mentioned, settings)
+    if status.ghost_expires_at is not None:  # weft/actions/posts/ghosts.py
+        document["ghostPost"] = True
+        document["interactionPolicy"]["canAnnounce"] = {
+            "automaticApproval": [actor_uri(author, settings)],
+            "manualApproval": [],
+        }
     poll = bundle.polls.get(status.id)
     if poll is not None:  # a Question (weft/federation/questions.py)
         document.update(question_fields(poll))

@@ -174,6 +174,7 @@ async def read_note(
         media=_media(document.get("attachment")),
         emojis=read_emojis(document.get("tag"), [content, spoiler_text]),
         poll=read_question(document),
+        ghost=document.get("ghostPost") is True,
     )
 
 

@@ -34,6 +34,7 @@ from weft.actions.posts.create import (
 )
 from weft.actions.posts.delete import delete_status
 from weft.actions.posts.edit import Revision, revise
+from weft.actions.posts.ghosts import ghost_end, schedule_expiry
 from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
@@ -93,6 +94,7 @@ class RemoteNote:
     # The custom emoji the text uses: [{"shortcode": ..., "url": ...}].
     emojis: Sequence[dict[str, str]] = ()
     poll: RemotePoll | None = None  # a Question's
+    ghost: bool = False  # another Weft server's ghost post (weft/actions/posts/ghosts.py)
 
 
 async def create_remote_status(db: Database, note: RemoteNote) -> Status | None:
@@ -109,6 +111,7 @@ async def create_remote_status(db: Database, note: RemoteNote) -> Status | None:
             status = await create_post(session, await _new_post(session, note))
             status.emojis = list(note.emojis)
             _add_media(session, status, note.media)
+            schedule_expiry(session, status)
             if note.poll is not None:
                 await store_remote_poll(session, status, note.poll)
             return status
@@ -155,6 +158,7 @@ async def _new_post(session: AsyncSession, note: RemoteNote) -> NewPost:
         silent_ids=note.silent_ids,
         tag_ids=await upsert_tags(session, list(note.tags)),
         has_media=bool(note.media),
+        ghost_expires_at=ghost_end(note.created_at) if note.ghost else None,
     )
 
 
