@@ -23,6 +23,7 @@ from weft.api import admin as admin_api
 from weft.api import admin_domain_blocks as domain_blocks_api
 from weft.api import cards as cards_api
 from weft.api import docs as docs_api
+from weft.api import drafts as drafts_api
 from weft.api import errors as api_errors
 from weft.api import graph as graph_api
 from weft.api import instance as instance_api
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cards_api.router,
         statuses_api.router,
         replies_api.router,
+        drafts_api.router,
         interactions_api.router,
         media_api.router,
         notifications_api.router,

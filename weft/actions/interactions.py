@@ -109,6 +109,8 @@ async def reblog(
         status = await _visible(session, actor_id, status_id)
         if status.reblog_of_id is not None:
             status = await _visible(session, actor_id, status.reblog_of_id)
+        if status.ghost_expires_at is not None:
+            raise Invalid("id", "a ghost post cannot be reposted", "ERR_FORBIDDEN")
         access = (await access_for(session, actor_id, [status]))[status.id]
         if not can_reblog(access):
             raise Forbidden()

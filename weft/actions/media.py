@@ -145,6 +145,7 @@ async def remove_media(
     if unattached_only:
         conditions.append(MediaAttachment.status_id.is_(None))
         conditions.append(MediaAttachment.former_status_id.is_(None))
+        conditions.append(MediaAttachment.scheduled_status_id.is_(None))
     rows = await session.execute(
         delete(MediaAttachment)
         .where(*conditions)
@@ -269,7 +270,8 @@ async def remove_status_media(session: AsyncSession, status_id: int) -> None:
 
 
 async def sweep_unattached(db: Database, now: datetime | None = None) -> int:
-    """Remove uploads never attached within a day; how many went."""
+    """Remove uploads never attached within a day (but those drafts and
+    scheduled posts hold); how many went."""
     cutoff = (now or utcnow()) - UNATTACHED_LIFETIME
     async with db.write() as session:
         ids = list(
@@ -278,6 +280,7 @@ async def sweep_unattached(db: Database, now: datetime | None = None) -> int:
                 .where(
                     MediaAttachment.status_id.is_(None),
                     MediaAttachment.former_status_id.is_(None),
+                    MediaAttachment.scheduled_status_id.is_(None),  # a draft's
                     MediaAttachment.created_at < cutoff,
                 )
                 .limit(SWEEP_BATCH)

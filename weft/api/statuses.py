@@ -7,11 +7,13 @@ weft/queries/statuses.py), and render with the status serializer; the rules
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from weft.actions.drafts import save_draft
 from weft.actions.posts.create import QUOTE_NOT_FOUND, REPLY_NOT_FOUND
 from weft.actions.posts.delete import delete_status
 from weft.actions.posts.edit import Change, MediaAttributes, edit_status
@@ -22,6 +24,7 @@ from weft.api import rich_posts
 from weft.api.auth import Credentials, scoped_if_token, user_scoped
 from weft.api.params import bool_param, form, indexed_list
 from weft.api.polls import poll_draft
+from weft.api.serializers.drafts import scheduled_entity
 from weft.api.serializers.statuses import (
     status_edit_entity,
     status_entities,
@@ -105,6 +108,54 @@ class StatusParams(_Params):
     def _rails_bool_approvals(cls, value: Any) -> bool | None:
         return bool_param(value)
 
+    is_ghost_post: bool | None = None  # Threads': gone 24 hours after posting
+
+    @field_validator("is_ghost_post", mode="before")
+    @classmethod
+    def _rails_flag(cls, value: Any) -> bool | None:
+        return bool_param(value)
+
+    def schedule(self) -> datetime | None:
+        return scheduled_time(self.scheduled_at)
+
+
+def scheduled_time(raw: str | None) -> datetime | None:
+    """``scheduled_at`` (ISO 8601; without a zone, UTC); None if not sent."""
+    if not raw:
+        return None
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError:
+        raise Invalid("scheduled_at", "must be an ISO 8601 date and time") from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def status_draft(
+    params: StatusParams, credentials: Credentials, idempotency_key: str | None = None
+) -> Draft:
+    """The post ``POST /api/v1/statuses`` asks for (a draft takes the same)."""
+    if idempotency_key is not None and len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
+        raise Invalid("Idempotency-Key", f"is too long (maximum is {MAX_IDEMPOTENCY_KEY})")
+    return Draft(
+        text=params.status or "",
+        visibility=params.visibility or None,
+        in_reply_to_id=_target_id(params.in_reply_to_id, REPLY_NOT_FOUND),
+        quoted_status_id=_target_id(params.quoted_status_id, QUOTE_NOT_FOUND),
+        quote_policy=params.quote_approval_policy or None,
+        reply_policy=reply_policy_of(params.reply_policy, params.reply_control),
+        reply_approvals=bool(params.enable_reply_approvals),
+        spoiler_text=params.spoiler_text or "",
+        sensitive=params.sensitive,
+        language=params.language,
+        application_id=credentials.application.id if credentials.application else None,
+        idempotency_key=idempotency_key or None,
+        media_ids=params.media() or (),
+        poll=poll_draft(params.poll),
+        text_entities=rich_posts.text_entities(params.text_entities),
+        is_spoiler_media=rich_posts.flag(params.is_spoiler_media, "is_spoiler_media"),
+        ghost=bool(params.is_ghost_post),
+    )
+
 
 def _target_id(raw: str | None, message: str) -> int | None:
     if raw is None or raw == "":
@@ -146,28 +197,11 @@ async def create(
     idempotency_key: str | None = Header(default=None),
     rt: Runtime = Depends(runtime),
 ) -> dict[str, Any]:
-    if params.scheduled_at:
-        raise Invalid("scheduled_at", "scheduled posts are not supported yet")
-    if idempotency_key is not None and len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
-        raise Invalid("Idempotency-Key", f"is too long (maximum is {MAX_IDEMPOTENCY_KEY})")
-    draft = Draft(
-        text=params.status or "",
-        visibility=params.visibility or None,
-        in_reply_to_id=_target_id(params.in_reply_to_id, REPLY_NOT_FOUND),
-        quoted_status_id=_target_id(params.quoted_status_id, QUOTE_NOT_FOUND),
-        quote_policy=params.quote_approval_policy or None,
-        reply_policy=reply_policy_of(params.reply_policy, params.reply_control),
-        reply_approvals=bool(params.enable_reply_approvals),
-        spoiler_text=params.spoiler_text or "",
-        sensitive=params.sensitive,
-        language=params.language,
-        application_id=credentials.application.id if credentials.application else None,
-        idempotency_key=idempotency_key or None,
-        media_ids=params.media() or (),
-        poll=poll_draft(params.poll),
-        text_entities=rich_posts.text_entities(params.text_entities),
-        is_spoiler_media=rich_posts.flag(params.is_spoiler_media, "is_spoiler_media"),
-    )
+    draft = status_draft(params, credentials, idempotency_key)
+    scheduled_at = params.schedule()
+    if scheduled_at is not None:  # Mastodon answers the ScheduledStatus
+        row = await save_draft(rt.db, _me(credentials), draft, scheduled_at)
+        return await scheduled_entity(rt, row)
     status = await post_status(rt.db, rt.settings, _me(credentials), draft)
     return (await _render(rt, _me(credentials), [status]))[0]
 

@@ -45,6 +45,7 @@ EXTENSIONS: dict[str, Any] = {
     "interactionPolicy": {"@id": "gts:interactionPolicy", "@type": "@id"},
     "canQuote": {"@id": "gts:canQuote", "@type": "@id"},
     "canReply": {"@id": "gts:canReply", "@type": "@id"},
+    "canAnnounce": {"@id": "gts:canAnnounce", "@type": "@id"},
     "automaticApproval": {"@id": "gts:automaticApproval", "@type": "@id"},
     "manualApproval": {"@id": "gts:manualApproval", "@type": "@id"},
     "interactingObject": {"@id": "gts:interactingObject", "@type": "@id"},
@@ -56,6 +57,8 @@ EXTENSIONS: dict[str, Any] = {
     "spoilerMedia": "weft:spoilerMedia",
     "textAttachment": {"@id": "weft:textAttachment", "@type": "@json"},
     "topic": "weft:topic",
+    # A ghost post, gone 24 hours after it was published (weft/actions/posts/ghosts.py).
+    "ghostPost": "weft:ghostPost",
 }
 CONTEXT: list[Any] = [AS_CONTEXT, SECURITY_CONTEXT, EXTENSIONS]
 

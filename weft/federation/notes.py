@@ -77,6 +77,12 @@ def note(
     document.update(_quote(status, sources, settings))
     document["interactionPolicy"] = interaction_policy(status, author, mentioned, settings)
     document.update(rich_fields(status))  # weft/federation/rich_notes.py
+    if status.ghost_expires_at is not None:  # weft/actions/posts/ghosts.py
+        document["ghostPost"] = True
+        document["interactionPolicy"]["canAnnounce"] = {
+            "automaticApproval": [actor_uri(author, settings)],
+            "manualApproval": [],
+        }
     poll = bundle.polls.get(status.id)
     if poll is not None:  # a Question (weft/federation/questions.py)
         document.update(question_fields(poll))

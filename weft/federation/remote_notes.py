@@ -178,6 +178,7 @@ async def read_note(
         poll=read_question(document),
         text_entities=rich.text_entities,
         is_spoiler_media=rich.is_spoiler_media,
+        ghost=document.get("ghostPost") is True,
     )
 
 

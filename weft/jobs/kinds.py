@@ -70,6 +70,14 @@ NOTIFY_SUBSCRIBERS = declare("notifications.new_status")
 # from then, so a failure near the end still has days of retries.
 POLL_ENDED = declare("polls.ended", max_age_seconds=9 * DAY)
 
+# --- posts -------------------------------------------------------------------------
+
+# Queued before they are due (a ghost post's end, 24 hours on; a scheduled
+# post's time, up to a year ahead: weft.limits.SCHEDULE_MAX_AHEAD_DAYS), and a
+# job's age counts from its queueing: each keeps two days of retries past its time.
+GHOST_EXPIRED = declare("statuses.ghost_expired", max_age_seconds=3 * DAY)
+PUBLISH_SCHEDULED = declare("statuses.publish_scheduled", max_age_seconds=367 * DAY)
+
 # --- media and cards ---------------------------------------------------------------
 
 PROCESS_MEDIA = declare("media.process", max_attempts=5, max_age_seconds=DAY)

@@ -3,6 +3,7 @@
 from weft.models.accounts import Account, User
 from weft.models.auth import OAuthAccessToken, OAuthApplication, OAuthAuthorizationCode, WebSession
 from weft.models.base import Base
+from weft.models.drafts import ScheduledStatus
 from weft.models.federation import DomainBlock, FederatedServer, InboundActivity
 from weft.models.feeds import HomeFeedEntry, Marker, Notification
 from weft.models.graph import Block, Follow, FollowRequest, Mute
@@ -49,6 +50,7 @@ __all__ = [
     "PollVote",
     "PreviewCard",
     "Report",
+    "ScheduledStatus",
     "Status",
     "StatusCard",
     "StatusEdit",

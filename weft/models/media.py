@@ -33,6 +33,10 @@ class MediaAttachment(Base):
     former_status_id: Mapped[int | None] = mapped_column(
         ForeignKey("statuses.id", ondelete="SET NULL"), default=None, index=True
     )
+    # Held by a draft or a scheduled post (migration 0015): not swept.
+    scheduled_status_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scheduled_statuses.id", ondelete="SET NULL"), index=True, default=None
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
     type: Mapped[str] = mapped_column(String(16), default="unknown")
     state: Mapped[str] = mapped_column(String(16), default="processing")

@@ -116,6 +116,8 @@ class Status(Base):
     quotes_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(default=None)
+    # A ghost post's end, 24 hours after it was posted (weft/actions/posts/ghosts.py).
+    ghost_expires_at: Mapped[datetime | None] = mapped_column(default=None)
     # Remote posts: the custom emoji the text uses, [{"shortcode": ..., "url": ...}]
     # (migration 0010; the domain is the author's), replaced by each edit.
     emojis: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")

@@ -13,7 +13,7 @@ id, and are filtered out of feeds and notifications (``is_muted_for``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 
 PUBLIC_VISIBILITIES = frozenset({"public", "unlisted"})
@@ -62,6 +62,8 @@ class Post(Protocol):
     def hidden_by_id(self) -> int | None: ...
     @property
     def archived_at(self) -> datetime | None: ...
+    @property
+    def ghost_expires_at(self) -> datetime | None: ...
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ class PostAccess:
 
 
 def can_view(access: PostAccess) -> bool:
+    if is_gone(access.status):
+        return False
     if access.is_author:
         return True
     if access.author.blocked_either_way or is_withheld(access):
@@ -117,6 +121,13 @@ def in_conversation(access: PostAccess) -> bool:
     return access.is_author or not held
 
 
+def is_gone(post: Post) -> bool:
+    """A ghost post past its end is gone for everyone, its author included,
+    even before the job that deletes it has run (weft/actions/posts/ghosts.py)."""
+    end = post.ghost_expires_at
+    return end is not None and end <= datetime.now(UTC)
+
+
 def can_reply(access: PostAccess) -> bool:
     if access.viewer_id is None or not can_view(access):
         return False
@@ -148,8 +159,8 @@ def quote_approval(access: PostAccess) -> str:
     for its automatic approval, ``quote_manual`` for its manual one."""
     if access.viewer_id is None or not can_view(access):
         return "denied"
-    if access.status.reblog_of_id is not None:
-        return "denied"
+    if access.status.reblog_of_id is not None or access.status.ghost_expires_at is not None:
+        return "denied"  # ghost posts are never quoted, not even by their author
     if access.is_author:
         return "automatic"
     if access.status.visibility not in PUBLIC_VISIBILITIES:
@@ -178,8 +189,8 @@ def can_reblog(access: PostAccess) -> bool:
     or one's own followers-only post (which reaches the same followers)."""
     if access.viewer_id is None or not can_view(access):
         return False
-    if access.status.reblog_of_id is not None:
-        return False
+    if access.status.reblog_of_id is not None or access.status.ghost_expires_at is not None:
+        return False  # ghost posts are never reposted
     if access.status.visibility in PUBLIC_VISIBILITIES:
         return True
     return access.is_author and access.status.visibility == "private"

@@ -70,6 +70,7 @@ class HomePost:
     reply_state: str | None
     hidden_by_id: int | None
     archived_at: datetime | None
+    ghost_expires_at: datetime | None
     following: int
     followed_by: int
     blocking: int
@@ -108,6 +109,7 @@ def _columns(viewer: ColumnElement[int]) -> tuple[Any, ...]:
         Status.reply_state,
         Status.hidden_by_id,
         Status.archived_at,
+        Status.ghost_expires_at,
         _any(Follow.account_id == viewer, Follow.target_account_id == Status.account_id),
         _any(Follow.account_id == Status.account_id, Follow.target_account_id == viewer),
         _any(Block.account_id == viewer, Block.target_account_id == Status.account_id),

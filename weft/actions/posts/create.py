@@ -42,6 +42,7 @@ from weft.actions.cards import enqueue_card
 from weft.actions.notifications import notify
 from weft.actions.outbox import publish
 from weft.actions.posts.bookkeeping import add_mentions, count_new, link_tags
+from weft.actions.posts.ghosts import ghost_reply_recipient
 from weft.actions.posts.replying import notify_replied, reply_columns
 from weft.activity_kinds import ActivityKind
 from weft.db.upsert import insert_ignore_returning
@@ -116,6 +117,7 @@ class NewPost:
     is_spoiler_media: bool = False
     text_attachment: dict[str, Any] | None = None
     topic_tag_id: int | None = None
+    ghost_expires_at: datetime | None = None  # a ghost post's end (weft/actions/posts/ghosts.py)
 
 
 async def create_post(session: AsyncSession, new: NewPost) -> Status:
@@ -126,12 +128,18 @@ async def create_post(session: AsyncSession, new: NewPost) -> Status:
     narrower = parent is not None and _NARROWNESS[parent.visibility] > _NARROWNESS[visibility]
     if parent is not None and narrower and new.author.is_local:
         visibility = parent.visibility  # another server's post keeps its addressing
+    ghost = await ghost_reply_recipient(session, new.author, parent)
+    if ghost is not None:
+        visibility = "direct"
     row = _row(new, visibility, parent, quoted, quote_state)
     status = await insert_ignore_returning(session, Status, row)
     if status is None:
         raise AlreadyStored(new.uri)
     mentioned = list(new.mentioned) + await _parent_author(session, new, parent)
-    await add_mentions(session, status, mentioned, [*new.silent_ids, *_silent(status, parent)])
+    silent = [*new.silent_ids, *_silent(status, parent)]
+    if ghost is not None:  # to the ghost post's author alone, told; not counted as a reply
+        mentioned, silent, parent = [ghost], [], None
+    await add_mentions(session, status, mentioned, silent)
     link_tags(session, status.id, new.tag_ids)
     accepted = quoted if quote_state == "accepted" else None
     # A reply waiting for approval is counted when approved (weft.actions.replies).
@@ -204,6 +212,7 @@ def _row(
         "is_spoiler_media": new.is_spoiler_media,
         "text_attachment": new.text_attachment,
         "topic_tag_id": new.topic_tag_id,
+        "ghost_expires_at": new.ghost_expires_at,
     }
 
 

@@ -30,6 +30,7 @@ from weft.actions.posts.bookkeeping import (
     replace_tags,
 )
 from weft.actions.posts.compose import check_text, clean_language, compose, one_newline
+from weft.actions.posts.ghosts import check_ghost
 from weft.actions.spoilers import ranges_of, still_fitting
 from weft.activity_kinds import ActivityKind
 from weft.config import Settings
@@ -118,6 +119,8 @@ async def edit_status(
         new_media = current_media if change.media_ids is None else list(change.media_ids)
         spoiler = status.spoiler_text if change.spoiler_text is None else change.spoiler_text
         check_text(change.text, spoiler, has_media=bool(new_media))
+        if status.ghost_expires_at is not None:
+            check_ghost(has_media=bool(new_media), has_poll=False, quotes=False)
         language = clean_language(change.language) if change.language else status.language
         sensitive = status.sensitive if change.sensitive is None else change.sensitive
         attributes = _check_attributes(change.media_attributes, new_media)

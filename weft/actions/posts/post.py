@@ -16,6 +16,7 @@ from weft.actions.media import attach_media, check_media_ids
 from weft.actions.polls import PollDraft, add_poll, check_poll
 from weft.actions.posts.compose import check_text, clean_language, compose, one_newline
 from weft.actions.posts.create import NewPost, create_post
+from weft.actions.posts.ghosts import check_ghost, ghost_end, schedule_expiry
 from weft.actions.spoilers import SpoilerRange, check_spoilers, stored_ranges
 from weft.config import Settings
 from weft.db.database import Database
@@ -48,6 +49,7 @@ class Draft:
     poll: PollDraft | None = None
     text_entities: tuple[SpoilerRange, ...] = ()  # Threads' spoilers
     is_spoiler_media: bool = False
+    ghost: bool = False  # a ghost post (weft/actions/posts/ghosts.py)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", one_newline(self.text))
@@ -84,6 +86,12 @@ def check_draft(draft: Draft) -> None:
     if draft.poll is not None:
         check_poll(draft.poll, has_media=bool(draft.media_ids))
     check_spoilers(draft.text, draft.text_entities, draft.is_spoiler_media, bool(draft.media_ids))
+    if draft.ghost:
+        check_ghost(
+            has_media=bool(draft.media_ids),
+            has_poll=draft.poll is not None,
+            quotes=draft.quoted_status_id is not None,
+        )
 
 
 async def post_status(db: Database, settings: Settings, author_id: int, draft: Draft) -> Status:
@@ -186,6 +194,7 @@ async def _post(session: AsyncSession, settings: Settings, author_id: int, draft
     composed = await compose(session, settings, author_id, draft.text, spoilers)
     status_id = new_id()
     sensitive = user.default_sensitive if draft.sensitive is None else draft.sensitive
+    now = utcnow()
     new = NewPost(
         id=status_id,
         author=author,
@@ -194,13 +203,13 @@ async def _post(session: AsyncSession, settings: Settings, author_id: int, draft
         text=draft.text,
         content=composed.content,
         visibility=draft.visibility or user.default_privacy,
-        created_at=utcnow(),
+        created_at=now,
         spoiler_text=draft.spoiler_text,
         sensitive=bool(sensitive),
         language=clean_language(draft.language) or user.default_language,
         in_reply_to_id=draft.in_reply_to_id,
         quoted_status_id=draft.quoted_status_id,
-        quote_policy=draft.quote_policy or "public",
+        quote_policy="nobody" if draft.ghost else draft.quote_policy or "public",
         reply_policy=REPLY_CONTROLS.get(draft.reply_policy or "", draft.reply_policy or "everyone"),
         reply_approvals=draft.reply_approvals,
         application_id=draft.application_id,
@@ -209,6 +218,7 @@ async def _post(session: AsyncSession, settings: Settings, author_id: int, draft
         has_media=bool(draft.media_ids),
         text_entities=stored_ranges(draft.text_entities),
         is_spoiler_media=draft.is_spoiler_media,
+        ghost_expires_at=ghost_end(now) if draft.ghost else None,
     )
     status = await create_post(session, new)
     if draft.idempotency_key is not None:
@@ -217,6 +227,7 @@ async def _post(session: AsyncSession, settings: Settings, author_id: int, draft
         await attach_media(session, author_id, status.id, list(draft.media_ids))
     if draft.poll is not None:
         await add_poll(session, status, draft.poll)
+    schedule_expiry(session, status)
     return status
 
 

@@ -34,6 +34,7 @@ from weft.actions.posts.create import (
 )
 from weft.actions.posts.delete import delete_status
 from weft.actions.posts.edit import Revision, revise
+from weft.actions.posts.ghosts import ghost_end, schedule_expiry
 from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
@@ -96,6 +97,7 @@ class RemoteNote:
     # Weft's terms, from another Weft server (weft/federation/rich_notes.py).
     text_entities: Sequence[dict[str, Any]] = ()
     is_spoiler_media: bool = False
+    ghost: bool = False  # another Weft server's ghost post (weft/actions/posts/ghosts.py)
 
 
 async def create_remote_status(db: Database, note: RemoteNote) -> Status | None:
@@ -112,6 +114,7 @@ async def create_remote_status(db: Database, note: RemoteNote) -> Status | None:
             status = await create_post(session, await _new_post(session, note))
             status.emojis = list(note.emojis)
             _add_media(session, status, note.media)
+            schedule_expiry(session, status)
             if note.poll is not None:
                 await store_remote_poll(session, status, note.poll)
             return status
@@ -160,6 +163,7 @@ async def _new_post(session: AsyncSession, note: RemoteNote) -> NewPost:
         has_media=bool(note.media),
         text_entities=note.text_entities,
         is_spoiler_media=note.is_spoiler_media and bool(note.media),
+        ghost_expires_at=ghost_end(note.created_at) if note.ghost else None,
     )
 
 

@@ -263,6 +263,9 @@ def status_core(status: Status, bundle: StatusBundle, settings: Settings) -> Sta
         "emojis": emoji_entities(status.emojis),
         "card": _card(status, bundle, settings),
         "poll": poll_core(bundle.polls.get(status.id)),
+        # Weft: a ghost post, and when it disappears (weft/actions/posts/ghosts.py).
+        "is_ghost_post": status.ghost_expires_at is not None,
+        "ghost_post_expires_at": iso(status.ghost_expires_at),
         "filtered": [],
         # Weft's fields: Threads' spoilers.
         "text_entities": status.text_entities,

@@ -8,6 +8,7 @@ from weft.jobs.handlers import (  # noqa: F401
     media,
     notifications,
     polls,
+    posts,
     purge,
     timelines,
 )

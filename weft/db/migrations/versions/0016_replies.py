@@ -1,7 +1,7 @@
 """replies: reply approvals, hidden replies, archive
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-02 09:00:00.000000
 
 - ``statuses.reply_approvals``: replies by others to this post wait for its
@@ -24,7 +24,7 @@ from alembic import op
 from weft.models.base import UTCDateTime
 
 revision: str = "0016"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
