@@ -41,6 +41,7 @@ EXTENSIONS = {
     "interactionPolicy": {"@id": "gts:interactionPolicy", "@type": "@id"},
     "canQuote": {"@id": "gts:canQuote", "@type": "@id"},
     "canReply": {"@id": "gts:canReply", "@type": "@id"},
+    "canAnnounce": {"@id": "gts:canAnnounce", "@type": "@id"},
     "automaticApproval": {"@id": "gts:automaticApproval", "@type": "@id"},
     "manualApproval": {"@id": "gts:manualApproval", "@type": "@id"},
     "interactingObject": {"@id": "gts:interactingObject", "@type": "@id"},
@@ -50,6 +51,7 @@ EXTENSIONS = {
     "spoilerMedia": "weft:spoilerMedia",
     "textAttachment": {"@id": "weft:textAttachment", "@type": "@json"},
     "topic": "weft:topic",
+    "ghostPost": "weft:ghostPost",
 }
 CONTEXT = ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1", EXTENSIONS]
 
