@@ -41,3 +41,6 @@ POLL_DEFAULT_EXPIRATION = 24 * 3600
 MAX_SPOILER_RANGES = 10
 MAX_TEXT_ATTACHMENT_CHARACTERS = 10_000
 MAX_TOPIC_CHARACTERS = 50
+MAX_TEXT_ATTACHMENT_STYLES = 1_000  # styled ranges in one text attachment
+MAX_POST_LINKS = 5  # across a post with a text attachment, counted as Threads counts
+MAX_LINK_ATTACHMENT_URL = 2_048

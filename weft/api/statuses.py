@@ -95,6 +95,7 @@ class StatusParams(_Params):
     scheduled_at: str | None = None
     text_entities: Any = None  # Threads' spoilers (weft/api/rich_posts.py)
     is_spoiler_media: Any = None
+    text_attachment: Any = None  # Threads' long text (weft/api/rich_posts.py)
 
 
 def _target_id(raw: str | None, message: str) -> int | None:
@@ -157,6 +158,7 @@ async def create(
         poll=poll_draft(params.poll),
         text_entities=rich_posts.text_entities(params.text_entities),
         is_spoiler_media=rich_posts.flag(params.is_spoiler_media, "is_spoiler_media"),
+        text_attachment=rich_posts.text_attachment(params.text_attachment),
     )
     status = await post_status(rt.db, rt.settings, _me(credentials), draft)
     return (await _render(rt, _me(credentials), [status]))[0]

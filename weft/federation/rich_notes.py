@@ -15,7 +15,10 @@ from typing import Any
 
 from weft import limits
 from weft.actions.spoilers import SPOILER
+from weft.actions.text_attachments import remote_attachment
 from weft.models import Status
+from weft.text.remote import sanitize_remote
+from weft.text.styled import attachment_html, with_attachment
 
 SPOILER_SUMMARY = "Spoilers"
 
@@ -32,6 +35,14 @@ def rich_fields(status: Status) -> dict[str, Any]:
             fields["summary"] = SPOILER_SUMMARY
     if status.is_spoiler_media:
         fields["spoilerMedia"] = True
+    if status.text_attachment:
+        # Every server reads the attachment's text after the post's own;
+        # Weft servers take it back apart (read_rich).
+        content = with_attachment(status.content, status.text_attachment)
+        fields["content"] = content
+        if status.language:
+            fields["contentMap"] = {status.language: content}
+        fields["textAttachment"] = status.text_attachment
     return fields
 
 
@@ -43,17 +54,37 @@ class RichRead:
     spoiler_text: str
     text_entities: list[dict[str, Any]]
     is_spoiler_media: bool
+    text_attachment: dict[str, Any] | None = None
+    content: str | None = None  # the post's own HTML, when an attachment was taken out
 
 
 def read_rich(document: Mapping[str, Any], spoiler_text: str) -> RichRead:
     entities = _entities(document.get("textEntities"))
     if entities and spoiler_text == SPOILER_SUMMARY:
         spoiler_text = ""
+    attachment, content = _attachment(document)
     return RichRead(
         spoiler_text=spoiler_text,
         text_entities=entities,
         is_spoiler_media=document.get("spoilerMedia") is True,
+        text_attachment=attachment,
+        content=content,
     )
+
+
+def _attachment(document: Mapping[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+    """A Weft server's text attachment, and the Note's content without its
+    HTML; when the content does not end with that HTML (another version's
+    rendering, a server that rewrote it), the attachment stays in the content
+    and none is kept, so its text is never shown twice."""
+    attachment = remote_attachment(document.get("textAttachment"))
+    content = document.get("content")
+    if attachment is None or not isinstance(content, str):
+        return None, None
+    tail = attachment_html(attachment)
+    if not content.endswith(tail):
+        return None, None
+    return attachment, sanitize_remote(content[: len(content) - len(tail)])
 
 
 def _entities(raw: Any) -> list[dict[str, Any]]:

@@ -118,6 +118,8 @@ async def edit_status(
         new_media = current_media if change.media_ids is None else list(change.media_ids)
         spoiler = status.spoiler_text if change.spoiler_text is None else change.spoiler_text
         check_text(change.text, spoiler, has_media=bool(new_media))
+        if status.text_attachment is not None and new_media:  # a text-only post stays one
+            raise Invalid("media_ids", "can't be added to a post with a text_attachment")
         language = clean_language(change.language) if change.language else status.language
         sensitive = status.sensitive if change.sensitive is None else change.sensitive
         attributes = _check_attributes(change.media_attributes, new_media)

@@ -17,6 +17,11 @@ from weft.actions.polls import PollDraft, add_poll, check_poll
 from weft.actions.posts.compose import check_text, clean_language, compose, one_newline
 from weft.actions.posts.create import NewPost, create_post
 from weft.actions.spoilers import SpoilerRange, check_spoilers, stored_ranges
+from weft.actions.text_attachments import (
+    TextAttachment,
+    check_text_attachment,
+    stored_attachment,
+)
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id
@@ -47,6 +52,7 @@ class Draft:
     poll: PollDraft | None = None
     text_entities: tuple[SpoilerRange, ...] = ()  # Threads' spoilers
     is_spoiler_media: bool = False
+    text_attachment: TextAttachment | None = None  # Threads' long text
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", one_newline(self.text))
@@ -83,6 +89,12 @@ def check_draft(draft: Draft) -> None:
     if draft.poll is not None:
         check_poll(draft.poll, has_media=bool(draft.media_ids))
     check_spoilers(draft.text, draft.text_entities, draft.is_spoiler_media, bool(draft.media_ids))
+    check_text_attachment(
+        draft.text,
+        draft.text_attachment,
+        has_media=bool(draft.media_ids),
+        has_poll=draft.poll is not None,
+    )
 
 
 async def post_status(db: Database, settings: Settings, author_id: int, draft: Draft) -> Status:
@@ -207,6 +219,7 @@ async def _post(session: AsyncSession, settings: Settings, author_id: int, draft
         has_media=bool(draft.media_ids),
         text_entities=stored_ranges(draft.text_entities),
         is_spoiler_media=draft.is_spoiler_media,
+        text_attachment=stored_attachment(draft.text_attachment),
     )
     status = await create_post(session, new)
     if draft.idempotency_key is not None:

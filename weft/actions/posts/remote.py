@@ -96,6 +96,7 @@ class RemoteNote:
     # Weft's terms, from another Weft server (weft/federation/rich_notes.py).
     text_entities: Sequence[dict[str, Any]] = ()
     is_spoiler_media: bool = False
+    text_attachment: dict[str, Any] | None = None
 
 
 async def create_remote_status(db: Database, note: RemoteNote) -> Status | None:
@@ -160,6 +161,7 @@ async def _new_post(session: AsyncSession, note: RemoteNote) -> NewPost:
         has_media=bool(note.media),
         text_entities=note.text_entities,
         is_spoiler_media=note.is_spoiler_media and bool(note.media),
+        text_attachment=note.text_attachment,
     )
 
 
@@ -233,6 +235,7 @@ async def update_remote_status(db: Database, note: RemoteNote) -> Status | None:
             await store_remote_poll(session, status, note.poll)
         status.text_entities = list(note.text_entities)
         status.is_spoiler_media = note.is_spoiler_media and bool(note.media)
+        status.text_attachment = note.text_attachment
         if unchanged:
             return status
         revision = Revision(

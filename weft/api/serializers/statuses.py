@@ -17,6 +17,7 @@ from weft.config import Settings
 from weft.models import Account, MediaAttachment, Status, StatusEdit
 from weft.policies.statuses import PostAccess, can_view, quote_approval
 from weft.queries.status_bundle import StatusBundle
+from weft.text.styled import with_attachment
 
 # Mastodon's names for who may quote: ours, and another server's post's "following".
 QUOTE_AUDIENCES = {"public": ["public"], "followers": ["followers"], "following": ["following"]}
@@ -240,7 +241,9 @@ def status_core(status: Status, bundle: StatusBundle, settings: Settings) -> Sta
         "url": status_url(status, author.username, settings),
         "created_at": iso(status.created_at),
         "edited_at": iso(status.edited_at),
-        "content": "" if status.reblog_of_id else status.content,
+        "content": ""
+        if status.reblog_of_id
+        else with_attachment(status.content, status.text_attachment),
         "visibility": status.visibility,
         "sensitive": status.sensitive,
         "spoiler_text": status.spoiler_text,
@@ -266,8 +269,14 @@ def status_core(status: Status, bundle: StatusBundle, settings: Settings) -> Sta
         # Weft's fields: Threads' spoilers.
         "text_entities": status.text_entities,
         "is_spoiler_media": status.is_spoiler_media,
+        "text_attachment": status.text_attachment,  # its HTML ends the content
     }
     return StatusCore(orjson.dumps(entity))
+
+
+def _content(status: Status) -> str:
+    # A text attachment's HTML follows the post's own (Threads' long text).
+    return with_attachment(status.content, status.text_attachment)
 
 
 def _card(status: Status, bundle: StatusBundle, settings: Settings) -> dict[str, Any] | None:
