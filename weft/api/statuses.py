@@ -96,6 +96,7 @@ class StatusParams(_Params):
     text_entities: Any = None  # Threads' spoilers (weft/api/rich_posts.py)
     is_spoiler_media: Any = None
     text_attachment: Any = None  # Threads' long text (weft/api/rich_posts.py)
+    topic_tag: str | None = None  # Threads' topic (weft/actions/topics.py)
 
 
 def _target_id(raw: str | None, message: str) -> int | None:
@@ -159,6 +160,7 @@ async def create(
         text_entities=rich_posts.text_entities(params.text_entities),
         is_spoiler_media=rich_posts.flag(params.is_spoiler_media, "is_spoiler_media"),
         text_attachment=rich_posts.text_attachment(params.text_attachment),
+        topic_tag=params.topic_tag,
     )
     status = await post_status(rt.db, rt.settings, _me(credentials), draft)
     return (await _render(rt, _me(credentials), [status]))[0]

@@ -22,6 +22,7 @@ from weft.actions.text_attachments import (
     check_text_attachment,
     stored_attachment,
 )
+from weft.actions.topics import clean_topic, topic_id
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id
@@ -53,6 +54,7 @@ class Draft:
     text_entities: tuple[SpoilerRange, ...] = ()  # Threads' spoilers
     is_spoiler_media: bool = False
     text_attachment: TextAttachment | None = None  # Threads' long text
+    topic_tag: str | None = None  # Threads' one topic (weft/actions/topics.py)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", one_newline(self.text))
@@ -95,6 +97,7 @@ def check_draft(draft: Draft) -> None:
         has_media=bool(draft.media_ids),
         has_poll=draft.poll is not None,
     )
+    clean_topic(draft.topic_tag)
 
 
 async def post_status(db: Database, settings: Settings, author_id: int, draft: Draft) -> Status:
@@ -195,6 +198,7 @@ async def _post(session: AsyncSession, settings: Settings, author_id: int, draft
     author, user = await _author(session, author_id)
     spoilers = [(r.offset, r.length) for r in draft.text_entities]
     composed = await compose(session, settings, author_id, draft.text, spoilers)
+    topic = await topic_id(session, clean_topic(draft.topic_tag))
     status_id = new_id()
     sensitive = user.default_sensitive if draft.sensitive is None else draft.sensitive
     new = NewPost(
@@ -215,11 +219,12 @@ async def _post(session: AsyncSession, settings: Settings, author_id: int, draft
         reply_policy=draft.reply_policy or "everyone",
         application_id=draft.application_id,
         mentioned=composed.mentioned,
-        tag_ids=composed.tag_ids,
+        tag_ids=[*composed.tag_ids, *([topic] if topic else [])],
         has_media=bool(draft.media_ids),
         text_entities=stored_ranges(draft.text_entities),
         is_spoiler_media=draft.is_spoiler_media,
         text_attachment=stored_attachment(draft.text_attachment),
+        topic_tag_id=topic,
     )
     status = await create_post(session, new)
     if draft.idempotency_key is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import quote
 
 import orjson
 
@@ -259,7 +260,7 @@ def status_core(status: Status, bundle: StatusBundle, settings: Settings) -> Sta
         "media_attachments": [media_entity(m, settings) for m in bundle.media.get(status.id, [])],
         "mentions": [_mention(a, settings) for a in bundle.mentions.get(status.id, [])],
         "tags": [
-            {"name": t.name, "url": f"{settings.base_url}/tags/{t.name.lower()}"}
+            {"name": t.name, "url": f"{settings.base_url}/tags/{quote(t.name.lower())}"}
             for t in bundle.tags.get(status.id, [])
         ],
         "emojis": emoji_entities(status.emojis),
@@ -270,8 +271,15 @@ def status_core(status: Status, bundle: StatusBundle, settings: Settings) -> Sta
         "text_entities": status.text_entities,
         "is_spoiler_media": status.is_spoiler_media,
         "text_attachment": status.text_attachment,  # its HTML ends the content
+        "topic_tag": _topic(status, bundle),
     }
     return StatusCore(orjson.dumps(entity))
+
+
+def _topic(status: Status, bundle: StatusBundle) -> str | None:
+    # The topic is also one of the post's tags (weft/actions/topics.py).
+    tags = bundle.tags.get(status.id, []) if status.topic_tag_id else []
+    return next((t.name for t in tags if t.id == status.topic_tag_id), None)
 
 
 def _content(status: Status) -> str:
