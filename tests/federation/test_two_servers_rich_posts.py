@@ -95,3 +95,29 @@ def test_a_text_attachment_round_trips(servers: Pair) -> None:  # noqa: F811
     assert seen is not None
     assert json.loads(json.dumps(seen["text_attachment"])) == attachment
     assert seen["content"] == status["content"]  # the attachment shown once
+
+
+def test_a_topic_round_trips(servers: Pair) -> None:  # noqa: F811
+    alice = person(servers.a.url, "alice")
+    bob = person(servers.b.url, "bob")
+    status = posted(
+        _api(
+            servers.b.url,
+            str(bob.access_token),
+            "POST",
+            "/api/v1/statuses",
+            status="Reading #books tonight",
+            topic_tag="Book Club",
+        )
+    )
+    assert status["topic_tag"] == "Book Club"
+    # Mastodon sees a hashtag it accepts; Weft's term keeps the topic as written.
+    document = note_of(status["uri"])
+    assert document["topic"] == "Book Club"
+    hashtags = sorted(t["name"] for t in document["tag"] if t["type"] == "Hashtag")
+    assert hashtags == ["#BookClub", "#books"]
+
+    seen = resolve_status(alice, status["url"])
+    assert seen is not None
+    assert seen["topic_tag"] == "Book Club"
+    assert sorted(t["name"] for t in seen["tags"]) == ["Book Club", "books"]

@@ -11,58 +11,16 @@ fanned out (``weft.timelines.sources``).
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from weft import limits
-from weft.actions.posts.bookkeeping import upsert_tags
+from weft.actions.posts.topic import clean_topic, topic_id
 from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
 from weft.errors import Invalid, NotFound
 from weft.models import FollowedTag, Tag
 from weft.models.base import utcnow
-
-FIELD = "topic_tag"
-_FORBIDDEN = (".", "&")
-_SPACES = re.compile(r"\s+")
-# What a hashtag name holds (Mastodon's HASHTAG_NAME_RE, roughly): a topic
-# goes to other servers as a Hashtag with only these.
-_NOT_HASHTAG = re.compile(r"[^\w·]", re.UNICODE)
-
-
-def clean_topic(raw: str | None, field: str = FIELD) -> str | None:
-    """A topic as written, spaces tidied; None for none; else a 422 naming ``field``."""
-    if raw is None:
-        return None
-    name = _SPACES.sub(" ", raw).strip().lstrip("#").strip()
-    if not raw.strip():
-        return None
-    if not name:
-        raise Invalid(field, "must have 1 to 50 characters")
-    if len(name) > limits.MAX_TOPIC_CHARACTERS:
-        most = limits.MAX_TOPIC_CHARACTERS
-        raise Invalid(field, f"is too long ({len(name)} characters; the most is {most})")
-    for character in _FORBIDDEN:
-        if character in name:
-            raise Invalid(field, f"can't contain {character!r}")
-    if any(not c.isprintable() for c in name):
-        raise Invalid(field, "can't contain control characters")
-    return name
-
-
-def hashtag_name(topic: str) -> str:
-    """The topic as a hashtag other servers accept (``Book Club``: ``BookClub``)."""
-    return _NOT_HASHTAG.sub("", topic) or "topic"
-
-
-async def topic_id(session: AsyncSession, name: str | None) -> int | None:
-    if name is None:
-        return None
-    (tag_id,) = await upsert_tags(session, [name])
-    return tag_id
 
 
 async def find_tag(session: AsyncSession, name: str) -> Tag:
@@ -73,7 +31,7 @@ async def find_tag(session: AsyncSession, name: str) -> Tag:
 
 
 def _key(name: str) -> str:
-    return _SPACES.sub(" ", name).strip().lstrip("#").lower()
+    return " ".join(name.split()).lstrip("#").lower()
 
 
 async def follow_tag(db: Database, account_id: int, name: str) -> Tag:

@@ -179,6 +179,7 @@ async def read_note(
         text_entities=rich.text_entities,
         is_spoiler_media=rich.is_spoiler_media,
         text_attachment=rich.text_attachment,
+        topic=rich.topic,
     )
 
 

@@ -15,6 +15,7 @@ from weft.web import (
     robots,
     search,
     settings,
+    topics,
 )
 from weft.web.session import protect_forms
 
@@ -32,6 +33,7 @@ router.include_router(settings.router)
 router.include_router(profiles.router)
 router.include_router(activity.router)
 router.include_router(search.router)
+router.include_router(topics.router)
 router.include_router(robots.router)
 
 __all__ = ["router"]

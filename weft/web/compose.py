@@ -57,6 +57,7 @@ LABELS = {
     "text_attachment": "The long text",
     "text_attachment[plaintext]": "The long text",
     "text_attachment[link_attachment_url]": "The long text's link",
+    "topic_tag": "The topic",
 }
 # Where an error of the action shows in the form (the rest go to the top).
 FIELDS = {
@@ -70,6 +71,7 @@ FIELDS = {
     "text_attachment": "text_attachment",
     "text_attachment[plaintext]": "text_attachment",
     "text_attachment[link_attachment_url]": "text_attachment",
+    "topic_tag": "topic_tag",
 }
 
 

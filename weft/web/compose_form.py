@@ -17,6 +17,7 @@ sends the same ones):
   ``poll_multiple``: a poll on the first post, when any option is filled in.
 - ``text_attachment`` and ``link_attachment_url``: a long text (and its
   link) on the first post, when the text is filled in.
+- ``topic_tag``: the first post's topic.
 - ``idempotency_key``: written afresh with each composer the page shows
   (``static/compose.js`` draws a new one after each post it sends); the first
   post claims it, so the same form sent again gives back the same thread.
@@ -87,6 +88,7 @@ class ComposeForm:
     spoiler_media: bool = False
     text_attachment: str = ""
     link_attachment_url: str = ""
+    topic_tag: str = ""
 
     @property
     def file_count(self) -> int:
@@ -122,6 +124,7 @@ def read_form(form: FormData) -> ComposeForm:
         spoiler_media=fields.get("spoiler_media", "") not in ("", "0", "false"),
         text_attachment=fields.get("text_attachment", ""),
         link_attachment_url=fields.get("link_attachment_url", "").strip(),
+        topic_tag=fields.get("topic_tag", ""),
     )
 
 
@@ -207,6 +210,7 @@ def drafts(form: ComposeForm, media_ids: list[tuple[int, ...]]) -> list[Draft]:
         idempotency_key=form.idempotency_key or None,
         poll=_poll(form),
         text_attachment=_text_attachment(form),
+        topic_tag=form.topic_tag or None,
     )
     return result
 

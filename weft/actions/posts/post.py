@@ -16,13 +16,13 @@ from weft.actions.media import attach_media, check_media_ids
 from weft.actions.polls import PollDraft, add_poll, check_poll
 from weft.actions.posts.compose import check_text, clean_language, compose, one_newline
 from weft.actions.posts.create import NewPost, create_post
+from weft.actions.posts.topic import clean_topic, topic_id
 from weft.actions.spoilers import SpoilerRange, check_spoilers, stored_ranges
 from weft.actions.text_attachments import (
     TextAttachment,
     check_text_attachment,
     stored_attachment,
 )
-from weft.actions.topics import clean_topic, topic_id
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id
