@@ -36,6 +36,7 @@ from weft.api import replies as replies_api
 from weft.api import search as search_api
 from weft.api import statuses as statuses_api
 from weft.api import timelines as timelines_api
+from weft.api import topics as topics_api
 from weft.api.auth import api_rate_limit
 from weft.api.streaming import routes as streaming_api
 from weft.api.streaming.hub import SHUTDOWN, Hub
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts_api.router,
         admin_api.router,
         domain_blocks_api.router,
+        topics_api.router,
     )
     for router in routers:
         app.include_router(router, dependencies=limited)

@@ -48,3 +48,6 @@ SCHEDULE_MAX_AHEAD_DAYS = 365
 MAX_SCHEDULED_PER_DAY = 25
 MAX_SCHEDULED = 300
 MAX_DRAFTS = 300
+MAX_TEXT_ATTACHMENT_STYLES = 1_000  # styled ranges in one text attachment
+MAX_POST_LINKS = 5  # across a post with a text attachment, counted as Threads counts
+MAX_LINK_ATTACHMENT_URL = 2_048

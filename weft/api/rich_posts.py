@@ -12,6 +12,8 @@ import orjson
 
 from weft.actions.spoilers import FIELD as ENTITIES_FIELD
 from weft.actions.spoilers import SpoilerRange, read_ranges
+from weft.actions.text_attachments import FIELD as ATTACHMENT_FIELD
+from weft.actions.text_attachments import TextAttachment, read_attachment
 from weft.api.params import bool_param, indexed_list
 from weft.errors import Invalid
 
@@ -33,6 +35,10 @@ def text_entities(value: Any) -> tuple[SpoilerRange, ...]:
     if raw is None:
         return ()
     return read_ranges(indexed_list(raw, ENTITIES_FIELD))
+
+
+def text_attachment(value: Any) -> TextAttachment | None:
+    return read_attachment(json_param(value, ATTACHMENT_FIELD))
 
 
 def flag(value: Any, field: str) -> bool:

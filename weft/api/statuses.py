@@ -109,6 +109,8 @@ class StatusParams(_Params):
         return bool_param(value)
 
     is_ghost_post: bool | None = None  # Threads': gone 24 hours after posting
+    text_attachment: Any = None  # Threads' long text (weft/api/rich_posts.py)
+    topic_tag: str | None = None  # Threads' topic (weft/actions/topics.py)
 
     @field_validator("is_ghost_post", mode="before")
     @classmethod
@@ -153,6 +155,8 @@ def status_draft(
         poll=poll_draft(params.poll),
         text_entities=rich_posts.text_entities(params.text_entities),
         is_spoiler_media=rich_posts.flag(params.is_spoiler_media, "is_spoiler_media"),
+        text_attachment=rich_posts.text_attachment(params.text_attachment),
+        topic_tag=params.topic_tag,
         ghost=bool(params.is_ghost_post),
     )
 

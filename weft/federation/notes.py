@@ -9,7 +9,9 @@ Mentioned accounts are in cc (or in ``to`` for direct posts).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
+from weft.actions.posts.topic import hashtag_name
 from weft.config import Settings
 from weft.federation.actors import CONTEXT, PUBLIC, actor_uri, followers_uri, iso
 from weft.federation.loading import NoteSources
@@ -76,7 +78,7 @@ def note(
         document["updated"] = iso(status.edited_at)
     document.update(_quote(status, sources, settings))
     document["interactionPolicy"] = interaction_policy(status, author, mentioned, settings)
-    document.update(rich_fields(status))  # weft/federation/rich_notes.py
+    document.update(rich_fields(status, bundle.tags.get(status.id, [])))  # rich_notes.py
     if status.ghost_expires_at is not None:  # weft/actions/posts/ghosts.py
         document["ghostPost"] = True
         document["interactionPolicy"]["canAnnounce"] = {
@@ -153,8 +155,9 @@ def _tags(status: Status, sources: NoteSources, settings: Settings) -> list[dict
     tags.extend(
         {
             "type": "Hashtag",
-            "href": f"{settings.base_url}/tags/{tag.name.lower()}",
-            "name": f"#{tag.name}",
+            # A topic may hold spaces; other servers get it as a hashtag they take.
+            "href": f"{settings.base_url}/tags/{quote(tag.name.lower())}",
+            "name": f"#{hashtag_name(tag.name) if tag.id == status.topic_tag_id else tag.name}",
         }
         for tag in bundle.tags.get(status.id, [])
     )

@@ -153,7 +153,7 @@ async def read_note(
     return RemoteNote(
         uri=uri,
         account_id=author.id,
-        content=content,
+        content=content if rich.content is None else rich.content,
         visibility=visibility,
         created_at=_time(document.get("published")) or utcnow(),
         url=own_url(document.get("url"), uri),
@@ -179,6 +179,8 @@ async def read_note(
         text_entities=rich.text_entities,
         is_spoiler_media=rich.is_spoiler_media,
         ghost=document.get("ghostPost") is True,
+        text_attachment=rich.text_attachment,
+        topic=rich.topic,
     )
 
 

@@ -112,21 +112,21 @@ async def public_timeline(
     db: Database, viewer_id: int | None, scope: Scope, page: Page
 ) -> StatusPage:
     """Public posts, no reposts, no replies to others (Mastodon's PublicFeed)."""
-    query = _public(scope).where(
+    query = public_posts(scope).where(
         or_(Status.in_reply_to_id.is_(None), Status.in_reply_to_account_id == Status.account_id)
     )
-    return await _run(db, viewer_id, _public_feed(query, viewer_id), page)
+    return await _run(db, viewer_id, public_feed(query, viewer_id), page)
 
 
 async def tag_timeline(
     db: Database, viewer_id: int | None, tags: TagFilter, scope: Scope, page: Page
 ) -> StatusPage:
-    query = _public(scope).where(or_(_tagged(tags.tag), *(_tagged(t) for t in tags.any)))
+    query = public_posts(scope).where(or_(_tagged(tags.tag), *(_tagged(t) for t in tags.any)))
     for name in tags.all:
         query = query.where(_tagged(name))
     for name in tags.none:
         query = query.where(~_tagged(name))
-    return await _run(db, viewer_id, _public_feed(query, viewer_id), page)
+    return await _run(db, viewer_id, public_feed(query, viewer_id), page)
 
 
 async def account_statuses(
@@ -166,7 +166,8 @@ async def _run(db: Database, viewer_id: int | None, query: Select[int], page: Pa
         return await visible_page(session, viewer_id, ids, hide_muted=True)
 
 
-def _public(scope: Scope) -> Select[int]:
+def public_posts(scope: Scope) -> Select[int]:
+    """The ids of public posts (no reposts) in ``scope``: the public timelines' base."""
     query = select(Status.id).where(Status.visibility == "public", Status.reblog_of_id.is_(None))
     if scope.local or scope.remote:
         query = query.join(Account, Account.id == Status.account_id)
@@ -190,7 +191,8 @@ def _tagged(name: str) -> ColumnElement[bool]:
     return Status.id.in_(tagged)
 
 
-def _public_feed(query: Select[int], viewer_id: int | None) -> Select[int]:
+def public_feed(query: Select[int], viewer_id: int | None) -> Select[int]:
+    """``query`` without what the viewer hides (mutes, blocks) or a domain block covers."""
     return without_blocked_servers(_without_hidden(query, viewer_id), viewer_id)
 
 

@@ -1,7 +1,9 @@
 """Which posts belong in whose home feed: the one rule fan-out, merge and
 rebuild share, so a feed built any of these ways holds the same posts.
 
-A post goes to its author and to the author's local followers; a repost only
+A post goes to its author and to the author's local followers (and a
+public post to the local followers of its hashtags and topic, at fan-out
+only: a rebuilt feed holds the followed people's posts); a repost only
 to followers who take reposts (``show_reblogs``); a direct post only to the
 mentioned people among the followers (as Mastodon does). Blocks and mutes are
 not decided here: they can change after the fact, so reading filters again.
@@ -14,7 +16,7 @@ from collections.abc import Sequence
 from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from weft.models import Account, Follow, Mention, Status
+from weft.models import Account, Follow, FollowedTag, Mention, Status, StatusTag
 from weft.timelines.home import FeedEntry
 
 # Posts a new follow brings into the follower's feed (Mastodon merges about as many).
@@ -34,10 +36,26 @@ async def recipients(session: AsyncSession, status: Status) -> list[int]:
         mentioned = select(Mention.account_id).where(Mention.status_id == status.id)
         query = query.where(Follow.account_id.in_(mentioned))
     followers = list(await session.scalars(query))
+    followers = list(dict.fromkeys([*followers, *await _tag_followers(session, status)]))
     author_is_local = await session.scalar(
         select(Account.id).where(Account.id == status.account_id, Account.domain.is_(None))
     )
     return [status.account_id, *followers] if author_is_local else followers
+
+
+async def _tag_followers(session: AsyncSession, status: Status) -> list[int]:
+    """Local people who follow one of a public post's hashtags or its topic
+    (weft/actions/topics.py); one indexed probe, and none for other posts."""
+    if status.visibility != "public" or status.reblog_of_id is not None:
+        return []
+    tagged = select(StatusTag.tag_id).where(StatusTag.status_id == status.id)
+    query = (
+        select(FollowedTag.account_id)
+        .join(Account, Account.id == FollowedTag.account_id)
+        .where(FollowedTag.tag_id.in_(tagged), Account.domain.is_(None))
+        .distinct()
+    )
+    return [a for a in await session.scalars(query) if a != status.account_id]
 
 
 def entries_of(account_id: int, statuses: Sequence[Status]) -> list[FeedEntry]:

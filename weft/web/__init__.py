@@ -16,6 +16,7 @@ from weft.web import (
     robots,
     search,
     settings,
+    topics,
 )
 from weft.web.session import protect_forms
 
@@ -34,6 +35,7 @@ router.include_router(settings.router)
 router.include_router(profiles.router)
 router.include_router(activity.router)
 router.include_router(search.router)
+router.include_router(topics.router)
 router.include_router(robots.router)
 
 __all__ = ["router"]

@@ -54,6 +54,10 @@ LABELS = {
     "is_spoiler_media": "Hiding photos and videos as a spoiler",
     "poll[options]": "The poll's options",
     "poll[expires_in]": "The poll's length",
+    "text_attachment": "The long text",
+    "text_attachment[plaintext]": "The long text",
+    "text_attachment[link_attachment_url]": "The long text's link",
+    "topic_tag": "The topic",
 }
 # Where an error of the action shows in the form (the rest go to the top).
 FIELDS = {
@@ -64,6 +68,10 @@ FIELDS = {
     "poll": "poll",
     "poll[options]": "poll",
     "poll[expires_in]": "poll",
+    "text_attachment": "text_attachment",
+    "text_attachment[plaintext]": "text_attachment",
+    "text_attachment[link_attachment_url]": "text_attachment",
+    "topic_tag": "topic_tag",
 }
 
 

@@ -15,6 +15,9 @@ sends the same ones):
   box's text, ``||words||`` are a spoiler range (``unmarked``).
 - ``poll-option-<k>`` (k from 0 to 3), ``poll_expires_in`` (seconds),
   ``poll_multiple``: a poll on the first post, when any option is filled in.
+- ``text_attachment`` and ``link_attachment_url``: a long text (and its
+  link) on the first post, when the text is filled in.
+- ``topic_tag``: the first post's topic.
 - ``idempotency_key``: written afresh with each composer the page shows
   (``static/compose.js`` draws a new one after each post it sends); the first
   post claims it, so the same form sent again gives back the same thread.
@@ -34,6 +37,7 @@ from starlette.datastructures import FormData, UploadFile
 from weft.actions.polls import PollDraft
 from weft.actions.posts.post import MAX_IDEMPOTENCY_KEY, Draft
 from weft.actions.spoilers import SpoilerRange
+from weft.actions.text_attachments import TextAttachment
 from weft.errors import BadRequest
 from weft.limits import MAX_MEDIA_ATTACHMENTS, POLL_DEFAULT_EXPIRATION, POLL_MAX_OPTIONS
 from weft.queries.accounts import parse_id
@@ -83,6 +87,9 @@ class ComposeForm:
     poll_expires_in: str = str(POLL_DEFAULT_EXPIRATION)
     poll_multiple: bool = False
     spoiler_media: bool = False
+    text_attachment: str = ""
+    link_attachment_url: str = ""
+    topic_tag: str = ""
 
     @property
     def file_count(self) -> int:
@@ -117,6 +124,9 @@ def read_form(form: FormData) -> ComposeForm:
         poll_expires_in=fields.get("poll_expires_in", str(POLL_DEFAULT_EXPIRATION)),
         poll_multiple=fields.get("poll_multiple", "") not in ("", "0", "false"),
         spoiler_media=fields.get("spoiler_media", "") not in ("", "0", "false"),
+        text_attachment=fields.get("text_attachment", ""),
+        link_attachment_url=fields.get("link_attachment_url", "").strip(),
+        topic_tag=fields.get("topic_tag", ""),
     )
 
 
@@ -202,8 +212,16 @@ def drafts(form: ComposeForm, media_ids: list[tuple[int, ...]]) -> list[Draft]:
         quoted_status_id=optional_id(form.quoted_status_id),
         idempotency_key=form.idempotency_key or None,
         poll=_poll(form),
+        text_attachment=_text_attachment(form),
+        topic_tag=form.topic_tag or None,
     )
     return result
+
+
+def _text_attachment(form: ComposeForm) -> TextAttachment | None:
+    if not form.text_attachment.strip():
+        return None
+    return TextAttachment(form.text_attachment, form.link_attachment_url or None)
 
 
 def _poll(form: ComposeForm) -> PollDraft | None:

@@ -22,6 +22,7 @@ from weft.formatting import noun
 from weft.security import random_token
 from weft.text.emoji import emojify, emojify_text
 from weft.web.session import csrf_token, known_visitor, load_visitor, remember_csrf
+from weft.web.text_attachments import attachment_markup, own_content
 
 # Scripts and styles only from our own files (no inline script, no inline
 # style); pictures and videos may come from other servers (remote posts and
@@ -133,6 +134,8 @@ templates.env.filters["long_date"] = long_date
 templates.env.filters["noun"] = noun
 templates.env.filters["emojify"] = emojified
 templates.env.filters["emojify_text"] = emojified_text
+templates.env.filters["own_content"] = own_content  # Threads' text attachments
+templates.env.filters["attachment_html"] = attachment_markup
 # A composer's Idempotency-Key, new each time one is drawn (weft/web/compose_form.py).
 templates.env.globals["new_idempotency_key"] = random_token
 

@@ -121,6 +121,8 @@ async def edit_status(
         check_text(change.text, spoiler, has_media=bool(new_media))
         if status.ghost_expires_at is not None:
             check_ghost(has_media=bool(new_media), has_poll=False, quotes=False)
+        if status.text_attachment is not None and new_media:  # a text-only post stays one
+            raise Invalid("media_ids", "can't be added to a post with a text_attachment")
         language = clean_language(change.language) if change.language else status.language
         sensitive = status.sensitive if change.sensitive is None else change.sensitive
         attributes = _check_attributes(change.media_attributes, new_media)

@@ -17,7 +17,13 @@ from weft.actions.polls import PollDraft, add_poll, check_poll
 from weft.actions.posts.compose import check_text, clean_language, compose, one_newline
 from weft.actions.posts.create import NewPost, create_post
 from weft.actions.posts.ghosts import check_ghost, ghost_end, schedule_expiry
+from weft.actions.posts.topic import clean_topic, topic_id
 from weft.actions.spoilers import SpoilerRange, check_spoilers, stored_ranges
+from weft.actions.text_attachments import (
+    TextAttachment,
+    check_text_attachment,
+    stored_attachment,
+)
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id
@@ -50,6 +56,8 @@ class Draft:
     text_entities: tuple[SpoilerRange, ...] = ()  # Threads' spoilers
     is_spoiler_media: bool = False
     ghost: bool = False  # a ghost post (weft/actions/posts/ghosts.py)
+    text_attachment: TextAttachment | None = None  # Threads' long text
+    topic_tag: str | None = None  # Threads' one topic (weft/actions/topics.py)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", one_newline(self.text))
@@ -92,6 +100,13 @@ def check_draft(draft: Draft) -> None:
             has_poll=draft.poll is not None,
             quotes=draft.quoted_status_id is not None,
         )
+    check_text_attachment(
+        draft.text,
+        draft.text_attachment,
+        has_media=bool(draft.media_ids),
+        has_poll=draft.poll is not None,
+    )
+    clean_topic(draft.topic_tag)
 
 
 async def post_status(db: Database, settings: Settings, author_id: int, draft: Draft) -> Status:
@@ -192,6 +207,7 @@ async def _post(session: AsyncSession, settings: Settings, author_id: int, draft
     author, user = await _author(session, author_id)
     spoilers = [(r.offset, r.length) for r in draft.text_entities]
     composed = await compose(session, settings, author_id, draft.text, spoilers)
+    topic = await topic_id(session, clean_topic(draft.topic_tag))
     status_id = new_id()
     sensitive = user.default_sensitive if draft.sensitive is None else draft.sensitive
     now = utcnow()
@@ -214,11 +230,13 @@ async def _post(session: AsyncSession, settings: Settings, author_id: int, draft
         reply_approvals=draft.reply_approvals,
         application_id=draft.application_id,
         mentioned=composed.mentioned,
-        tag_ids=composed.tag_ids,
+        tag_ids=[*composed.tag_ids, *([topic] if topic else [])],
         has_media=bool(draft.media_ids),
         text_entities=stored_ranges(draft.text_entities),
         is_spoiler_media=draft.is_spoiler_media,
         ghost_expires_at=ghost_end(now) if draft.ghost else None,
+        text_attachment=stored_attachment(draft.text_attachment),
+        topic_tag_id=topic,
     )
     status = await create_post(session, new)
     if draft.idempotency_key is not None:

@@ -35,6 +35,7 @@ from weft.actions.posts.create import (
 from weft.actions.posts.delete import delete_status
 from weft.actions.posts.edit import Revision, revise
 from weft.actions.posts.ghosts import ghost_end, schedule_expiry
+from weft.actions.posts.topic import hashtag_name, topic_id
 from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
@@ -98,6 +99,20 @@ class RemoteNote:
     text_entities: Sequence[dict[str, Any]] = ()
     is_spoiler_media: bool = False
     ghost: bool = False  # another Weft server's ghost post (weft/actions/posts/ghosts.py)
+    text_attachment: dict[str, Any] | None = None
+    topic: str | None = None  # a Weft server's topic (its Hashtag stand-in is in tags)
+
+
+async def _tag_ids(session: AsyncSession, note: RemoteNote) -> tuple[list[int], int | None]:
+    """The note's tags and its topic's id; the Hashtag that stands in for
+    the topic (weft/actions/topics.py, ``hashtag_name``) is the topic itself."""
+    names = list(note.tags)
+    if note.topic is not None:
+        stand_in = hashtag_name(note.topic).lower()
+        names = [n for n in names if n.lower() != stand_in or n.lower() == note.topic.lower()]
+    topic = await topic_id(session, note.topic)
+    tag_ids = await upsert_tags(session, names)
+    return [*tag_ids, *([topic] if topic else [])], topic
 
 
 async def create_remote_status(db: Database, note: RemoteNote) -> Status | None:
@@ -137,6 +152,7 @@ async def _new_post(session: AsyncSession, note: RemoteNote) -> NewPost:
     author = await session.get(Account, note.account_id)
     if author is None:
         raise NotFound()
+    tag_ids, topic = await _tag_ids(session, note)
     return NewPost(
         id=new_id(),
         author=author,
@@ -159,11 +175,13 @@ async def _new_post(session: AsyncSession, note: RemoteNote) -> NewPost:
         edited_at=note.edited_at,
         mentioned=await _mentioned(session, note),
         silent_ids=note.silent_ids,
-        tag_ids=await upsert_tags(session, list(note.tags)),
+        tag_ids=tag_ids,
         has_media=bool(note.media),
         text_entities=note.text_entities,
         is_spoiler_media=note.is_spoiler_media and bool(note.media),
         ghost_expires_at=ghost_end(note.created_at) if note.ghost else None,
+        text_attachment=note.text_attachment,
+        topic_tag_id=topic,
     )
 
 
@@ -237,6 +255,8 @@ async def update_remote_status(db: Database, note: RemoteNote) -> Status | None:
             await store_remote_poll(session, status, note.poll)
         status.text_entities = list(note.text_entities)
         status.is_spoiler_media = note.is_spoiler_media and bool(note.media)
+        status.text_attachment = note.text_attachment
+        tag_ids, status.topic_tag_id = await _tag_ids(session, note)
         if unchanged:
             return status
         revision = Revision(
@@ -247,7 +267,7 @@ async def update_remote_status(db: Database, note: RemoteNote) -> Status | None:
             language=note.language or status.language,
             edited_at=note.edited_at or utcnow(),
             mentioned=await _mentioned(session, note),
-            tag_ids=await upsert_tags(session, list(note.tags)),
+            tag_ids=tag_ids,
         )
         await ensure_original_version(session, status)
         await retire_media(session, status.id, await attached_media_ids(session, status.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import quote
 
 import orjson
 
@@ -18,6 +19,7 @@ from weft.config import Settings
 from weft.models import Account, MediaAttachment, Status, StatusEdit
 from weft.policies.statuses import PostAccess, can_view, quote_approval
 from weft.queries.status_bundle import StatusBundle
+from weft.text.styled import with_attachment
 
 # Mastodon's names for who may quote: ours, and another server's post's "following".
 QUOTE_AUDIENCES = {"public": ["public"], "followers": ["followers"], "following": ["following"]}
@@ -241,7 +243,9 @@ def status_core(status: Status, bundle: StatusBundle, settings: Settings) -> Sta
         "url": status_url(status, author.username, settings),
         "created_at": iso(status.created_at),
         "edited_at": iso(status.edited_at),
-        "content": "" if status.reblog_of_id else status.content,
+        "content": ""
+        if status.reblog_of_id
+        else with_attachment(status.content, status.text_attachment),
         "visibility": status.visibility,
         "sensitive": status.sensitive,
         "spoiler_text": status.spoiler_text,
@@ -257,7 +261,7 @@ def status_core(status: Status, bundle: StatusBundle, settings: Settings) -> Sta
         "media_attachments": [media_entity(m, settings) for m in bundle.media.get(status.id, [])],
         "mentions": [_mention(a, settings) for a in bundle.mentions.get(status.id, [])],
         "tags": [
-            {"name": t.name, "url": f"{settings.base_url}/tags/{t.name.lower()}"}
+            {"name": t.name, "url": f"{settings.base_url}/tags/{quote(t.name.lower())}"}
             for t in bundle.tags.get(status.id, [])
         ],
         "emojis": emoji_entities(status.emojis),
@@ -271,8 +275,21 @@ def status_core(status: Status, bundle: StatusBundle, settings: Settings) -> Sta
         "text_entities": status.text_entities,
         "is_spoiler_media": status.is_spoiler_media,
         **reply_fields(status),
+        "text_attachment": status.text_attachment,  # its HTML ends the content
+        "topic_tag": _topic(status, bundle),
     }
     return StatusCore(orjson.dumps(entity))
+
+
+def _topic(status: Status, bundle: StatusBundle) -> str | None:
+    # The topic is also one of the post's tags (weft/actions/topics.py).
+    tags = bundle.tags.get(status.id, []) if status.topic_tag_id else []
+    return next((t.name for t in tags if t.id == status.topic_tag_id), None)
+
+
+def _content(status: Status) -> str:
+    # A text attachment's HTML follows the post's own (Threads' long text).
+    return with_attachment(status.content, status.text_attachment)
 
 
 def _card(status: Status, bundle: StatusBundle, settings: Settings) -> dict[str, Any] | None:
