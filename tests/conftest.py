@@ -26,6 +26,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from argon2 import PasswordHasher, profiles
 from sqlalchemy import delete
 
 from tests.backends import create_postgres_database, drop_postgres_database, require_postgres
@@ -37,6 +38,7 @@ from weft.db.database import Database
 from weft.federation.lookup import FederationLookup
 from weft.models import Base
 from weft.remote_lookup import install_remote_lookup, remote_lookup
+from weft.security import use_password_hasher
 
 # Every database backend by default; WEFT_TEST_BACKENDS=sqlite narrows a quick local run
 # (never set in CI, where a backend that does not answer fails its tests).
@@ -66,6 +68,20 @@ def federation_wired() -> Iterator[None]:
     install_remote_lookup(FederationLookup())
     yield
     install_remote_lookup(before)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2id at its cheapest for the servers and actions in this process.
+
+    At Weft's own cost each person a test makes (and each sign-in) takes a few
+    hundred milliseconds of CPU, most of the fast layer's time. Hashing and
+    verifying still run for real; ``weft serve`` processes (acceptance tests,
+    tests/test_cli.py) keep the real cost.
+    """
+    before = use_password_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
+    yield
+    use_password_hasher(before)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

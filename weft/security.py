@@ -10,10 +10,26 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+# Argon2id at argon2-cffi's defaults (RFC 9106's low-memory choice: 64 MiB, 3 passes).
 _hasher = PasswordHasher()
 # Verified against when no user matches, so a missing account takes as long
 # to reject as a wrong password and cannot be told apart by timing.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def use_password_hasher(hasher: PasswordHasher) -> PasswordHasher:
+    """Hash new passwords with ``hasher`` from now on; returns the one it replaces.
+
+    For tests only: they make thousands of people, and at the defaults each
+    costs a few hundred milliseconds of CPU (tests/conftest.py swaps in
+    Argon2id's cheapest parameters). Hashes already stored keep verifying,
+    since each one names its own parameters.
+    """
+    global _hasher, _DUMMY_HASH
+    before = _hasher
+    _hasher = hasher
+    _DUMMY_HASH = hasher.hash(secrets.token_urlsafe(16))
+    return before
 
 
 def random_token(nbytes: int = 32) -> str:
