@@ -116,15 +116,20 @@ def require_redis() -> None:
         )
 
 
-async def _admin(sql: str) -> None:
+async def postgres_script(url: str, sql: str) -> None:
+    """Runs ``sql`` (one statement or several, as one transaction) on the database at ``url``."""
     import asyncpg
 
-    dsn = POSTGRES_URL.replace("postgresql+asyncpg://", "postgresql://")
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
     conn = await asyncpg.connect(dsn, timeout=10)
     try:
         await conn.execute(sql)
     finally:
         await conn.close()
+
+
+async def _admin(sql: str) -> None:
+    await postgres_script(POSTGRES_URL, sql)
 
 
 def create_postgres_database() -> str:

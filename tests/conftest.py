@@ -21,15 +21,22 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import httpx
 import pytest
 from argon2 import PasswordHasher, profiles
-from sqlalchemy import delete
+from sqlalchemy import make_url
 
-from tests.backends import create_postgres_database, drop_postgres_database, require_postgres
+from tests.backends import (
+    create_postgres_database,
+    drop_postgres_database,
+    postgres_script,
+    require_postgres,
+)
 from tests.factories import Person, make_person
 from tests.live import LiveServer
 from weft.config import Settings
@@ -104,21 +111,24 @@ def database_url(
         drop_postgres_database(url)
 
 
-async def empty_tables(db: Database) -> None:
-    async with db.write() as session:
-        for table in reversed(Base.metadata.sorted_tables):
-            await session.execute(delete(table))
-
-
 def empty_database(url: str) -> None:
-    async def run() -> None:
-        db = Database(url)
-        try:
-            await empty_tables(db)
-        finally:
-            await db.dispose()
+    """Deletes every row, children first, in one transaction and one round trip
+    (a fresh engine and a statement per table cost more than most tests)."""
+    statements = "".join(
+        f'DELETE FROM "{table.name}";' for table in reversed(Base.metadata.sorted_tables)
+    )
+    if url.startswith("sqlite"):
+        with closing(sqlite3.connect(make_url(url).database or "", timeout=30)) as conn:
+            conn.executescript(f"BEGIN IMMEDIATE;{statements}COMMIT;")
+        return
+    asyncio.run(postgres_script(url, statements))
 
-    asyncio.run(run())
+
+@pytest.fixture
+def emptied(database_url: str) -> Iterator[str]:
+    """The backend's database, emptied once after the test, whichever fixtures used it."""
+    yield database_url
+    empty_database(database_url)
 
 
 @pytest.fixture
@@ -134,13 +144,12 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
+async def db(emptied: str) -> AsyncIterator[Database]:
     """The backend's database, emptied after the test."""
-    database = Database(database_url)
+    database = Database(emptied)
     try:
         yield database
     finally:
-        await empty_tables(database)
         await database.dispose()
 
 
@@ -155,8 +164,11 @@ def live_servers() -> Iterator[dict[str, LiveServer]]:
 
 @pytest.fixture
 def server(
-    database_url: str, live_servers: dict[str, LiveServer], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
+    database_url: str,
+    emptied: str,
+    live_servers: dict[str, LiveServer],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> LiveServer:
     """A Weft server over real loopback HTTP on this test's backend; emptied after the test.
 
     Rate limits are off here (tests/api/test_rate_limits.py starts its own
@@ -171,8 +183,7 @@ def server(
             rate_limits=False,
         )
         live_servers[database_url] = LiveServer(settings).start()
-    yield live_servers[database_url]
-    empty_database(database_url)
+    return live_servers[database_url]
 
 
 @pytest.fixture
