@@ -72,14 +72,21 @@ TEST_KEYS = ("weft*:home:*", "weft:rl:*")
 
 @cache
 def redis_db_url() -> str:
-    """A Redis database of this test run's own: the first free one counting down
-    from ``REDIS_URL``'s number (15 by default) to 1, leased until the run ends.
+    """A Redis database of this test run's own (``lease_redis_db``), until the run ends."""
+    require_redis()
+    url, token = lease_redis_db()
+    atexit.register(release_redis_db, url, token)
+    return url
+
+
+def lease_redis_db() -> tuple[str, str]:
+    """The first Redis database no other test run holds, counting down from
+    ``REDIS_URL``'s number (15 by default) to 1: its URL and the lease's token.
 
     The tests delete the keys Weft makes there (``TEST_KEYS``), and so does
     taking the lease (a run that died may have left some), so the test Redis
     should hold nothing else of that shape in those databases.
     """
-    require_redis()
     import redis
 
     parts = urlsplit(REDIS_URL)
@@ -89,18 +96,17 @@ def redis_db_url() -> str:
         url = urlunsplit(parts._replace(path=f"/{number}"))
         with redis.Redis.from_url(url) as client:
             if client.set(LEASE_KEY, token, nx=True, ex=LEASE_SECONDS):
-                atexit.register(_release, url, token)
                 for pattern in TEST_KEYS:
                     for key in client.scan_iter(match=pattern):
                         client.delete(key)
-                return url
+                return url, token
     raise RuntimeError(
         f"every Redis database from {first} down to 1 at {REDIS_URL} is leased by another test "
         f"run ({LEASE_KEY}); wait for them, or delete stale leases"
     )
 
 
-def _release(url: str, token: str) -> None:
+def release_redis_db(url: str, token: str) -> None:
     import redis
 
     with redis.Redis.from_url(url) as client:
