@@ -1,5 +1,5 @@
 # Weft: `make run` serves it, `make test` tests it. Both set up .venv first.
-# `make test-fast` runs the unit and API layers only; `make test-slow` the rest.
+# `make test-fast` runs the unit and API layers only (on SQLite); `make test-slow` the rest.
 
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo $$p && break; done)
@@ -9,6 +9,16 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 # The slow test layers, as pytest markers (registered in pyproject.toml).
 SLOW := browser or acceptance or two_server or performance
+# pytest-xdist processes for the fast layers: one per core, at most four (each holds
+# up to ~15 PostgreSQL connections; the server's default limit is 100). WORKERS=0
+# runs them all in pytest's own process. The slow layers always run one test at a
+# time: they start servers, browsers and worker processes of their own, and some measure.
+WORKERS ?= auto
+XDIST := -n $(WORKERS) --maxprocesses 4
+# `make test-fast` tests the database code on SQLite alone unless WEFT_TEST_BACKENDS
+# says otherwise (`WEFT_TEST_BACKENDS=sqlite,postgresql make test-fast`);
+# `make test` (and so CI) always runs every backend.
+FAST_BACKENDS := $${WEFT_TEST_BACKENDS:-sqlite}
 
 .PHONY: run test test-fast test-slow lint typecheck pytest bench migrate clean
 
@@ -40,13 +50,15 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
+# Both passes run even if the first fails; either failing fails the target.
 pytest: $(DEV_STAMP)
-	$(BIN)/pytest
+	@fast=0; $(BIN)/pytest $(XDIST) -m "not ($(SLOW))" || fast=$$?; \
+	$(BIN)/pytest -m "$(SLOW)" && exit $$fast
 
 test: lint typecheck pytest
 
 test-fast: $(DEV_STAMP)
-	$(BIN)/pytest -m "not ($(SLOW))"
+	WEFT_TEST_BACKENDS=$(FAST_BACKENDS) $(BIN)/pytest $(XDIST) -m "not ($(SLOW))"
 
 test-slow: $(DEV_STAMP)
 	$(BIN)/pytest -m "$(SLOW)"

@@ -21,14 +21,22 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import delete
+from argon2 import PasswordHasher, profiles
+from sqlalchemy import make_url
 
-from tests.backends import create_postgres_database, drop_postgres_database, require_postgres
+from tests.backends import (
+    create_postgres_database,
+    drop_postgres_database,
+    postgres_script,
+    require_postgres,
+)
 from tests.factories import Person, make_person
 from tests.live import LiveServer
 from weft.config import Settings
@@ -37,6 +45,7 @@ from weft.db.database import Database
 from weft.federation.lookup import FederationLookup
 from weft.models import Base
 from weft.remote_lookup import install_remote_lookup, remote_lookup
+from weft.security import use_password_hasher
 
 # Every database backend by default; WEFT_TEST_BACKENDS=sqlite narrows a quick local run
 # (never set in CI, where a backend that does not answer fails its tests).
@@ -68,6 +77,20 @@ def federation_wired() -> Iterator[None]:
     install_remote_lookup(before)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2id at its cheapest for the servers and actions in this process.
+
+    At Weft's own cost each person a test makes (and each sign-in) takes a few
+    hundred milliseconds of CPU, most of the fast layer's time. Hashing and
+    verifying still run for real; ``weft serve`` processes (acceptance tests,
+    tests/test_cli.py) keep the real cost.
+    """
+    before = use_password_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
+    yield
+    use_password_hasher(before)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -88,21 +111,24 @@ def database_url(
         drop_postgres_database(url)
 
 
-async def empty_tables(db: Database) -> None:
-    async with db.write() as session:
-        for table in reversed(Base.metadata.sorted_tables):
-            await session.execute(delete(table))
-
-
 def empty_database(url: str) -> None:
-    async def run() -> None:
-        db = Database(url)
-        try:
-            await empty_tables(db)
-        finally:
-            await db.dispose()
+    """Deletes every row, children first, in one transaction and one round trip
+    (a fresh engine and a statement per table cost more than most tests)."""
+    statements = "".join(
+        f'DELETE FROM "{table.name}";' for table in reversed(Base.metadata.sorted_tables)
+    )
+    if url.startswith("sqlite"):
+        with closing(sqlite3.connect(make_url(url).database or "", timeout=30)) as conn:
+            conn.executescript(f"BEGIN IMMEDIATE;{statements}COMMIT;")
+        return
+    asyncio.run(postgres_script(url, statements))
 
-    asyncio.run(run())
+
+@pytest.fixture
+def emptied(database_url: str) -> Iterator[str]:
+    """The backend's database, emptied once after the test, whichever fixtures used it."""
+    yield database_url
+    empty_database(database_url)
 
 
 @pytest.fixture
@@ -118,13 +144,12 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
+async def db(emptied: str) -> AsyncIterator[Database]:
     """The backend's database, emptied after the test."""
-    database = Database(database_url)
+    database = Database(emptied)
     try:
         yield database
     finally:
-        await empty_tables(database)
         await database.dispose()
 
 
@@ -139,8 +164,11 @@ def live_servers() -> Iterator[dict[str, LiveServer]]:
 
 @pytest.fixture
 def server(
-    database_url: str, live_servers: dict[str, LiveServer], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
+    database_url: str,
+    emptied: str,
+    live_servers: dict[str, LiveServer],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> LiveServer:
     """A Weft server over real loopback HTTP on this test's backend; emptied after the test.
 
     Rate limits are off here (tests/api/test_rate_limits.py starts its own
@@ -155,8 +183,7 @@ def server(
             rate_limits=False,
         )
         live_servers[database_url] = LiveServer(settings).start()
-    yield live_servers[database_url]
-    empty_database(database_url)
+    return live_servers[database_url]
 
 
 @pytest.fixture

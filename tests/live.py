@@ -23,6 +23,9 @@ from weft.app import create_app
 from weft.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every test client shares one: building one loads the CA bundle (~0.1 s of CPU),
+# and httpx would build one per client though loopback HTTP never uses it.
+TLS = httpx.create_ssl_context()
 
 
 def free_port() -> int:
@@ -34,7 +37,11 @@ def free_port() -> int:
 
 class LiveServer:
     def __init__(self, settings: Settings) -> None:
-        self.port = free_port()
+        # Bound here and handed to uvicorn, so that no other server (another
+        # test run, an xdist worker) can take the port in between.
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.port: int = self.socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.settings = settings.with_(base_url=self.url, host="127.0.0.1", port=self.port)
         self.app = create_app(self.settings)
@@ -42,7 +49,11 @@ class LiveServer:
             self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
         )
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        with self.socket:
+            self.server.run(sockets=[self.socket])
 
     def start(self) -> LiveServer:
         self.thread.start()
@@ -58,7 +69,7 @@ class LiveServer:
         self.thread.join(timeout=30)
 
     def client(self, **kwargs: Any) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=30, **kwargs)
+        return httpx.Client(base_url=self.url, timeout=30, verify=TLS, **kwargs)
 
 
 class WeftProcess:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.api.helpers import PASSWORD, app_token, register_app, request_token, sign_up_request
-from tests.backends import REDIS_URL, require_redis
+from tests.backends import redis_db_url, require_redis
 from tests.live import LiveServer
 from tests.openapi import assert_conforms
 from weft.ratelimit import API, SIGN_IN, SIGN_UP, Limit, RedisRateLimiter
@@ -29,7 +29,7 @@ def wait_out_window_edge(limit: Limit, margin: float = 10) -> None:
 async def _delete_keys(prefix: str) -> None:
     from redis.asyncio import Redis
 
-    redis = Redis.from_url(REDIS_URL)
+    redis = Redis.from_url(redis_db_url())
     try:
         async for key in redis.scan_iter(match=f"{prefix}*"):
             await redis.delete(key)
@@ -44,7 +44,7 @@ def limited_servers(server: LiveServer, kind: str, count: int) -> Iterator[list[
     settings = server.settings.with_(rate_limits=True)
     if kind == "redis":
         require_redis()
-        settings = settings.with_(redis_url=REDIS_URL)
+        settings = settings.with_(redis_url=redis_db_url())
     prefix = f"weft:rl:test-{uuid.uuid4().hex[:12]}:"
     servers: list[LiveServer] = []
     try:

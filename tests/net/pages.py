@@ -79,7 +79,11 @@ class PageServer:
         self.server = _Server((host, 0), self)
         self.port: int = self.server.server_address[1]
         self.url = f"http://{host}:{self.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # shutdown() waits for the loop to look at its flag, once per poll
+        # interval: at the default 0.5 s, stopping cost more than most tests.
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     def add(self, path: str, page: Page | bytes | str) -> str:
         if isinstance(page, str):

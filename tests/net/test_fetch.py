@@ -7,9 +7,11 @@ as refused *before* any connection (the client's ``send`` is never called).
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from ipaddress import IPv4Address, IPv6Address, ip_address
+from typing import Any
 
 import httpx
 import pytest
@@ -54,6 +56,25 @@ async def test_fetches_a_page(pages: PageServer) -> None:
     assert pages.hosts == [f"127.0.0.1:{pages.port}"]
     assert pages.user_agents[0].startswith("Weft/")
     assert "https://weft.test/" in pages.user_agents[0]
+
+
+async def test_fetches_share_one_tls_context(
+    pages: PageServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading the CA bundle costs ~0.1 s of CPU: done once, not per fetch."""
+    url = pages.add("/again", "ok")
+    await fetch(url, settings=OPEN, max_bytes=100, timeout=5)
+    built: list[object] = []
+    real = ssl.create_default_context
+
+    def counted(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        built.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ssl, "create_default_context", counted)
+    for _ in range(3):
+        assert (await fetch(url, settings=OPEN, max_bytes=100, timeout=5)).body == b"ok"
+    assert built == []
 
 
 async def test_follows_redirects_and_checks_each_hop(pages: PageServer) -> None:

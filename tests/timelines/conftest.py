@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.backends import REDIS_URL, require_redis
+from tests.backends import redis_db_url, require_redis
 from weft.config import Settings
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ def feed_settings(request: pytest.FixtureRequest, settings: Settings) -> Setting
     """The test's settings with each home-feed store: the table, then Redis."""
     if request.param == "redis":
         require_redis()
-        return settings.with_(redis_url=REDIS_URL)
+        return settings.with_(redis_url=redis_db_url())
     return settings
 
 
@@ -29,7 +29,7 @@ async def redis() -> AsyncIterator[Redis]:
     require_redis()
     from redis.asyncio import Redis
 
-    client = Redis.from_url(REDIS_URL)
+    client = Redis.from_url(redis_db_url())
     try:
         yield client
     finally:

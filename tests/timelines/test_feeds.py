@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import insert, select
 
-from tests.backends import REDIS_URL
+from tests.backends import redis_db_url
 from tests.factories import Person
 from tests.timelines.helpers import drain, follow, people, post
 from weft.actions.graph import block_account, mute_account, unfollow_account
@@ -202,7 +202,7 @@ async def test_mutes_and_blocks_are_not_the_store_s_business(
 async def test_redis_feeds_are_capped(db: Database, settings: Settings, redis: Redis) -> None:
     from weft.timelines.redis import RedisHomeFeed
 
-    s = settings.with_(redis_url=REDIS_URL)
+    s = settings.with_(redis_url=redis_db_url())
     (alice,) = await people(db, s, "alice")
     feed = RedisHomeFeed(redis, cap=5)
     ids = [await post(db, s, alice, f"post {i}") for i in range(8)]
@@ -220,7 +220,7 @@ async def test_redis_feeds_are_capped(db: Database, settings: Settings, redis: R
 async def test_redis_feed_is_rebuilt_after_its_key_is_lost(
     db: Database, settings: Settings, redis: Redis
 ) -> None:
-    s = settings.with_(redis_url=REDIS_URL)
+    s = settings.with_(redis_url=redis_db_url())
     alice, bob, carol, dave = await people(db, s, "alice", "bob", "carol", "dave")
     await follow(db, bob, alice)
     await follow(db, bob, carol, reblogs=False)
@@ -246,7 +246,7 @@ async def test_redis_feed_is_rebuilt_after_its_key_is_lost(
 async def test_people_away_get_no_fan_out_and_a_rebuild(
     db: Database, settings: Settings, redis: Redis
 ) -> None:
-    s = settings.with_(redis_url=REDIS_URL)
+    s = settings.with_(redis_url=redis_db_url())
     alice, bob = await people(db, s, "alice", "bob")
     await follow(db, bob, alice)
     await drain(db, s)
@@ -315,7 +315,7 @@ async def test_redis_page_reads_asked_at_once_each_get_their_own_page(
 
     from weft.timelines.redis import RedisHomeFeed
 
-    s = settings.with_(redis_url=REDIS_URL)
+    s = settings.with_(redis_url=redis_db_url())
     authors = await people(db, s, *(f"author{n}" for n in range(6)))
     feed = RedisHomeFeed(redis)
     mine = {

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from sqlalchemy import insert
 
-from tests.backends import REDIS_URL
+from tests.backends import redis_db_url
 from tests.factories import Person
 from tests.timelines.helpers import drain, follow, people, post
 from weft.actions.accounts import ProfileChange, update_profile
@@ -187,7 +187,7 @@ async def test_a_reader_back_from_away_gets_a_rebuilt_feed(
 ) -> None:
     """On Redis, a feed whose owner was away missed the fan-out: it is rebuilt
     before it is read, not read as it was left."""
-    s = settings.with_(redis_url=REDIS_URL)
+    s = settings.with_(redis_url=redis_db_url())
     alice, bob = await people(db, s, "alice", "bob")
     await follow(db, bob, alice)
     hello = await post(db, s, alice, "hello")

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.api.test_timelines import ids, links
-from tests.backends import REDIS_URL, require_redis
+from tests.backends import redis_db_url, require_redis
 from tests.conftest import empty_database
 from tests.live import LiveServer
 from tests.timelines.helpers import drain, follow, people, post
@@ -43,7 +43,7 @@ def feed_server(
     import redis
 
     settings = server.settings.with_(
-        data_dir=tmp_path_factory.mktemp("redis-server"), redis_url=REDIS_URL
+        data_dir=tmp_path_factory.mktemp("redis-server"), redis_url=redis_db_url()
     )
     redis_server = LiveServer(settings).start()
     try:
@@ -51,7 +51,7 @@ def feed_server(
     finally:
         redis_server.stop()
         empty_database(database_url)
-        with redis.Redis.from_url(REDIS_URL) as client:
+        with redis.Redis.from_url(redis_db_url()) as client:
             keys = list(client.scan_iter(match="weft:home:*"))
             if keys:
                 client.delete(*keys)

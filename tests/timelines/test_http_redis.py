@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.api.test_timelines import ids, say
-from tests.backends import REDIS_URL, require_redis
+from tests.backends import redis_db_url, require_redis
 from tests.conftest import empty_database
 from tests.live import LiveServer
 from tests.timelines.helpers import drain, follow, people
@@ -27,7 +27,7 @@ def redis_server(
         secret_key="test-secret-key",
         embedded_workers=0,
         rate_limits=False,
-        redis_url=REDIS_URL,
+        redis_url=redis_db_url(),
     )
     server = LiveServer(settings).start()
     try:
