@@ -70,6 +70,10 @@ NOTIFY_SUBSCRIBERS = declare("notifications.new_status")
 # from then, so a failure near the end still has days of retries.
 POLL_ENDED = declare("polls.ended", max_age_seconds=9 * DAY)
 
+# A web push (weft/actions/push.py): a push service away is tried again for a
+# day; a notification older than that is no longer news.
+SEND_PUSH = declare("push.send", max_attempts=12, max_age_seconds=DAY)
+
 # --- media and cards ---------------------------------------------------------------
 
 PROCESS_MEDIA = declare("media.process", max_attempts=5, max_age_seconds=DAY)

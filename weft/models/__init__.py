@@ -12,6 +12,7 @@ from weft.models.media import MediaAttachment, PreviewCard, StatusCard
 from weft.models.moderation import Report
 from weft.models.polls import Poll, PollVote
 from weft.models.posts import IdempotencyKey, Mention, Status, StatusEdit, StatusPin, StatusTag, Tag
+from weft.models.push import PushSubscription
 
 __all__ = [
     "Account",
@@ -38,6 +39,7 @@ __all__ = [
     "Poll",
     "PollVote",
     "PreviewCard",
+    "PushSubscription",
     "Report",
     "Status",
     "StatusCard",

@@ -9,5 +9,6 @@ from weft.jobs.handlers import (  # noqa: F401
     notifications,
     polls,
     purge,
+    push,
     timelines,
 )
