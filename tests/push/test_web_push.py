@@ -177,9 +177,10 @@ async def test_the_subscription_api(
     assert body["policy"] == "all"
     assert body["alerts"]["follow"] is True
     assert body["alerts"]["mention"] is False
-    assert body["server_key"] == http.get("/api/v2/instance").json()["configuration"]["vapid"][
-        "public_key"
-    ]
+    assert (
+        body["server_key"]
+        == http.get("/api/v2/instance").json()["configuration"]["vapid"]["public_key"]
+    )
     shown = http.get(PATH, headers=alice.auth)
     assert shown.json() == body
     changed = http.put(
