@@ -132,3 +132,18 @@ def test_after_a_drop_the_page_reconnects_and_catches_up(
     expect(page.locator("[data-new-posts] button")).to_have_text("1 new post: show")
     expect(page.locator("body[data-live]")).to_have_count(1)  # connected again
     assert_not_reloaded(page)
+
+
+def test_the_notifications_setting_offers_browser_notifications(
+    new_context: NewContext, server: LiveServer, size: str, screenshots: Screenshots
+) -> None:
+    ana, _ = people(server)
+    page = new_context(size).new_page()
+    sign_in(page, ana.username)
+    page.goto("/settings/notifications")
+    # The script found web push here: the button shows, the "needs" note hides.
+    expect(page.get_by_role("button", name="Turn on notifications")).to_be_visible()
+    expect(page.locator("[data-push-unsupported]")).to_be_hidden()
+    expect(page.get_by_text("Notifications are off for this browser.")).to_be_visible()
+    shoot(page, screenshots, "settings-notifications")
+    assert_accessible(page, "Settings, Notifications")

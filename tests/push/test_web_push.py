@@ -18,6 +18,7 @@ from tests.live import LiveServer
 from tests.openapi import assert_conforms
 from tests.push.receiver import PushReceiver
 from tests.timelines.helpers import follow
+from tests.web.helpers import csrf_of, sign_in_form, sign_out
 from weft.actions.oauth import create_application, issue_token
 from weft.actions.push import Keys, check_keys
 from weft.config import Settings
@@ -254,3 +255,39 @@ def test_endpoints_must_be_https_where_private_networks_are_not_allowed() -> Non
     keys = Keys("http://push.example/x", "", "")
     with pytest.raises(Invalid, match="https"):
         check_keys(settings, keys)
+
+
+async def test_the_web_app_subscribes_a_browser_until_it_signs_out(
+    http: httpx.Client, push_server: LiveServer, db: Database, receiver: PushReceiver
+) -> None:
+    await make_person(db, push_server.settings, "alice")
+    bob = await make_person(db, push_server.settings, "bob")
+    assert sign_in_form(http, "alice").status_code == 303
+    page = http.get("/settings/notifications")
+    assert page.status_code == 200
+    assert "Notifications are off for this browser." in page.text
+    key = http.get("/api/v2/instance").json()["configuration"]["vapid"]["public_key"]
+    assert f'data-vapid-key="{key}"' in page.text
+    form = {"csrf_token": csrf_of(page), "endpoint": receiver.endpoint}
+    refused = http.post("/settings/notifications", data={**form, "p256dh": "x", "auth": "y"})
+    assert refused.status_code == 422
+    assert "p256dh" in refused.text
+    made = http.post("/settings/notifications", data={**form, **receiver.subscription_keys()})
+    assert made.status_code == 303
+    assert "Notifications are on for this browser." in http.get(made.headers["location"]).text
+    say(http, bob, "@alice seen this?")
+    await run_jobs(db, push_server)
+    assert receiver.errors == []
+    assert [m.payload["title"] for m in receiver.messages] == ["bob mentioned you"]
+    assert receiver.messages[0].payload["url"] == f"{push_server.url}/activity"
+    assert sign_out(http).status_code == 303
+    say(http, bob, "@alice and this?")
+    await run_jobs(db, push_server)
+    assert receiver.posts == 1
+
+
+def test_the_service_worker_is_served_from_the_root(http: httpx.Client) -> None:
+    worker = http.get("/sw.js")
+    assert worker.status_code == 200
+    assert worker.headers["content-type"].startswith("text/javascript")
+    assert 'addEventListener("push"' in worker.text

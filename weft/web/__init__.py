@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from weft.web import (
+    notifications,
     activity,
     auth,
     compose,
@@ -28,6 +29,7 @@ router.include_router(auth.router)
 router.include_router(oauth.router)
 router.include_router(media_files.router)
 router.include_router(compose.router)
+router.include_router(notifications.router)
 router.include_router(settings.router)
 router.include_router(profiles.router)
 router.include_router(activity.router)
