@@ -3,12 +3,12 @@
 from fastapi import APIRouter, Depends
 
 from weft.web import (
-    notifications,
     activity,
     auth,
     compose,
     home,
     media_files,
+    notifications,
     oauth,
     polls,
     posts,
