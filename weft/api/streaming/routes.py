@@ -31,6 +31,7 @@ from weft.api.auth import load_credentials
 from weft.api.streaming.hub import OUTAGE, REVOKED, SHUTDOWN, SLOW, Hub, Socket, TooManySockets
 from weft.api.streaming.hub import Viewer as StreamViewer
 from weft.api.streaming.render import render
+from weft.api.streaming.shared import SharedReads
 from weft.api.streaming.streams import PATHS, THREAD, Stream, parse_stream
 from weft.api.token_verdict import INVALID, OUT_OF_SCOPE, token_verdict
 from weft.errors import Forbidden, Invalid, NotFound, Unauthorized, WeftError
@@ -208,9 +209,11 @@ async def _first_of(*work: Any) -> None:
             raise error
 
 
-async def _payload(rt: Runtime, socket: Socket, stream: Stream, event: Any) -> str | None:
+async def _payload(
+    rt: Runtime, socket: Socket, stream: Stream, event: Any, shared: SharedReads
+) -> str | None:
     try:
-        return await render(rt, socket.viewer, stream, event)
+        return await render(rt, socket.viewer, stream, event, shared)
     except Exception:
         # One event that fails to load is skipped, never the socket's end.
         log.warning("streaming: could not render a %s event", event.name, exc_info=True)
@@ -302,8 +305,8 @@ async def _speak(rt: Runtime, websocket: WebSocket, hub: Hub, socket: Socket) ->
         item = await socket.next(hub.heartbeat_seconds)
         if item is None:
             continue
-        stream, event = item
-        payload = await _payload(rt, socket, stream, event)
+        stream, event, shared = item
+        payload = await _payload(rt, socket, stream, event, shared)
         if payload is None:
             continue
         frame = {"stream": list(stream.name), "event": event.name, "payload": payload}

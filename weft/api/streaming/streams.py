@@ -41,6 +41,9 @@ MAX_TAG = 255
 # Weft's own: the replies in the conversation of a post (the web app's post
 # page), ``{"type": "subscribe", "stream": "weft:thread", "status": "<id>"}``.
 THREAD = "weft:thread"
+# Streams whose posts are read as the home timeline reads them, for many
+# viewers at once (weft/api/streaming/shared.py).
+PERSONAL = ("user", THREAD)
 
 
 @dataclass(frozen=True)
