@@ -46,6 +46,7 @@ HUB = "streaming_hub"
 # The web app's session cookie (weft/web/session.py names it too).
 SESSION_COOKIE = "weft_session"
 MAX_COOKIE = 200
+LEFT = "client left"  # the listener saw the socket end: nothing to close
 TOO_MANY = "too many streams are open with this access token"
 # WebSocket close codes (RFC 6455): why a socket ended.
 CLOSE_CODES = {SLOW: 1008, REVOKED: 1008, OUTAGE: 1011, SHUTDOWN: 1012}
@@ -251,13 +252,31 @@ async def websocket_stream(websocket: WebSocket) -> None:
         await websocket.accept(subprotocol=protocol)
         if first is not None:
             hub.subscribe(socket, first)
-        await _first_of(_listen(rt, websocket, hub, socket), _speak(rt, websocket, hub, socket))
-        if socket.closed is not None:
+        await _converse(rt, websocket, hub, socket)
+        if socket.closed not in (None, LEFT):
             code = CLOSE_CODES.get(socket.closed, 1000)
             with contextlib.suppress(Exception):
                 await websocket.close(code=code, reason=socket.closed)
     finally:
         hub.release(socket)
+
+
+async def _converse(rt: Runtime, websocket: WebSocket, hub: Hub, socket: Socket) -> None:
+    """Speak in this task and listen in one other, until either ends: two
+    tasks per socket, not three (an idle socket's memory: benchmark e)."""
+    listener = asyncio.create_task(_listen(rt, websocket, hub, socket))
+    listener.add_done_callback(lambda _: socket.close(LEFT))
+    try:
+        await _speak(rt, websocket, hub, socket)
+    except (OSError, WebSocketDisconnect):
+        pass  # the client left while we spoke
+    finally:
+        listener.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await listener
+    error = listener.exception() if not listener.cancelled() else None
+    if error is not None and not isinstance(error, OSError | WebSocketDisconnect):
+        raise error
 
 
 async def _deny(websocket: WebSocket, status: int, message: str) -> None:
