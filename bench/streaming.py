@@ -295,6 +295,10 @@ def run_postgresql() -> dict[str, Any]:
                 "WEFT_REDIS_URL": redis_url,
                 "WEFT_WORKERS": "2",
                 "WEFT_EMBEDDED_WORKERS": "0",  # every job runs in the `weft worker`
+                # A separate worker learns of new jobs by polling (the in-process
+                # wake-up does not cross processes): poll often, as a deployment
+                # that wants live fan-out would (docs/configuration.md).
+                "WEFT_JOB_POLL_MS": "100",
                 "WEFT_SECRET_KEY": "bench-secret",
             }
             server = WeftProcess(env, tmp / "data")
