@@ -11,7 +11,9 @@ process, when wrk is missing):
 - c: from a post by an account with 1,000 followers until it is in every
   follower's home timeline;
 - the foundation's: instance, verify_credentials;
-- media processing throughput (bench/media.py): photos and video.
+- media processing throughput (bench/media.py): photos and video;
+- d and e, streaming (bench/streaming.py): 1,000 ``user`` streams receiving a
+  post, and the memory of 5,000 idle WebSockets.
 
 ``WEFT_BENCH_SECONDS`` sets each load's length (10), ``WEFT_BENCH_WORKERS`` the
 server's processes (1), ``WEFT_BENCH_ONLY`` (sqlite or postgresql) one backend
@@ -259,10 +261,11 @@ def main() -> None:
     else:
         print("\nPostgreSQL is not reachable: measured SQLite only.")
     if not ONLY:
-        from bench import media
+        from bench import media, streaming
 
         print("\n== Media processing")
         results["media"] = media.run()
+        results["streaming"] = streaming.run()
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"bench-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
     path.write_text(json.dumps(results, indent=2))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import stat
 from pathlib import Path
 
@@ -71,6 +72,26 @@ def test_no_secret_created_when_not_asked(tmp_path: Path) -> None:
     settings = load_settings(env(tmp_path), create_secret=False)
     assert settings.secret_key == ""
     assert not (tmp_path / "data").exists()
+
+
+def test_vapid_key_is_generated_once_and_kept(tmp_path: Path) -> None:
+    first = load_settings(env(tmp_path))
+    path = tmp_path / "data" / "vapid_private_key"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.read_text().strip() == first.vapid_private_key
+    assert len(base64.urlsafe_b64decode(first.vapid_private_key + "=")) == 32
+    assert load_settings(env(tmp_path)).vapid_private_key == first.vapid_private_key
+    other = load_settings({"WEFT_DATA_DIR": str(tmp_path / "other")})
+    assert other.vapid_private_key != first.vapid_private_key
+
+
+def test_given_vapid_key_is_used_and_checked(tmp_path: Path) -> None:
+    key = base64.urlsafe_b64encode(bytes(range(1, 33))).decode().rstrip("=")
+    settings = load_settings(env(tmp_path, WEFT_VAPID_PRIVATE_KEY=key))
+    assert settings.vapid_private_key == key
+    assert not (tmp_path / "data" / "vapid_private_key").exists()
+    with pytest.raises(ConfigError, match="WEFT_VAPID_PRIVATE_KEY must be a P-256 private key"):
+        load_settings(env(tmp_path, WEFT_VAPID_PRIVATE_KEY="c2hvcnQ"))
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,7 @@ from weft.api import media as media_api
 from weft.api import notifications as notifications_api
 from weft.api import oauth as oauth_api
 from weft.api import polls as polls_api
+from weft.api import push as push_api
 from weft.api import replies as replies_api
 from weft.api import search as search_api
 from weft.api import statuses as statuses_api
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         media_api.router,
         notifications_api.router,
         polls_api.router,
+        push_api.router,
         search_api.router,
         accounts_api.router,
         admin_api.router,

@@ -85,6 +85,11 @@ def serve(host: str | None, port: int | None, run_migrations: bool, workers: int
         "server_header": False,
         "loop": settings.event_loop,
         "http": PROTOCOL,
+        # No permessage-deflate on the streaming WebSocket: its frames are small
+        # JSON, and each compressing socket holds zlib windows (tens of KB) for
+        # its whole life; without them an idle socket costs a few KB
+        # (benchmark e, docs/performance.md).
+        "ws_per_message_deflate": False,
     }
     if workers == 1:
         app = create_app(settings)

@@ -5,6 +5,7 @@ Every setting is documented in ``docs/configuration.md``; keep the two in step.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from collections.abc import Mapping
@@ -59,6 +60,9 @@ class Settings:
     database_url: str = ""
     redis_url: str | None = None
     secret_key: str = ""
+    # Web push (RFC 8292): the server's VAPID private key, a P-256 scalar in
+    # base64url; empty here means "the one kept in data_dir" (weft/push/vapid.py).
+    vapid_private_key: str = ""
     instance_title: str = "Weft"
     instance_description: str = "A Weft server: open conversation, federated."
     contact_email: str = ""
@@ -151,6 +155,9 @@ def load_settings(env: Mapping[str, str] | None = None, *, create_secret: bool =
     secret_key = env.get("WEFT_SECRET_KEY") or ""
     if not secret_key and create_secret:
         secret_key = _load_or_create_secret(data_dir)
+    vapid_private_key = _vapid_key(env)
+    if not vapid_private_key and create_secret:
+        vapid_private_key = load_or_create_vapid_key(data_dir)
     smtp_from = env.get("WEFT_SMTP_FROM") or f"Weft <notifications@{parts.hostname}>"
     return Settings(
         host=host,
@@ -160,6 +167,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, create_secret: bool =
         database_url=database_url,
         redis_url=env.get("WEFT_REDIS_URL") or None,
         secret_key=secret_key,
+        vapid_private_key=vapid_private_key,
         instance_title=env.get("WEFT_INSTANCE_TITLE", "Weft"),
         instance_description=env.get(
             "WEFT_INSTANCE_DESCRIPTION", "A Weft server: open conversation, federated."
@@ -199,6 +207,21 @@ def load_settings(env: Mapping[str, str] | None = None, *, create_secret: bool =
         bench_ceiling_file=env.get("WEFT_BENCH_CEILING_FILE") or None,
         **_media_settings(env),
     )
+
+
+def _vapid_key(env: Mapping[str, str]) -> str:
+    key = (env.get("WEFT_VAPID_PRIVATE_KEY") or "").strip()
+    if not key:
+        return ""
+    try:
+        raw = base64.urlsafe_b64decode(key.rstrip("=") + "=" * (-len(key.rstrip("=")) % 4))
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise ConfigError(
+            "WEFT_VAPID_PRIVATE_KEY must be a P-256 private key: 32 bytes in base64url"
+        )
+    return key
 
 
 def _event_loop(env: Mapping[str, str]) -> str:
@@ -268,3 +291,27 @@ def _load_or_create_secret(data_dir: Path) -> str:
     with os.fdopen(fd, "w") as f:
         f.write(secret + "\n")
     return secret
+
+
+VAPID_KEY_FILE = "vapid_private_key"
+
+
+def load_or_create_vapid_key(data_dir: Path) -> str:
+    """The server's VAPID private key (web push, RFC 8292), generated into the
+    data folder on first start and reused after, as the secret key is: every
+    push subscription is bound to its public key, so it must not change."""
+    path = data_dir / VAPID_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    scalar = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+    key = base64.urlsafe_b64encode(scalar.to_bytes(32, "big")).rstrip(b"=").decode()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(key + "\n")
+    return key

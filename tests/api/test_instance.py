@@ -7,12 +7,15 @@ test fails and the entity is brought up to date with it.
 
 from __future__ import annotations
 
+import base64
+
 import httpx
 
 from tests.api.helpers import bearer
 from tests.factories import Person
 from tests.live import LiveServer
 from tests.openapi import assert_conforms
+from weft.push.vapid import public_key
 
 POLLS = {
     "max_options": 4,
@@ -36,12 +39,15 @@ def test_polls_are_offered_with_threads_limits(client: httpx.Client, alice: Pers
     assert [o["title"] for o in made.json()["poll"]["options"]] == ["a", "b"]
 
 
-def test_streaming_url_and_no_web_push_key(client: httpx.Client, server: LiveServer) -> None:
+def test_streaming_url_and_web_push_key(client: httpx.Client, server: LiveServer) -> None:
     configuration = client.get("/api/v2/instance").json()["configuration"]
     # The streaming API is served by this server (tests/streaming/).
     assert configuration["urls"]["streaming"] == server.url.replace("http://", "ws://")
     assert client.get("/api/v1/streaming/health").text == "OK"
-    assert "vapid" not in configuration
+    # Web push (tests/push/): the server's VAPID public key, a P-256 point.
+    key = configuration["vapid"]["public_key"]
+    assert len(base64.urlsafe_b64decode(key + "=")) == 65
+    assert key == public_key(server.settings)
     v1 = client.get("/api/v1/instance").json()
     assert v1["urls"] == {"streaming_api": server.url.replace("http://", "ws://")}
 

@@ -5,9 +5,8 @@ Every button here also works without the scripts (plain forms and links,
 tests/web/); these tests check the enhancements: the like, repost and save
 buttons change in place and the server agrees; a post is deleted without a
 reload; Share copies the link; the feed loads its next pages as one scrolls,
-without repeating a post; Following offers the posts that arrived since it
-was opened (the page's clock is driven by Playwright, so no test waits 30
-seconds); a three-photo carousel moves with its buttons and the arrow keys;
+without repeating a post (new posts as they arrive: tests/browser/test_live.py);
+a three-photo carousel moves with its buttons and the arrow keys;
 a link card's video loads only when asked; and a post written in the
 composer on the home page lands on top of the feed. The pages they touch pass
 axe-core.
@@ -217,28 +216,6 @@ def test_the_feed_loads_more_as_one_scrolls_without_repeats(
     assert on_page == sorted(ids, reverse=True)  # every post once, newest first
     assert_not_reloaded(page)
     assert_accessible(page, "Following after two more pages")
-
-
-def test_following_offers_posts_that_arrive_later(
-    new_context: NewContext, server: LiveServer
-) -> None:
-    ana, bo = people(server)
-    posts(server, bo, ["already there"])
-    page = new_context("desktop").new_page()
-    page.clock.install()  # the page's timers run when the test says so
-    sign_in(page, ana.username)
-    page.goto("/following")
-    notice = page.locator("[data-new-posts] button")
-    page.clock.run_for(31_000)
-    expect(notice).to_have_count(0)  # asked, and nothing new yet
-
-    [fresh] = posts(server, bo, ["arrived while reading"])
-    page.clock.run_for(30_000)
-    expect(notice).to_have_text("1 new post: show")
-    assert_accessible(page, "Following with the new-posts notice")
-    with page.expect_navigation():
-        notice.click()
-    expect(page.locator("[data-feed] article.post").first).to_have_id(f"post-{fresh}")
 
 
 def three_photos(server: LiveServer, author: Person) -> int:

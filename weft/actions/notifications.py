@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from weft.actions.push import queue_pushes
 from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
@@ -60,6 +61,7 @@ async def notify(
     if made:
         stream = keys.notifications(recipient_id)
         emit(session, NOTIFICATION, [stream], notification_id=notification_id)
+        await queue_pushes(session, recipient_id, notification_id, type)
     return made
 
 

@@ -4,7 +4,9 @@
 ``notification:<account id>``: a person's notifications;
 ``public``, ``public:local``, ``public:remote``: public posts (no reposts, no
 replies to others), by where their author lives;
-``hashtag:<tag>`` and ``hashtag:local:<tag>``: the same, per tag (lower case).
+``hashtag:<tag>`` and ``hashtag:local:<tag>``: the same, per tag (lower case);
+``thread:<conversation id>``: the replies in a conversation (the web app's
+post page; each is judged for the viewer as any post is).
 """
 
 from __future__ import annotations
@@ -25,3 +27,7 @@ def notifications(account_id: int) -> str:
 def hashtag(name: str, *, local: bool = False) -> str:
     tag = name.lower().lstrip("#")
     return f"hashtag:local:{tag}" if local else f"hashtag:{tag}"
+
+
+def thread(conversation_id: int) -> str:
+    return f"thread:{conversation_id}"

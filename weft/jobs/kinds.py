@@ -78,6 +78,10 @@ POLL_ENDED = declare("polls.ended", max_age_seconds=9 * DAY)
 GHOST_EXPIRED = declare("statuses.ghost_expired", max_age_seconds=3 * DAY)
 PUBLISH_SCHEDULED = declare("statuses.publish_scheduled", max_age_seconds=367 * DAY)
 
+# A web push (weft/actions/push.py): a push service away is tried again for a
+# day; a notification older than that is no longer news.
+SEND_PUSH = declare("push.send", max_attempts=12, max_age_seconds=DAY)
+
 # --- media and cards ---------------------------------------------------------------
 
 PROCESS_MEDIA = declare("media.process", max_attempts=5, max_age_seconds=DAY)

@@ -22,6 +22,7 @@ from weft.models.posts import (
     StatusTag,
     Tag,
 )
+from weft.models.push import PushSubscription
 
 __all__ = [
     "Account",
@@ -49,6 +50,7 @@ __all__ = [
     "Poll",
     "PollVote",
     "PreviewCard",
+    "PushSubscription",
     "Report",
     "ScheduledStatus",
     "Status",

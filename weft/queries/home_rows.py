@@ -20,7 +20,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, bindparam, literal_column, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    bindparam,
+    literal_column,
+    select,
+    true,
+    type_coerce,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter
 
@@ -152,17 +161,77 @@ class HomeRows:
 async def home_rows(db: Database, feed: HomeFeed, viewer_id: int, page: Page) -> HomeRows:
     """A page of the viewer's home timeline: what they may see of it, newest first."""
     read = await feed.page_rows(db, viewer_id, page, _POSTS)
-    ordered = [HomePost(*row) for row in read.rows]
-    found = HomeRows(viewer_id, cursors=read.ids)
-    found.posts = {p.id: p for p in ordered}
-    for attribute in ("reblog_of_id", "quote_of_id"):
-        wanted = {getattr(p, attribute) for p in found.posts.values()} - {None, *found.posts}
-        for row in await db.rows_by_id(_POSTS, viewer_id, wanted):
-            found.posts[row[0]] = HomePost(*row)
+    return await _judged(db, viewer_id, [HomePost(*row) for row in read.rows], read.ids)
+
+
+async def post_rows(db: Database, viewer_id: int, ids: list[int]) -> HomeRows:
+    """The posts ``ids`` as ``home_rows`` reads a page (one statement of the
+    viewer's facts, the same policies): what a live stream sends its viewer
+    (weft/api/streaming/render.py)."""
+    ordered = [HomePost(*row) for row in await db.rows_by_id(_POSTS, viewer_id, ids)]
+    ordered.sort(key=lambda post: ids.index(post.id))
+    return await _judged(db, viewer_id, ordered, list(ids))
+
+
+async def _judged(
+    db: Database, viewer_id: int, ordered: list[HomePost], cursors: list[int]
+) -> HomeRows:
+    """The posts read, with the reposted and quoted posts they show, judged."""
+    wanted = _shown_by(ordered)
+    extra = [HomePost(*row) for row in await db.rows_by_id(_POSTS, viewer_id, wanted)]
+    return _judge(viewer_id, ordered, extra, cursors)
+
+
+def _shown_by(posts: list[HomePost]) -> set[int]:
+    """The posts that ``posts`` repost or quote, and that are not among them."""
+    wanted = {p.reblog_of_id for p in posts} | {p.quote_of_id for p in posts}
+    return {i for i in wanted if i is not None} - {p.id for p in posts}
+
+
+def _judge(
+    viewer_id: int, ordered: list[HomePost], extra: list[HomePost], cursors: list[int]
+) -> HomeRows:
+    found = HomeRows(viewer_id, cursors=cursors)
+    found.posts = {p.id: p for p in [*ordered, *extra]}
     relations: dict[int, Relation] = {}  # by author: the same for each of their posts
     found.access = {p.id: _access(viewer_id, p, relations) for p in found.posts.values()}
     found.shown = [p for p in ordered if shown(found.access, p, hide_muted=True)]
     return found
+
+
+_viewer = aliased(Account, name="viewer")
+
+
+async def post_rows_for(db: Database, status_id: int, viewer_ids: list[int]) -> dict[int, HomeRows]:
+    """``post_rows`` of one post for many viewers, in one statement (and one
+    more for the post it reposts or quotes): each viewer's facts are probed
+    with the viewer as a column, so a post reaching 1,000 streams is one read."""
+    by_viewer: dict[int, list[HomePost]] = {v: [] for v in viewer_ids}
+    extra: dict[int, list[HomePost]] = {v: [] for v in viewer_ids}
+    async with db.read() as session:
+        for found in await _for_viewers(session, [status_id], viewer_ids):
+            by_viewer[found[0]].append(found[1])
+        # The post is the same for every viewer (only their facts differ).
+        first = next((posts[0] for posts in by_viewer.values() if posts), None)
+        wanted = _shown_by([first]) if first is not None else set()
+        if wanted:
+            for found in await _for_viewers(session, sorted(wanted), viewer_ids):
+                extra[found[0]].append(found[1])
+    return {v: _judge(v, by_viewer[v], extra[v], [status_id]) for v in viewer_ids}
+
+
+async def _for_viewers(
+    session: AsyncSession, ids: list[int], viewer_ids: list[int]
+) -> list[tuple[int, HomePost]]:
+    statement = (
+        select(_viewer.id, *_columns(_viewer.id.expression))
+        .select_from(Status)
+        .join(Account, Account.id == Status.account_id)
+        .join(_viewer, true())
+        .where(Status.id.in_(ids), _viewer.id.in_(viewer_ids))
+    )
+    rows = await session.execute(statement, {"now": utcnow()})
+    return [(row[0], HomePost(*row[1:])) for row in rows]
 
 
 def _access(viewer_id: int, post: HomePost, relations: dict[int, Relation]) -> PostAccess:

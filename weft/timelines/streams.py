@@ -18,6 +18,8 @@ async def post_keys(session: AsyncSession, status: Status, readers: Sequence[int
     """The keys of the streams ``status`` reaches; ``readers`` are the people
     whose home feed it goes to (``weft.timelines.sources.recipients``)."""
     found = [keys.user(account_id) for account_id in readers]
+    if status.in_reply_to_id is not None and status.conversation_id is not None:
+        found.append(keys.thread(status.conversation_id))
     if status.visibility != "public" or status.reblog_of_id is not None:
         return found
     local = (

@@ -8,6 +8,7 @@ from weft.web import (
     compose,
     home,
     media_files,
+    notifications,
     oauth,
     polls,
     posts,
@@ -31,6 +32,7 @@ router.include_router(auth.router)
 router.include_router(oauth.router)
 router.include_router(media_files.router)
 router.include_router(compose.router)
+router.include_router(notifications.router)
 router.include_router(settings.router)
 router.include_router(profiles.router)
 router.include_router(activity.router)

@@ -81,7 +81,9 @@ def _older(path: str, cursors: list[int], asked: Page) -> str | None:
 async def _feed_page(
     request: Request, context: dict[str, Any], statuses: list[dict[str, Any]], next_url: str | None
 ) -> Response:
-    context = {**context, "statuses": statuses, "next_url": next_url}
+    # The newest post shown: "New posts" counts from it (static/live.js).
+    newest = max((int(s["id"]) for s in statuses), default=None)
+    context = {**context, "statuses": statuses, "next_url": next_url, "newest_id": newest}
     if request.headers.get(FRAGMENT_HEADER) == "1":
         return await render(request, "feed_fragment.html", context)
     return await render(request, "home.html", context)

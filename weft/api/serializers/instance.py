@@ -12,6 +12,7 @@ from weft.actions.accounts import (
     NOTE_MAX,
 )
 from weft.config import Settings
+from weft.push.vapid import public_key
 
 # The Mastodon release whose entity shapes we serve (the schemas the tests
 # check against, tests/reference/), for clients that parse `version` to decide what to call.
@@ -77,7 +78,6 @@ def instance_v2(
         "languages": ["en"],
         "api_versions": {"mastodon": MASTODON_API_VERSION},
         "configuration": {
-            # No `vapid` block (no web push yet): clients then do not subscribe.
             "urls": {
                 "streaming": _streaming(settings),
                 "status": None,
@@ -98,6 +98,8 @@ def instance_v2(
             "media_attachments": {**_media(), "description_limit": limits.MEDIA_DESCRIPTION_LIMIT},
             "polls": _polls(),
             "translation": {"enabled": False},
+            # Web push (/api/v1/push/subscription): the key clients subscribe with.
+            "vapid": {"public_key": public_key(settings)},
         },
         "registrations": {
             "enabled": settings.registrations_open,

@@ -20,7 +20,8 @@ import weakref
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
-from weft.api.streaming.streams import Stream
+from weft.api.streaming.shared import SharedReads
+from weft.api.streaming.streams import PERSONAL, Stream
 from weft.events import Event
 from weft.events.bus import EventBus
 
@@ -50,16 +51,16 @@ class Socket:
     limit: int = QUEUE_SIZE
     streams: dict[tuple[str, ...], Stream] = field(default_factory=dict)
     closed: str | None = None  # why, once closed
-    _items: deque[tuple[Stream, Event]] = field(default_factory=deque)
+    _items: deque[tuple[Stream, Event, SharedReads]] = field(default_factory=deque)
     _ready: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def offer(self, stream: Stream, event: Event) -> None:
+    def offer(self, stream: Stream, event: Event, shared: SharedReads) -> None:
         if self.closed is not None:
             return
         if len(self._items) >= self.limit:
             self.close(SLOW)
             return
-        self._items.append((stream, event))
+        self._items.append((stream, event, shared))
         self._ready.set()
 
     def close(self, reason: str) -> None:
@@ -68,7 +69,7 @@ class Socket:
             self._items.clear()
             self._ready.set()
 
-    async def next(self, wait_seconds: float) -> tuple[Stream, Event] | None:
+    async def next(self, wait_seconds: float) -> tuple[Stream, Event, SharedReads] | None:
         """The next event, or None after ``wait_seconds`` without one (time
         for a heartbeat). Check ``closed`` first and after."""
         if not self._items and self.closed is None:
@@ -194,13 +195,16 @@ class Hub:
 
     def _route(self, event: Event) -> None:
         offered: set[tuple[int, tuple[str, ...]]] = set()
+        shared = SharedReads()  # what the sockets' renders read once for all
         for key in event.keys:
             for socket in list(self._by_key.get(key, ())):
                 for stream in socket.streams.values():
                     mark = (id(socket), stream.name)
                     if key in stream.keys and mark not in offered:
                         offered.add(mark)
-                        socket.offer(stream, event)
+                        if socket.viewer.account_id is not None and stream.name[0] in PERSONAL:
+                            shared.viewers.add(socket.viewer.account_id)
+                        socket.offer(stream, event, shared)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

@@ -3,8 +3,10 @@ serializers as the REST API, or nothing.
 
 - ``update`` / ``status.update``: the post as the home, public and tag
   timelines show it (``visible_page`` with mutes hidden: visibility, blocks
-  either way, mutes); on the public and hashtag streams, also not from a
-  server under a domain block (``limit``: unless the viewer follows them).
+  either way, mutes; a person's ``user`` and ``weft:thread`` streams read it
+  as the home timeline reads a page, ``post_rows``); on the public and
+  hashtag streams, also not from a server under a domain block (``limit``:
+  unless the viewer follows them).
 - ``notification``: as ``GET /api/v1/notifications/:id`` shows it.
 - ``delete``: the id, unless the viewer and the author block each other.
 """
@@ -16,10 +18,12 @@ from typing import Any
 import orjson
 from sqlalchemy import select
 
+from weft.api.serializers.home import home_entities
 from weft.api.serializers.notifications import notification_entity
 from weft.api.serializers.statuses import status_entities
 from weft.api.streaming.hub import Viewer
-from weft.api.streaming.streams import READ_NOTIFICATIONS, READ_STATUSES, Stream
+from weft.api.streaming.shared import SharedReads
+from weft.api.streaming.streams import PERSONAL, READ_NOTIFICATIONS, READ_STATUSES, Stream
 from weft.errors import NotFound
 from weft.events import DELETE, NOTIFICATION, STATUS_UPDATE, UPDATE, Event
 from weft.models import Account, Block
@@ -30,7 +34,9 @@ from weft.queries.timelines import visible_page
 from weft.runtime import Runtime
 
 
-async def render(rt: Runtime, viewer: Viewer, stream: Stream, event: Event) -> str | None:
+async def render(
+    rt: Runtime, viewer: Viewer, stream: Stream, event: Event, shared: SharedReads | None = None
+) -> str | None:
     """The payload of ``event`` for ``viewer`` on ``stream`` (an entity's JSON,
     or a deleted post's id), or None when the viewer may not have it."""
     if event.name == NOTIFICATION:
@@ -40,15 +46,26 @@ async def render(rt: Runtime, viewer: Viewer, stream: Stream, event: Event) -> s
     if viewer.token_id is not None and not covers_any(viewer.scopes, READ_STATUSES):
         return None
     if event.name in (UPDATE, STATUS_UPDATE):
-        return await _status(rt, viewer, stream, event)
+        return await _status(rt, viewer, stream, event, shared or SharedReads())
     if event.name == DELETE:
         return await _deleted(rt, viewer, event)
     return None
 
 
-async def _status(rt: Runtime, viewer: Viewer, stream: Stream, event: Event) -> str | None:
+async def _status(
+    rt: Runtime, viewer: Viewer, stream: Stream, event: Event, shared: SharedReads
+) -> str | None:
     if event.status_id is None:
         return None
+    if viewer.account_id is not None and stream.name[0] in PERSONAL:
+        rows = await shared.rows(rt.db, rt.settings, event.status_id, viewer.account_id)
+        if not rows.shown:
+            return None
+
+        async def made() -> str:
+            return _json((await home_entities(rt.db, rows, rt.settings))[0])
+
+        return await shared.payload(rows, made)
     async with rt.db.read() as session:
         page = await visible_page(session, viewer.account_id, [event.status_id], hide_muted=True)
         if not page.statuses:

@@ -16,7 +16,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import orjson
 from fastapi import APIRouter, Request, WebSocket
@@ -24,19 +26,27 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocketDisconnect
 
+from weft.actions.sessions import resume_session
 from weft.api.auth import load_credentials
 from weft.api.streaming.hub import OUTAGE, REVOKED, SHUTDOWN, SLOW, Hub, Socket, TooManySockets
 from weft.api.streaming.hub import Viewer as StreamViewer
 from weft.api.streaming.render import render
-from weft.api.streaming.streams import PATHS, Stream, parse_stream
+from weft.api.streaming.shared import SharedReads
+from weft.api.streaming.streams import PATHS, THREAD, Stream, parse_stream
 from weft.api.token_verdict import INVALID, OUT_OF_SCOPE, token_verdict
 from weft.errors import Forbidden, Invalid, NotFound, Unauthorized, WeftError
+from weft.events import keys
 from weft.policies.scopes import covers_any
+from weft.queries.timelines import visible_page
 from weft.runtime import Runtime, runtime_of
 
 log = logging.getLogger("weft.streaming")
 router = APIRouter()
 HUB = "streaming_hub"
+# The web app's session cookie (weft/web/session.py names it too).
+SESSION_COOKIE = "weft_session"
+MAX_COOKIE = 200
+LEFT = "client left"  # the listener saw the socket end: nothing to close
 TOO_MANY = "too many streams are open with this access token"
 # WebSocket close codes (RFC 6455): why a socket ended.
 CLOSE_CODES = {SLOW: 1008, REVOKED: 1008, OUTAGE: 1011, SHUTDOWN: 1012}
@@ -75,6 +85,43 @@ def checked(viewer: StreamViewer, name: str | None, params: Mapping[str, str]) -
     return stream
 
 
+async def resolved(
+    rt: Runtime, viewer: StreamViewer, name: str | None, params: Mapping[str, str]
+) -> Stream:
+    """:func:`checked`, and the conversation of a ``weft:thread`` stream's post
+    (404 unless the viewer may see that post)."""
+    stream = checked(viewer, name, params)
+    if stream.name[0] != THREAD:
+        return stream
+    status_id = int(stream.name[1])
+    async with rt.db.read() as session:
+        page = await visible_page(session, viewer.account_id, [status_id], hide_muted=False)
+        if not page.statuses:
+            raise NotFound()
+        conversation = page.statuses[0].conversation_id or status_id
+    return replace(stream, keys=frozenset({keys.thread(conversation)}))
+
+
+async def session_viewer(rt: Runtime, websocket: WebSocket, secret: str) -> StreamViewer:
+    """The web app's signed-in person, by the session cookie. Only from this
+    site's own pages: a browser sends the cookie with a socket opened by any
+    site, so the Origin must be ours (cross-site WebSocket hijacking)."""
+    origin = websocket.headers.get("origin", "")
+    if origin.rstrip("/") != _origin(rt.settings.base_url):
+        raise Forbidden("a session cookie is accepted only from this server's own pages")
+    found = await resume_session(rt.db, secret)
+    if found is None:
+        raise Unauthorized("the session has ended: sign in again")
+    _, user = found
+    # A web session reads everything its person may (the web app's pages do).
+    return StreamViewer(user.account_id, None, frozenset({"read"}))
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def _bearer(headers: Mapping[str, str], query: Mapping[str, str]) -> str | None:
     scheme, _, value = headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and value.strip():
@@ -92,7 +139,7 @@ async def server_sent_events(path: str, request: Request) -> Response:
         raise NotFound(f"no stream at /api/v1/streaming/{path}")
     rt = runtime_of(request)
     viewer = await viewer_of(rt, _bearer(request.headers, request.query_params))
-    stream = checked(viewer, name, request.query_params)
+    stream = await resolved(rt, viewer, name, request.query_params)
     hub = hub_of(rt)
     try:
         socket = hub.open(viewer)
@@ -163,9 +210,11 @@ async def _first_of(*work: Any) -> None:
             raise error
 
 
-async def _payload(rt: Runtime, socket: Socket, stream: Stream, event: Any) -> str | None:
+async def _payload(
+    rt: Runtime, socket: Socket, stream: Stream, event: Any, shared: SharedReads
+) -> str | None:
     try:
-        return await render(rt, socket.viewer, stream, event)
+        return await render(rt, socket.viewer, stream, event, shared)
     except Exception:
         # One event that fails to load is skipped, never the socket's end.
         log.warning("streaming: could not render a %s event", event.name, exc_info=True)
@@ -183,9 +232,15 @@ async def websocket_stream(websocket: WebSocket) -> None:
     query = websocket.query_params
     protocol = websocket.headers.get("sec-websocket-protocol") or None
     raw = _bearer(websocket.headers, query) or protocol
+    cookie = websocket.cookies.get(SESSION_COOKIE, "")
     try:
-        viewer = await viewer_of(rt, raw)
-        first = checked(viewer, query.get("stream"), query) if query.get("stream") else None
+        if raw is None and 0 < len(cookie) <= MAX_COOKIE:
+            viewer = await session_viewer(rt, websocket, cookie)
+        else:
+            viewer = await viewer_of(rt, raw)
+        first = (
+            await resolved(rt, viewer, query.get("stream"), query) if query.get("stream") else None
+        )
         socket = hub.open(viewer)
     except WeftError as error:
         await _deny(websocket, error.status, _message(error))
@@ -197,13 +252,31 @@ async def websocket_stream(websocket: WebSocket) -> None:
         await websocket.accept(subprotocol=protocol)
         if first is not None:
             hub.subscribe(socket, first)
-        await _first_of(_listen(websocket, hub, socket), _speak(rt, websocket, hub, socket))
-        if socket.closed is not None:
+        await _converse(rt, websocket, hub, socket)
+        if socket.closed not in (None, LEFT):
             code = CLOSE_CODES.get(socket.closed, 1000)
             with contextlib.suppress(Exception):
                 await websocket.close(code=code, reason=socket.closed)
     finally:
         hub.release(socket)
+
+
+async def _converse(rt: Runtime, websocket: WebSocket, hub: Hub, socket: Socket) -> None:
+    """Speak in this task and listen in one other, until either ends: two
+    tasks per socket, not three (an idle socket's memory: benchmark e)."""
+    listener = asyncio.create_task(_listen(rt, websocket, hub, socket))
+    listener.add_done_callback(lambda _: socket.close(LEFT))
+    try:
+        await _speak(rt, websocket, hub, socket)
+    except (OSError, WebSocketDisconnect):
+        pass  # the client left while we spoke
+    finally:
+        listener.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await listener
+    error = listener.exception() if not listener.cancelled() else None
+    if error is not None and not isinstance(error, OSError | WebSocketDisconnect):
+        raise error
 
 
 async def _deny(websocket: WebSocket, status: int, message: str) -> None:
@@ -217,7 +290,7 @@ def _message(error: WeftError) -> str:
     return error.message
 
 
-async def _listen(websocket: WebSocket, hub: Hub, socket: Socket) -> None:
+async def _listen(rt: Runtime, websocket: WebSocket, hub: Hub, socket: Socket) -> None:
     """Subscribe and unsubscribe messages; a bad one is answered, not fatal."""
     while True:
         text = await websocket.receive_text()
@@ -228,7 +301,8 @@ async def _listen(websocket: WebSocket, hub: Hub, socket: Socket) -> None:
             kind = message.get("type")
             params = {k: str(v) for k, v in message.items() if isinstance(v, str | int)}
             if kind == "subscribe":
-                hub.subscribe(socket, checked(socket.viewer, params.get("stream"), params))
+                stream = await resolved(rt, socket.viewer, params.get("stream"), params)
+                hub.subscribe(socket, stream)
             elif kind == "unsubscribe":
                 stream = parse_stream(params.get("stream"), params, socket.viewer.account_id)
                 hub.unsubscribe(socket, stream.name)
@@ -250,8 +324,8 @@ async def _speak(rt: Runtime, websocket: WebSocket, hub: Hub, socket: Socket) ->
         item = await socket.next(hub.heartbeat_seconds)
         if item is None:
             continue
-        stream, event = item
-        payload = await _payload(rt, socket, stream, event)
+        stream, event, shared = item
+        payload = await _payload(rt, socket, stream, event, shared)
         if payload is None:
             continue
         frame = {"stream": list(stream.name), "event": event.name, "payload": payload}

@@ -38,6 +38,12 @@ PATHS = {
     "direct": "direct",
 }
 MAX_TAG = 255
+# Weft's own: the replies in the conversation of a post (the web app's post
+# page), ``{"type": "subscribe", "stream": "weft:thread", "status": "<id>"}``.
+THREAD = "weft:thread"
+# Streams whose posts are read as the home timeline reads them, for many
+# viewers at once (weft/api/streaming/shared.py).
+PERSONAL = ("user", THREAD)
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,12 @@ def parse_stream(name: str | None, params: Mapping[str, str], account_id: int | 
             raise Invalid("tag", f"is too long (at most {MAX_TAG} characters)", "ERR_TOO_LONG")
         key = keys.hashtag(tag, local=name == "hashtag:local")
         return Stream((name, tag), frozenset({key}), READ_STATUSES)
+    if name == THREAD:
+        status = (params.get("status") or "").strip()
+        if not status.isdigit() or len(status) > 20:
+            raise Invalid("status", "must name a post by its id")
+        # Its key (the post's conversation) is found by the caller: weft/api/streaming/routes.py.
+        return Stream((THREAD, status), frozenset(), READ_STATUSES)
     if name not in NAMES:
         raise Invalid("stream", f"{name!r} is not a stream (one of {', '.join(NAMES)})")
     if account_id is None:

@@ -10,5 +10,6 @@ from weft.jobs.handlers import (  # noqa: F401
     polls,
     posts,
     purge,
+    push,
     timelines,
 )

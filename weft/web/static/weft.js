@@ -5,7 +5,7 @@
 // - deleting a post removes it from the page;
 // - "Share" copies the post's link;
 // - "Load more" loads the next page as you reach it (X-Weft-Fragment: 1);
-// - Following checks for new posts every 30 seconds and offers them;
+// (live.js keeps the page live: new posts, activity and replies as they come);
 // - photo carousels get previous / next buttons and arrow keys;
 // - a link card's video or embed loads only when its "Play" button is pressed;
 // - spoilers (hidden ranges of text, blurred media) show when tapped;
@@ -14,7 +14,6 @@
 (function () {
   "use strict";
 
-  var POLL_MS = 30000;
   var MARKS = {
     favourite: { flag: "favourited", count: "favourites_count" },
     reblog: { flag: "reblogged", count: "reblogs_count" },
@@ -178,40 +177,6 @@
     loadMore(link);
   });
 
-  // --- new posts on Following -------------------------------------------
-
-  function watchNewPosts(box) {
-    var since = box.dataset.since;
-    if (!since || !window.fetch) return;
-    var shown = 0;
-    function check() {
-      if (document.hidden) return;
-      fetch("/home/new_count?since_id=" + encodeURIComponent(since), {
-        credentials: "same-origin",
-        headers: { Accept: "application/json" }
-      }).then(function (response) {
-        return response.ok ? response.json() : null;
-      }).then(function (body) {
-        if (!body || !body.count || body.count === shown) return;
-        shown = body.count;
-        var text = body.more ? body.count + "+ new posts" : plural(body.count, "new post");
-        var button = box.querySelector("button");
-        if (!button) {
-          button = document.createElement("button");
-          button.type = "button";
-          button.className = "new-posts";
-          button.addEventListener("click", function () {
-            window.location.assign(window.location.pathname);
-          });
-          box.appendChild(button);
-        }
-        button.textContent = text + ": show";
-        announce(text + ".");
-      }).catch(function () { /* offline: try again next time */ });
-    }
-    window.setInterval(check, POLL_MS);
-  }
-
   // --- carousels ---------------------------------------------------------
 
   function slideAt(track) {
@@ -357,7 +322,6 @@
     enhance(document);
     // compose.js announces the posts it puts at the top of a feed.
     document.addEventListener("weft:posts-added", function (event) { enhance(event.target); });
-    document.querySelectorAll("[data-new-posts]").forEach(watchNewPosts);
   }
 
   if (document.readyState === "loading") {
