@@ -355,3 +355,26 @@ async def test_at_most_300_drafts_are_kept(
     ok(client.post(DRAFTS, headers=alice.auth, data={"status": "the last one"}))
     error = refused(client.post(DRAFTS, headers=alice.auth, data={"status": "one more"}), "draft")
     assert "at most 300 drafts" in error
+
+async def test_a_draft_keeps_spoilers_topic_long_text_and_reply_approvals(
+    client: httpx.Client, server: LiveServer, db: Database
+) -> None:
+    (alice,) = await people(db, server.settings, "alice")
+    kept = ok(
+        client.post(
+            DRAFTS,
+            headers=alice.auth,
+            json={
+                "status": "The butler did it",
+                "text_entities": [{"entity_type": "spoiler", "offset": 4, "length": 6}],
+                "topic_tag": "Mysteries",
+                "text_attachment": {"plaintext": "The whole story, at length."},
+                "enable_reply_approvals": True,
+            },
+        )
+    )
+    posted = ok(client.post(f"{DRAFTS}/{kept['id']}/publish", headers=alice.auth))
+    assert posted["text_entities"] == [{"entity_type": "spoiler", "offset": 4, "length": 6}]
+    assert posted["topic_tag"] == "Mysteries"
+    assert posted["text_attachment"]["plaintext"] == "The whole story, at length."
+    assert posted["enable_reply_approvals"] is True

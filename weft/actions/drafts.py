@@ -28,6 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from weft import limits
 from weft.actions.polls import PollDraft
 from weft.actions.posts.post import Draft, check_draft, post_status
+from weft.actions.spoilers import SpoilerRange
+from weft.actions.text_attachments import StyledRange, TextAttachment
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id
@@ -68,6 +70,14 @@ def draft_params(draft: Draft) -> dict[str, Any]:
             "hide_totals": poll.hide_totals,
         },
         "is_ghost_post": draft.ghost,
+        "text_entities": [
+            {"entity_type": "spoiler", "offset": r.offset, "length": r.length}
+            for r in draft.text_entities
+        ],
+        "is_spoiler_media": draft.is_spoiler_media,
+        "text_attachment": None if draft.text_attachment is None else draft.text_attachment.stored(),
+        "topic_tag": draft.topic_tag,
+        "enable_reply_approvals": draft.reply_approvals,
         "idempotency": None,
         "with_rate_limit": False,
     }
@@ -97,6 +107,27 @@ def params_draft(params: dict[str, Any]) -> Draft:
             hide_totals=bool(poll["hide_totals"]),
         ),
         ghost=bool(params.get("is_ghost_post")),
+        text_entities=tuple(
+            SpoilerRange(int(e["offset"]), int(e["length"]))
+            for e in params.get("text_entities") or ()
+        ),
+        is_spoiler_media=bool(params.get("is_spoiler_media")),
+        text_attachment=_text_attachment(params.get("text_attachment")),
+        topic_tag=params.get("topic_tag"),
+        reply_approvals=bool(params.get("enable_reply_approvals")),
+    )
+
+
+def _text_attachment(stored: dict[str, Any] | None) -> TextAttachment | None:
+    if not stored:
+        return None
+    return TextAttachment(
+        plaintext=stored["plaintext"],
+        link_attachment_url=stored.get("link_attachment_url"),
+        styling=tuple(
+            StyledRange(int(r["offset"]), int(r["length"]), tuple(r["styling_info"]))
+            for r in stored.get("text_with_styling_info") or ()
+        ),
     )
 
 
