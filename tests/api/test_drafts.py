@@ -356,6 +356,7 @@ async def test_at_most_300_drafts_are_kept(
     error = refused(client.post(DRAFTS, headers=alice.auth, data={"status": "one more"}), "draft")
     assert "at most 300 drafts" in error
 
+
 async def test_a_draft_keeps_spoilers_topic_long_text_and_reply_approvals(
     client: httpx.Client, server: LiveServer, db: Database
 ) -> None:

@@ -75,7 +75,9 @@ def draft_params(draft: Draft) -> dict[str, Any]:
             for r in draft.text_entities
         ],
         "is_spoiler_media": draft.is_spoiler_media,
-        "text_attachment": None if draft.text_attachment is None else draft.text_attachment.stored(),
+        "text_attachment": None
+        if draft.text_attachment is None
+        else draft.text_attachment.stored(),
         "topic_tag": draft.topic_tag,
         "enable_reply_approvals": draft.reply_approvals,
         "idempotency": None,

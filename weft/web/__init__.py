@@ -6,6 +6,7 @@ from weft.web import (
     activity,
     auth,
     compose,
+    drafts,
     home,
     media_files,
     notifications,
@@ -32,6 +33,7 @@ router.include_router(auth.router)
 router.include_router(oauth.router)
 router.include_router(media_files.router)
 router.include_router(compose.router)
+router.include_router(drafts.router)
 router.include_router(notifications.router)
 router.include_router(settings.router)
 router.include_router(profiles.router)

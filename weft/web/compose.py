@@ -10,17 +10,20 @@ with ``fetch`` and ``Accept: application/json``, to which these routes answer
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from weft.actions.drafts import delete_draft, own, save_draft, update_draft
 from weft.actions.posts.compose import MAX_CHARS, one_newline
 from weft.actions.posts.edit import Change, edit_status
 from weft.actions.posts.post import InvalidThreadPost, check_draft, post_thread, thread_for_key
 from weft.api.serializers.statuses import status_entities, status_entity
 from weft.errors import Invalid, NotFound
+from weft.limits import POLL_DEFAULT_EXPIRATION, POLL_MAX_OPTIONS
 from weft.models import Status, User
 from weft.models.posts import VISIBILITIES
 from weft.policies.statuses import can_quote, can_reply
@@ -31,13 +34,22 @@ from weft.runtime import Runtime, runtime
 from weft.text import countable_length
 from weft.web.auth import safe_next
 from weft.web.common import require_user
-from weft.web.compose_form import ComposeForm, drafts, optional_id, read_form, rearranged
+from weft.web.compose_form import (
+    Box,
+    ComposeForm,
+    drafts,
+    marked,
+    optional_id,
+    read_form,
+    rearranged,
+)
 from weft.web.compose_media import MediaProblem, check_descriptions, discard, upload_all
 from weft.web.errors import wants_json
 from weft.web.session import form_fields
 from weft.web.templating import render
 
 router = APIRouter()
+DRAFTS = "/drafts"
 
 FILES_DROPPED = (
     "Choose your photos and videos again: a browser cannot keep them in a form it sends back."
@@ -58,6 +70,7 @@ LABELS = {
     "text_attachment[plaintext]": "The long text",
     "text_attachment[link_attachment_url]": "The long text's link",
     "topic_tag": "The topic",
+    "is_ghost_post": "Ghost post:",
 }
 # Where an error of the action shows in the form (the rest go to the top).
 FIELDS = {
@@ -72,6 +85,7 @@ FIELDS = {
     "text_attachment[plaintext]": "text_attachment",
     "text_attachment[link_attachment_url]": "text_attachment",
     "topic_tag": "topic_tag",
+    "is_ghost_post": "is_ghost_post",
 }
 
 
@@ -98,9 +112,12 @@ async def compose_page(
     in_reply_to: str = "",
     quote: str = "",
     next: str = "",
+    draft: str = "",
     user: User = Depends(require_user),
     rt: Runtime = Depends(runtime),
 ) -> Response:
+    if draft:
+        return await _page(request, rt, user, await _draft_form(rt, user, draft))
     form = ComposeForm(
         visibility=user.default_privacy,
         sensitive=user.default_sensitive,
@@ -125,16 +142,24 @@ async def compose(
 
 
 async def _compose(request: Request, rt: Runtime, user: User, form: ComposeForm) -> Response:
-    changed = rearranged(form, await form_fields(request))
+    fields = await form_fields(request)
+    changed = rearranged(form, fields)
     if changed is not None:
         notices = [FILES_DROPPED] if form.file_count else []
         return await _page(request, rt, user, changed, notices=notices)
     try:
+        if "save_draft" in fields:
+            await _save_draft(rt, user.account_id, form)
+            if wants_json(request):
+                return JSONResponse({"url": DRAFTS, "location": DRAFTS})
+            return RedirectResponse(DRAFTS, status_code=303)
         posted = await _publish(rt, user.account_id, form)
     except InvalidThreadPost as error:
         return await _refused(request, rt, user, form, _thread_error(error, len(form.boxes)))
     except MediaProblem as error:
         return await _refused(request, rt, user, form, {f"media-{error.index}": error.message})
+    if form.draft_id:
+        await _forget_draft(rt, user.account_id, form.draft_id)
     url = f"/@{user.account.username}/{posted[0].id}"
     location = safe_next(form.next) if form.next else url
     if wants_json(request):
@@ -175,8 +200,74 @@ async def _publish(rt: Runtime, account_id: int, form: ComposeForm) -> list[Stat
         raise
 
 
+async def _save_draft(rt: Runtime, account_id: int, form: ComposeForm) -> None:
+    """Keep the composer's one post as a draft (a new one, or the one it was
+    opened from), with its files; a thread is refused, naming the problem."""
+    if len(form.boxes) > 1:
+        problem = Invalid("draft", "a draft holds one post; remove the others, or post the thread")
+        raise InvalidThreadPost(0, problem)
+    stand_ins = [tuple(range(1, len(form.boxes[0].attachments) + 1))]
+    try:
+        check_draft(drafts(form, stand_ins)[0])
+    except Invalid as error:
+        raise InvalidThreadPost(0, error) from None
+    check_descriptions(form)
+    media_ids = await upload_all(rt, account_id, form)
+    draft = drafts(form, media_ids)[0]
+    try:
+        if form.draft_id:
+            await update_draft(rt.db, account_id, optional_id(form.draft_id) or 0, draft)
+        else:
+            await save_draft(rt.db, account_id, draft)
+    except Invalid as error:
+        await discard(rt, account_id, list(media_ids[0]))
+        raise InvalidThreadPost(0, error) from None
+    except BaseException:
+        await discard(rt, account_id, list(media_ids[0]))
+        raise
+
+
+async def _forget_draft(rt: Runtime, account_id: int, raw_id: str) -> None:
+    """The draft the composer was opened from, now posted, goes (if still there)."""
+    with suppress(NotFound):
+        await delete_draft(rt.db, account_id, optional_id(raw_id) or 0, scheduled=False)
+
+
+async def _draft_form(rt: Runtime, user: User, raw_id: str) -> ComposeForm:
+    """The composer as the draft ``raw_id`` left it (404 if it is not the viewer's)."""
+    async with rt.db.read() as session:
+        row = await own(session, user.account_id, parse_id(raw_id), scheduled=False)
+    params = row.params
+    poll = params.get("poll") or {}
+    options = list(poll.get("options") or ())
+    attachment = params.get("text_attachment") or {}
+    return ComposeForm(
+        boxes=[Box(text=marked(params.get("text") or "", params.get("text_entities") or []))],
+        spoiler_text=params.get("spoiler_text") or "",
+        visibility=params.get("visibility") or user.default_privacy,
+        reply_policy=params.get("reply_policy") or "everyone",
+        reply_approvals=bool(params.get("enable_reply_approvals")),
+        quote_policy=params.get("quote_approval_policy") or "public",
+        language=params.get("language") or "",
+        sensitive=bool(params.get("sensitive")),
+        in_reply_to_id=params.get("in_reply_to_id") or "",
+        quoted_status_id=params.get("quoted_status_id") or "",
+        poll_options=(options + [""] * POLL_MAX_OPTIONS)[:POLL_MAX_OPTIONS],
+        poll_expires_in=str(poll.get("expires_in") or POLL_DEFAULT_EXPIRATION),
+        poll_multiple=bool(poll.get("multiple")),
+        spoiler_media=bool(params.get("is_spoiler_media")),
+        text_attachment=attachment.get("plaintext") or "",
+        link_attachment_url=attachment.get("link_attachment_url") or "",
+        topic_tag=params.get("topic_tag") or "",
+        ghost=bool(params.get("is_ghost_post")),
+        draft_id=str(row.id),
+    )
+
+
 def _thread_error(error: InvalidThreadPost, count: int) -> dict[str, str]:
     post = f"Post {error.index + 1}" if count > 1 else "Your post"
+    if error.field == "draft":
+        return {"form": f"Not saved: {error.description}"}
     if error.field == "status":
         return {f"text-{error.index}": f"{post}: {error.description}"}
     if error.field in ("media_ids", "file", "description"):

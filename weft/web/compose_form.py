@@ -18,6 +18,9 @@ sends the same ones):
 - ``text_attachment`` and ``link_attachment_url``: a long text (and its
   link) on the first post, when the text is filled in.
 - ``topic_tag``: the first post's topic.
+- ``is_ghost_post``: the first post is a ghost post (text only, gone after 24 hours).
+- ``draft_id``: the draft the composer was opened from (``/drafts``); "Save
+  draft" (the ``save_draft`` button) changes it, posting deletes it.
 - ``idempotency_key``: written afresh with each composer the page shows
   (``static/compose.js`` draws a new one after each post it sends); the first
   post claims it, so the same form sent again gives back the same thread.
@@ -90,6 +93,8 @@ class ComposeForm:
     text_attachment: str = ""
     link_attachment_url: str = ""
     topic_tag: str = ""
+    ghost: bool = False
+    draft_id: str = ""
 
     @property
     def file_count(self) -> int:
@@ -127,6 +132,8 @@ def read_form(form: FormData) -> ComposeForm:
         text_attachment=fields.get("text_attachment", ""),
         link_attachment_url=fields.get("link_attachment_url", "").strip(),
         topic_tag=fields.get("topic_tag", ""),
+        ghost=fields.get("is_ghost_post", "") not in ("", "0", "false"),
+        draft_id=fields.get("draft_id", ""),
     )
 
 
@@ -214,6 +221,7 @@ def drafts(form: ComposeForm, media_ids: list[tuple[int, ...]]) -> list[Draft]:
         poll=_poll(form),
         text_attachment=_text_attachment(form),
         topic_tag=form.topic_tag or None,
+        ghost=form.ghost,
     )
     return result
 
@@ -238,6 +246,22 @@ def _poll(form: ComposeForm) -> PollDraft | None:
 
 
 SPOILER_MARK = "||"
+
+
+def marked(text: str, ranges: list[dict[str, int]]) -> str:
+    """The reverse of ``unmarked``: ``text`` with its spoiler ranges between bars.
+
+    >>> marked("The butler did it", [{"offset": 4, "length": 6}])
+    'The ||butler|| did it'
+    """
+    pieces: list[str] = []
+    at = 0
+    for r in sorted(ranges, key=lambda r: r["offset"]):
+        start, end = r["offset"], r["offset"] + r["length"]
+        pieces += [text[at:start], SPOILER_MARK, text[start:end], SPOILER_MARK]
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 def unmarked(text: str) -> tuple[str, tuple[SpoilerRange, ...]]:

@@ -403,16 +403,19 @@
     return data;
   };
 
-  Composer.prototype.send = function () {
+  Composer.prototype.send = function (submitter) {
     var self = this;
     var form = this.form;
     if (this.submit.disabled) return;
     this.submit.disabled = true;
     form.setAttribute("aria-busy", "true");
     this.showErrors({});
+    var data = this.formData();
+    // "Save draft" keeps the post in /drafts instead of publishing it.
+    if (submitter && submitter.hasAttribute("data-save-draft")) data.append(submitter.name, submitter.value);
     fetch(form.action, {
       method: "POST",
-      body: this.formData(),
+      body: data,
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     }).then(function (response) {
@@ -509,7 +512,7 @@
       });
       form.addEventListener("submit", function (event) {
         event.preventDefault();
-        self.send();
+        self.send(event.submitter);
       });
       this.boxList().forEach(function (box) {
         var remove = box.querySelector("[data-remove-post]");
