@@ -45,8 +45,17 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.settings = settings.with_(base_url=self.url, host="127.0.0.1", port=self.port)
         self.app = create_app(self.settings)
+        # A stream a test left open (SSE, a WebSocket) must not hold the server
+        # past stop(): after 5 s uvicorn cancels what is left and closes its
+        # connections on its own loop, so no transport outlives the server
+        # (to surface later, in another test, as an unclosed-transport warning).
         config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+            timeout_graceful_shutdown=5,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self._serve, daemon=True)
