@@ -168,7 +168,7 @@ def test_a_post_is_deleted_without_a_reload(new_context: NewContext, server: Liv
     page.goto("/@ana")
     mark(page)
     post = card(page, doomed)
-    post.get_by_label("More: edit or delete this post").click()
+    post.get_by_label("More: edit, archive or delete this post").click()
     post.get_by_text("Delete", exact=True).click()
     post.get_by_role("button", name="Delete post").click()
 
