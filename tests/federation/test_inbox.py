@@ -381,6 +381,39 @@ async def test_pleroma_announce_of_an_unknown_post_fetches_it(
     assert (await one(db, Status, Status.reblog_of_id == original.id)) is not None
 
 
+async def test_lemmy_announce_of_a_create_reposts_the_page_fetched_from_its_author(
+    db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
+) -> None:
+    community = remote.actor("tenforward", path="/c/tenforward", type="Group")
+    author = remote.actor("lemmy_alpha", path="/u/lemmy_alpha")
+    page: dict[str, Any] = {
+        "id": f"{remote.url}/post/42",
+        "type": "Page",
+        "attributedTo": author.id,
+        "name": "Posted from the community",
+        "content": "<p>The page as its server has it</p>",
+        "to": [community.id, PUBLIC],
+    }
+    remote.serve_object(page)
+    deliver(community, fed, payload("lemmy_announce_create_page", remote, fed, PAGE=page["id"]))
+    await run_jobs(db, fed)
+    original = await one(db, Status, Status.uri == page["id"])
+    assert "The page as its server has it" in original.content  # not the embedded copy
+    repost = await one(db, Status, Status.reblog_of_id == original.id)
+    assert repost.account_id != original.account_id
+
+
+async def test_a_relayed_activity_other_than_create_is_ignored(
+    db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
+) -> None:
+    community = remote.actor("tenforward", path="/c/tenforward", type="Group")
+    activity = payload("lemmy_announce_create_page", remote, fed, PAGE=f"{remote.url}/post/43")
+    activity["object"]["type"] = "Like"
+    deliver(community, fed, activity)
+    await run_jobs(db, fed)
+    assert await one(db, Status) is None
+
+
 async def test_threads_create_note(
     db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
 ) -> None:

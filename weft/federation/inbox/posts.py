@@ -111,8 +111,23 @@ async def on_like(inbound: Inbound) -> str:
     return f"liked post {status.id}"
 
 
+# What a group (a Lemmy community, say) relays by announcing the activity
+# itself rather than the post: of these, only a ``Create`` brings a post.
+RELAYED_ACTIVITIES = frozenset(
+    {"Create", "Update", "Delete", "Like", "Dislike", "Undo", "Announce", "Flag", "Block"}
+)
+
+
 async def on_announce(inbound: Inbound) -> str:
     uri = inbound.object_id
+    embedded = inbound.embedded
+    if embedded is not None and jsonld.types(embedded) & RELAYED_ACTIVITIES:
+        # Lemmy's ``Announce`` of a ``Create``: the group reposts the created
+        # post. The embedded copy is signed by the group, not the post's
+        # author, so the post itself is fetched from its own server by id.
+        if "Create" not in jsonld.types(embedded):
+            return f"ignored: a relayed {', '.join(sorted(jsonld.types(embedded)))}"
+        uri = jsonld.first_id(embedded.get("object"))
     if uri is None:
         return "ignored: nothing announced"
     status = await fetch_status(inbound.db, inbound.settings, uri, budget=inbound.budget)
