@@ -16,7 +16,7 @@ from tests.live import LiveServer
 def compose_poll(page: Page) -> str:
     page.goto("/compose")
     page.get_by_label("Your post").fill("Which fibre for the scarf?")
-    page.get_by_text("Add a poll").click()
+    page.get_by_role("button", name="Add a poll").click()
     page.get_by_label("Option 1").fill("Wool")
     page.get_by_label("Option 2").fill("Linen")
     page.get_by_label("Option 3").fill("Silk")
@@ -37,7 +37,7 @@ def test_a_poll_is_composed_voted_on_and_its_results_shown(
         author = new_context(size, color_scheme=scheme).new_page()
         sign_in(author, "cora")
         author.goto("/compose")
-        author.get_by_text("Add a poll").click()
+        author.get_by_role("button", name="Add a poll").click()
         screenshots.take(author, f"{scheme}-{size}-composer")
         assert_accessible(author, "the composer with a poll")
         compose_poll(author)
@@ -71,7 +71,7 @@ def test_a_poll_with_one_option_is_refused_in_the_form(
     sign_in(page, "cora")
     page.goto("/compose")
     page.get_by_label("Your post").fill("Just one?")
-    page.get_by_text("Add a poll").click()
+    page.get_by_role("button", name="Add a poll").click()
     page.get_by_label("Option 1").fill("Only")
     page.get_by_role("button", name="Post", exact=True).last.click()
     expect(page.locator("#compose-problem, .error-summary").first).to_contain_text(

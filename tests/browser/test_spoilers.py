@@ -4,6 +4,8 @@ tests/artifacts/browser/), with the pages audited by axe-core."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -41,3 +43,37 @@ def test_a_spoiler_is_composed_hidden_and_revealed(
         expect(shown).to_have_text("made of silk")
         expect(shown).not_to_have_css("color", "rgba(0, 0, 0, 0)")
         screenshots.take(reader, f"{scheme}-{size}-spoiler-shown")
+
+
+@sqlite_only
+def test_the_edit_form_marks_a_spoiler_and_names_a_refusal(
+    new_context: NewContext, server: LiveServer, screenshots: Screenshots
+) -> None:
+    person(server, "edna")
+    for size in ("desktop", "phone"):
+        page = new_context(size).new_page()
+        sign_in(page, "edna")
+        page.goto("/compose")
+        page.get_by_label("Your post").fill(f"The ending ({size}) is a surprise")
+        page.get_by_role("button", name="Post", exact=True).last.click()
+        page.wait_for_url(re.compile(r"/@edna/\d+$"))
+        post_id = page.url.rstrip("/").split("/")[-1]
+        page.goto(f"/@edna/{post_id}/edit")
+        text = page.get_by_label("Your post")
+        start = len(f"The ending ({size}) is ")
+        text.evaluate(f"el => el.setSelectionRange({start}, {start + 10})")
+        page.get_by_role("button", name="Mark selection as spoiler").click()
+        expect(text).to_have_value(f"The ending ({size}) is ||a surprise||")
+        screenshots.take(page, f"{size}-edit-spoiler")
+        assert_accessible(page, "the edit form")
+        page.get_by_role("button", name="Save").click()
+        shown = page.locator("article", has_text=f"The ending ({size})").first
+        expect(shown.get_by_role("button", name="Spoiler, press to show")).to_have_text(
+            "a surprise"
+        )
+
+    # Eleven ranges are refused, and the form says why under the text.
+    page.goto(f"/@edna/{post_id}/edit")
+    page.get_by_label("Your post").fill(" ".join(f"||w{i}||" for i in range(11)))
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#text-error")).to_contain_text("The spoilers: can hold at most 10")

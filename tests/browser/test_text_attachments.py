@@ -27,8 +27,8 @@ def test_a_long_text_is_composed_and_read_behind_read_more(
         sign_in(author, "tess")
         author.goto("/compose")
         author.get_by_label("Your post").fill(f"My essay ({size})")
-        author.get_by_text("Add a long text").click()
-        author.get_by_label("Long text").fill(LONG)
+        author.get_by_role("button", name="Add a long text").click()
+        author.get_by_role("textbox", name="Long text").fill(LONG)
         author.get_by_label("Link").fill("https://example.com/essay")
         screenshots.take(author, f"{scheme}-{size}-text-attachment-composer")
         author.get_by_role("button", name="Post", exact=True).last.click()
@@ -49,13 +49,56 @@ def test_a_long_text_is_composed_and_read_behind_read_more(
     # A long text with a poll is refused, naming it, and nothing is posted.
     author.goto("/compose")
     author.get_by_label("Your post").fill("Both at once")
-    author.get_by_text("Add a long text").click()
-    author.get_by_label("Long text").fill("More words")
-    author.get_by_text("Add a poll").click()
+    author.get_by_role("button", name="Add a long text").click()
+    author.get_by_role("textbox", name="Long text").fill("More words")
+    author.get_by_role("button", name="Add a poll").click()
     author.get_by_label("Option 1").fill("yes")
     author.get_by_label("Option 2").fill("no")
     author.get_by_role("button", name="Post", exact=True).last.click()
     expect(author.get_by_role("alert")).to_contain_text(
         "The long text goes only on a text-only post: not with a poll"
     )
-    expect(author.get_by_label("Long text")).to_have_attribute("aria-invalid", "true")
+    expect(author.get_by_role("textbox", name="Long text")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+
+
+@sqlite_only
+def test_the_long_text_is_styled_and_a_draft_keeps_its_styles(
+    new_context: NewContext, server: LiveServer, screenshots: Screenshots
+) -> None:
+    person(server, "vera")
+    for size in ("desktop", "phone"):
+        page = new_context(size).new_page()
+        sign_in(page, "vera")
+        page.goto("/compose")
+        page.get_by_label("Your post").fill(f"Styled ({size})")
+        page.get_by_role("button", name="Add a long text").click()
+        area = page.get_by_role("textbox", name="Long text")
+        area.fill("Bold words and quiet ones")
+        area.evaluate("el => el.setSelectionRange(0, 4)")
+        page.get_by_role("button", name="Bold").click()
+        expect(page.get_by_role("button", name="Bold")).to_have_attribute("aria-pressed", "true")
+        area.evaluate("el => el.setSelectionRange(15, 20)")
+        area.press("Control+i")
+        expect(page.locator("[data-preview-text] strong")).to_have_text("Bold")
+        expect(page.locator("[data-preview-text] em")).to_have_text("quiet")
+        screenshots.take(page, f"{size}-long-text-styles")
+        assert_accessible(page, "the composer's long text with styles")
+
+        # Saved and opened again, the styles come back as the API stores them.
+        page.get_by_role("button", name="Save draft").click()
+        page.get_by_role("listitem").filter(has_text=f"Styled ({size})").get_by_role(
+            "link", name="Edit this draft"
+        ).click()
+        styling = page.locator("input[name=text_attachment_styling]")
+        expect(styling).to_have_value(
+            '[{"offset":0,"length":4,"styling_info":["bold"]},'
+            '{"offset":15,"length":5,"styling_info":["italic"]}]'
+        )
+        expect(page.locator("[data-preview-text] strong")).to_have_text("Bold")
+        page.get_by_role("button", name="Post", exact=True).last.click()
+        post = page.locator("article", has_text=f"Styled ({size})").first
+        post.get_by_text("Read more").click()
+        expect(post.locator("strong", has_text="Bold")).to_be_visible()
+        expect(post.locator("em", has_text="quiet")).to_be_visible()

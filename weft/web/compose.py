@@ -10,17 +10,25 @@ with ``fetch`` and ``Accept: application/json``, to which these routes answer
 
 from __future__ import annotations
 
+import json
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from weft.actions.drafts import delete_draft, own, save_draft, update_draft
+from weft.actions.media import attached_media_ids
 from weft.actions.posts.compose import MAX_CHARS, one_newline
 from weft.actions.posts.edit import Change, edit_status
-from weft.actions.posts.post import InvalidThreadPost, check_draft, post_thread, thread_for_key
+from weft.actions.posts.post import (
+    Draft,
+    InvalidThreadPost,
+    check_draft,
+    post_thread,
+    thread_for_key,
+)
 from weft.api.serializers.statuses import status_entities, status_entity
 from weft.errors import Invalid, NotFound
 from weft.limits import POLL_DEFAULT_EXPIRATION, POLL_MAX_OPTIONS
@@ -28,6 +36,7 @@ from weft.models import Status, User
 from weft.models.posts import VISIBILITIES
 from weft.policies.statuses import can_quote, can_reply
 from weft.queries.accounts import lookup_account, parse_id
+from weft.queries.media import own_unattached_media
 from weft.queries.status_bundle import load_bundle
 from weft.queries.statuses import visible_status
 from weft.runtime import Runtime, runtime
@@ -37,13 +46,22 @@ from weft.web.common import require_user
 from weft.web.compose_form import (
     Box,
     ComposeForm,
+    Kept,
     drafts,
     marked,
     optional_id,
     read_form,
     rearranged,
+    unmarked,
 )
-from weft.web.compose_media import MediaProblem, check_descriptions, discard, upload_all
+from weft.web.compose_media import (
+    MediaProblem,
+    check_descriptions,
+    describe_kept,
+    discard,
+    upload_all,
+    with_previews,
+)
 from weft.web.errors import wants_json
 from weft.web.session import form_fields
 from weft.web.templating import render
@@ -69,6 +87,7 @@ LABELS = {
     "text_attachment": "The long text",
     "text_attachment[plaintext]": "The long text",
     "text_attachment[link_attachment_url]": "The long text's link",
+    "text_attachment[text_with_styling_info]": "The long text's styles:",
     "topic_tag": "The topic",
     "is_ghost_post": "Ghost post:",
 }
@@ -84,6 +103,7 @@ FIELDS = {
     "text_attachment": "text_attachment",
     "text_attachment[plaintext]": "text_attachment",
     "text_attachment[link_attachment_url]": "text_attachment",
+    "text_attachment[text_with_styling_info]": "text_attachment",
     "topic_tag": "topic_tag",
     "is_ghost_post": "is_ghost_post",
 }
@@ -185,19 +205,35 @@ async def _publish(rt: Runtime, account_id: int, form: ComposeForm) -> list[Stat
         sent = await thread_for_key(rt.db, account_id, form.idempotency_key, len(form.boxes))
         if sent:
             return sent
+    _check(form)
+    uploaded = await upload_all(rt, account_id, form)
+    try:
+        await describe_kept(rt, account_id, form.kept)
+        return await post_thread(rt.db, rt.settings, account_id, _drafts(form, uploaded))
+    except BaseException:
+        await discard(rt, account_id, [m for ids in uploaded for m in ids])
+        raise
+
+
+def _check(form: ComposeForm) -> None:
+    """Every post and every alt text checked before any file is stored
+    (stand-in ids count the files)."""
     stand_ins = [tuple(range(1, len(box.attachments) + 1)) for box in form.boxes]
-    for index, draft in enumerate(drafts(form, stand_ins)):
+    for index, draft in enumerate(_drafts(form, stand_ins)):
         try:
             check_draft(draft)
         except Invalid as error:
             raise InvalidThreadPost(index, error) from None
     check_descriptions(form)
-    media_ids = await upload_all(rt, account_id, form)
+
+
+def _drafts(form: ComposeForm, uploaded: list[tuple[int, ...]]) -> list[Draft]:
+    """The form's posts; the first keeps the draft's uploads, before its new ones."""
+    media_ids = [(*form.kept_ids, *uploaded[0]), *uploaded[1:]]
     try:
-        return await post_thread(rt.db, rt.settings, account_id, drafts(form, media_ids))
-    except BaseException:
-        await discard(rt, account_id, [m for ids in media_ids for m in ids])
-        raise
+        return drafts(form, media_ids)
+    except Invalid as error:  # the long text's styles, read with the form
+        raise InvalidThreadPost(0, error) from None
 
 
 async def _save_draft(rt: Runtime, account_id: int, form: ComposeForm) -> None:
@@ -206,15 +242,11 @@ async def _save_draft(rt: Runtime, account_id: int, form: ComposeForm) -> None:
     if len(form.boxes) > 1:
         problem = Invalid("draft", "a draft holds one post; remove the others, or post the thread")
         raise InvalidThreadPost(0, problem)
-    stand_ins = [tuple(range(1, len(form.boxes[0].attachments) + 1))]
-    try:
-        check_draft(drafts(form, stand_ins)[0])
-    except Invalid as error:
-        raise InvalidThreadPost(0, error) from None
-    check_descriptions(form)
+    _check(form)
     media_ids = await upload_all(rt, account_id, form)
-    draft = drafts(form, media_ids)[0]
+    draft = _drafts(form, media_ids)[0]
     try:
+        await describe_kept(rt, account_id, form.kept)
         if form.draft_id:
             await update_draft(rt.db, account_id, optional_id(form.draft_id) or 0, draft)
         else:
@@ -261,7 +293,25 @@ async def _draft_form(rt: Runtime, user: User, raw_id: str) -> ComposeForm:
         topic_tag=params.get("topic_tag") or "",
         ghost=bool(params.get("is_ghost_post")),
         draft_id=str(row.id),
+        text_attachment_styling=_styling(attachment),
+        kept=await _kept_media(rt, user, params.get("media_ids") or []),
     )
+
+
+def _styling(attachment: dict[str, Any]) -> str:
+    styling = attachment.get("text_with_styling_info") or []
+    return json.dumps(styling, separators=(",", ":")) if styling else ""
+
+
+async def _kept_media(rt: Runtime, user: User, media_ids: list[str]) -> list[Kept]:
+    """A draft's uploads, with the alt text they hold."""
+    kept = []
+    for media_id in media_ids:
+        with suppress(NotFound):
+            async with rt.db.read() as session:
+                media = await own_unattached_media(session, user.account_id, int(media_id))
+            kept.append(Kept(str(media.id), media.description or ""))
+    return kept
 
 
 def _thread_error(error: InvalidThreadPost, count: int) -> dict[str, str]:
@@ -298,6 +348,8 @@ async def _page(
 ) -> Response:
     if targets is None:
         targets = await _targets(rt, user, form)
+    if form.kept:
+        form = replace(form, kept=await with_previews(rt, user.account_id, form.kept))
     context = {
         "form": form,
         "remaining": [remaining(b.text, form.spoiler_text) for b in form.boxes],
@@ -357,12 +409,14 @@ async def _cards(request: Request, rt: Runtime, user: User, posted: list[Status]
 
 @dataclass(frozen=True)
 class EditForm:
-    """The edit form's values: what the post holds, or what was typed."""
+    """The edit form's values: what the post holds, or what was typed. The
+    text's spoiler ranges are between ``||bars||``, as in the composer."""
 
     text: str
     spoiler_text: str
     sensitive: bool
     language: str
+    spoiler_media: bool = False
 
 
 @router.get("/@{acct}/{status_id}/edit", response_model=None)
@@ -374,7 +428,13 @@ async def edit_page(
     rt: Runtime = Depends(runtime),
 ) -> Response:
     status = await _own_post(rt, user, acct, status_id)
-    values = EditForm(status.text, status.spoiler_text, status.sensitive, status.language or "")
+    values = EditForm(
+        marked(status.text, status.text_entities or []),
+        status.spoiler_text,
+        status.sensitive,
+        status.language or "",
+        status.is_spoiler_media,
+    )
     return await _edit_page(request, rt, user, status, values)
 
 
@@ -393,26 +453,45 @@ async def edit(
         spoiler_text=fields.get("spoiler_text", ""),
         sensitive=fields.get("sensitive", "") not in ("", "0", "false"),
         language=fields.get("language", ""),
+        spoiler_media=fields.get("spoiler_media", "") not in ("", "0", "false"),
     )
+    text, ranges = unmarked(one_newline(values.text))
     change = Change(
-        text=values.text,
+        text=text,
         spoiler_text=values.spoiler_text,
         sensitive=values.sensitive,
         language=values.language or None,
+        text_entities=ranges,
+        is_spoiler_media=values.spoiler_media if "spoiler_media_shown" in fields else None,
     )
     try:
         await edit_status(rt.db, rt.settings, user.account_id, status.id, change)
     except Invalid as error:
-        key = "text" if error.field == "status" else FIELDS.get(error.field, "form")
-        label = "Your post:" if error.field == "status" else LABELS.get(error.field, error.field)
-        errors = {key: f"{label} {error.description}"}
+        errors = {_edit_field(error.field): f"{_edit_label(error.field)} {error.description}"}
         if wants_json(request):
-            return JSONResponse({"error": errors[key], "errors": errors}, 422)
+            return JSONResponse({"error": next(iter(errors.values())), "errors": errors}, 422)
         return await _edit_page(request, rt, user, status, values, errors)
     url = f"/@{user.account.username}/{status.id}"
     if wants_json(request):
         return JSONResponse({"url": url})
     return RedirectResponse(url, status_code=303)
+
+
+def _edit_field(field: str) -> str:
+    """Where an edit's refusal shows: the spoiler ranges are the text's."""
+    if field == "status" or field.startswith("text_entities"):
+        return "text"
+    if field == "is_spoiler_media":
+        return "spoiler_media"
+    return FIELDS.get(field, "form")
+
+
+def _edit_label(field: str) -> str:
+    if field == "status":
+        return "Your post:"
+    if field.startswith("text_entities"):
+        return "The spoilers:"
+    return LABELS.get(field, field)
 
 
 async def _own_post(rt: Runtime, user: User, acct: str, raw_id: str) -> Status:
@@ -423,6 +502,11 @@ async def _own_post(rt: Runtime, user: User, acct: str, raw_id: str) -> Status:
     if status.account_id != user.account_id or account.id != user.account_id:
         raise NotFound()
     return status
+
+
+async def _media_of(rt: Runtime, status: Status) -> list[int]:
+    async with rt.db.read() as session:
+        return await attached_media_ids(session, status.id)
 
 
 async def _edit_page(
@@ -436,7 +520,8 @@ async def _edit_page(
     context = {
         "status": status,
         "values": values,
-        "remaining": remaining(values.text, values.spoiler_text),
+        "remaining": remaining(unmarked(values.text)[0], values.spoiler_text),
+        "has_media": bool(await _media_of(rt, status)),
         "edit_window": rt.settings.edit_window_minutes,
         "errors": errors or {},
         "post_path": f"/@{user.account.username}/{status.id}",

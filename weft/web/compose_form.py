@@ -16,11 +16,17 @@ sends the same ones):
 - ``poll-option-<k>`` (k from 0 to 3), ``poll_expires_in`` (seconds),
   ``poll_multiple``: a poll on the first post, when any option is filled in.
 - ``text_attachment`` and ``link_attachment_url``: a long text (and its
-  link) on the first post, when the text is filled in.
+  link) on the first post, when the text is filled in;
+  ``text_attachment_styling``: its styles, a JSON list of Threads'
+  ``text_with_styling_info`` ranges (``static/compose.js`` writes it from the
+  style buttons; offsets and lengths in code points of the long text).
 - ``topic_tag``: the first post's topic.
 - ``is_ghost_post``: the first post is a ghost post (text only, gone after 24 hours).
 - ``draft_id``: the draft the composer was opened from (``/drafts``); "Save
   draft" (the ``save_draft`` button) changes it, posting deletes it.
+  ``kept_media`` (repeated: upload ids, in order) with ``kept_alt-<id>``: the
+  draft's photos and videos the first post keeps (already uploaded, shown as
+  thumbnails; a removed one is simply not sent), before any new files.
 - ``idempotency_key``: written afresh with each composer the page shows
   (``static/compose.js`` draws a new one after each post it sends); the first
   post claims it, so the same form sent again gives back the same thread.
@@ -31,6 +37,7 @@ sends the same ones):
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -38,10 +45,11 @@ from dataclasses import dataclass, field, replace
 from starlette.datastructures import FormData, UploadFile
 
 from weft.actions.polls import PollDraft
+from weft.actions.posts.compose import one_newline
 from weft.actions.posts.post import MAX_IDEMPOTENCY_KEY, Draft
 from weft.actions.spoilers import SpoilerRange
-from weft.actions.text_attachments import TextAttachment
-from weft.errors import BadRequest
+from weft.actions.text_attachments import STYLING, TextAttachment, read_attachment
+from weft.errors import BadRequest, Invalid
 from weft.limits import MAX_MEDIA_ATTACHMENTS, POLL_DEFAULT_EXPIRATION, POLL_MAX_OPTIONS
 from weft.queries.accounts import parse_id
 from weft.web.session import no_nul
@@ -59,6 +67,16 @@ class Attachment:
 
     file: UploadFile
     description: str
+
+
+@dataclass
+class Kept:
+    """A photo or video already uploaded (a draft's), kept by the first post;
+    ``preview`` is its thumbnail's address, filled in to draw the form."""
+
+    id: str
+    description: str
+    preview: str = ""
 
 
 @dataclass
@@ -95,10 +113,16 @@ class ComposeForm:
     topic_tag: str = ""
     ghost: bool = False
     draft_id: str = ""
+    text_attachment_styling: str = ""
+    kept: list[Kept] = field(default_factory=list)
 
     @property
     def file_count(self) -> int:
         return sum(len(box.attachments) for box in self.boxes)
+
+    @property
+    def kept_ids(self) -> tuple[int, ...]:
+        return tuple(int(k.id) for k in self.kept)
 
 
 def read_form(form: FormData) -> ComposeForm:
@@ -134,7 +158,21 @@ def read_form(form: FormData) -> ComposeForm:
         topic_tag=fields.get("topic_tag", ""),
         ghost=fields.get("is_ghost_post", "") not in ("", "0", "false"),
         draft_id=fields.get("draft_id", ""),
+        text_attachment_styling=fields.get("text_attachment_styling", ""),
+        kept=_kept(form, fields),
     )
+
+
+def _kept(form: FormData, fields: Mapping[str, str]) -> list[Kept]:
+    """The draft's uploads the form keeps, in order, each once."""
+    ids = [v for v in form.getlist("kept_media") if isinstance(v, str)]
+    if len(ids) > MAX_MEDIA_ATTACHMENTS:
+        raise BadRequest(f"The form keeps more than {MAX_MEDIA_ATTACHMENTS} photos and videos.")
+    kept: dict[str, Kept] = {}
+    for raw in ids:
+        media_id = str(parse_id(raw))
+        kept.setdefault(media_id, Kept(media_id, fields.get(f"kept_alt-{raw}", "")))
+    return list(kept.values())
 
 
 def _idempotency_key(key: str) -> str:
@@ -206,8 +244,8 @@ def drafts(form: ComposeForm, media_ids: list[tuple[int, ...]]) -> list[Draft]:
     result = [
         replace(
             shared,
-            text=unmarked(box.text)[0],
-            text_entities=unmarked(box.text)[1],
+            text=unmarked(one_newline(box.text))[0],
+            text_entities=unmarked(one_newline(box.text))[1],
             is_spoiler_media=form.spoiler_media and bool(ids),
             media_ids=ids,
         )
@@ -227,9 +265,20 @@ def drafts(form: ComposeForm, media_ids: list[tuple[int, ...]]) -> list[Draft]:
 
 
 def _text_attachment(form: ComposeForm) -> TextAttachment | None:
+    """The long text with its styles, read as the API reads Threads' object (a
+    refusal names ``text_attachment[text_with_styling_info]``)."""
     if not form.text_attachment.strip():
         return None
-    return TextAttachment(form.text_attachment, form.link_attachment_url or None)
+    try:
+        styling = json.loads(form.text_attachment_styling or "[]")
+    except ValueError:
+        raise Invalid(STYLING, "must be a list of styled ranges") from None
+    raw = {
+        "plaintext": one_newline(form.text_attachment),
+        "link_attachment_url": form.link_attachment_url or None,
+        "text_with_styling_info": styling,
+    }
+    return read_attachment(raw)
 
 
 def _poll(form: ComposeForm) -> PollDraft | None:

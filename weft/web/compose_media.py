@@ -21,14 +21,21 @@ from pathlib import Path
 
 from starlette.datastructures import UploadFile
 
-from weft.actions.media import MediaChange, check_description, delete_media, upload_media
+from weft.actions.media import (
+    MediaChange,
+    check_description,
+    delete_media,
+    update_media,
+    upload_media,
+)
+from weft.api.serializers.media import media_entity
 from weft.errors import Invalid, NotFound
 from weft.limits import VIDEO_SIZE_LIMIT
 from weft.media.process import process_media
 from weft.models import MediaAttachment
 from weft.queries.media import own_unattached_media
 from weft.runtime import Runtime
-from weft.web.compose_form import Attachment, ComposeForm
+from weft.web.compose_form import Attachment, ComposeForm, Kept
 
 TOO_LARGE = f"is too large: a video can be at most {VIDEO_SIZE_LIMIT // (1024 * 1024)} MB"
 
@@ -44,6 +51,12 @@ class MediaProblem(Exception):
 
 def check_descriptions(form: ComposeForm) -> None:
     """Alt text limits, checked before any file is stored."""
+    for number, kept in enumerate(form.kept, start=1):
+        try:
+            check_description(kept.description)
+        except Invalid as error:
+            problem = f"Photo or video {number}: alt text {error.description}"
+            raise MediaProblem(0, problem) from None
     for index, box in enumerate(form.boxes):
         for attachment in box.attachments:
             try:
@@ -127,3 +140,32 @@ def _copy(upload: UploadFile, path: Path) -> None:
 def _about(upload: UploadFile, problem: str) -> str:
     name = upload.filename or "The file"
     return f"{name} {problem}"
+
+
+async def with_previews(rt: Runtime, account_id: int, kept: list[Kept]) -> list[Kept]:
+    """The kept uploads with their thumbnails' addresses, to draw them; one
+    that is no longer the viewer's unattached upload is left out."""
+    shown = []
+    for item in kept:
+        try:
+            async with rt.db.read() as session:
+                media = await own_unattached_media(session, account_id, int(item.id))
+        except NotFound:
+            continue
+        entity = media_entity(media, rt.settings)
+        preview = entity["preview_url"] or entity["url"] or ""
+        shown.append(Kept(item.id, item.description, str(preview)))
+    return shown
+
+
+async def describe_kept(rt: Runtime, account_id: int, kept: list[Kept]) -> None:
+    """The kept uploads' alt text as typed (the draft's uploads are the
+    viewer's, on no post: ``update_media`` takes them)."""
+    for number, item in enumerate(kept, start=1):
+        try:
+            await update_media(
+                rt.db, account_id, int(item.id), MediaChange(description=item.description)
+            )
+        except NotFound:
+            problem = f"Photo or video {number} is no longer there; remove it"
+            raise MediaProblem(0, problem) from None

@@ -61,6 +61,13 @@ async def delete(
     return RedirectResponse("/drafts", status_code=303)
 
 
+async def drafts_count(rt: Runtime, account_id: int) -> int:
+    """How many drafts the person keeps (for the links to ``/drafts``)."""
+    async with rt.db.read() as session:
+        rows = await own_drafts(session, account_id, Page(limit=MAX_DRAFTS), scheduled=False)
+    return len(rows)
+
+
 async def _page(
     request: Request, rt: Runtime, user: User, problem: str = "", status: int = 200
 ) -> Response:

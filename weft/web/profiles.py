@@ -28,6 +28,7 @@ from weft.queries.timelines import AccountFilter, account_statuses
 from weft.runtime import Runtime, runtime, runtime_of
 from weft.web.auth import safe_next
 from weft.web.common import activity_id, require_user, statuses_for_page, with_alternate
+from weft.web.drafts import drafts_count
 from weft.web.session import current_user, form_fields
 from weft.web.templating import render
 
@@ -62,14 +63,16 @@ def _next_url(request: Request, cursors: list[int], size: int) -> str | None:
 
 async def _profile_context(rt: Runtime, viewer: User | None, account: Account) -> dict[str, Any]:
     relationship = None
+    is_self = viewer is not None and viewer.account_id == account.id
     if viewer is not None and viewer.account_id != account.id:
         relationship = await graph_queries.relationship(rt.db, viewer.account_id, account.id)
     return {
         "account": account,
         "entity": account_entity(account, rt.settings, await moved_target(rt.db, account)),
         "relationship": relationship,
-        "is_self": viewer is not None and viewer.account_id == account.id,
+        "is_self": is_self,
         "settings": rt.settings,
+        "drafts": await drafts_count(rt, account.id) if is_self else 0,
     }
 
 

@@ -34,6 +34,7 @@ from weft.queries.accounts import get_account, parse_id
 from weft.queries.sign_ins import authorized_apps, web_sessions
 from weft.runtime import Runtime, runtime, runtime_of
 from weft.web.common import require_user
+from weft.web.drafts import drafts_count
 from weft.web.session import form_fields, load_visitor
 from weft.web.templating import render
 
@@ -64,8 +65,11 @@ def _error_for(error: Invalid) -> dict[str, str]:
 
 
 @router.get("", response_class=HTMLResponse)
-async def index(request: Request, user: User = Depends(require_user)) -> HTMLResponse:
-    return await render(request, "settings/index.html", {"section": "index"})
+async def index(
+    request: Request, user: User = Depends(require_user), rt: Runtime = Depends(runtime)
+) -> HTMLResponse:
+    context = {"section": "index", "drafts": await drafts_count(rt, user.account_id)}
+    return await render(request, "settings/index.html", context)
 
 
 # --- profile -----------------------------------------------------------------------------

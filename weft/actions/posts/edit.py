@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,7 +32,13 @@ from weft.actions.posts.bookkeeping import (
 )
 from weft.actions.posts.compose import check_text, clean_language, compose, one_newline
 from weft.actions.posts.ghosts import check_ghost
-from weft.actions.spoilers import ranges_of, still_fitting
+from weft.actions.spoilers import (
+    SpoilerRange,
+    check_spoilers,
+    ranges_of,
+    still_fitting,
+    stored_ranges,
+)
 from weft.activity_kinds import ActivityKind
 from weft.config import Settings
 from weft.db.database import Database
@@ -65,6 +72,10 @@ class Change:
     # The attachments in order; None keeps them.
     media_ids: tuple[int, ...] | None = None
     media_attributes: tuple[MediaAttributes, ...] = ()
+    # The text's spoiler ranges (checked against the new text); None keeps the
+    # ones the new text still holds. The media spoiler flag; None keeps it.
+    text_entities: tuple[SpoilerRange, ...] | None = None
+    is_spoiler_media: bool | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", one_newline(self.text))
@@ -126,20 +137,23 @@ async def edit_status(
         language = clean_language(change.language) if change.language else status.language
         sensitive = status.sensitive if change.sensitive is None else change.sensitive
         attributes = _check_attributes(change.media_attributes, new_media)
-        if (change.text, spoiler, sensitive, language, new_media) == (
+        entities, spoiler_media = _spoilers(status, change, bool(new_media))
+        if (change.text, spoiler, sensitive, language, new_media, entities, spoiler_media) == (
             status.text,
             status.spoiler_text,
             status.sensitive,
             status.language,
             current_media,
+            list(status.text_entities or []),
+            status.is_spoiler_media,
         ) and not await _changes_media(session, attributes):
             return status  # nothing changed: no new version, no "edited" label
         await ensure_original_version(session, status)
         if new_media != current_media:
             await attach_media(session, account_id, status.id, new_media)
         await _apply_attributes(session, attributes)
-        # Spoiler ranges the new text still holds stay hidden (Threads edits none).
-        status.text_entities = still_fitting(change.text, status.text_entities)
+        status.text_entities = entities
+        status.is_spoiler_media = spoiler_media
         spoilers = [(r.offset, r.length) for r in ranges_of(status.text_entities)]
         composed = await compose(session, settings, account_id, change.text, spoilers)
         revision = Revision(
@@ -154,6 +168,20 @@ async def edit_status(
         )
         await revise(session, status, revision)
         return status
+
+
+def _spoilers(status: Status, change: Change, has_media: bool) -> tuple[list[Any], bool]:
+    """The edited post's spoiler ranges and media flag: as given (checked), or
+    the ranges the new text still holds and the flag while media remains."""
+    spoiler_media = (
+        status.is_spoiler_media if change.is_spoiler_media is None else change.is_spoiler_media
+    )
+    if change.text_entities is None:
+        entities = still_fitting(change.text, status.text_entities)
+        check_spoilers(change.text, (), change.is_spoiler_media is True, has_media)
+        return entities, spoiler_media and has_media
+    check_spoilers(change.text, change.text_entities, spoiler_media, has_media)
+    return stored_ranges(change.text_entities), spoiler_media
 
 
 def _check_edit_window(settings: Settings, status: Status) -> None:

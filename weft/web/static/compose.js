@@ -197,7 +197,7 @@
     areas.forEach(function (area, index) {
       var box = area.closest("[data-box]");
       var counter = box.querySelector("[data-counter]");
-      var remaining = self.limit - countableLength(area.value, spoiler);
+      var remaining = self.limit - countableLength(unmarked(area.value), spoiler);
       var label = areas.length > 1 ? "Post " + (index + 1) + ": " : "";
       counter.textContent = remainingText(remaining);
       counter.classList.toggle("over", remaining < 0);
@@ -311,8 +311,8 @@
     picker.setAttribute("aria-hidden", "true");
     var button = document.createElement("button");
     button.type = "button";
-    button.className = "secondary small";
-    button.textContent = "Add photos or videos";
+    button.className = "secondary small media-button";
+    button.textContent = "Add photos or videos to this post";
     button.addEventListener("click", function () { picker.click(); });
     picker.addEventListener("change", function () {
       self.addFiles(box, Array.prototype.slice.call(picker.files));
@@ -456,6 +456,8 @@
     this.files.set(first, []);
     this.renderFiles(first);
     this.renumber();
+    if (this.styled) this.styled.clear();
+    this.form.querySelectorAll("details[data-part]").forEach(function (part) { part.open = false; });
   };
 
   /* Errors from the server: a summary at the top, and each against its field. */
@@ -484,12 +486,263 @@
     summary.focus();
   };
 
+  // ---- Tools: the row of icon buttons and the spoiler mark ---------------------------
+
+  /* The text without the composer's ||spoiler bars|| (compose_form.unmarked): the
+     server counts it so. A bar left open stays as typed. */
+  function unmarked(text) {
+    var out = "";
+    var rest = text;
+    for (;;) {
+      var start = rest.indexOf("||");
+      var end = start >= 0 ? rest.indexOf("||", start + 2) : -1;
+      if (end < 0) return out + rest;
+      out += rest.slice(0, start) + rest.slice(start + 2, end);
+      rest = rest.slice(end + 2);
+    }
+  }
+
+  /* Each tool opens its part of the form (a <details>, whose own summary the
+     script hides) only when chosen; the photo tool opens the first post's picker. */
+  Composer.prototype.enhanceTools = function () {
+    var self = this;
+    var form = this.form;
+    var tools = form.querySelector("[data-tools]");
+    if (!tools) return;
+    tools.hidden = false;
+    form.classList.add("has-tools");
+    tools.querySelectorAll("[data-tool]").forEach(function (button) {
+      var part = document.getElementById(button.getAttribute("aria-controls"));
+      if (!part) return;
+      function sync() {
+        button.setAttribute("aria-expanded", String(part.open));
+      }
+      sync();
+      part.addEventListener("toggle", sync);
+      button.addEventListener("click", function () {
+        part.open = !part.open;
+        sync();
+        if (part.open) {
+          var first = part.querySelector("input:not([type=hidden]), textarea, select");
+          if (first) first.focus();
+        }
+      });
+    });
+    var media = tools.querySelector("[data-tool-media]");
+    if (media) {
+      media.addEventListener("click", function () {
+        var picker = self.boxList()[0].querySelector("input[type=file][data-js-media]");
+        if (picker) picker.click();
+      });
+    }
+    form.addEventListener("focusin", function (event) {
+      if (event.target.matches("textarea[data-count]")) self.lastText = event.target;
+    });
+    form.querySelectorAll("[data-mark-spoiler]").forEach(function (button) {
+      button.addEventListener("click", function () { self.markSpoiler(); });
+    });
+    form.addEventListener("keydown", function (event) {
+      if ((event.ctrlKey || event.metaKey) && event.shiftKey && event.key.toLowerCase() === "s" &&
+          event.target.matches("textarea[data-count]")) {
+        event.preventDefault();
+        self.lastText = event.target;
+        self.markSpoiler();
+      }
+    });
+  };
+
+  /* Put the selected words of the last text box between ||bars||: a spoiler range. */
+  Composer.prototype.markSpoiler = function () {
+    var area = this.lastText || this.form.querySelector("textarea[data-count]");
+    if (!area) return;
+    var start = area.selectionStart;
+    var end = area.selectionEnd;
+    var chosen = area.value.slice(start, end);
+    if (!chosen.trim()) {
+      area.focus();
+      this.say("Select some words first, then mark them as a spoiler.");
+      return;
+    }
+    area.value = area.value.slice(0, start) + "||" + chosen + "||" + area.value.slice(end);
+    area.focus();
+    area.setSelectionRange(start + 2, end + 2);
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+    this.say("Marked as a spoiler.");
+  };
+
+  // ---- The long text's styles ----------------------------------------------------
+
+  /* The styles as the server names them (text/styled.py); each code point of the
+     long text carries a set of them, sent as Threads' text_with_styling_info. */
+  var STYLE_TAGS = { bold: "strong", italic: "em", underline: "u", strikethrough: "s", highlight: "mark" };
+
+  function Styled(part, say) {
+    this.area = part.querySelector("[data-styled-text]");
+    this.field = part.querySelector("[data-styling]");
+    this.tools = part.querySelector("[data-style-tools]");
+    this.preview = part.querySelector("[data-styled-preview]");
+    this.previewText = part.querySelector("[data-preview-text]");
+    this.say = say;
+    this.text = Array.from(this.area.value);
+    this.marks = this.text.map(function () { return []; });
+    var stored = [];
+    try { stored = JSON.parse(this.field.value || "[]"); } catch (e) { stored = []; }
+    var self = this;
+    (Array.isArray(stored) ? stored : []).forEach(function (range) {
+      for (var i = range.offset; i < range.offset + range.length && i < self.marks.length; i++) {
+        (range.styling_info || []).forEach(function (style) {
+          if (self.marks[i].indexOf(style) < 0) self.marks[i].push(style);
+        });
+      }
+    });
+  }
+
+  // A UTF-16 position in the textarea as a code point offset.
+  Styled.prototype.points = function (index) {
+    return Array.from(this.area.value.slice(0, index)).length;
+  };
+
+  /* After typing: the marks of the unchanged start and end stay; new characters have none. */
+  Styled.prototype.follow = function () {
+    var now = Array.from(this.area.value);
+    var before = this.text;
+    var head = 0;
+    while (head < now.length && head < before.length && now[head] === before[head]) head++;
+    var tail = 0;
+    while (tail < now.length - head && tail < before.length - head &&
+           now[now.length - 1 - tail] === before[before.length - 1 - tail]) tail++;
+    var added = now.slice(head, now.length - tail).map(function () { return []; });
+    this.marks = this.marks.slice(0, head).concat(added, this.marks.slice(before.length - tail));
+    this.text = now;
+    this.store();
+  };
+
+  Styled.prototype.selection = function () {
+    return [this.points(this.area.selectionStart), this.points(this.area.selectionEnd)];
+  };
+
+  Styled.prototype.has = function (style, from, to) {
+    if (from >= to) return false;
+    for (var i = from; i < to; i++) if (this.marks[i].indexOf(style) < 0) return false;
+    return true;
+  };
+
+  Styled.prototype.toggle = function (style) {
+    var range = this.selection();
+    var label = this.tools.querySelector('[data-style="' + style + '"]').getAttribute("aria-label");
+    if (range[0] >= range[1]) {
+      this.say("Select some of the long text first, then choose " + label + ".");
+      this.area.focus();
+      return;
+    }
+    var on = !this.has(style, range[0], range[1]);
+    for (var i = range[0]; i < range[1]; i++) {
+      var at = this.marks[i].indexOf(style);
+      if (on && at < 0) this.marks[i].push(style);
+      if (!on && at >= 0) this.marks[i].splice(at, 1);
+    }
+    this.store();
+    this.area.focus();
+    this.say(label + (on ? " on" : " off"));
+  };
+
+  /* Runs of equal, non-empty style sets, as the API takes them. */
+  Styled.prototype.ranges = function () {
+    var ranges = [];
+    var self = this;
+    var key = function (i) { return self.marks[i].slice().sort().join(","); };
+    var i = 0;
+    while (i < this.marks.length) {
+      var j = i;
+      while (j < this.marks.length && key(j) === key(i)) j++;
+      if (this.marks[i].length) {
+        var styles = Object.keys(STYLE_TAGS).filter(function (s) { return self.marks[i].indexOf(s) >= 0; });
+        ranges.push({ offset: i, length: j - i, styling_info: styles });
+      }
+      i = j;
+    }
+    return ranges;
+  };
+
+  Styled.prototype.store = function () {
+    var ranges = this.ranges();
+    this.field.value = ranges.length ? JSON.stringify(ranges) : "";
+    this.draw(ranges);
+    this.pressed();
+  };
+
+  Styled.prototype.draw = function (ranges) {
+    var box = this.previewText;
+    box.textContent = "";
+    var at = 0;
+    var text = this.text;
+    ranges.forEach(function (range) {
+      box.appendChild(document.createTextNode(text.slice(at, range.offset).join("")));
+      var node = box;
+      var outer = null;
+      range.styling_info.forEach(function (style) {
+        var el = document.createElement(STYLE_TAGS[style]);
+        if (outer === null) outer = el; else node.appendChild(el);
+        node = el;
+      });
+      node.textContent = text.slice(range.offset, range.offset + range.length).join("");
+      box.appendChild(outer);
+      at = range.offset + range.length;
+    });
+    box.appendChild(document.createTextNode(text.slice(at).join("")));
+    this.preview.hidden = ranges.length === 0;
+  };
+
+  Styled.prototype.pressed = function () {
+    var range = this.selection();
+    var self = this;
+    this.tools.querySelectorAll("[data-style]").forEach(function (button) {
+      button.setAttribute("aria-pressed", String(self.has(button.getAttribute("data-style"), range[0], range[1])));
+    });
+  };
+
+  var SHORTCUTS = { b: "bold", i: "italic", h: "highlight", u: "underline" };
+
+  Styled.prototype.start = function () {
+    var self = this;
+    this.tools.hidden = false;
+    this.tools.querySelectorAll("[data-style]").forEach(function (button) {
+      button.addEventListener("mousedown", function (event) { event.preventDefault(); });
+      button.addEventListener("click", function () { self.toggle(button.getAttribute("data-style")); });
+    });
+    this.area.addEventListener("input", function () { self.follow(); });
+    ["select", "keyup", "mouseup", "focus"].forEach(function (kind) {
+      self.area.addEventListener(kind, function () { self.pressed(); });
+    });
+    this.area.addEventListener("keydown", function (event) {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+      var key = event.key.toLowerCase();
+      var style = event.shiftKey ? (key === "x" ? "strikethrough" : null) : SHORTCUTS[key];
+      if (!style) return;
+      event.preventDefault();
+      self.toggle(style);
+    });
+    this.draw(this.ranges());
+  };
+
+  Styled.prototype.clear = function () {
+    this.text = Array.from(this.area.value);
+    this.marks = this.text.map(function () { return []; });
+    this.store();
+  };
+
   // ---- Wiring ---------------------------------------------------------------------
 
   Composer.prototype.start = function () {
     var self = this;
     var form = this.form;
     var isEdit = form.hasAttribute("data-edit");
+    this.enhanceTools();
+    var longText = form.querySelector("[data-style-tools]");
+    if (longText) {
+      this.styled = new Styled(longText.closest(".field"), function (message) { self.say(message); });
+      this.styled.start();
+    }
     form.addEventListener("input", function () { self.update(); });
     form.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.matches("textarea[data-count]")) {
