@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends
 from weft.api.auth import Credentials, user_scoped
 from weft.api.schemas import answers
 from weft.api.schemas.admin import Job as JobEntity
+from weft.api.schemas.admin import JobStats
 from weft.api.serializers.accounts import iso
 from weft.errors import Forbidden, Invalid
 from weft.jobs import admin as jobs_admin
@@ -54,9 +55,7 @@ async def list_jobs(
     return [job_entity(j) for j in await jobs_admin.list_jobs(rt.db, state=state, limit=limit)]
 
 
-@router.get(
-    "/jobs/stats", summary="Weft: how many jobs are in each state", **answers(dict[str, int])
-)
+@router.get("/jobs/stats", summary="Weft: how many jobs are in each state", **answers(JobStats))
 async def job_stats(
     credentials: Credentials = Depends(user_scoped("admin:read")),
     rt: Runtime = Depends(runtime),

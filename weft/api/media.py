@@ -30,7 +30,7 @@ from weft.queries.media import own_unattached_media
 from weft.runtime import Runtime, runtime
 
 router = APIRouter(tags=["media"])
-UPLOAD = {
+UPLOAD: dict[str, Any] = {
     "openapi_extra": {
         "requestBody": {
             "required": True,

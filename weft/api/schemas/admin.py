@@ -35,3 +35,11 @@ class AdminDomainBlock(Entity):
     private_comment: str | None
     public_comment: str | None
     obfuscate: bool
+
+
+class JobStats(Entity):
+    """Weft's own: how many jobs are in each state."""
+
+    pending: int
+    running: int
+    dead: int
