@@ -13,6 +13,9 @@ from weft.actions.oauth import issue_token
 from weft.actions.profile_images import Photo, Which, photo_from_file, set_profile_image
 from weft.api.auth import Credentials, scoped, scoped_if_token, throttle, user_scoped
 from weft.api.params import bool_param, form, indexed_list
+from weft.api.schemas import answers
+from weft.api.schemas.accounts import Account as AccountEntity
+from weft.api.schemas.accounts import CredentialAccount, Token
 from weft.api.serializers.accounts import account as account_entity
 from weft.api.serializers.accounts import credential_account
 from weft.api.serializers.oauth import token_entity
@@ -23,7 +26,7 @@ from weft.ratelimit import SIGN_UP
 from weft.runtime import Runtime, runtime
 from weft.throttling import client_ip
 
-router = APIRouter()
+router = APIRouter(tags=["accounts"])
 
 
 class SignUpParams(BaseModel):
@@ -38,7 +41,12 @@ class SignUpParams(BaseModel):
     date_of_birth: str | None = None
 
 
-@router.post("/api/v1/accounts", dependencies=[Depends(throttle(SIGN_UP))])
+@router.post(
+    "/api/v1/accounts",
+    dependencies=[Depends(throttle(SIGN_UP))],
+    summary="Sign up (with an app's token)",
+    **answers(Token),
+)
 async def create_account(
     request: Request,
     # Credentials before parameters: a caller without a token learns nothing about them.
@@ -68,7 +76,9 @@ async def create_account(
     return token_entity(issued)
 
 
-@router.get("/api/v1/accounts/verify_credentials")
+@router.get(
+    "/api/v1/accounts/verify_credentials", summary="One's own account", **answers(CredentialAccount)
+)
 async def verify_credentials(
     credentials: Credentials = Depends(user_scoped("read:accounts", "profile")),
     rt: Runtime = Depends(runtime),
@@ -137,7 +147,11 @@ def _source_change(source: dict[str, Any] | None) -> dict[str, Any]:
     return change
 
 
-@router.patch("/api/v1/accounts/update_credentials")
+@router.patch(
+    "/api/v1/accounts/update_credentials",
+    summary="Change one's profile",
+    **answers(CredentialAccount),
+)
 async def update_credentials(
     credentials: Credentials = Depends(user_scoped("write:accounts")),
     params: ProfileParams = form(ProfileParams),
@@ -185,7 +199,9 @@ async def _photo(which: Which, upload: Any, rt: Runtime) -> Photo:
     return await photo_from_file(rt.settings, which, upload.file)
 
 
-@router.get("/api/v1/accounts/lookup")
+@router.get(
+    "/api/v1/accounts/lookup", summary="An account by its address", **answers(AccountEntity)
+)
 async def lookup(
     acct: str = "",
     _: Credentials | None = Depends(scoped_if_token("read:accounts")),
@@ -197,7 +213,7 @@ async def lookup(
     return account_entity(account, rt.settings, await moved_target(rt.db, account))
 
 
-@router.get("/api/v1/accounts/{account_id}")
+@router.get("/api/v1/accounts/{account_id}", summary="An account", **answers(AccountEntity))
 async def show(
     account_id: str,
     _: Credentials | None = Depends(scoped_if_token("read:accounts")),

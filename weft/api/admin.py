@@ -7,6 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Depends
 
 from weft.api.auth import Credentials, user_scoped
+from weft.api.schemas import answers
+from weft.api.schemas.admin import Job as JobEntity
+from weft.api.schemas.admin import JobStats
 from weft.api.serializers.accounts import iso
 from weft.errors import Forbidden, Invalid
 from weft.jobs import admin as jobs_admin
@@ -14,7 +17,7 @@ from weft.models.jobs import DEAD, PENDING, RUNNING, Job
 from weft.queries.accounts import parse_id
 from weft.runtime import Runtime, runtime
 
-router = APIRouter(prefix="/api/weft/v1/admin")
+router = APIRouter(tags=["admin"], prefix="/api/weft/v1/admin")
 
 
 def require_admin(credentials: Credentials) -> None:
@@ -37,7 +40,7 @@ def job_entity(job: Job) -> dict[str, Any]:
     }
 
 
-@router.get("/jobs")
+@router.get("/jobs", summary="Weft: the job queue's jobs, newest first", **answers(list[JobEntity]))
 async def list_jobs(
     state: str | None = None,
     limit: int = 100,
@@ -52,7 +55,7 @@ async def list_jobs(
     return [job_entity(j) for j in await jobs_admin.list_jobs(rt.db, state=state, limit=limit)]
 
 
-@router.get("/jobs/stats")
+@router.get("/jobs/stats", summary="Weft: how many jobs are in each state", **answers(JobStats))
 async def job_stats(
     credentials: Credentials = Depends(user_scoped("admin:read")),
     rt: Runtime = Depends(runtime),
@@ -61,7 +64,7 @@ async def job_stats(
     return await jobs_admin.queue_stats(rt.db)
 
 
-@router.post("/jobs/{job_id}/retry")
+@router.post("/jobs/{job_id}/retry", summary="Weft: run a dead job again", **answers(JobEntity))
 async def retry_job(
     job_id: str,
     credentials: Credentials = Depends(user_scoped("admin:write")),

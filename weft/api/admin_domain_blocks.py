@@ -20,13 +20,15 @@ from weft.api.admin import require_admin
 from weft.api.auth import Credentials, user_scoped
 from weft.api.pagination import link_header, page_of
 from weft.api.params import bool_param, form
+from weft.api.schemas import Empty, answers
+from weft.api.schemas.admin import AdminDomainBlock
 from weft.api.serializers.accounts import iso
 from weft.models.federation import DomainBlock
 from weft.queries.accounts import parse_id
 from weft.queries.domain_blocks import get_domain_block, list_domain_blocks
 from weft.runtime import Runtime, runtime
 
-router = APIRouter(prefix="/api/v1/admin/domain_blocks")
+router = APIRouter(tags=["admin"], prefix="/api/v1/admin/domain_blocks")
 READ = "admin:read:domain_blocks"
 WRITE = "admin:write:domain_blocks"
 
@@ -72,7 +74,7 @@ def domain_block_entity(block: DomainBlock) -> dict[str, Any]:
     }
 
 
-@router.get("")
+@router.get("", summary="Blocked domains", **answers(list[AdminDomainBlock]))
 async def index(
     request: Request,
     credentials: Credentials = Depends(user_scoped(READ)),
@@ -87,7 +89,7 @@ async def index(
     return response
 
 
-@router.get("/{block_id}")
+@router.get("/{block_id}", summary="A blocked domain", **answers(AdminDomainBlock))
 async def show(
     block_id: str,
     credentials: Credentials = Depends(user_scoped(READ)),
@@ -97,7 +99,7 @@ async def show(
     return domain_block_entity(await get_domain_block(rt.db, parse_id(block_id)))
 
 
-@router.post("")
+@router.post("", summary="Block a domain", **answers(AdminDomainBlock))
 async def create(
     params: BlockParams = form(BlockParams),
     credentials: Credentials = Depends(user_scoped(WRITE)),
@@ -108,7 +110,7 @@ async def create(
     return domain_block_entity(block)
 
 
-@router.put("/{block_id}")
+@router.put("/{block_id}", summary="Change a domain block", **answers(AdminDomainBlock))
 async def change(
     block_id: str,
     params: BlockParams = form(BlockParams),
@@ -120,7 +122,7 @@ async def change(
     return domain_block_entity(block)
 
 
-@router.delete("/{block_id}")
+@router.delete("/{block_id}", summary="Lift a domain block", **answers(Empty))
 async def remove(
     block_id: str,
     credentials: Credentials = Depends(user_scoped(WRITE)),

@@ -12,16 +12,22 @@ from typing import Any
 from fastapi import APIRouter, Depends
 
 from weft.api.auth import Credentials, scoped_if_token
+from weft.api.schemas import Empty, answers
+from weft.api.schemas.statuses import PreviewCard
 from weft.api.serializers.cards import card_entity
 from weft.queries.accounts import parse_id
 from weft.queries.status_bundle import card_of
 from weft.queries.statuses import visible_status
 from weft.runtime import Runtime, runtime
 
-router = APIRouter()
+router = APIRouter(tags=["statuses"])
 
 
-@router.get("/api/v1/statuses/{status_id}/card")
+@router.get(
+    "/api/v1/statuses/{status_id}/card",
+    summary="A post's link preview ({} if none)",
+    **answers(PreviewCard | Empty),
+)
 async def show(
     status_id: str,
     credentials: Credentials | None = Depends(scoped_if_token("read:statuses")),

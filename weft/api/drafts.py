@@ -26,6 +26,9 @@ from weft.actions.drafts import (
 from weft.api.auth import Credentials, user_scoped
 from weft.api.pagination import link_header, page_of
 from weft.api.params import form
+from weft.api.schemas import PAGING, Empty, answers, inputs
+from weft.api.schemas.forms import ScheduleForm, StatusForm
+from weft.api.schemas.statuses import ScheduledStatus, Status
 from weft.api.serializers.drafts import scheduled_entities, scheduled_entity
 from weft.api.serializers.statuses import status_entities
 from weft.api.statuses import StatusParams, scheduled_time, status_draft
@@ -35,7 +38,7 @@ from weft.queries.drafts import own_drafts
 from weft.queries.status_bundle import load_bundle
 from weft.runtime import Runtime, runtime
 
-router = APIRouter()
+router = APIRouter(tags=["drafts"])
 DRAFTS = "/api/weft/v1/drafts"
 SCHEDULED = "/api/v1/scheduled_statuses"
 
@@ -76,7 +79,12 @@ async def _one(rt: Runtime, me: int, raw_id: str, *, scheduled: bool) -> dict[st
 # --- Mastodon's scheduled statuses ---------------------------------------------------
 
 
-@router.get(SCHEDULED)
+@router.get(
+    SCHEDULED,
+    summary="One's scheduled posts",
+    **answers(list[ScheduledStatus]),
+    **inputs(*PAGING),
+)
 async def scheduled_index(
     request: Request,
     credentials: Credentials = Depends(user_scoped("read:statuses")),
@@ -85,7 +93,7 @@ async def scheduled_index(
     return await _list(request, rt, _me(credentials), scheduled=True)
 
 
-@router.get(SCHEDULED + "/{row_id}")
+@router.get(SCHEDULED + "/{row_id}", summary="A scheduled post", **answers(ScheduledStatus))
 async def scheduled_show(
     row_id: str,
     credentials: Credentials = Depends(user_scoped("read:statuses")),
@@ -94,7 +102,12 @@ async def scheduled_show(
     return await _one(rt, _me(credentials), row_id, scheduled=True)
 
 
-@router.put(SCHEDULED + "/{row_id}")
+@router.put(
+    SCHEDULED + "/{row_id}",
+    summary="Move a scheduled post",
+    **answers(ScheduledStatus),
+    **inputs(form=ScheduleForm),
+)
 async def scheduled_update(
     row_id: str,
     credentials: Credentials = Depends(user_scoped("write:statuses")),
@@ -108,7 +121,7 @@ async def scheduled_update(
     return await scheduled_entity(rt, row)
 
 
-@router.delete(SCHEDULED + "/{row_id}")
+@router.delete(SCHEDULED + "/{row_id}", summary="Cancel a scheduled post", **answers(Empty))
 async def scheduled_destroy(
     row_id: str,
     credentials: Credentials = Depends(user_scoped("write:statuses")),
@@ -121,7 +134,14 @@ async def scheduled_destroy(
 # --- Weft's drafts ---------------------------------------------------------------------
 
 
-@router.get(DRAFTS)
+@router.get(
+    DRAFTS,
+    summary="Weft: one's drafts",
+    description="Posts saved without a time (ScheduledStatus with a null `scheduled_at`), "
+    "last saved first.",
+    **answers(list[ScheduledStatus]),
+    **inputs(*PAGING),
+)
 async def drafts_index(
     request: Request,
     credentials: Credentials = Depends(user_scoped("read:statuses")),
@@ -130,7 +150,13 @@ async def drafts_index(
     return await _list(request, rt, _me(credentials), scheduled=False)
 
 
-@router.post(DRAFTS)
+@router.post(
+    DRAFTS,
+    summary="Weft: save a draft",
+    description="With the parameters of POST /api/v1/statuses (checked as when posting).",
+    **answers(ScheduledStatus),
+    **inputs(form=StatusForm),
+)
 async def drafts_create(
     credentials: Credentials = Depends(user_scoped("write:statuses")),
     params: StatusParams = form(StatusParams),
@@ -142,7 +168,7 @@ async def drafts_create(
     return await scheduled_entity(rt, row)
 
 
-@router.get(DRAFTS + "/{row_id}")
+@router.get(DRAFTS + "/{row_id}", summary="Weft: a draft", **answers(ScheduledStatus))
 async def drafts_show(
     row_id: str,
     credentials: Credentials = Depends(user_scoped("read:statuses")),
@@ -151,7 +177,13 @@ async def drafts_show(
     return await _one(rt, _me(credentials), row_id, scheduled=False)
 
 
-@router.put(DRAFTS + "/{row_id}")
+@router.put(
+    DRAFTS + "/{row_id}",
+    summary="Weft: change a draft",
+    description="Replaces its parameters with those given (as POST /api/v1/statuses).",
+    **answers(ScheduledStatus),
+    **inputs(form=StatusForm),
+)
 async def drafts_update(
     row_id: str,
     credentials: Credentials = Depends(user_scoped("write:statuses")),
@@ -166,7 +198,7 @@ async def drafts_update(
     return await scheduled_entity(rt, row)
 
 
-@router.delete(DRAFTS + "/{row_id}")
+@router.delete(DRAFTS + "/{row_id}", summary="Weft: delete a draft", **answers(Empty))
 async def drafts_destroy(
     row_id: str,
     credentials: Credentials = Depends(user_scoped("write:statuses")),
@@ -176,7 +208,14 @@ async def drafts_destroy(
     return {}
 
 
-@router.post(DRAFTS + "/{row_id}/publish")
+@router.post(
+    DRAFTS + "/{row_id}/publish",
+    summary="Weft: publish a draft",
+    description="Posts it now (answers the Status), or with `scheduled_at` schedules it "
+    "(answers the ScheduledStatus).",
+    **answers(Status | ScheduledStatus),
+    **inputs(form=ScheduleForm),
+)
 async def drafts_publish(
     row_id: str,
     credentials: Credentials = Depends(user_scoped("write:statuses")),

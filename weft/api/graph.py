@@ -16,6 +16,9 @@ from weft.actions import graph as actions
 from weft.api.auth import Credentials, scoped_if_token, user_scoped
 from weft.api.pagination import link_header, page_of
 from weft.api.params import bool_param, form, read_params
+from weft.api.schemas import answers
+from weft.api.schemas.accounts import Account as AccountEntity
+from weft.api.schemas.accounts import MutedAccount, Relationship
 from weft.api.serializers.relationships import accounts, muted_accounts, relationship
 from weft.db.database import Database
 from weft.errors import NotFound
@@ -24,7 +27,7 @@ from weft.queries.accounts import parse_id
 from weft.queries.graph import Listed
 from weft.runtime import Runtime, runtime
 
-router = APIRouter()
+router = APIRouter(tags=["accounts"])
 
 FOLLOWS = user_scoped("write:follows")
 BLOCKS = user_scoped("write:blocks")
@@ -57,7 +60,9 @@ class FollowParams(BaseModel):
         return bool_param(value)
 
 
-@router.post("/api/v1/accounts/{account_id}/follow")
+@router.post(
+    "/api/v1/accounts/{account_id}/follow", summary="Follow (or ask to)", **answers(Relationship)
+)
 async def follow(
     account_id: str,
     credentials: Credentials = Depends(FOLLOWS),
@@ -70,28 +75,32 @@ async def follow(
     return await _act_and_relate(rt, _me(credentials), account_id, act)
 
 
-@router.post("/api/v1/accounts/{account_id}/unfollow")
+@router.post("/api/v1/accounts/{account_id}/unfollow", summary="Unfollow", **answers(Relationship))
 async def unfollow(
     account_id: str, credentials: Credentials = Depends(FOLLOWS), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:
     return await _act_and_relate(rt, _me(credentials), account_id, actions.unfollow_account)
 
 
-@router.post("/api/v1/accounts/{account_id}/remove_from_followers")
+@router.post(
+    "/api/v1/accounts/{account_id}/remove_from_followers",
+    summary="Remove a follower",
+    **answers(Relationship),
+)
 async def remove_from_followers(
     account_id: str, credentials: Credentials = Depends(FOLLOWS), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:
     return await _act_and_relate(rt, _me(credentials), account_id, actions.remove_from_followers)
 
 
-@router.post("/api/v1/accounts/{account_id}/block")
+@router.post("/api/v1/accounts/{account_id}/block", summary="Block", **answers(Relationship))
 async def block(
     account_id: str, credentials: Credentials = Depends(BLOCKS), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:
     return await _act_and_relate(rt, _me(credentials), account_id, actions.block_account)
 
 
-@router.post("/api/v1/accounts/{account_id}/unblock")
+@router.post("/api/v1/accounts/{account_id}/unblock", summary="Unblock", **answers(Relationship))
 async def unblock(
     account_id: str, credentials: Credentials = Depends(BLOCKS), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:
@@ -115,7 +124,7 @@ class MuteParams(BaseModel):
         return 0 if value in (None, "") else value
 
 
-@router.post("/api/v1/accounts/{account_id}/mute")
+@router.post("/api/v1/accounts/{account_id}/mute", summary="Mute", **answers(Relationship))
 async def mute(
     account_id: str,
     credentials: Credentials = Depends(MUTES),
@@ -130,14 +139,18 @@ async def mute(
     return await _act_and_relate(rt, _me(credentials), account_id, act)
 
 
-@router.post("/api/v1/accounts/{account_id}/unmute")
+@router.post("/api/v1/accounts/{account_id}/unmute", summary="Unmute", **answers(Relationship))
 async def unmute(
     account_id: str, credentials: Credentials = Depends(MUTES), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:
     return await _act_and_relate(rt, _me(credentials), account_id, actions.unmute_account)
 
 
-@router.get("/api/v1/accounts/relationships")
+@router.get(
+    "/api/v1/accounts/relationships",
+    summary="One's relationships with accounts",
+    **answers(list[Relationship]),
+)
 async def relationships(
     request: Request,
     credentials: Credentials = Depends(user_scoped("read:follows")),
@@ -164,7 +177,11 @@ def _paged(request: Request, response: Response, listed: list[Listed]) -> list[L
     return listed
 
 
-@router.get("/api/v1/accounts/{account_id}/followers")
+@router.get(
+    "/api/v1/accounts/{account_id}/followers",
+    summary="An account's followers",
+    **answers(list[AccountEntity]),
+)
 async def followers(
     account_id: str,
     request: Request,
@@ -178,7 +195,11 @@ async def followers(
     return accounts(_paged(request, response, listed), rt.settings)
 
 
-@router.get("/api/v1/accounts/{account_id}/following")
+@router.get(
+    "/api/v1/accounts/{account_id}/following",
+    summary="Whom an account follows",
+    **answers(list[AccountEntity]),
+)
 async def following(
     account_id: str,
     request: Request,
@@ -192,7 +213,7 @@ async def following(
     return accounts(_paged(request, response, listed), rt.settings)
 
 
-@router.get("/api/v1/blocks")
+@router.get("/api/v1/blocks", summary="Accounts one blocks", **answers(list[AccountEntity]))
 async def blocks(
     request: Request,
     response: Response,
@@ -204,7 +225,7 @@ async def blocks(
     return accounts(_paged(request, response, listed), rt.settings)
 
 
-@router.get("/api/v1/mutes")
+@router.get("/api/v1/mutes", summary="Accounts one mutes", **answers(list[MutedAccount]))
 async def mutes(
     request: Request,
     response: Response,
@@ -216,7 +237,9 @@ async def mutes(
     return muted_accounts(_paged(request, response, listed), rt.settings)
 
 
-@router.get("/api/v1/follow_requests")
+@router.get(
+    "/api/v1/follow_requests", summary="Who asks to follow one", **answers(list[AccountEntity])
+)
 async def follow_requests(
     request: Request,
     response: Response,
@@ -228,14 +251,22 @@ async def follow_requests(
     return accounts(_paged(request, response, listed), rt.settings)
 
 
-@router.post("/api/v1/follow_requests/{account_id}/authorize")
+@router.post(
+    "/api/v1/follow_requests/{account_id}/authorize",
+    summary="Accept a follow request",
+    **answers(Relationship),
+)
 async def authorize(
     account_id: str, credentials: Credentials = Depends(FOLLOWS), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:
     return await _act_and_relate(rt, _me(credentials), account_id, actions.authorize_follow_request)
 
 
-@router.post("/api/v1/follow_requests/{account_id}/reject")
+@router.post(
+    "/api/v1/follow_requests/{account_id}/reject",
+    summary="Refuse a follow request",
+    **answers(Relationship),
+)
 async def reject(
     account_id: str, credentials: Credentials = Depends(FOLLOWS), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:

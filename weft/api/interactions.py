@@ -14,6 +14,9 @@ from weft.actions import interactions as actions
 from weft.api.auth import Credentials, scoped_if_token, user_scoped
 from weft.api.pagination import link_header, page_of
 from weft.api.params import form
+from weft.api.schemas import PAGING, answers, inputs
+from weft.api.schemas.accounts import Account as AccountEntity
+from weft.api.schemas.statuses import Status
 from weft.api.serializers.accounts import account as account_entity
 from weft.api.serializers.statuses import status_entity
 from weft.api.timelines import page_response, viewer_of
@@ -23,7 +26,7 @@ from weft.queries import interactions as queries
 from weft.queries.accounts import parse_id
 from weft.runtime import Runtime, runtime
 
-router = APIRouter()
+router = APIRouter(tags=["statuses"])
 Action = Callable[[Database, int, int], Awaitable[int]]
 
 
@@ -61,6 +64,8 @@ for _path, _action, _scope in (
         _acting(_action, _scope),
         methods=["POST"],
         name=_path,
+        summary=f"{_path.capitalize()} a post",
+        **answers(Status),
     )
 
 
@@ -70,7 +75,12 @@ class ReblogParams(BaseModel):
     visibility: str | None = None
 
 
-@router.post("/api/v1/statuses/{status_id}/reblog")
+@router.post(
+    "/api/v1/statuses/{status_id}/reblog",
+    summary="Repost a post",
+    **answers(Status, description="The repost, with the original in `reblog`"),
+    **inputs(form=ReblogParams),
+)
 async def reblog(
     status_id: str,
     credentials: Credentials = Depends(user_scoped("write:statuses")),
@@ -93,7 +103,12 @@ def _accounts_response(
     return response
 
 
-@router.get("/api/v1/statuses/{status_id}/favourited_by")
+@router.get(
+    "/api/v1/statuses/{status_id}/favourited_by",
+    summary="Who liked a post",
+    **answers(list[AccountEntity]),
+    **inputs(*PAGING),
+)
 async def favourited_by(
     status_id: str,
     request: Request,
@@ -106,7 +121,12 @@ async def favourited_by(
     return _accounts_response(request, rt, accounts, cursors)
 
 
-@router.get("/api/v1/statuses/{status_id}/reblogged_by")
+@router.get(
+    "/api/v1/statuses/{status_id}/reblogged_by",
+    summary="Who reposted a post",
+    **answers(list[AccountEntity]),
+    **inputs(*PAGING),
+)
 async def reblogged_by(
     status_id: str,
     request: Request,
@@ -119,7 +139,9 @@ async def reblogged_by(
     return _accounts_response(request, rt, accounts, cursors)
 
 
-@router.get("/api/v1/favourites")
+@router.get(
+    "/api/v1/favourites", summary="Posts one liked", **answers(list[Status]), **inputs(*PAGING)
+)
 async def favourites(
     request: Request,
     credentials: Credentials = Depends(user_scoped("read:favourites")),
@@ -130,7 +152,9 @@ async def favourites(
     return page_response(request, rt, page)
 
 
-@router.get("/api/v1/bookmarks")
+@router.get(
+    "/api/v1/bookmarks", summary="Posts one saved", **answers(list[Status]), **inputs(*PAGING)
+)
 async def bookmarks(
     request: Request,
     credentials: Credentials = Depends(user_scoped("read:bookmarks")),

@@ -18,6 +18,8 @@ from pydantic import BaseModel, ConfigDict
 from weft.actions import media as actions
 from weft.api.auth import Credentials, user_scoped
 from weft.api.params import check_text, form
+from weft.api.schemas import Empty, answers, inputs
+from weft.api.schemas.statuses import MediaAttachment as MediaEntity
 from weft.api.serializers.media import media_entity
 from weft.api.uploads import receive_upload
 from weft.errors import Invalid
@@ -27,7 +29,27 @@ from weft.queries.accounts import parse_id
 from weft.queries.media import own_unattached_media
 from weft.runtime import Runtime, runtime
 
-router = APIRouter()
+router = APIRouter(tags=["media"])
+UPLOAD: dict[str, Any] = {
+    "openapi_extra": {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "description": {"type": "string", "description": "Alt text."},
+                            "focus": {"type": "string", "description": "`x,y`, each -1 to 1."},
+                        },
+                    }
+                }
+            },
+        }
+    }
+}
 
 
 class MediaParams(BaseModel):
@@ -68,7 +90,16 @@ async def _reload(rt: Runtime, account_id: int, media_id: int) -> MediaAttachmen
         return await own_unattached_media(session, account_id, media_id)
 
 
-@router.post("/api/v2/media")
+@router.post(
+    "/api/v2/media",
+    summary="Upload media (processed after answering)",
+    **answers(
+        MediaEntity,
+        description="Processed already",
+        also={202: (MediaEntity, "Still processing: `url` is null")},
+    ),
+    **UPLOAD,
+)
 async def create_v2(
     request: Request,
     credentials: Credentials = Depends(user_scoped("write:media")),
@@ -78,7 +109,16 @@ async def create_v2(
     return _respond(media, rt, 202)
 
 
-@router.post("/api/v1/media")
+@router.post(
+    "/api/v1/media",
+    summary="Upload media (photos processed before answering)",
+    **answers(
+        MediaEntity,
+        description="Processed",
+        also={202: (MediaEntity, "Still processing: `url` is null")},
+    ),
+    **UPLOAD,
+)
 async def create_v1(
     request: Request,
     credentials: Credentials = Depends(user_scoped("write:media")),
@@ -93,7 +133,15 @@ async def create_v1(
     return _respond(media, rt, 202)
 
 
-@router.get("/api/v1/media/{media_id}")
+@router.get(
+    "/api/v1/media/{media_id}",
+    summary="One's unattached upload",
+    **answers(
+        MediaEntity,
+        description="Processed",
+        also={206: (MediaEntity, "Still processing")},
+    ),
+)
 async def show(
     media_id: str,
     credentials: Credentials = Depends(user_scoped("write:media")),
@@ -103,7 +151,16 @@ async def show(
     return _respond(media, rt, 206)
 
 
-@router.put("/api/v1/media/{media_id}")
+@router.put(
+    "/api/v1/media/{media_id}",
+    summary="Change an upload's alt text or focus",
+    **answers(
+        MediaEntity,
+        description="Processed",
+        also={206: (MediaEntity, "Still processing")},
+    ),
+    **inputs(form=MediaParams),
+)
 async def update(
     media_id: str,
     credentials: Credentials = Depends(user_scoped("write:media")),
@@ -115,7 +172,7 @@ async def update(
     return _respond(media, rt, 206)
 
 
-@router.delete("/api/v1/media/{media_id}")
+@router.delete("/api/v1/media/{media_id}", summary="Delete an unattached upload", **answers(Empty))
 async def destroy(
     media_id: str,
     credentials: Credentials = Depends(user_scoped("write:media")),

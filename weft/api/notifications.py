@@ -12,6 +12,13 @@ from weft.actions.markers import save_markers
 from weft.api.auth import Credentials, user_scoped
 from weft.api.pagination import link_header, page_of
 from weft.api.params import read_params
+from weft.api.schemas import PAGING, Empty, answers, inputs, query
+from weft.api.schemas.notifications import (
+    GroupedNotificationsResults,
+    Markers,
+    Notification,
+    UnreadCount,
+)
 from weft.api.serializers.notifications import (
     grouped_results,
     markers_entity,
@@ -24,7 +31,13 @@ from weft.queries import notifications as queries
 from weft.queries.accounts import parse_id
 from weft.runtime import Runtime, runtime
 
-router = APIRouter()
+router = APIRouter(tags=["notifications"])
+TYPES = {"type": "array", "items": {"type": "string"}}
+FILTERS = (
+    query("types[]", TYPES, "Only these types."),
+    query("exclude_types[]", TYPES, "Not these types."),
+    query("account_id", {"type": "string"}, "Only from this account."),
+)
 READ = user_scoped("read:notifications")
 WRITE = user_scoped("write:notifications")
 
@@ -59,7 +72,12 @@ def _with_link(body: Any, request: Request, cursors: list[int]) -> JSONResponse:
     return response
 
 
-@router.get("/api/v1/notifications")
+@router.get(
+    "/api/v1/notifications",
+    summary="One's notifications",
+    **answers(list[Notification]),
+    **inputs(*FILTERS, *PAGING),
+)
 async def list_notifications(
     request: Request, credentials: Credentials = Depends(READ), rt: Runtime = Depends(runtime)
 ) -> JSONResponse:
@@ -69,7 +87,9 @@ async def list_notifications(
     return _with_link(notification_entities(page, rt.settings), request, page.cursors)
 
 
-@router.get("/api/v1/notifications/{notification_id}")
+@router.get(
+    "/api/v1/notifications/{notification_id}", summary="A notification", **answers(Notification)
+)
 async def get_notification(
     notification_id: str, credentials: Credentials = Depends(READ), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:
@@ -77,7 +97,7 @@ async def get_notification(
     return notification_entity(page.notifications[0], page, rt.settings)
 
 
-@router.post("/api/v1/notifications/clear")
+@router.post("/api/v1/notifications/clear", summary="Dismiss every notification", **answers(Empty))
 async def clear(
     credentials: Credentials = Depends(WRITE), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:
@@ -85,7 +105,11 @@ async def clear(
     return {}
 
 
-@router.post("/api/v1/notifications/{notification_id}/dismiss")
+@router.post(
+    "/api/v1/notifications/{notification_id}/dismiss",
+    summary="Dismiss a notification",
+    **answers(Empty),
+)
 async def dismiss(
     notification_id: str, credentials: Credentials = Depends(WRITE), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:
@@ -95,7 +119,12 @@ async def dismiss(
     return {}
 
 
-@router.get("/api/v2/notifications")
+@router.get(
+    "/api/v2/notifications",
+    summary="One's notifications, grouped",
+    **answers(GroupedNotificationsResults),
+    **inputs(query("grouped_types[]", TYPES, "The types to group."), *FILTERS, *PAGING),
+)
 async def grouped(
     request: Request, credentials: Credentials = Depends(READ), rt: Runtime = Depends(runtime)
 ) -> JSONResponse:
@@ -110,7 +139,14 @@ async def grouped(
     return _with_link(grouped_results(page, rt.settings), request, page.cursors)
 
 
-@router.get("/api/v2/notifications/unread_count")
+@router.get(
+    "/api/v2/notifications/unread_count",
+    summary="How many notifications are unread",
+    **answers(UnreadCount),
+    **inputs(
+        query("limit", {"type": "integer"}, "Count up to this many (default 100, at most 1000).")
+    ),
+)
 async def unread_count(
     request: Request, credentials: Credentials = Depends(READ), rt: Runtime = Depends(runtime)
 ) -> dict[str, int]:
@@ -118,7 +154,11 @@ async def unread_count(
     return {"count": await queries.unread_count(rt.db, _me(credentials), limit)}
 
 
-@router.post("/api/v2/notifications/{group_key}/dismiss")
+@router.post(
+    "/api/v2/notifications/{group_key}/dismiss",
+    summary="Dismiss a group of notifications",
+    **answers(Empty),
+)
 async def dismiss_group(
     group_key: str, credentials: Credentials = Depends(WRITE), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:
@@ -126,7 +166,13 @@ async def dismiss_group(
     return {}
 
 
-@router.get("/api/v1/markers")
+@router.get(
+    "/api/v1/markers",
+    tags=["timelines"],
+    summary="Where one stopped reading",
+    **answers(Markers),
+    **inputs(query("timeline[]", TYPES, "home and/or notifications.")),
+)
 async def get_markers(
     request: Request,
     credentials: Credentials = Depends(user_scoped("read:statuses")),
@@ -136,7 +182,20 @@ async def get_markers(
     return markers_entity(found)
 
 
-@router.post("/api/v1/markers")
+@router.post(
+    "/api/v1/markers",
+    tags=["timelines"],
+    summary="Save where one stopped reading",
+    **answers(Markers),
+    **inputs(
+        query("home[last_read_id]", {"type": "string"}, "The home timeline's last read post."),
+        query(
+            "notifications[last_read_id]",
+            {"type": "string"},
+            "The last read notification.",
+        ),
+    ),
+)
 async def post_markers(
     request: Request,
     credentials: Credentials = Depends(user_scoped("write:statuses")),

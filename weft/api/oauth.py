@@ -18,6 +18,14 @@ from weft.actions import oauth
 from weft.actions.sessions import authenticate
 from weft.api.auth import Credentials, scoped, throttle, user_scoped
 from weft.api.params import form, read_params
+from weft.api.schemas import Empty, answers
+from weft.api.schemas.accounts import (
+    Application,
+    AuthorizationServer,
+    CredentialApplication,
+    Token,
+    UserInfo,
+)
 from weft.api.serializers.oauth import (
     application,
     credential_application,
@@ -31,7 +39,7 @@ from weft.ratelimit import OAUTH_TOKEN, SIGN_IN
 from weft.runtime import Runtime, runtime
 from weft.throttling import check_rate, client_ip
 
-router = APIRouter()
+router = APIRouter(tags=["oauth"])
 
 
 class AppParams(BaseModel):
@@ -49,7 +57,9 @@ class AppParams(BaseModel):
         return value.split() if isinstance(value, str) else value
 
 
-@router.post("/api/v1/apps")
+@router.post(
+    "/api/v1/apps", tags=["apps"], summary="Register an app", **answers(CredentialApplication)
+)
 async def create_app(
     params: AppParams = form(AppParams), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:
@@ -63,7 +73,12 @@ async def create_app(
     return credential_application(app, secret)
 
 
-@router.get("/api/v1/apps/verify_credentials")
+@router.get(
+    "/api/v1/apps/verify_credentials",
+    tags=["apps"],
+    summary="The token's app",
+    **answers(Application),
+)
 async def verify_app(credentials: Credentials = Depends(scoped())) -> dict[str, Any]:
     if credentials.application is None:
         raise Unauthorized("The access token is invalid")
@@ -95,7 +110,12 @@ def _str(params: dict[str, Any], name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-@router.post("/oauth/token", dependencies=[Depends(throttle(OAUTH_TOKEN))], response_model=None)
+@router.post(
+    "/oauth/token",
+    dependencies=[Depends(throttle(OAUTH_TOKEN))],
+    summary="Get a token",
+    **answers(Token),
+)
 async def token(request: Request, response: Response, rt: Runtime = Depends(runtime)) -> Any:
     params = await read_params(request)
     client_id, secret = _basic_auth(request)
@@ -160,7 +180,7 @@ class RevokeParams(BaseModel):
     token: str
 
 
-@router.post("/oauth/revoke", response_model=None)
+@router.post("/oauth/revoke", summary="Revoke a token", **answers(Empty))
 async def revoke(
     request: Request, params: RevokeParams = form(RevokeParams), rt: Runtime = Depends(runtime)
 ) -> Any:
@@ -177,8 +197,8 @@ async def revoke(
 
 # Two routes, not one route of two methods: FastAPI names an operation after
 # its route's first method, and /openapi.json would hold the same id twice.
-@router.get("/oauth/userinfo")
-@router.post("/oauth/userinfo")
+@router.get("/oauth/userinfo", summary="OpenID Connect userinfo", **answers(UserInfo))
+@router.post("/oauth/userinfo", summary="OpenID Connect userinfo", **answers(UserInfo))
 async def get_userinfo(
     credentials: Credentials = Depends(user_scoped("profile")),
     rt: Runtime = Depends(runtime),
@@ -188,7 +208,11 @@ async def get_userinfo(
     return userinfo(credentials.account, rt.settings)
 
 
-@router.get("/.well-known/oauth-authorization-server")
+@router.get(
+    "/.well-known/oauth-authorization-server",
+    summary="OAuth server metadata (RFC 8414)",
+    **answers(AuthorizationServer),
+)
 async def metadata(rt: Runtime = Depends(runtime)) -> dict[str, Any]:
     """RFC 8414 server metadata, as Mastodon 4.3+ publishes it."""
     base = rt.settings.base_url

@@ -13,6 +13,8 @@ from weft.actions.polls import EXPIRES_FIELD, OPTIONS_FIELD, PollDraft
 from weft.actions.polls import vote as vote_in_poll
 from weft.api.auth import Credentials, scoped_if_token, user_scoped
 from weft.api.params import bool_param, form, indexed_list
+from weft.api.schemas import answers
+from weft.api.schemas.statuses import Poll as PollEntity
 from weft.api.serializers.polls import poll_core, poll_for_viewer
 from weft.errors import Invalid
 from weft.models import Poll
@@ -20,7 +22,7 @@ from weft.queries.accounts import parse_id
 from weft.queries.polls import own_votes, visible_poll
 from weft.runtime import Runtime, runtime
 
-router = APIRouter()
+router = APIRouter(tags=["polls"])
 
 
 def poll_draft(raw: Any) -> PollDraft | None:
@@ -90,7 +92,7 @@ async def _entity(rt: Runtime, viewer_id: int | None, poll: Poll) -> dict[str, A
     return poll_for_viewer(core, viewer_id, poll.account_id, own)
 
 
-@router.get("/api/v1/polls/{poll_id}")
+@router.get("/api/v1/polls/{poll_id}", summary="A poll", **answers(PollEntity))
 async def show(
     poll_id: str,
     credentials: Credentials | None = Depends(scoped_if_token("read:statuses")),
@@ -102,7 +104,7 @@ async def show(
     return await _entity(rt, viewer, poll)
 
 
-@router.post("/api/v1/polls/{poll_id}/votes")
+@router.post("/api/v1/polls/{poll_id}/votes", summary="Vote in a poll", **answers(PollEntity))
 async def vote(
     poll_id: str,
     credentials: Credentials = Depends(user_scoped("write:statuses")),

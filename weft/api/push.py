@@ -12,11 +12,13 @@ from pydantic import BaseModel, ConfigDict
 from weft.actions import push as push_actions
 from weft.api.auth import Credentials, user_scoped
 from weft.api.params import bool_param, form
+from weft.api.schemas import Empty, answers
+from weft.api.schemas.notifications import WebPushSubscription
 from weft.api.serializers.push import push_subscription_entity
 from weft.errors import Invalid
 from weft.runtime import Runtime, runtime
 
-router = APIRouter()
+router = APIRouter(tags=["push"])
 PATH = "/api/v1/push/subscription"
 PUSH = user_scoped("push")
 
@@ -83,7 +85,7 @@ def _owner(credentials: Credentials) -> tuple[int, int]:
     return credentials.account.id, credentials.token.id
 
 
-@router.post(PATH)
+@router.post(PATH, summary="Subscribe to web push", **answers(WebPushSubscription))
 async def create(
     credentials: Credentials = Depends(PUSH),
     params: PushParams = form(PushParams),
@@ -96,7 +98,7 @@ async def create(
     return push_subscription_entity(subscription, rt.settings)
 
 
-@router.get(PATH)
+@router.get(PATH, summary="The token's web push subscription", **answers(WebPushSubscription))
 async def show(
     credentials: Credentials = Depends(PUSH), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:
@@ -105,7 +107,7 @@ async def show(
     return push_subscription_entity(subscription, rt.settings)
 
 
-@router.put(PATH)
+@router.put(PATH, summary="Change what is pushed", **answers(WebPushSubscription))
 async def change(
     credentials: Credentials = Depends(PUSH),
     params: PushParams = form(PushParams),
@@ -116,7 +118,7 @@ async def change(
     return push_subscription_entity(subscription, rt.settings)
 
 
-@router.delete(PATH)
+@router.delete(PATH, summary="Unsubscribe", **answers(Empty))
 async def remove(
     credentials: Credentials = Depends(PUSH), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:

@@ -29,6 +29,9 @@ from weft.actions.replies import (
 from weft.api.auth import Credentials, scoped_if_token, user_scoped
 from weft.api.pagination import page_of
 from weft.api.params import form
+from weft.api.schemas import PAGING, answers, inputs, query
+from weft.api.schemas.forms import QuotePolicyForm
+from weft.api.schemas.statuses import Status as StatusEntity
 from weft.api.serializers.statuses import status_entities
 from weft.api.timelines import page_response
 from weft.errors import Invalid
@@ -38,7 +41,7 @@ from weft.queries.accounts import parse_id
 from weft.queries.status_bundle import load_bundle
 from weft.runtime import Runtime, runtime
 
-router = APIRouter()
+router = APIRouter(tags=["replies and archive"])
 WEFT = "/api/weft/v1/statuses/{status_id}"
 
 
@@ -65,7 +68,19 @@ async def _one(rt: Runtime, viewer_id: int, status: Status) -> dict[str, Any]:
 # --- reply approvals --------------------------------------------------------------
 
 
-@router.get(f"{WEFT}/pending_replies")
+@router.get(
+    f"{WEFT}/pending_replies",
+    summary="Weft: replies to one's post waiting for approval",
+    **answers(list[StatusEntity]),
+    **inputs(
+        query(
+            "approval_status",
+            {"type": "string", "enum": ["pending", "ignored"], "default": "pending"},
+            "Waiting (pending) or set aside (ignored). Threads' `approval_status`.",
+        ),
+        *PAGING,
+    ),
+)
 async def pending_replies(
     status_id: str,
     request: Request,
@@ -81,7 +96,11 @@ async def pending_replies(
     return page_response(request, rt, page)
 
 
-@router.post(f"{WEFT}/pending_replies/approve_all")
+@router.post(
+    f"{WEFT}/pending_replies/approve_all",
+    summary="Weft: approve every pending reply",
+    **answers(list[StatusEntity], description="The replies approved"),
+)
 async def approve_all(
     status_id: str,
     credentials: Credentials = Depends(user_scoped("write:statuses")),
@@ -92,7 +111,12 @@ async def approve_all(
     return await _rendered(rt, _me(credentials), approved)
 
 
-@router.post(f"{WEFT}/pending_replies/{{reply_id}}/approve")
+@router.post(
+    f"{WEFT}/pending_replies/{{reply_id}}/approve",
+    summary="Weft: approve a pending (or ignored) reply",
+    description="The reply is shown to everyone who may see it; answers the reply.",
+    **answers(StatusEntity),
+)
 async def approve(
     status_id: str,
     reply_id: str,
@@ -103,7 +127,12 @@ async def approve(
     return await _one(rt, _me(credentials), reply)
 
 
-@router.post(f"{WEFT}/pending_replies/{{reply_id}}/ignore")
+@router.post(
+    f"{WEFT}/pending_replies/{{reply_id}}/ignore",
+    summary="Weft: set a pending reply aside",
+    description="It stays unpublished; its author still sees it. Answers the reply.",
+    **answers(StatusEntity),
+)
 async def ignore(
     status_id: str,
     reply_id: str,
@@ -117,7 +146,9 @@ async def ignore(
 # --- hidden replies ---------------------------------------------------------------
 
 
-@router.post(f"{WEFT}/hide")
+@router.post(
+    f"{WEFT}/hide", summary="Weft: hide a reply in one's conversation", **answers(StatusEntity)
+)
 async def hide(
     status_id: str,
     credentials: Credentials = Depends(user_scoped("write:statuses")),
@@ -128,7 +159,12 @@ async def hide(
     return await _one(rt, _me(credentials), reply)
 
 
-@router.post(f"{WEFT}/unhide")
+@router.post(
+    f"{WEFT}/unhide",
+    summary="Weft: show a hidden reply again",
+    description="Answers the reply.",
+    **answers(StatusEntity),
+)
 async def unhide(
     status_id: str,
     credentials: Credentials = Depends(user_scoped("write:statuses")),
@@ -138,7 +174,12 @@ async def unhide(
     return await _one(rt, _me(credentials), reply)
 
 
-@router.get(f"{WEFT}/hidden_replies")
+@router.get(
+    f"{WEFT}/hidden_replies",
+    summary="Weft: the replies one hid",
+    **answers(list[StatusEntity]),
+    **inputs(*PAGING),
+)
 async def hidden_replies(
     status_id: str,
     request: Request,
@@ -155,7 +196,12 @@ async def hidden_replies(
 # --- archive ----------------------------------------------------------------------
 
 
-@router.post(f"{WEFT}/archive")
+@router.post(
+    f"{WEFT}/archive",
+    summary="Weft: archive one's post",
+    description="Hidden from everyone else until unarchived; answers the post.",
+    **answers(StatusEntity),
+)
 async def archive(
     status_id: str,
     credentials: Credentials = Depends(user_scoped("write:statuses")),
@@ -165,7 +211,12 @@ async def archive(
     return await _one(rt, _me(credentials), status)
 
 
-@router.post(f"{WEFT}/unarchive")
+@router.post(
+    f"{WEFT}/unarchive",
+    summary="Weft: unarchive one's post",
+    description="Shown again to those who may see it; answers the post.",
+    **answers(StatusEntity),
+)
 async def unarchive(
     status_id: str,
     credentials: Credentials = Depends(user_scoped("write:statuses")),
@@ -178,7 +229,13 @@ async def unarchive(
 # --- quotes (Mastodon 4.5) ----------------------------------------------------------
 
 
-@router.get("/api/v1/statuses/{status_id}/quotes")
+@router.get(
+    "/api/v1/statuses/{status_id}/quotes",
+    tags=["statuses"],
+    summary="Quotes of a post",
+    **answers(list[StatusEntity]),
+    **inputs(*PAGING),
+)
 async def quotes(
     status_id: str,
     request: Request,
@@ -198,7 +255,13 @@ class PolicyParams(BaseModel):
     quote_approval_policy: str | None = None
 
 
-@router.put("/api/v1/statuses/{status_id}/interaction_policy")
+@router.put(
+    "/api/v1/statuses/{status_id}/interaction_policy",
+    tags=["statuses"],
+    summary="Who may quote one's post",
+    **answers(StatusEntity),
+    **inputs(form=QuotePolicyForm),
+)
 async def interaction_policy(
     status_id: str,
     credentials: Credentials = Depends(user_scoped("write:statuses")),

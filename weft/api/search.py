@@ -14,6 +14,9 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from weft.api.auth import Credentials, scoped_if_token, user_scoped
 from weft.api.params import bool_param, form
+from weft.api.schemas import answers
+from weft.api.schemas.accounts import Account as AccountEntity
+from weft.api.schemas.notifications import Search
 from weft.api.serializers.accounts import account as account_entity
 from weft.api.serializers.search import search_entity
 from weft.db.paging import MAX_SQL_INTEGER
@@ -21,7 +24,7 @@ from weft.errors import Invalid, Unauthorized
 from weft.queries.search import TYPES, SearchRequest, search
 from weft.runtime import Runtime, runtime
 
-router = APIRouter()
+router = APIRouter(tags=["search"])
 
 RESOLVE_NEEDS_USER = (
     "Search queries that resolve remote resources are not supported without authentication"
@@ -97,7 +100,7 @@ def _limit(raw: int | None, default: int, maximum: int) -> int:
     return max(1, min(raw if raw is not None else default, maximum))
 
 
-@router.get("/api/v2/search")
+@router.get("/api/v2/search", summary="Search accounts, posts and hashtags", **answers(Search))
 async def search_v2(
     credentials: Credentials | None = Depends(scoped_if_token("read:search")),
     params: SearchParams = form(SearchParams),
@@ -122,7 +125,7 @@ async def search_v2(
     return search_entity(results, rt.settings)
 
 
-@router.get("/api/v1/accounts/search")
+@router.get("/api/v1/accounts/search", summary="Search accounts", **answers(list[AccountEntity]))
 async def search_accounts(
     credentials: Credentials = Depends(user_scoped("read:accounts")),
     params: _Params = form(_Params),

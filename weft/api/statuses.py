@@ -24,6 +24,9 @@ from weft.api import rich_posts
 from weft.api.auth import Credentials, scoped_if_token, user_scoped
 from weft.api.params import bool_param, form, indexed_list
 from weft.api.polls import poll_draft
+from weft.api.schemas import answers, inputs, query
+from weft.api.schemas import statuses as entities
+from weft.api.schemas.forms import EditForm, StatusForm
 from weft.api.serializers.drafts import scheduled_entity
 from weft.api.serializers.statuses import (
     status_edit_entity,
@@ -38,7 +41,7 @@ from weft.queries.accounts import parse_id
 from weft.queries.status_bundle import load_bundle
 from weft.runtime import Runtime, runtime
 
-router = APIRouter()
+router = APIRouter(tags=["statuses"])
 MAX_BATCH = 20  # GET /api/v1/statuses?id[]=...
 
 
@@ -194,7 +197,15 @@ def _me(credentials: Credentials) -> int:
     return credentials.account.id
 
 
-@router.post("/api/v1/statuses")
+@router.post(
+    "/api/v1/statuses",
+    summary="Post",
+    **answers(
+        entities.Status | entities.ScheduledStatus,
+        description="The post, or a ScheduledStatus with scheduled_at",
+    ),
+    **inputs(form=StatusForm),
+)
 async def create(
     credentials: Credentials = Depends(user_scoped("write:statuses")),
     params: StatusParams = form(StatusParams),
@@ -216,7 +227,12 @@ class BatchParams(BaseModel):
     id: list[str] | str = []
 
 
-@router.get("/api/v1/statuses")
+@router.get(
+    "/api/v1/statuses",
+    summary="Several posts by id",
+    **answers(list[entities.Status]),
+    **inputs(query("id[]", {"type": "array", "items": {"type": "string"}}, "Up to 20 ids.")),
+)
 async def index(
     credentials: Credentials | None = Depends(scoped_if_token("read:statuses")),
     params: BatchParams = form(BatchParams),
@@ -231,7 +247,7 @@ async def index(
     return await _render(rt, _viewer(credentials), statuses)
 
 
-@router.get("/api/v1/statuses/{status_id}")
+@router.get("/api/v1/statuses/{status_id}", summary="A post", **answers(entities.Status))
 async def show(
     status_id: str,
     credentials: Credentials | None = Depends(scoped_if_token("read:statuses")),
@@ -242,7 +258,12 @@ async def show(
     return (await _render(rt, _viewer(credentials), [status]))[0]
 
 
-@router.put("/api/v1/statuses/{status_id}")
+@router.put(
+    "/api/v1/statuses/{status_id}",
+    summary="Edit a post",
+    **answers(entities.Status),
+    **inputs(form=EditForm),
+)
 async def edit(
     status_id: str,
     credentials: Credentials = Depends(user_scoped("write:statuses")),
@@ -261,7 +282,11 @@ async def edit(
     return (await _render(rt, _me(credentials), [status]))[0]
 
 
-@router.delete("/api/v1/statuses/{status_id}")
+@router.delete(
+    "/api/v1/statuses/{status_id}",
+    summary="Delete a post",
+    **answers(entities.Status, description="The deleted post, with its source text"),
+)
 async def destroy(
     status_id: str,
     credentials: Credentials = Depends(user_scoped("write:statuses")),
@@ -279,7 +304,11 @@ async def destroy(
     return entity
 
 
-@router.post("/api/v1/statuses/{status_id}/quotes/{quoting_status_id}/revoke")
+@router.post(
+    "/api/v1/statuses/{status_id}/quotes/{quoting_status_id}/revoke",
+    summary="Detach one's post from a quote of it",
+    **answers(entities.Status),
+)
 async def revoke(
     status_id: str,
     quoting_status_id: str,
@@ -295,7 +324,11 @@ async def revoke(
     return (await _render(rt, viewer, [status]))[0]
 
 
-@router.get("/api/v1/statuses/{status_id}/context")
+@router.get(
+    "/api/v1/statuses/{status_id}/context",
+    summary="A post's conversation",
+    **answers(entities.Context),
+)
 async def context(
     status_id: str,
     credentials: Credentials | None = Depends(scoped_if_token("read:statuses")),
@@ -312,7 +345,11 @@ async def context(
     }
 
 
-@router.get("/api/v1/statuses/{status_id}/history")
+@router.get(
+    "/api/v1/statuses/{status_id}/history",
+    summary="A post's versions",
+    **answers(list[entities.StatusEdit]),
+)
 async def history(
     status_id: str,
     credentials: Credentials | None = Depends(scoped_if_token("read:statuses")),
@@ -326,7 +363,11 @@ async def history(
     return [status_edit_entity(v, author, media, rt.settings) for v in versions]
 
 
-@router.get("/api/v1/statuses/{status_id}/source")
+@router.get(
+    "/api/v1/statuses/{status_id}/source",
+    summary="A post's text as written",
+    **answers(entities.StatusSource),
+)
 async def source(
     status_id: str,
     credentials: Credentials = Depends(user_scoped("read:statuses")),

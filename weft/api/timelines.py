@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse, Response
 from weft.api.auth import Credentials, cached_viewer, scoped_if_token
 from weft.api.pagination import link_header, page_of
 from weft.api.params import bool_param
+from weft.api.schemas import PAGING, answers, inputs, query
+from weft.api.schemas.statuses import Status
 from weft.api.serializers.home import home_json
 from weft.api.serializers.statuses import status_entities
 from weft.api.token_cache import Viewer
@@ -23,7 +25,15 @@ from weft.queries.timelines import AccountFilter, Scope, StatusPage, TagFilter
 from weft.runtime import Runtime, runtime, runtime_of
 from weft.timelines import home_feed
 
-router = APIRouter()
+router = APIRouter(tags=["timelines"])
+
+FLAG = {"type": "boolean"}
+SCOPE = (
+    query("local", FLAG, "Only this server's posts."),
+    query("remote", FLAG, "Only other servers' posts."),
+    query("only_media", FLAG, "Only posts with media."),
+)
+TAGS = {"type": "array", "items": {"type": "string"}}
 
 
 def viewer_of(credentials: Credentials | None) -> int | None:
@@ -64,7 +74,12 @@ def page_response(request: Request, rt: Runtime, page: StatusPage) -> JSONRespon
 _home_viewer = cached_viewer("read:statuses")
 
 
-@router.get("/api/v1/timelines/home")
+@router.get(
+    "/api/v1/timelines/home",
+    summary="The home timeline",
+    **answers(list[Status]),
+    **inputs(*PAGING),
+)
 async def home(request: Request) -> Response:
     # The API's hottest route calls its two lookups rather than declaring them:
     # FastAPI's resolution of a dependency costs more than the lookup itself.
@@ -85,7 +100,12 @@ def _scope(request: Request) -> Scope:
     )
 
 
-@router.get("/api/v1/timelines/public")
+@router.get(
+    "/api/v1/timelines/public",
+    summary="Public posts",
+    **answers(list[Status]),
+    **inputs(*SCOPE, *PAGING),
+)
 async def public(
     request: Request,
     credentials: Credentials | None = Depends(scoped_if_token("read:statuses")),
@@ -97,7 +117,18 @@ async def public(
     return page_response(request, rt, page)
 
 
-@router.get("/api/v1/timelines/tag/{hashtag}")
+@router.get(
+    "/api/v1/timelines/tag/{hashtag}",
+    summary="Public posts with a hashtag",
+    **answers(list[Status]),
+    **inputs(
+        query("any[]", TAGS, "Or any of these tags too."),
+        query("all[]", TAGS, "And all of these tags."),
+        query("none[]", TAGS, "And none of these tags."),
+        *SCOPE,
+        *PAGING,
+    ),
+)
 async def tag(
     hashtag: str,
     request: Request,
@@ -113,7 +144,20 @@ async def tag(
     return page_response(request, rt, page)
 
 
-@router.get("/api/v1/accounts/{account_id}/statuses")
+@router.get(
+    "/api/v1/accounts/{account_id}/statuses",
+    tags=["accounts"],
+    summary="An account's posts",
+    **answers(list[Status]),
+    **inputs(
+        query("exclude_replies", FLAG, "Leave replies out."),
+        query("exclude_reblogs", FLAG, "Leave reposts out."),
+        query("only_media", FLAG, "Only posts with media."),
+        query("pinned", FLAG, "Only pinned posts."),
+        query("tagged", {"type": "string"}, "Only posts with this hashtag."),
+        *PAGING,
+    ),
+)
 async def account_statuses(
     account_id: str,
     request: Request,
@@ -133,7 +177,12 @@ async def account_statuses(
     return page_response(request, rt, page)
 
 
-@router.get("/api/weft/v1/timelines/fediverse")
+@router.get(
+    "/api/weft/v1/timelines/fediverse",
+    summary="Weft: posts of the remote accounts one follows",
+    **answers(list[Status]),
+    **inputs(*PAGING),
+)
 async def fediverse(
     request: Request,
     viewer: Viewer = Depends(cached_viewer("read:statuses")),

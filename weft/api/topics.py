@@ -16,6 +16,10 @@ from fastapi.responses import JSONResponse
 from weft.actions.topics import follow_tag, unfollow_tag
 from weft.api.auth import Credentials, scoped_if_token, user_scoped
 from weft.api.pagination import page_of
+from weft.api.schemas import PAGING, answers, inputs, query
+from weft.api.schemas.accounts import Tag as TagEntity
+from weft.api.schemas.accounts import Topic
+from weft.api.schemas.statuses import Status
 from weft.api.timelines import page_response, viewer_of
 from weft.config import Settings
 from weft.errors import Invalid
@@ -23,7 +27,7 @@ from weft.models import Tag
 from weft.queries.topics import ORDERS, TOP_POOL, followed_tags, tag_view, topic_statuses
 from weft.runtime import Runtime, runtime
 
-router = APIRouter()
+router = APIRouter(tags=["tags and topics"])
 
 
 def tag_entity(tag: Tag, settings: Settings, following: bool | None) -> dict[str, Any]:
@@ -39,7 +43,7 @@ def tag_entity(tag: Tag, settings: Settings, following: bool | None) -> dict[str
     return entity
 
 
-@router.get("/api/v1/tags/{name}")
+@router.get("/api/v1/tags/{name}", summary="A hashtag", **answers(TagEntity))
 async def tag(
     name: str,
     credentials: Credentials | None = Depends(scoped_if_token("read")),
@@ -50,7 +54,7 @@ async def tag(
     return tag_entity(view.tag, rt.settings, view.following if viewer else None)
 
 
-@router.post("/api/v1/tags/{name}/follow")
+@router.post("/api/v1/tags/{name}/follow", summary="Follow a hashtag", **answers(TagEntity))
 async def follow(
     name: str,
     credentials: Credentials = Depends(user_scoped("write:follows")),
@@ -61,7 +65,7 @@ async def follow(
     return tag_entity(followed, rt.settings, True)
 
 
-@router.post("/api/v1/tags/{name}/unfollow")
+@router.post("/api/v1/tags/{name}/unfollow", summary="Unfollow a hashtag", **answers(TagEntity))
 async def unfollow(
     name: str,
     credentials: Credentials = Depends(user_scoped("write:follows")),
@@ -72,7 +76,7 @@ async def unfollow(
     return tag_entity(left, rt.settings, False)
 
 
-@router.get("/api/v1/followed_tags")
+@router.get("/api/v1/followed_tags", summary="Hashtags one follows", **answers(list[TagEntity]))
 async def followed(
     credentials: Credentials = Depends(user_scoped("read:follows")),
     rt: Runtime = Depends(runtime),
@@ -82,7 +86,13 @@ async def followed(
     return [tag_entity(t, rt.settings, True) for t in tags]
 
 
-@router.get("/api/weft/v1/topics/{name}")
+@router.get(
+    "/api/weft/v1/topics/{name}",
+    summary="Weft: a topic",
+    description="A post's topic (Threads' `topic_tag`): the Tag, with its page and how many "
+    "posts have it; `following` for a signed-in viewer.",
+    **answers(Topic),
+)
 async def topic(
     name: str,
     credentials: Credentials | None = Depends(scoped_if_token("read")),
@@ -96,7 +106,24 @@ async def topic(
     return entity
 
 
-@router.get("/api/weft/v1/topics/{name}/statuses")
+@router.get(
+    "/api/weft/v1/topics/{name}/statuses",
+    summary="Weft: the posts of a topic",
+    description="Public posts with this topic: the newest first (`order=recent`), or the "
+    "most engaging of the recent ones (`order=top`, paged with `offset`).",
+    **answers(list[Status]),
+    **inputs(
+        query(
+            "order", {"type": "string", "enum": list(ORDERS), "default": "recent"}, "recent or top."
+        ),
+        query(
+            "offset",
+            {"type": "integer", "minimum": 0, "maximum": TOP_POOL - 1, "default": 0},
+            "How many to skip (top).",
+        ),
+        *PAGING,
+    ),
+)
 async def statuses(
     name: str,
     request: Request,
