@@ -160,7 +160,7 @@ async def chat_list(session: AsyncSession, me: int, folder: str, page: Page) -> 
             ),
         )
     )
-    rows = list((await session.execute(apply(query, activity, page))).tuples())
+    rows = [(c, m) for c, m in await session.execute(apply(query, activity, page))]
     if page.ascending:
         rows.reverse()
     return await chat_views(session, me, rows)
@@ -210,7 +210,7 @@ async def chat_views(
                 )
                 .group_by(ChatMessage.chat_id)
             )
-        ).tuples()
+        ).all()
     )
     newest: dict[int, int | None] = dict(
         (
@@ -219,7 +219,7 @@ async def chat_views(
                 .where(*readable)
                 .group_by(ChatMessage.chat_id)
             )
-        ).tuples()
+        ).all()
     )
     last_ids = [i for i in newest.values() if i is not None]
     lasts = list(await session.scalars(select(ChatMessage).where(ChatMessage.id.in_(last_ids))))

@@ -8,7 +8,12 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from weft.actions.chats.access import accounts_named, check_recipient, members_of
+from weft.actions.chats.access import (
+    accounts_named,
+    blocked_between,
+    check_recipient,
+    members_of,
+)
 from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
@@ -60,6 +65,12 @@ async def _one_to_one(session: AsyncSession, me: int, other: Account) -> Chat:
         theirs = next((m for m in members if m.account_id == other.id), None)
         if theirs is None or not theirs.accepted:
             await check_recipient(session, me, other)
+        elif await blocked_between(session, me, [other.id]):
+            raise Invalid(
+                "account_ids",
+                f"cannot be messaged: @{other.acct} and you have blocked one another",
+                "ERR_FORBIDDEN",
+            )
         return existing
     standing = await check_recipient(session, me, other)
     now = utcnow()
