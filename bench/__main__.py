@@ -12,6 +12,9 @@ process, when wrk is missing):
   follower's home timeline;
 - the foundation's: instance, verify_credentials;
 - media processing throughput (bench/media.py): photos and video;
+- f, chats (bench/chats.py): messages per second into one chat and across
+  1,000 chats, and the p99 from the POST to ``chat.message`` on the other
+  member's socket.
 - d and e, streaming (bench/streaming.py): 1,000 ``user`` streams receiving a
   post, and the memory of 5,000 idle WebSockets.
 
@@ -261,11 +264,12 @@ def main() -> None:
     else:
         print("\nPostgreSQL is not reachable: measured SQLite only.")
     if not ONLY:
-        from bench import media, streaming
+        from bench import chats, media, streaming
 
         print("\n== Media processing")
         results["media"] = media.run()
         results["streaming"] = streaming.run()
+        results["chats"] = chats.run()
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"bench-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
     path.write_text(json.dumps(results, indent=2))

@@ -22,6 +22,7 @@ from weft.api import accounts as accounts_api
 from weft.api import admin as admin_api
 from weft.api import admin_domain_blocks as domain_blocks_api
 from weft.api import cards as cards_api
+from weft.api import chats as chats_api
 from weft.api import docs as docs_api
 from weft.api import drafts as drafts_api
 from weft.api import errors as api_errors
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         statuses_api.router,
         replies_api.router,
         drafts_api.router,
+        chats_api.router,
         interactions_api.router,
         media_api.router,
         notifications_api.router,

@@ -20,6 +20,9 @@ import pytest
 from tests.factories import Person, make_person
 from tests.live import LiveServer
 from tests.web.helpers import sign_in_form
+from weft.actions.chats.members import remove_member
+from weft.actions.chats.messages import NewMessage, send_message
+from weft.actions.chats.start import start_chat
 from weft.actions.graph import (
     authorize_follow_request,
     block_account,
@@ -344,3 +347,63 @@ async def test_withheld_posts_leak_nowhere(
             profile = web.get(f"/@{people[owner].username}{tab}")
             expect("web profile", kind, viewer in allowed, f"/{post}" in profile.text)
     assert mismatches == []
+
+
+# --- the "message" row: a chat message, asked of every door ------------------------------
+
+# viewer: may read the message (only the chat's present members, less a blocker of its author)
+CAN_READ_MESSAGE = {
+    "anonymous": N,
+    "stranger": N,
+    "member": Y,
+    "removed": N,  # removed from the group before it was sent
+    "blocker": N,  # a member who blocks its author
+    "author": Y,
+}
+SECRET = "chatsecretword"
+
+
+@pytest.mark.parametrize("viewer", list(CAN_READ_MESSAGE))
+async def test_a_message_is_read_by_its_chat_only(
+    server: LiveServer, client: httpx.Client, db: Database, viewer: str
+) -> None:
+    names = ("author", "member", "removed", "blocker", "stranger")
+    people = {n: await make_person(db, server.settings, f"m{n}") for n in names}
+    author = people["author"].account_id
+    for name in ("member", "removed", "blocker", "stranger"):  # they all follow the author
+        await follow_account(db, people[name].account_id, author)
+    others = [people[n].account_id for n in ("member", "removed", "blocker")]
+    chat = await start_chat(db, author, others, name="Group")
+    await remove_member(db, author, chat.id, people["removed"].account_id)
+    await block_account(db, people["blocker"].account_id, author)
+    message = await send_message(
+        db, server.settings, author, chat.id, NewMessage(text=f"{SECRET} #{SECRET}")
+    )
+    await Worker(db, server.settings).run_until_idle()
+
+    headers = {} if viewer == "anonymous" else people[viewer].auth
+    expected = CAN_READ_MESSAGE[viewer]
+    listed = client.get(f"/api/weft/v1/chats/{chat.id}/messages", headers=headers)
+    one = client.get(f"/api/weft/v1/chats/{chat.id}/messages/{message.id}", headers=headers)
+    assert (SECRET in listed.text) is expected, listed.text
+    assert (one.status_code == 200) is expected, one.text
+    if viewer in ("anonymous", "stranger"):
+        assert listed.status_code == one.status_code == (401 if viewer == "anonymous" else 404)
+    # No other door shows it, to anyone (its author included).
+    doors = [
+        "/api/v1/timelines/home",
+        "/api/v1/timelines/public",
+        "/api/v1/timelines/public?local=true",
+        f"/api/v1/timelines/tag/{SECRET}",
+        f"/api/v1/accounts/{author}/statuses",
+        "/api/v1/notifications",
+        f"/api/v2/search?q={SECRET}",
+        f"/api/v1/statuses/{message.id}",
+        f"/api/v1/statuses/{message.id}/context",
+        "/users/mauthor/outbox?page=true",
+        "/@mauthor",
+    ]
+    for door in doors:
+        response = client.get(door, headers=headers)
+        assert response.status_code < 500, (door, response.text)
+        assert SECRET not in response.text, door

@@ -21,6 +21,7 @@ from weft.jobs.queue import enqueue
 from weft.limits import MAX_PROFILE_FIELDS
 from weft.models import Account, User
 from weft.models.base import utcnow
+from weft.policies.chats import CHAT_POLICIES
 from weft.security import hash_password, random_token, token_hash
 
 USERNAME_RE = re.compile(r"[a-z0-9_]{1,30}")
@@ -216,6 +217,8 @@ class ProfileChange:
     default_language: str | None = None
     # The fediverse switch (a Weft extension): off, nothing more is sent out.
     federated: bool | None = None
+    # Who may message them (weft.policies.chats.CHAT_POLICIES).
+    chat_policy: str | None = None
 
 
 def _check_profile(change: ProfileChange) -> None:
@@ -239,6 +242,8 @@ def _check_profile(change: ProfileChange) -> None:
                     "has an entry that is too long (maximum is 255 characters)",
                     "ERR_TOO_LONG",
                 )
+    if change.chat_policy is not None and change.chat_policy not in CHAT_POLICIES:
+        raise Invalid("chat_policy", f"must be one of {', '.join(CHAT_POLICIES)}")
     if change.default_privacy is not None and change.default_privacy not in (
         "public",
         "unlisted",
@@ -294,4 +299,6 @@ def _apply(account: Account, user: User, change: ProfileChange) -> None:
         user.default_sensitive = change.default_sensitive
     if change.default_language is not None:
         user.default_language = change.default_language
+    if change.chat_policy is not None:
+        user.chat_policy = change.chat_policy
     account.updated_at = utcnow()

@@ -146,6 +146,7 @@ async def remove_media(
         conditions.append(MediaAttachment.status_id.is_(None))
         conditions.append(MediaAttachment.former_status_id.is_(None))
         conditions.append(MediaAttachment.scheduled_status_id.is_(None))
+        conditions.append(MediaAttachment.chat_message_id.is_(None))
     rows = await session.execute(
         delete(MediaAttachment)
         .where(*conditions)
@@ -281,6 +282,7 @@ async def sweep_unattached(db: Database, now: datetime | None = None) -> int:
                     MediaAttachment.status_id.is_(None),
                     MediaAttachment.former_status_id.is_(None),
                     MediaAttachment.scheduled_status_id.is_(None),  # a draft's
+                    MediaAttachment.chat_message_id.is_(None),  # a chat message's
                     MediaAttachment.created_at < cutoff,
                 )
                 .limit(SWEEP_BATCH)

@@ -106,6 +106,8 @@ class ProfileParams(BaseModel):
     hide_collections: bool | None = None
     # Weft's fediverse switch (not in Mastodon's API; clients that don't know it omit it).
     federated: bool | None = None
+    # Weft's "who may message me": everyone | following | nobody (also as source[chat_policy]).
+    chat_policy: str | None = None
     fields_attributes: list[FieldParam] | None = None
     source: dict[str, Any] | None = None
     # Files (multipart): new pictures, checked and cropped before anything is saved.
@@ -144,6 +146,8 @@ def _source_change(source: dict[str, Any] | None) -> dict[str, Any]:
             raise Invalid("source[sensitive]", "must be true or false") from None
     if source.get("language"):
         change["default_language"] = str(source["language"])
+    if "chat_policy" in source:
+        change["chat_policy"] = str(source["chat_policy"])
     return change
 
 
@@ -180,7 +184,7 @@ async def _update_credentials(
         indexable=params.indexable,
         hide_collections=params.hide_collections,
         federated=params.federated,
-        **_source_change(params.source),
+        **{"chat_policy": params.chat_policy, **_source_change(params.source)},
     )
     uploads: dict[Which, Any] = {"avatar": params.avatar, "header": params.header}
     photos = [

@@ -25,9 +25,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.db.database import after_commit
 from weft.events.bus import EventBus, LocalBus, RedisBus
-from weft.events.event import DELETE, NAMES, NOTIFICATION, STATUS_UPDATE, UPDATE, Event
+from weft.events.event import (
+    CHAT_MESSAGE,
+    CHAT_REQUEST,
+    CHAT_UPDATE,
+    DELETE,
+    NAMES,
+    NOTIFICATION,
+    STATUS_UPDATE,
+    UPDATE,
+    Event,
+)
 
 __all__ = [
+    "CHAT_MESSAGE",
+    "CHAT_REQUEST",
+    "CHAT_UPDATE",
     "DELETE",
     "NAMES",
     "NOTIFICATION",
@@ -59,7 +72,14 @@ def bus_for(redis_url: str | None) -> EventBus:
     return _buses[key]
 
 
-def emit(session: AsyncSession, name: str, keys: Iterable[str], **ids: int | None) -> None:
+def emit(
+    session: AsyncSession,
+    name: str,
+    keys: Iterable[str],
+    *,
+    change: str | None = None,
+    **ids: int | None,
+) -> None:
     """Record an event in ``session``'s transaction; published once it commits."""
     wanted = tuple(dict.fromkeys(keys))
     if not wanted:
@@ -73,7 +93,7 @@ def emit(session: AsyncSession, name: str, keys: Iterable[str], **ids: int | Non
                 await publish(event)
 
         after_commit(session, flush)
-    pending.append(Event(name, wanted, **ids))
+    pending.append(Event(name, wanted, change=change, **ids))
 
 
 async def publish(event: Event) -> None:

@@ -9,7 +9,13 @@ UPDATE = "update"
 DELETE = "delete"
 STATUS_UPDATE = "status.update"
 NOTIFICATION = "notification"
-NAMES = frozenset({UPDATE, DELETE, STATUS_UPDATE, NOTIFICATION})
+# Chats (weft/actions/chats/): on the members' ``user`` streams.
+CHAT_MESSAGE = "chat.message"
+CHAT_UPDATE = "chat.update"
+CHAT_REQUEST = "chat.request"
+NAMES = frozenset(
+    {UPDATE, DELETE, STATUS_UPDATE, NOTIFICATION, CHAT_MESSAGE, CHAT_UPDATE, CHAT_REQUEST}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +25,9 @@ class Event:
     ``status_id`` names the post (update, status.update, delete),
     ``notification_id`` the notification; ``account_id`` is whose doing it is
     (the author of a deleted post), so a stream can leave out the people its
-    viewer blocks even when the post itself is gone.
+    viewer blocks even when the post itself is gone. Chat events name the
+    ``chat_id``, the ``message_id`` and, for ``chat.update``, the ``change``
+    (edit, delete, reaction, read, members, chat).
     """
 
     name: str
@@ -27,6 +35,9 @@ class Event:
     status_id: int | None = None
     notification_id: int | None = None
     account_id: int | None = None
+    chat_id: int | None = None
+    message_id: int | None = None
+    change: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -35,6 +46,9 @@ class Event:
             "status_id": self.status_id,
             "notification_id": self.notification_id,
             "account_id": self.account_id,
+            "chat_id": self.chat_id,
+            "message_id": self.message_id,
+            "change": self.change,
         }
 
     @classmethod
@@ -49,6 +63,9 @@ class Event:
             status_id=_maybe_int(data.get("status_id")),
             notification_id=_maybe_int(data.get("notification_id")),
             account_id=_maybe_int(data.get("account_id")),
+            chat_id=_maybe_int(data.get("chat_id")),
+            message_id=_maybe_int(data.get("message_id")),
+            change=None if data.get("change") is None else str(data.get("change")),
         )
 
 

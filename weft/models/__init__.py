@@ -3,6 +3,7 @@
 from weft.models.accounts import Account, User
 from weft.models.auth import OAuthAccessToken, OAuthApplication, OAuthAuthorizationCode, WebSession
 from weft.models.base import Base
+from weft.models.chats import Chat, ChatMember, ChatMessage, ChatReaction
 from weft.models.drafts import ScheduledStatus
 from weft.models.federation import DomainBlock, FederatedServer, InboundActivity
 from weft.models.feeds import HomeFeedEntry, Marker, Notification
@@ -29,6 +30,10 @@ __all__ = [
     "Base",
     "Block",
     "Bookmark",
+    "Chat",
+    "ChatMember",
+    "ChatMessage",
+    "ChatReaction",
     "DomainBlock",
     "Favourite",
     "FederatedServer",

@@ -37,6 +37,10 @@ class MediaAttachment(Base):
     scheduled_status_id: Mapped[int | None] = mapped_column(
         ForeignKey("scheduled_statuses.id", ondelete="SET NULL"), index=True, default=None
     )
+    # Attached to a chat message (migration 0018; weft/actions/chats/).
+    chat_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chat_messages.id", ondelete="SET NULL"), index=True, default=None
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
     type: Mapped[str] = mapped_column(String(16), default="unknown")
     state: Mapped[str] = mapped_column(String(16), default="processing")

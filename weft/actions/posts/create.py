@@ -42,7 +42,7 @@ from weft.actions.cards import enqueue_card
 from weft.actions.notifications import notify
 from weft.actions.outbox import publish
 from weft.actions.posts.bookkeeping import add_mentions, count_new, link_tags
-from weft.actions.posts.ghosts import ghost_reply_recipient
+from weft.actions.posts.ghosts import ghost_reply_recipient, message_ghost_author
 from weft.actions.posts.replying import notify_replied, reply_columns
 from weft.activity_kinds import ActivityKind
 from weft.db.upsert import insert_ignore_returning
@@ -139,6 +139,7 @@ async def create_post(session: AsyncSession, new: NewPost) -> Status:
     silent = [*new.silent_ids, *_silent(status, parent)]
     if ghost is not None:  # to the ghost post's author alone, told; not counted as a reply
         mentioned, silent, parent = [ghost], [], None
+        await message_ghost_author(session, status, ghost)
     await add_mentions(session, status, mentioned, silent)
     link_tags(session, status.id, new.tag_ids)
     accepted = quoted if quote_state == "accepted" else None

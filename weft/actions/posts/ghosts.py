@@ -15,11 +15,13 @@ deny it (``can_reblog``, ``quote_approval``), the API answers 422, and
 another server's ``Announce`` or quote of one is refused by the same rules.
 
 Replies: Threads sends a reply to a ghost post to its author as a message.
-Weft has no chats yet (issue 17); until it does, ``create_post`` asks
-``ghost_reply_recipient`` and makes a reply by anyone else a direct post to
-the ghost post's author alone, not counted as a reply (other people the
-reply names are not told, nor may see it). That function is the hook: once
-chats exist, it is where such a reply becomes a message.
+``create_post`` asks ``ghost_reply_recipient`` and makes a reply by anyone
+else a direct post to the ghost post's author alone, not counted as a reply
+(other people the reply names are not told, nor may see it), then calls
+``message_ghost_author``: the reply becomes a message in the one-to-one chat
+of the two (weft/actions/chats/; a request when the author doesn't follow
+the replier), linked to that direct post by its ``status_id``, which is how
+Mastodon apps see it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from weft.actions.chats.messages import message_ghost_author as _to_chat
 from weft.actions.posts.delete import delete_status
 from weft.db.database import Database
 from weft.errors import Invalid, NotFound
@@ -81,3 +84,9 @@ async def ghost_reply_recipient(
     if parent is None or parent.ghost_expires_at is None or parent.account_id == author.id:
         return None
     return await session.get(Account, parent.account_id)
+
+
+async def message_ghost_author(session: AsyncSession, reply: Status, author: Account) -> None:
+    """The reply (already written as a direct post to ``author``) as a
+    message in their one-to-one chat; nothing when they may not be messaged."""
+    await _to_chat(session, reply, author)

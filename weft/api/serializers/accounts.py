@@ -119,8 +119,10 @@ def credential_account(
         "hide_collections": a.hide_collections,
         "attribution_domains": [],
         "quote_policy": "public",
+        # Weft: who may message them (everyone | following | nobody).
+        "chat_policy": user.chat_policy,
     }
     entity["role"] = ROLES.get(user.role, ROLES["user"])
     # Weft's own settings, under a key of their own so Mastodon's shapes stay valid.
-    entity["weft"] = {"federated": a.federated}
+    entity["weft"] = {"federated": a.federated, "chat_policy": user.chat_policy}
     return entity

@@ -9,6 +9,8 @@ serializers as the REST API, or nothing.
   unless the viewer follows them).
 - ``notification``: as ``GET /api/v1/notifications/:id`` shows it.
 - ``delete``: the id, unless the viewer and the author block each other.
+- ``chat.message``, ``chat.update``, ``chat.request``: to members only
+  (weft/api/streaming/chats.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from sqlalchemy import select
 from weft.api.serializers.home import home_entities
 from weft.api.serializers.notifications import notification_entity
 from weft.api.serializers.statuses import status_entities
+from weft.api.streaming.chats import NAMES as CHAT_EVENTS
+from weft.api.streaming.chats import render_chat_event
 from weft.api.streaming.hub import Viewer
 from weft.api.streaming.shared import SharedReads
 from weft.api.streaming.streams import PERSONAL, READ_NOTIFICATIONS, READ_STATUSES, Stream
@@ -49,6 +53,8 @@ async def render(
         return await _status(rt, viewer, stream, event, shared or SharedReads())
     if event.name == DELETE:
         return await _deleted(rt, viewer, event)
+    if event.name in CHAT_EVENTS:
+        return await render_chat_event(rt, viewer, stream, event)
     return None
 
 

@@ -1,0 +1,56 @@
+"""Chat events (``chat.message``, ``chat.update``, ``chat.request``) as one
+viewer may see them: only a member of the chat, only a message in their
+window, never one by someone they block (weft/policies/chats.py), rendered
+by the REST serializers (weft/api/serializers/chats.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from weft.api.serializers.chats import chat_entity, message_entity
+from weft.api.streaming.hub import Viewer
+from weft.api.streaming.streams import Stream
+from weft.errors import NotFound
+from weft.events import CHAT_MESSAGE, CHAT_REQUEST, CHAT_UPDATE, Event
+from weft.queries.chats import chat_message, chat_view
+from weft.runtime import Runtime
+
+NAMES = frozenset({CHAT_MESSAGE, CHAT_UPDATE, CHAT_REQUEST})
+
+
+async def render_chat_event(
+    rt: Runtime, viewer: Viewer, stream: Stream, event: Event
+) -> str | None:
+    me = viewer.account_id
+    if me is None or event.chat_id is None or stream.name[0] != "user":
+        return None
+    try:
+        async with rt.db.read() as session:
+            if event.name == CHAT_MESSAGE:
+                if event.message_id is None:
+                    return None
+                page = await chat_message(session, me, event.chat_id, event.message_id)
+                return _json(message_entity(page.messages[0], page, rt.settings))
+            view = await chat_view(session, me, event.chat_id)
+            if event.name == CHAT_REQUEST:
+                return _json(chat_entity(view, rt.settings))
+            message = None
+            if event.message_id is not None and event.change != "delete":
+                page = await chat_message(session, me, event.chat_id, event.message_id)
+                message = message_entity(page.messages[0], page, rt.settings)
+    except NotFound:
+        return None
+    return _json(
+        {
+            "change": event.change,
+            "chat": chat_entity(view, rt.settings),
+            "message": message,
+            "message_id": str(event.message_id) if event.message_id is not None else None,
+        }
+    )
+
+
+def _json(entity: dict[str, Any]) -> str:
+    return orjson.dumps(entity).decode()
