@@ -29,6 +29,7 @@ from weft.api.auth import Credentials, user_scoped
 from weft.api.chats_schemas import ChatMessageSchema, ChatSchema
 from weft.api.pagination import link_header, page_of
 from weft.api.params import bool_param, form
+from weft.api.schemas import PAGING, Empty, answers, inputs, query
 from weft.api.serializers.chats import chat_entity, message_entities, message_entity
 from weft.errors import Invalid, NotFound
 from weft.queries.accounts import parse_id
@@ -46,10 +47,6 @@ router = APIRouter(tags=["chats"])
 CHATS = "/api/weft/v1/chats"
 READ = user_scoped("read:statuses")
 WRITE = user_scoped("write:statuses")
-ONE_CHAT: dict[int | str, dict[str, Any]] = {200: {"model": ChatSchema}}
-CHAT_LIST: dict[int | str, dict[str, Any]] = {200: {"model": list[ChatSchema]}}
-ONE_MESSAGE: dict[int | str, dict[str, Any]] = {200: {"model": ChatMessageSchema}}
-MESSAGE_LIST: dict[int | str, dict[str, Any]] = {200: {"model": list[ChatMessageSchema]}}
 
 
 class _Params(BaseModel):
@@ -141,7 +138,19 @@ def _paged(request: Request, entities: list[dict[str, Any]], cursors: list[int])
 # --- chats -------------------------------------------------------------------------------
 
 
-@router.get(CHATS, responses=CHAT_LIST)
+@router.get(
+    CHATS,
+    summary="Your chats, newest activity first",
+    **answers(list[ChatSchema]),
+    **inputs(
+        query(
+            "folder",
+            {"type": "string", "enum": ["inbox", "requests", "spam"]},
+            "Which folder (default inbox).",
+        ),
+        *PAGING,
+    ),
+)
 async def chats_index(
     request: Request,
     folder: str | None = None,
@@ -157,7 +166,12 @@ async def chats_index(
     )
 
 
-@router.post(CHATS, responses=ONE_CHAT)
+@router.post(
+    CHATS,
+    summary="Start a chat (one-to-one: the existing one is returned)",
+    **answers(ChatSchema),
+    **inputs(form=StartParams),
+)
 async def chats_create(
     credentials: Credentials = Depends(WRITE),
     params: StartParams = form(StartParams),
@@ -169,14 +183,19 @@ async def chats_create(
     return await _chat(rt, me, chat.id)
 
 
-@router.get(CHATS + "/{chat_id}", responses=ONE_CHAT)
+@router.get(CHATS + "/{chat_id}", summary="A chat", **answers(ChatSchema))
 async def chats_show(
     chat_id: str, credentials: Credentials = Depends(READ), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:
     return await _chat(rt, _me(credentials), parse_id(chat_id))
 
 
-@router.patch(CHATS + "/{chat_id}", responses=ONE_CHAT)
+@router.patch(
+    CHATS + "/{chat_id}",
+    summary="Rename or mute a chat",
+    **answers(ChatSchema),
+    **inputs(form=ChatParams),
+)
 async def chats_update(
     chat_id: str,
     credentials: Credentials = Depends(WRITE),
@@ -189,7 +208,7 @@ async def chats_update(
     return await _chat(rt, me, parse_id(chat_id))
 
 
-@router.delete(CHATS + "/{chat_id}", responses=ONE_CHAT)
+@router.delete(CHATS + "/{chat_id}", summary="Delete a chat for yourself", **answers(ChatSchema))
 async def chats_delete(
     chat_id: str, credentials: Credentials = Depends(WRITE), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:
@@ -204,14 +223,18 @@ async def _do_then_show(rt: Runtime, me: int, chat_id: str, action: Any) -> dict
     return await _chat(rt, me, parse_id(chat_id))
 
 
-@router.post(CHATS + "/{chat_id}/accept", responses=ONE_CHAT)
+@router.post(CHATS + "/{chat_id}/accept", summary="Accept a request", **answers(ChatSchema))
 async def chats_accept(
     chat_id: str, credentials: Credentials = Depends(WRITE), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:
     return await _do_then_show(rt, _me(credentials), chat_id, accept_chat)
 
 
-@router.post(CHATS + "/{chat_id}/decline", responses=ONE_CHAT)
+@router.post(
+    CHATS + "/{chat_id}/decline",
+    summary="Decline a request (the sender is not told)",
+    **answers(ChatSchema),
+)
 async def chats_decline(
     chat_id: str, credentials: Credentials = Depends(WRITE), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:
@@ -219,14 +242,19 @@ async def chats_decline(
     return await _do_then_show(rt, _me(credentials), chat_id, decline_chat)
 
 
-@router.post(CHATS + "/{chat_id}/leave", responses=ONE_CHAT)
+@router.post(CHATS + "/{chat_id}/leave", summary="Leave a group chat", **answers(ChatSchema))
 async def chats_leave(
     chat_id: str, credentials: Credentials = Depends(WRITE), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:
     return await _do_then_show(rt, _me(credentials), chat_id, leave_chat)
 
 
-@router.post(CHATS + "/{chat_id}/read", responses=ONE_CHAT)
+@router.post(
+    CHATS + "/{chat_id}/read",
+    summary="Move your read position",
+    **answers(ChatSchema),
+    **inputs(form=ReadParams),
+)
 async def chats_read(
     chat_id: str,
     credentials: Credentials = Depends(WRITE),
@@ -239,7 +267,12 @@ async def chats_read(
     return await _chat(rt, me, parse_id(chat_id))
 
 
-@router.post(CHATS + "/{chat_id}/members", responses=ONE_CHAT)
+@router.post(
+    CHATS + "/{chat_id}/members",
+    summary="Add members to a group chat",
+    **answers(ChatSchema),
+    **inputs(form=MembersParams),
+)
 async def chats_add_members(
     chat_id: str,
     credentials: Credentials = Depends(WRITE),
@@ -251,7 +284,11 @@ async def chats_add_members(
     return await _chat(rt, me, parse_id(chat_id))
 
 
-@router.delete(CHATS + "/{chat_id}/members/{account_id}", responses=ONE_CHAT)
+@router.delete(
+    CHATS + "/{chat_id}/members/{account_id}",
+    summary="Remove a member from a group chat",
+    **answers(ChatSchema),
+)
 async def chats_remove_member(
     chat_id: str,
     account_id: str,
@@ -263,7 +300,12 @@ async def chats_remove_member(
     return await _chat(rt, me, parse_id(chat_id))
 
 
-@router.put(CHATS + "/{chat_id}/members/{account_id}", responses=ONE_CHAT)
+@router.put(
+    CHATS + "/{chat_id}/members/{account_id}",
+    summary="Make a member an admin, or not",
+    **answers(ChatSchema),
+    **inputs(form=RoleParams),
+)
 async def chats_set_role(
     chat_id: str,
     account_id: str,
@@ -277,7 +319,12 @@ async def chats_set_role(
     return await _chat(rt, me, parse_id(chat_id))
 
 
-@router.post(CHATS + "/{chat_id}/report")
+@router.post(
+    CHATS + "/{chat_id}/report",
+    summary="Report a chat or some of its messages",
+    **answers(Empty),
+    **inputs(form=ReportParams),
+)
 async def chats_report(
     chat_id: str,
     credentials: Credentials = Depends(WRITE),
@@ -299,7 +346,12 @@ async def _message(rt: Runtime, me: int, chat_id: int, message_id: int) -> dict[
     return message_entity(page.messages[0], page, rt.settings)
 
 
-@router.get(CHATS + "/{chat_id}/messages", responses=MESSAGE_LIST)
+@router.get(
+    CHATS + "/{chat_id}/messages",
+    summary="A chat's messages, newest first",
+    **answers(list[ChatMessageSchema]),
+    **inputs(*PAGING),
+)
 async def messages_index(
     chat_id: str,
     request: Request,
@@ -314,7 +366,12 @@ async def messages_index(
     return _paged(request, entities, [m.id for m in found.messages])
 
 
-@router.post(CHATS + "/{chat_id}/messages", responses=ONE_MESSAGE)
+@router.post(
+    CHATS + "/{chat_id}/messages",
+    summary="Send a message",
+    **answers(ChatMessageSchema),
+    **inputs(form=MessageParams),
+)
 async def messages_create(
     chat_id: str,
     credentials: Credentials = Depends(WRITE),
@@ -331,7 +388,9 @@ async def messages_create(
     return await _message(rt, me, message.chat_id, message.id)
 
 
-@router.get(CHATS + "/{chat_id}/messages/{message_id}", responses=ONE_MESSAGE)
+@router.get(
+    CHATS + "/{chat_id}/messages/{message_id}", summary="A message", **answers(ChatMessageSchema)
+)
 async def messages_show(
     chat_id: str,
     message_id: str,
@@ -341,7 +400,12 @@ async def messages_show(
     return await _message(rt, _me(credentials), parse_id(chat_id), parse_id(message_id))
 
 
-@router.put(CHATS + "/{chat_id}/messages/{message_id}", responses=ONE_MESSAGE)
+@router.put(
+    CHATS + "/{chat_id}/messages/{message_id}",
+    summary="Edit a message (its author, within 15 minutes)",
+    **answers(ChatMessageSchema),
+    **inputs(form=EditParams),
+)
 async def messages_update(
     chat_id: str,
     message_id: str,
@@ -356,7 +420,11 @@ async def messages_update(
     return await _message(rt, me, *ids)
 
 
-@router.delete(CHATS + "/{chat_id}/messages/{message_id}")
+@router.delete(
+    CHATS + "/{chat_id}/messages/{message_id}",
+    summary="Delete a message for everyone",
+    **answers(Empty),
+)
 async def messages_delete(
     chat_id: str,
     message_id: str,
@@ -368,7 +436,12 @@ async def messages_delete(
     return {}
 
 
-@router.post(CHATS + "/{chat_id}/messages/{message_id}/reactions", responses=ONE_MESSAGE)
+@router.post(
+    CHATS + "/{chat_id}/messages/{message_id}/reactions",
+    summary="React to a message",
+    **answers(ChatMessageSchema),
+    **inputs(form=ReactionParams),
+)
 async def reactions_create(
     chat_id: str,
     message_id: str,
@@ -383,7 +456,11 @@ async def reactions_create(
     return await _message(rt, me, *ids)
 
 
-@router.delete(CHATS + "/{chat_id}/messages/{message_id}/reactions/{emoji}", responses=ONE_MESSAGE)
+@router.delete(
+    CHATS + "/{chat_id}/messages/{message_id}/reactions/{emoji}",
+    summary="Take back your reaction",
+    **answers(ChatMessageSchema),
+)
 async def reactions_delete(
     chat_id: str,
     message_id: str,

@@ -67,6 +67,9 @@ class Source(Entity):
     hide_collections: bool | None
     attribution_domains: list[str]
     quote_policy: str
+    chat_policy: str = Field(
+        description="Weft's addition: who may message the person: everyone, following or nobody."
+    )
 
 
 class Role(Entity):
@@ -79,6 +82,9 @@ class Role(Entity):
 
 class WeftSettings(Entity):
     federated: bool = Field(description="Whether the account is seen by other servers.")
+    chat_policy: str = Field(
+        description="Who may message the person: everyone, following (people they follow) or nobody."
+    )
 
 
 class CredentialAccount(Account):
