@@ -225,3 +225,28 @@ async def test_our_votes_on_a_remote_poll_go_to_its_author_and_its_results_come_
         again = client.get(f"/api/v1/statuses/{status_id}", headers=bob.auth).json()["poll"]
     assert [o["votes_count"] for o in again["options"]] == [5, 3, 4]
     assert again["own_votes"] == [0, 2]
+
+
+async def test_twenty_quick_votes_make_at_most_two_updates(
+    db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
+) -> None:
+    status = make_poll(fed, bob, ["Wool", "Linen"], expires_in=3600)
+    bob_uri = f"{fed.url}/users/bob"
+    for number in range(20):
+        voter = remote.actor(f"voter{number}")
+        deliver(
+            voter, fed, vote_note(voter, 1, ["Wool", "Linen"][number % 2], status["uri"], bob_uri)
+        )
+    await run_jobs(db, fed)
+    await send_results_now(db, fed)
+    async with db.write() as session:  # the poll ends: the final results go too
+        past = utcnow() - timedelta(seconds=1)
+        await session.execute(update(Poll).values(expires_at=past))
+        await session.execute(update(Job).where(Job.kind == "polls.ended").values(run_at=past))
+    await run_jobs(db, fed)
+    updates = updates_of(remote, status["uri"])
+    assert 1 <= len(updates) <= 2
+    last = updates[-1]["object"]
+    assert [o["replies"]["totalItems"] for o in last["oneOf"]] == [10, 10]
+    assert last["votersCount"] == 20
+    assert "closed" in last
