@@ -149,6 +149,7 @@ async def edit_status(
             and not await _changes_media(session, attributes)
         ):
             return status  # nothing changed: no new version, no "edited" label
+        await ensure_original_version(session, status)
         if new_media != current_media:
             await attach_media(session, account_id, status.id, new_media)
         await _apply_attributes(session, attributes)
