@@ -89,6 +89,8 @@ class Settings:
     node_id: int = 0
     allow_private_network: bool = False
     edit_window_minutes: int = 15
+    # Votes on our polls go to other servers at most once per poll in this many seconds.
+    poll_results_seconds: int = 180
     # Federation: off, nothing is delivered to other servers (docs/federation.md).
     federation: bool = True
     # Signed GETs only: actors, collections and posts answer 401 to unsigned fetches.
@@ -193,6 +195,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, create_secret: bool =
         node_id=_int(env, "WEFT_NODE_ID", os.getpid() % 1024, maximum=1023),
         allow_private_network=_bool(env, "WEFT_ALLOW_PRIVATE_NETWORK", False),
         edit_window_minutes=_int(env, "WEFT_EDIT_WINDOW_MINUTES", 15),
+        poll_results_seconds=_int(env, "WEFT_POLL_RESULTS_SECONDS", 180, minimum=0),
         federation=_bool(env, "WEFT_FEDERATION", True),
         authorized_fetch=_bool(env, "WEFT_AUTHORIZED_FETCH", False),
         delivery_retry_seconds=_int(env, "WEFT_DELIVERY_RETRY_SECONDS", 20, minimum=1),

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.factories import Person
 from tests.federation.inbox_helpers import run_jobs
@@ -23,7 +23,7 @@ from tests.openapi import assert_conforms
 from weft.config import Settings
 from weft.db.database import Database
 from weft.federation.actors import iso
-from weft.models import Poll, PollVote, Status
+from weft.models import Job, Poll, PollVote, Status
 from weft.models.base import utcnow
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
@@ -71,6 +71,16 @@ def make_poll(fed: LiveServer, person: Person, options: list[str], **extra: Any)
     return response.json()
 
 
+async def send_results_now(db: Database, fed: LiveServer) -> None:
+    """Run the pending batched results (due minutes after the first vote) now."""
+    past = utcnow() - timedelta(seconds=1)
+    async with db.write() as session:
+        await session.execute(
+            update(Job).where(Job.kind == "polls.send_results").values(run_at=past)
+        )
+    await run_jobs(db, fed)
+
+
 def updates_of(remote: RemoteServer, note_id: str) -> list[dict[str, Any]]:
     return [
         body
@@ -108,7 +118,9 @@ async def test_our_poll_is_a_question_and_remote_votes_are_counted(
     assert (poll.tallies, poll.voters_count) == ([0, 2], 2)
     assert {v.uri for v in votes} == {f"{voter.id}#votes/1", f"{other.id}#votes/1"}
     assert posts is None  # a vote is not a post
-    # The results go to the voters' servers as an Update of the Question.
+    # The results go to the voters' servers as an Update of the Question, batched.
+    assert updates_of(remote, status["uri"]) == []
+    await send_results_now(db, fed)
     updates = updates_of(remote, status["uri"])
     assert updates, remote.received
     last = updates[-1]["object"]
@@ -213,3 +225,28 @@ async def test_our_votes_on_a_remote_poll_go_to_its_author_and_its_results_come_
         again = client.get(f"/api/v1/statuses/{status_id}", headers=bob.auth).json()["poll"]
     assert [o["votes_count"] for o in again["options"]] == [5, 3, 4]
     assert again["own_votes"] == [0, 2]
+
+
+async def test_twenty_quick_votes_make_at_most_two_updates(
+    db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
+) -> None:
+    status = make_poll(fed, bob, ["Wool", "Linen"], expires_in=3600)
+    bob_uri = f"{fed.url}/users/bob"
+    for number in range(20):
+        voter = remote.actor(f"voter{number}")
+        deliver(
+            voter, fed, vote_note(voter, 1, ["Wool", "Linen"][number % 2], status["uri"], bob_uri)
+        )
+    await run_jobs(db, fed)
+    await send_results_now(db, fed)
+    async with db.write() as session:  # the poll ends: the final results go too
+        past = utcnow() - timedelta(seconds=1)
+        await session.execute(update(Poll).values(expires_at=past))
+        await session.execute(update(Job).where(Job.kind == "polls.ended").values(run_at=past))
+    await run_jobs(db, fed)
+    updates = updates_of(remote, status["uri"])
+    assert 1 <= len(updates) <= 2
+    last = updates[-1]["object"]
+    assert [o["replies"]["totalItems"] for o in last["oneOf"]] == [10, 10]
+    assert last["votersCount"] == 20
+    assert "closed" in last

@@ -52,6 +52,8 @@ def _env(database: str | None) -> dict[str, str]:
         "WEFT_RATE_LIMITS": "false",
         # A failed delivery is retried after 1 s, 2 s, 4 s, ... (not 20 s, 40 s, ...).
         "WEFT_DELIVERY_RETRY_SECONDS": "1",
+        # A poll's results go out a second after a vote (not in batches of 3 minutes).
+        "WEFT_POLL_RESULTS_SECONDS": "1",
     }
     if database:
         env["WEFT_DATABASE_URL"] = database

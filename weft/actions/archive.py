@@ -11,7 +11,7 @@ when it is unarchived. Meanwhile we serve it to nobody.
 from __future__ import annotations
 
 from weft.actions.outbox import publish
-from weft.actions.posts.bookkeeping import own_status
+from weft.actions.posts.bookkeeping import counts_as_reply, own_status, recount_reply
 from weft.activity_kinds import ActivityKind
 from weft.db.database import Database
 from weft.db.ids import new_id
@@ -23,21 +23,25 @@ from weft.models.base import utcnow
 async def archive_status(db: Database, account_id: int, status_id: int) -> Status:
     """Archive one's post; archiving an archived post changes nothing."""
     async with db.write() as session:
-        status = await own_status(session, account_id, status_id)
+        status = await own_status(session, account_id, status_id, lock=True)
         if status.reblog_of_id is not None:
             raise Invalid("id", "is a repost: undo it instead of archiving it")
         if status.archived_at is None:
             await publish(session, ActivityKind.DELETE, account_id, status_id=status.id)
+            counted = counts_as_reply(status)
             status.archived_at = utcnow()
+            await recount_reply(session, status, counted)  # no longer in its parent's count
         return status
 
 
 async def unarchive_status(db: Database, account_id: int, status_id: int) -> Status:
     """Bring one's archived post back to those its visibility names."""
     async with db.write() as session:
-        status = await own_status(session, account_id, status_id)
+        status = await own_status(session, account_id, status_id, lock=True)
         if status.archived_at is not None:
+            counted = counts_as_reply(status)
             status.archived_at = None
+            await recount_reply(session, status, counted)
             await session.flush()
             # A Create of its own id: other servers took the first one already.
             await publish(

@@ -26,6 +26,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft import limits
+from weft.actions.media import remove_media
 from weft.actions.polls import PollDraft
 from weft.actions.posts.post import Draft, check_draft, post_status
 from weft.actions.spoilers import SpoilerRange
@@ -279,15 +280,17 @@ async def reschedule(
 
 
 async def delete_draft(db: Database, author_id: int, row_id: int, *, scheduled: bool) -> None:
-    """Delete a draft or a scheduled post; its uploads become unattached again."""
+    """Delete a draft or a scheduled post, and the uploads it holds with it."""
     async with db.write() as session:
         row = await own(session, author_id, row_id, scheduled=scheduled)
-        await session.execute(
-            update(MediaAttachment)
-            .where(MediaAttachment.scheduled_status_id == row.id)
-            .values(scheduled_status_id=None)
-            .execution_options(synchronize_session=False)
+        held = await session.scalars(
+            select(MediaAttachment.id).where(
+                MediaAttachment.scheduled_status_id == row.id,
+                MediaAttachment.status_id.is_(None),
+                MediaAttachment.former_status_id.is_(None),
+            )
         )
+        await remove_media(session, list(held))
         await session.delete(row)
 
 
@@ -352,7 +355,7 @@ async def publish_scheduled(db: Database, settings: Settings, row_id: int) -> No
 
 
 async def _publish(db: Database, settings: Settings, row: ScheduledStatus, key: str) -> Status:
-    draft = replace(params_draft(row.params), idempotency_key=key)
+    draft = replace(params_draft(row.params), idempotency_key=key, held_by=row.id)
     return await post_status(db, settings, row.account_id, draft)
 
 

@@ -175,11 +175,17 @@ def check_media_ids(media_ids: list[int]) -> None:
 
 
 async def attach_media(
-    session: AsyncSession, account_id: int, status_id: int, media_ids: list[int]
+    session: AsyncSession,
+    account_id: int,
+    status_id: int,
+    media_ids: list[int],
+    *,
+    held_by: int | None = None,
 ) -> None:
     """Make ``media_ids`` (the author's own, processed uploads, or this post's,
     now or before an edit) the post's attachments, in order; the post's others
-    are taken off it but kept for its history (``retire_media``)."""
+    are taken off it but kept for its history (``retire_media``). An upload a
+    draft or scheduled post holds is taken only by that one (``held_by``)."""
     check_media_ids(media_ids)
     rows = {
         m.id: m
@@ -198,9 +204,13 @@ async def attach_media(
             status_id,
         ):
             raise Invalid("media_ids", f"{media_id} is attached to another post", "ERR_TAKEN")
+        if media.scheduled_status_id not in (None, held_by):
+            raise Invalid(
+                "media_ids", f"{media_id} is held by a draft or scheduled post", "ERR_TAKEN"
+            )
         if media.state != "ready":
             raise Invalid("media_ids", _not_ready(media), "ERR_NOT_READY")
-    await _claim(session, status_id, media_ids)
+    await _claim(session, status_id, media_ids, held_by)
     dropped = [m.id for m in rows.values() if m.status_id == status_id and m.id not in media_ids]
     await retire_media(session, status_id, dropped)
 
@@ -223,8 +233,11 @@ def _not_ready(media: MediaAttachment) -> str:
     return NOT_READY
 
 
-async def _claim(session: AsyncSession, status_id: int, media_ids: list[int]) -> None:
-    """Conditional updates: of two posts taking one upload at once, one wins."""
+async def _claim(
+    session: AsyncSession, status_id: int, media_ids: list[int], held_by: int | None
+) -> None:
+    """Conditional updates: of two posts (or a post and a draft) taking one
+    upload at once, one wins."""
     for position, media_id in enumerate(media_ids):
         result = await session.execute(
             update(MediaAttachment)
@@ -233,8 +246,15 @@ async def _claim(session: AsyncSession, status_id: int, media_ids: list[int]) ->
                 MediaAttachment.status_id.is_(None) | (MediaAttachment.status_id == status_id),
                 MediaAttachment.former_status_id.is_(None)
                 | (MediaAttachment.former_status_id == status_id),
+                MediaAttachment.scheduled_status_id.is_(None)
+                | (MediaAttachment.scheduled_status_id == held_by),
             )
-            .values(status_id=status_id, position=position, former_status_id=None)
+            .values(
+                status_id=status_id,
+                position=position,
+                former_status_id=None,
+                scheduled_status_id=None,
+            )
             .execution_options(synchronize_session=False)
         )
         if _rowcount(result) != 1:

@@ -8,8 +8,10 @@ lose a count and nobody votes twice in a one-choice poll.
 
 Who hears of a vote: a vote on another server's poll goes to its author
 (``ActivityKind.VOTE``, a ``Create`` of a ``Note`` named after the option, as
-Mastodon sends it); a vote on ours sends the new results as an ``Update`` of
-the ``Question`` (``ActivityKind.UPDATE_POLL``). When a poll ends, the
+Mastodon sends it); votes on ours send the new results as an ``Update`` of
+the ``Question`` (``ActivityKind.UPDATE_POLL``), batched: the first vote
+queues a ``polls.send_results`` job due ``RESULTS_INTERVAL`` later (noted in
+``polls.results_due_at``), and the votes until then ride along with it. When a poll ends, the
 ``polls.ended`` job (queued with the poll, due at its end, so it survives a
 restart) tells its local voters and its author (``poll`` notifications) and
 sends the final results.
@@ -32,7 +34,7 @@ from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.upsert import insert_ignore
 from weft.errors import Invalid, NotFound
-from weft.jobs.kinds import POLL_ENDED
+from weft.jobs.kinds import POLL_ENDED, POLL_RESULTS
 from weft.jobs.queue import enqueue
 from weft.models import Account, Poll, PollVote, Status
 from weft.models.base import utcnow
@@ -42,6 +44,10 @@ from weft.queries.statuses import visible_status
 
 OPTIONS_FIELD = "poll[options]"
 EXPIRES_FIELD = "poll[expires_in]"
+# Votes on our polls reach other servers at most this often, per poll (as
+# Mastodon's DistributePollUpdateWorker, queued 3 minutes on and unique);
+# ``WEFT_POLL_RESULTS_SECONDS`` sets it (the doors pass it in).
+RESULTS_INTERVAL = timedelta(minutes=3)
 
 
 @dataclass(frozen=True)
@@ -93,8 +99,11 @@ def check_poll(poll: PollDraft, *, has_media: bool) -> None:
         )
 
 
-async def add_poll(session: AsyncSession, status: Status, draft: PollDraft) -> Poll:
-    """The poll of a new local post (checked by ``check_poll``)."""
+async def add_poll(
+    session: AsyncSession, status: Status, draft: PollDraft, *, start: datetime | None = None
+) -> Poll:
+    """The poll of a new local post (checked by ``check_poll``), open from
+    ``start`` (the post's time; an edit adding a poll gives now)."""
     options = [o.strip() for o in draft.options]
     poll = Poll(
         id=new_id(),
@@ -106,13 +115,44 @@ async def add_poll(session: AsyncSession, status: Status, draft: PollDraft) -> P
         hide_totals=draft.hide_totals,
         votes_count=0,
         voters_count=0,
-        expires_at=status.created_at + timedelta(seconds=draft.expires_in),
+        expires_at=(start or status.created_at) + timedelta(seconds=draft.expires_in),
         created_at=utcnow(),
     )
     session.add(poll)
     await session.flush()
     _schedule_end(session, poll)
     return poll
+
+
+async def edit_poll(session: AsyncSession, status: Status, draft: PollDraft) -> bool:
+    """Give a local post (being edited) the poll ``draft`` describes, as
+    Mastodon's edit does: new options, or a change between one and several
+    choices, drop the votes (they answered another question); the end is
+    ``expires_in`` from now. Whether anything changed (checked by ``check_poll``)."""
+    poll = await _locked(session, select(Poll).where(Poll.status_id == status.id))
+    if poll is None:
+        await add_poll(session, status, draft, start=utcnow())
+        return True
+    options = [o.strip() for o in draft.options]
+    ends = utcnow() + timedelta(seconds=draft.expires_in)
+    resets = options != list(poll.options) or draft.multiple != poll.multiple
+    if resets:
+        await session.execute(delete(PollVote).where(PollVote.poll_id == poll.id))
+        poll.options, poll.tallies = options, [0] * len(options)
+        poll.votes_count = poll.voters_count = 0
+        poll.multiple = draft.multiple
+    elif draft.hide_totals == poll.hide_totals and _same_end(poll.expires_at, ends):
+        return False
+    poll.hide_totals = draft.hide_totals
+    if not _same_end(poll.expires_at, ends):
+        poll.expires_at = ends
+        _schedule_end(session, poll)
+    return True
+
+
+def _same_end(current: datetime | None, wanted: datetime) -> bool:
+    # A client re-sends the ``expires_in`` it was shown; a minute's drift is no change.
+    return current is not None and abs((current - wanted).total_seconds()) < 60
 
 
 def _schedule_end(session: AsyncSession, poll: Poll) -> None:
@@ -127,7 +167,14 @@ def expired(poll: Poll) -> bool:
 # --- votes -------------------------------------------------------------------------
 
 
-async def vote(db: Database, voter_id: int, poll_id: int, choices: Sequence[int]) -> Poll:
+async def vote(
+    db: Database,
+    voter_id: int,
+    poll_id: int,
+    choices: Sequence[int],
+    *,
+    results_after: timedelta = RESULTS_INTERVAL,
+) -> Poll:
     """``voter_id`` chooses ``choices`` (indices) in the poll; 404 if they may
     not see its post, 422 (naming ``choices``) for a vote Mastodon refuses."""
     async with db.write() as session:
@@ -152,9 +199,7 @@ async def vote(db: Database, voter_id: int, poll_id: int, choices: Sequence[int]
         await session.flush()
         _count(poll, [v.choice for v in votes], new_voter=True)
         if await _is_local(session, poll.account_id):
-            await publish(
-                session, ActivityKind.UPDATE_POLL, poll.account_id, status_id=poll.status_id
-            )
+            _results_soon(session, poll, results_after)
         else:
             for row in votes:
                 await publish(session, ActivityKind.VOTE, voter_id, vote_id=row.id)
@@ -175,7 +220,13 @@ def _check_vote(poll: Poll, voter_id: int, choices: Sequence[int]) -> None:
 
 
 async def record_remote_vote(
-    db: Database, voter_id: int, status_id: int, name: str, uri: str
+    db: Database,
+    voter_id: int,
+    status_id: int,
+    name: str,
+    uri: str,
+    *,
+    results_after: timedelta = RESULTS_INTERVAL,
 ) -> str | None:
     """Another server's vote (a Note named after an option, in reply to our
     poll's post); ``None`` when it is no vote on a poll of ours, else what
@@ -206,7 +257,7 @@ async def record_remote_vote(
         if not await insert_ignore(session, PollVote, values):
             return "ignored: already counted"
         _count(poll, [choice], new_voter=not voted)
-        await publish(session, ActivityKind.UPDATE_POLL, poll.account_id, status_id=status_id)
+        _results_soon(session, poll, results_after)
         return f"counted a vote on poll {poll.id}"
 
 
@@ -219,6 +270,25 @@ def _count(poll: Poll, choices: list[int], *, new_voter: bool) -> None:
     poll.votes_count += len(choices)
     if new_voter:
         poll.voters_count += 1
+
+
+def _results_soon(session: AsyncSession, poll: Poll, after: timedelta) -> None:
+    """Send our poll's results to other servers ``after`` from now: one job
+    per interval, whatever the number of votes (the row is locked)."""
+    if poll.results_due_at is None:
+        poll.results_due_at = utcnow() + after
+        enqueue(session, POLL_RESULTS, {"poll_id": poll.id}, run_at=poll.results_due_at)
+
+
+async def send_results(db: Database, poll_id: int) -> None:
+    """The ``polls.send_results`` job: an ``Update`` of the ``Question`` with
+    the tallies as they are now; the next vote queues the next one."""
+    async with db.write() as session:
+        poll = await _locked(session, select(Poll).where(Poll.id == poll_id))
+        if poll is None or poll.results_due_at is None:
+            return  # gone, or already sent (a job run twice)
+        poll.results_due_at = None
+        await publish(session, ActivityKind.UPDATE_POLL, poll.account_id, status_id=poll.status_id)
 
 
 async def _locked(session: AsyncSession, query: object) -> Poll | None:
@@ -300,6 +370,7 @@ async def end_poll(db: Database, poll_id: int) -> None:
             .where(PollVote.poll_id == poll.id, Account.domain.is_(None))
             .distinct()
         )
+        poll.results_due_at = None  # the final results go now: a pending batch need not
         recipients = set(voters)
         author_local = await _is_local(session, poll.account_id)
         if author_local:

@@ -19,16 +19,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.actions.notifications import notify
-from weft.actions.posts.bookkeeping import bump, own_status
+from weft.actions.posts.bookkeeping import counts_as_reply, own_status, recount_reply
 from weft.db.database import Database
 from weft.errors import Invalid, NotFound
 from weft.models import Status
 from weft.models.base import utcnow
-from weft.policies.statuses import PUBLIC_VISIBILITIES
 from weft.queries.statuses import descendant_ids
 
 REPLY_APPROVED = "reply_approved"  # Weft's notification type for the replier
@@ -72,17 +71,17 @@ async def ignore_reply(db: Database, account_id: int, status_id: int, reply_id: 
 
 
 async def _held_reply(session: AsyncSession, status_id: int, reply_id: int) -> Status:
-    reply = await session.get(Status, reply_id)
+    reply = await session.get(Status, reply_id, with_for_update=True)
     if reply is None or reply.in_reply_to_id != status_id or reply.reply_state is None:
         raise NotFound("There is no reply waiting for approval with this id.")
     return reply
 
 
 async def _approve(session: AsyncSession, reply: Status) -> None:
+    counted = counts_as_reply(reply)
     reply.reply_state = None
     assert reply.in_reply_to_id is not None
-    if reply.visibility in PUBLIC_VISIBILITIES:
-        await bump(session, Status, reply.in_reply_to_id, "replies_count", 1)
+    await recount_reply(session, reply, counted)
     if reply.in_reply_to_account_id is not None:
         await notify(
             session,
@@ -124,7 +123,7 @@ async def _reply_in_own_conversation(
     """The reply, if the conversation it is in was started by ``account_id``;
     anything else is "not found" (whose conversation a post is in is no secret,
     but one may not act on others')."""
-    reply = await session.get(Status, reply_id)
+    reply = await session.get(Status, reply_id, with_for_update=True)
     if reply is None or reply.in_reply_to_id is None or reply.conversation_id is None:
         raise NotFound()
     root = await session.get(Status, reply.conversation_id)
@@ -148,30 +147,24 @@ async def _mark_subtree(session: AsyncSession, top: Status, above: int | None) -
     nearest hidden reply on the way down, else ``above`` (``top``'s own
     hider when it is hidden itself)."""
     ids = await descendant_ids(session, top.id)
-    rows = await session.execute(
-        select(Status.id, Status.in_reply_to_id, Status.hidden_at).where(Status.id.in_(ids))
-    )
-    children: dict[int, list[tuple[int, bool]]] = defaultdict(list)
-    for row_id, parent_id, hidden_at in rows:
-        if parent_id is not None:
-            children[parent_id].append((row_id, hidden_at is not None))
+    # Locked: a hidden reply leaves its parent's replies_count, and comes back to it.
+    rows = {
+        row.id: row
+        for row in await session.scalars(select(Status).where(Status.id.in_(ids)).with_for_update())
+    }
+    rows[top.id] = top
+    children: dict[int, list[Status]] = defaultdict(list)
+    for row in rows.values():
+        if row.in_reply_to_id is not None:
+            children[row.in_reply_to_id].append(row)
     root = await session.get(Status, top.conversation_id) if top.conversation_id else None
     hider = root.account_id if root is not None else None
-    marks: dict[int | None, list[int]] = defaultdict(list)
     top_mark = hider if top.hidden_at is not None else above
-    marks[top_mark].append(top.id)
-    stack = [(top.id, top_mark)]
+    stack = [(top, top_mark)]
     while stack:
-        parent_id, mark = stack.pop()
-        for child_id, hidden in children[parent_id]:
-            child_mark = hider if hidden else mark
-            marks[child_mark].append(child_id)
-            stack.append((child_id, child_mark))
-    for mark, marked in marks.items():
-        await session.execute(
-            update(Status)
-            .where(Status.id.in_(marked))
-            .values(hidden_by_id=mark)
-            .execution_options(synchronize_session=False)
-        )
-    top.hidden_by_id = top_mark
+        row, mark = stack.pop()
+        counted = counts_as_reply(row)
+        row.hidden_by_id = mark
+        await recount_reply(session, row, counted)
+        for child in children[row.id]:
+            stack.append((child, hider if child.hidden_at is not None else mark))

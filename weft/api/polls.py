@@ -3,6 +3,7 @@ and ``POST /api/v1/polls/:id/votes`` (the rules are in weft/actions/polls.py).""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends
@@ -113,5 +114,11 @@ async def vote(
 ) -> dict[str, Any]:
     assert credentials.account is not None  # user_scoped guarantees a person
     viewer = credentials.account.id
-    poll = await vote_in_poll(rt.db, viewer, parse_id(poll_id), params.indices())
+    poll = await vote_in_poll(
+        rt.db,
+        viewer,
+        parse_id(poll_id),
+        params.indices(),
+        results_after=timedelta(seconds=rt.settings.poll_results_seconds),
+    )
     return await _entity(rt, viewer, poll)

@@ -277,6 +277,7 @@ async def edit(
         language=params.language,
         media_ids=params.media(),
         media_attributes=params.attributes(),
+        poll=poll_draft(params.poll),
     )
     status = await edit_status(rt.db, rt.settings, _me(credentials), parse_id(status_id), change)
     return (await _render(rt, _me(credentials), [status]))[0]

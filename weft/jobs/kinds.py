@@ -69,6 +69,9 @@ NOTIFY_SUBSCRIBERS = declare("notifications.new_status")
 # Queued with the poll, due when it ends (up to 7 days later): its age counts
 # from then, so a failure near the end still has days of retries.
 POLL_ENDED = declare("polls.ended", max_age_seconds=9 * DAY)
+# A poll's results to other servers, at most one per poll per interval
+# (weft.actions.polls.RESULTS_INTERVAL): stale after a day, the end sends them anyway.
+POLL_RESULTS = declare("polls.send_results", max_age_seconds=DAY)
 
 # --- posts -------------------------------------------------------------------------
 

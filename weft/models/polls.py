@@ -35,6 +35,9 @@ class Poll(Base):
     voters_count: Mapped[int] = mapped_column(Integer, default=0)
     expires_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the pending ``polls.send_results`` job is due (migration 0019): votes
+    # are sent to other servers at most once per interval; None: none pending.
+    results_due_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class PollVote(Base):

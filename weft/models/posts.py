@@ -153,6 +153,9 @@ class StatusEdit(Base):
     # The attachments in order, each {"id": ..., "description": ...} (the alt
     # text as it was); None in versions written before they were kept.
     media: Mapped[list[Any] | None] = mapped_column(default=None)
+    # The poll as this version showed it, {"options": [titles], "multiple": bool}
+    # (migration 0019); None for a version without a poll.
+    poll: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import Select, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.errors import NotFound
-from weft.models import MediaAttachment, Status, StatusEdit
+from weft.models import MediaAttachment, Poll, Status, StatusEdit
 from weft.policies.statuses import can_view, in_conversation, is_muted_for
 from weft.queries.relations import access_for
 
@@ -147,6 +147,7 @@ async def version_of(session: AsyncSession, status: Status, at: datetime) -> Sta
         .where(MediaAttachment.status_id == status.id)
         .order_by(MediaAttachment.position)
     )
+    poll = await session.scalar(select(Poll).where(Poll.status_id == status.id))
     return StatusEdit(
         status_id=status.id,
         account_id=status.account_id,
@@ -155,6 +156,8 @@ async def version_of(session: AsyncSession, status: Status, at: datetime) -> Sta
         spoiler_text=status.spoiler_text,
         sensitive=status.sensitive,
         media=[{"id": id_, "description": description} for id_, description in attachments],
+        # Mastodon's StatusEdit shows the poll's options as they were (no tallies).
+        poll={"options": list(poll.options), "multiple": poll.multiple} if poll else None,
         created_at=at,
     )
 

@@ -6,7 +6,7 @@ Payloads: ``timelines.fan_out`` and ``timelines.remove`` carry ``status_id``
 (``remove`` may add the author's ``account_id``, for stores that cannot find
 a deleted post's readers themselves); ``timelines.merge`` and
 ``timelines.unmerge`` carry ``account_id`` (the follower) and
-``target_account_id``.
+``target_account_id``, or ``tag_id`` for a followed (unfollowed) hashtag or topic.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from weft.config import Settings
 from weft.db.database import Database
 from weft.events import UPDATE, Event, publish
-from weft.models import Account, Follow, Status
+from weft.models import Account, Follow, FollowedTag, Status
 from weft.timelines import HomeFeed, home_feed, in_database
 from weft.timelines.home import FeedEntry
-from weft.timelines.sources import merge_entries, recipients
+from weft.timelines.sources import merge_entries, recipients, tag_merge_entries, tag_only_ids
 from weft.timelines.streams import post_keys
 
 
@@ -61,15 +61,23 @@ async def merge(db: Database, settings: Settings, payload: dict[str, Any]) -> in
     """Bring a newly followed account's recent posts into the follower's feed."""
     feed = home_feed(settings)
     async with _session(db, feed) as session:
-        entries = await merge_entries(
-            session, int(payload["account_id"]), int(payload["target_account_id"])
-        )
+        if "tag_id" in payload:  # a followed hashtag or topic
+            entries = await tag_merge_entries(
+                session, int(payload["account_id"]), int(payload["tag_id"])
+            )
+        else:
+            entries = await merge_entries(
+                session, int(payload["account_id"]), int(payload["target_account_id"])
+            )
         return await feed.add(session, entries)
 
 
 async def unmerge(db: Database, settings: Settings, payload: dict[str, Any]) -> None:
     """Take an unfollowed (or blocked) account's posts out of the follower's feed."""
     feed = home_feed(settings)
+    if "tag_id" in payload:
+        await _unmerge_tag(db, feed, int(payload["account_id"]), int(payload["tag_id"]))
+        return
     follower, target = int(payload["account_id"]), int(payload["target_account_id"])
     async with _session(db, feed) as session:
         follows_again = await session.scalar(
@@ -79,6 +87,18 @@ async def unmerge(db: Database, settings: Settings, payload: dict[str, Any]) -> 
         )
         if follows_again is None:  # a follow after the unfollow: keep the merge
             await feed.remove_author(session, follower, target)
+
+
+async def _unmerge_tag(db: Database, feed: HomeFeed, account_id: int, tag_id: int) -> None:
+    """Take out the posts an unfollowed tag alone brought into the feed."""
+    async with _session(db, feed) as session:
+        follows_again = await session.scalar(
+            select(FollowedTag.id).where(
+                FollowedTag.account_id == account_id, FollowedTag.tag_id == tag_id
+            )
+        )
+        if follows_again is None:
+            await feed.remove(session, account_id, await tag_only_ids(session, account_id, tag_id))
 
 
 async def remove(db: Database, settings: Settings, payload: dict[str, Any]) -> None:

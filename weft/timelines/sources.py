@@ -21,6 +21,9 @@ from weft.timelines.home import FeedEntry
 
 # Posts a new follow brings into the follower's feed (Mastodon merges about as many).
 MERGE_LIMIT = 200
+# How far back unfollowing a tag looks for the posts it brought (a feed keeps
+# about as many: weft/timelines/redis.py's cap).
+UNMERGE_LIMIT = 1000
 
 
 async def recipients(session: AsyncSession, status: Status) -> list[int]:
@@ -76,6 +79,57 @@ async def merge_entries(
         query = query.where(Status.reblog_of_id.is_(None))
     statuses = await _for_reader(session, account_id, query.order_by(Status.id.desc()), limit)
     return entries_of(account_id, statuses)
+
+
+async def tag_merge_entries(
+    session: AsyncSession, account_id: int, tag_id: int, limit: int = MERGE_LIMIT
+) -> list[FeedEntry]:
+    """The tag's recent public posts for ``account_id``, who now follows it
+    (what fan-out would have brought them: ``_tag_followers``)."""
+    follows = await session.scalar(
+        select(FollowedTag.id).where(
+            FollowedTag.account_id == account_id, FollowedTag.tag_id == tag_id
+        )
+    )
+    if follows is None:
+        return []  # unfollowed before the job ran
+    tagged = select(StatusTag.status_id).where(StatusTag.tag_id == tag_id)
+    query = (
+        select(Status)
+        .where(
+            Status.id.in_(tagged),
+            Status.visibility == "public",
+            Status.reblog_of_id.is_(None),
+            Status.archived_at.is_(None),
+        )
+        .order_by(Status.id.desc())
+    )
+    return entries_of(account_id, await _for_reader(session, account_id, query, limit))
+
+
+async def tag_only_ids(
+    session: AsyncSession, account_id: int, tag_id: int, limit: int = UNMERGE_LIMIT
+) -> list[int]:
+    """The tag's recent posts that are in ``account_id``'s feed only through
+    it: not their own, by nobody they follow, with no other tag they follow."""
+    followed = select(Follow.target_account_id).where(Follow.account_id == account_id)
+    other_tags = select(FollowedTag.tag_id).where(
+        FollowedTag.account_id == account_id, FollowedTag.tag_id != tag_id
+    )
+    through_other_tag = select(StatusTag.status_id).where(StatusTag.tag_id.in_(other_tags))
+    tagged = select(StatusTag.status_id).where(StatusTag.tag_id == tag_id)
+    query = (
+        select(Status.id)
+        .where(
+            Status.id.in_(tagged),
+            Status.account_id != account_id,
+            Status.account_id.not_in(followed),
+            Status.id.not_in(through_other_tag),
+        )
+        .order_by(Status.id.desc())
+        .limit(limit)
+    )
+    return list(await session.scalars(query))
 
 
 async def rebuild_entries(session: AsyncSession, account_id: int, limit: int) -> list[FeedEntry]:

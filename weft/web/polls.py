@@ -4,6 +4,8 @@ weft/actions/polls.py."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -32,5 +34,7 @@ async def vote_in_poll(
         raise Invalid("choices", "choose an option first")
     if any(not v.isdigit() or len(v) > 3 for v in raw):
         raise Invalid("choices", "must be option numbers")
-    await vote(rt.db, user.account_id, parse_id(poll_id), [int(v) for v in raw])
+    choices = [int(v) for v in raw]
+    after = timedelta(seconds=rt.settings.poll_results_seconds)
+    await vote(rt.db, user.account_id, parse_id(poll_id), choices, results_after=after)
     return RedirectResponse(back_to(request, fields), status_code=303)

@@ -38,7 +38,7 @@ async def count_new(
     only public replies count towards replies_count: a count must not reveal
     replies the reader cannot see. ``quoted`` is given only for an accepted quote.
     """
-    if parent is not None and status.visibility in PUBLIC_VISIBILITIES:
+    if parent is not None and counts_as_reply(status):
         await bump(session, Status, parent.id, "replies_count", 1)
     if quoted is not None:
         await bump(session, Status, quoted.id, "quotes_count", 1)
@@ -53,10 +53,30 @@ async def count_new(
     )
 
 
+def counts_as_reply(status: Status) -> bool:
+    """Whether the reply counts in its parent's ``replies_count``: only one
+    everyone may see does, so a count never tells of a reply awaiting
+    approval (or ignored), hidden by the conversation's author, or archived."""
+    return (
+        status.visibility in PUBLIC_VISIBILITIES
+        and status.reply_state is None
+        and status.hidden_by_id is None
+        and status.archived_at is None
+    )
+
+
+async def recount_reply(session: AsyncSession, status: Status, counted_before: bool) -> None:
+    """After a change of the reply's state (approved, hidden, archived...), move
+    its parent's count if whether it counts changed (the caller holds the
+    reply's row locked, so two changes of it can't both move the count)."""
+    counted = counts_as_reply(status)
+    if status.in_reply_to_id is not None and counted != counted_before:
+        await bump(session, Status, status.in_reply_to_id, "replies_count", 1 if counted else -1)
+
+
 async def count_removed(session: AsyncSession, status: Status) -> None:
     """Undo what posting counted (see ``count_new``), for the post and its reposts."""
-    counted = status.reply_state is None  # a reply waiting for approval never was
-    if status.in_reply_to_id is not None and status.visibility in PUBLIC_VISIBILITIES and counted:
+    if status.in_reply_to_id is not None and counts_as_reply(status):
         await bump(session, Status, status.in_reply_to_id, "replies_count", -1)
     if status.quote_of_id is not None and status.quote_state == "accepted":
         await bump(session, Status, status.quote_of_id, "quotes_count", -1)
@@ -232,10 +252,13 @@ async def notify_edit(session: AsyncSession, status: Status) -> None:
 # --- lookups --------------------------------------------------------------------
 
 
-async def own_status(session: AsyncSession, account_id: int, status_id: int) -> Status:
+async def own_status(
+    session: AsyncSession, account_id: int, status_id: int, *, lock: bool = False
+) -> Status:
     """The post, if it is the caller's; anyone else's is "not found", as in
-    Mastodon (``Status.where(account: current_account).find``)."""
-    status = await session.get(Status, status_id)
+    Mastodon (``Status.where(account: current_account).find``). ``lock``: its
+    row is held until the transaction ends (``FOR UPDATE`` on PostgreSQL)."""
+    status = await session.get(Status, status_id, with_for_update=lock)
     if status is None or status.account_id != account_id:
         raise NotFound()
     return status

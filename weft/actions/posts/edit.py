@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.actions.cards import enqueue_card
@@ -23,6 +24,7 @@ from weft.actions.media import (
     parse_focus,
 )
 from weft.actions.outbox import publish
+from weft.actions.polls import PollDraft, check_poll, edit_poll
 from weft.actions.posts.bookkeeping import (
     ensure_original_version,
     notify_edit,
@@ -45,7 +47,7 @@ from weft.db.database import Database
 from weft.errors import Invalid
 from weft.events import STATUS_UPDATE
 from weft.formatting import noun
-from weft.models import Account, MediaAttachment, Status
+from weft.models import Account, MediaAttachment, Poll, Status
 from weft.models.base import utcnow
 from weft.queries.statuses import version_of
 from weft.remote_lookup import remote_lookup
@@ -76,6 +78,9 @@ class Change:
     # ones the new text still holds. The media spoiler flag; None keeps it.
     text_entities: tuple[SpoilerRange, ...] | None = None
     is_spoiler_media: bool | None = None
+    # Mastodon's poll[...]: the post's poll as it should be (added if it has
+    # none); None keeps it as it is.
+    poll: PollDraft | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", one_newline(self.text))
@@ -130,23 +135,39 @@ async def edit_status(
         new_media = current_media if change.media_ids is None else list(change.media_ids)
         spoiler = status.spoiler_text if change.spoiler_text is None else change.spoiler_text
         check_text(change.text, spoiler, has_media=bool(new_media))
+        has_poll = change.poll is not None or await _has_poll(session, status.id)
         if status.ghost_expires_at is not None:
-            check_ghost(has_media=bool(new_media), has_poll=False, quotes=False)
+            check_ghost(has_media=bool(new_media), has_poll=change.poll is not None, quotes=False)
         if status.text_attachment is not None and new_media:  # a text-only post stays one
             raise Invalid("media_ids", "can't be added to a post with a text_attachment")
+        if status.text_attachment is not None and change.poll is not None:
+            raise Invalid("poll", "can't be added to a post with a text_attachment")
+        if change.poll is not None:
+            check_poll(change.poll, has_media=bool(new_media))
+        elif has_poll and new_media:
+            raise Invalid("media_ids", "can't be added to a post with a poll")
         language = clean_language(change.language) if change.language else status.language
         sensitive = status.sensitive if change.sensitive is None else change.sensitive
         attributes = _check_attributes(change.media_attributes, new_media)
         entities, spoiler_media = _spoilers(status, change, bool(new_media))
-        if (change.text, spoiler, sensitive, language, new_media, entities, spoiler_media) == (
-            status.text,
-            status.spoiler_text,
-            status.sensitive,
-            status.language,
-            current_media,
-            list(status.text_entities or []),
-            status.is_spoiler_media,
-        ) and not await _changes_media(session, attributes):
+        poll_changed = False
+        if change.poll is not None:
+            await ensure_original_version(session, status)  # with the poll as it was
+            poll_changed = await edit_poll(session, status, change.poll)
+        if (
+            (change.text, spoiler, sensitive, language, new_media, entities, spoiler_media)
+            == (
+                status.text,
+                status.spoiler_text,
+                status.sensitive,
+                status.language,
+                current_media,
+                list(status.text_entities or []),
+                status.is_spoiler_media,
+            )
+            and not poll_changed
+            and not await _changes_media(session, attributes)
+        ):
             return status  # nothing changed: no new version, no "edited" label
         await ensure_original_version(session, status)
         if new_media != current_media:
@@ -182,6 +203,11 @@ def _spoilers(status: Status, change: Change, has_media: bool) -> tuple[list[Any
         return entities, spoiler_media and has_media
     check_spoilers(change.text, change.text_entities, spoiler_media, has_media)
     return stored_ranges(change.text_entities), spoiler_media
+
+
+async def _has_poll(session: AsyncSession, status_id: int) -> bool:
+    found = await session.scalar(select(Poll.id).where(Poll.status_id == status_id))
+    return found is not None
 
 
 def _check_edit_window(settings: Settings, status: Status) -> None:

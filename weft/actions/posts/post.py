@@ -56,6 +56,9 @@ class Draft:
     text_entities: tuple[SpoilerRange, ...] = ()  # Threads' spoilers
     is_spoiler_media: bool = False
     ghost: bool = False  # a ghost post (weft/actions/posts/ghosts.py)
+    # The draft or scheduled post being published (weft/actions/drafts.py): the
+    # uploads it holds are this post's to take, and no other's.
+    held_by: int | None = None
     text_attachment: TextAttachment | None = None  # Threads' long text
     topic_tag: str | None = None  # Threads' one topic (weft/actions/topics.py)
 
@@ -242,7 +245,9 @@ async def _post(session: AsyncSession, settings: Settings, author_id: int, draft
     if draft.idempotency_key is not None:
         await _claim_key(session, author_id, draft.idempotency_key, status.id)
     if draft.media_ids:
-        await attach_media(session, author_id, status.id, list(draft.media_ids))
+        await attach_media(
+            session, author_id, status.id, list(draft.media_ids), held_by=draft.held_by
+        )
     if draft.poll is not None:
         await add_poll(session, status, draft.poll)
     schedule_expiry(session, status)

@@ -83,7 +83,7 @@ class Role(Entity):
 class WeftSettings(Entity):
     federated: bool = Field(description="Whether the account is seen by other servers.")
     chat_policy: str = Field(
-        description="Who may message the person: everyone, following (people they follow) or nobody."
+        description="Who may message the person: everyone, following (people they follow), nobody."
     )
 
 

@@ -26,7 +26,8 @@ def poll_core(poll: Poll | None) -> dict[str, Any] | None:
         "expired": False,  # decided when rendered
         "multiple": poll.multiple,
         "votes_count": poll.votes_count,
-        "voters_count": poll.voters_count,
+        # As Mastodon: how many people voted only matters when each may choose several.
+        "voters_count": poll.voters_count if poll.multiple else None,
         "options": [
             {"title": title, "votes_count": int(count)}
             for title, count in zip(poll.options, poll.tallies, strict=False)

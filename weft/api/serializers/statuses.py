@@ -341,7 +341,7 @@ def status_edit_entity(
         "sensitive": edit.sensitive,
         "created_at": iso(edit.created_at),
         "account": account_entity(author, settings),
-        "poll": None,
+        "poll": _version_poll(edit.poll),
         "media_attachments": [
             media_entity(media[item["id"]], settings) | {"description": item["description"]}
             for item in edit.media or ()
@@ -349,6 +349,13 @@ def status_edit_entity(
         ],
         "emojis": [],
     }
+
+
+def _version_poll(poll: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A version's poll as Mastodon's StatusEdit shows it: the options' titles."""
+    if poll is None:
+        return None
+    return {"options": [{"title": title} for title in poll["options"]]}
 
 
 def status_source_entity(status: Status) -> dict[str, Any]:

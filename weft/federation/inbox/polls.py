@@ -3,6 +3,7 @@ one of our polls, in reply to its post (as Mastodon sends them)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from weft.actions.polls import record_remote_vote
@@ -21,5 +22,10 @@ async def as_vote(inbound: Inbound, document: dict[str, Any]) -> str | None:
     if status is None:
         return None
     return await record_remote_vote(
-        inbound.db, inbound.actor.id, status.id, name, str(document["id"])
+        inbound.db,
+        inbound.actor.id,
+        status.id,
+        name,
+        str(document["id"]),
+        results_after=timedelta(seconds=inbound.settings.poll_results_seconds),
     )
