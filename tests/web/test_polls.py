@@ -62,3 +62,58 @@ def test_a_poll_with_one_option_is_refused_with_the_form_kept(
     assert "The poll&#39;s options must have 2 to 4 options (it has 1)" in response.text
     assert 'value="Only"' in response.text
     assert rows(server, "SELECT count(*) FROM statuses") == [(0,)]
+
+
+def _edit_poll(client: httpx.Client, path: str, **fields: str) -> httpx.Response:
+    page = client.get(f"{path}/edit")
+    assert page.status_code == 200, page.text
+    current = {
+        name: value
+        for name, value in re.findall(r'name="(poll-option-\d)" value="([^"]*)"', page.text)
+    }
+    data = {"csrf_token": csrf_of(page), "text": "Which fibre?", **current, **fields}
+    return client.post(f"{path}/edit", data=data)
+
+
+def test_the_edit_form_changes_a_poll_and_keeps_the_votes_when_only_the_text_changes(
+    client: httpx.Client, server: LiveServer
+) -> None:
+    sign_up(client, "alice")
+    sent = send(
+        client,
+        "Which fibre?",
+        **{"poll-option-0": "Wool", "poll-option-1": "Linen"},
+        poll_expires_in="3600",
+    )
+    status_id = post_id(sent, "alice")
+    path = f"/@alice/{status_id}"
+    (poll_id,) = rows(server, "SELECT id FROM polls")[0]
+    with server.client() as bob:
+        sign_up(bob, "bob")
+        page = bob.get(path)
+        bob.post(f"/polls/{poll_id}/votes", data={"csrf_token": csrf_of(page), "choices": "0"})
+    assert rows(server, "SELECT votes_count FROM polls") == [(1,)]
+
+    form = client.get(f"{path}/edit").text
+    assert 'name="poll-option-0" value="Wool"' in form
+    assert "Keep its end" in form
+    # The text alone: the poll and its vote stay.
+    assert _edit_poll(client, path, text="Which fibre, really?").status_code == 303
+    assert rows(server, "SELECT options, votes_count FROM polls")[0][1] == 1
+
+    # New options: the poll starts over.
+    changed = _edit_poll(client, path, **{"poll-option-2": "Silk"}, poll_expires_in="86400")
+    assert changed.status_code == 303
+    (options, votes) = rows(server, "SELECT options, votes_count FROM polls")[0]
+    assert (options if isinstance(options, list) else json.loads(options)) == [
+        "Wool",
+        "Linen",
+        "Silk",
+    ]
+    assert votes == 0
+
+    # Too few options: the form comes back with the poll's message.
+    refused = _edit_poll(client, path, **{"poll-option-1": "", "poll-option-2": ""})
+    assert refused.status_code == 422
+    assert 'id="poll-error"' in refused.text
+    assert "The poll" in refused.text

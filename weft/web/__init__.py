@@ -7,6 +7,7 @@ from weft.web import (
     auth,
     compose,
     drafts,
+    edit,
     home,
     media_files,
     notifications,
@@ -33,6 +34,7 @@ router.include_router(auth.router)
 router.include_router(oauth.router)
 router.include_router(media_files.router)
 router.include_router(compose.router)
+router.include_router(edit.router)
 router.include_router(drafts.router)
 router.include_router(notifications.router)
 router.include_router(settings.router)

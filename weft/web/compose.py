@@ -19,9 +19,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from weft.actions.drafts import delete_draft, own, save_draft, update_draft
-from weft.actions.media import attached_media_ids
 from weft.actions.posts.compose import MAX_CHARS, one_newline
-from weft.actions.posts.edit import Change, edit_status
 from weft.actions.posts.post import (
     Draft,
     InvalidThreadPost,
@@ -35,7 +33,7 @@ from weft.limits import POLL_DEFAULT_EXPIRATION, POLL_MAX_OPTIONS
 from weft.models import Status, User
 from weft.models.posts import VISIBILITIES
 from weft.policies.statuses import can_quote, can_reply
-from weft.queries.accounts import lookup_account, parse_id
+from weft.queries.accounts import parse_id
 from weft.queries.media import own_unattached_media
 from weft.queries.status_bundle import load_bundle
 from weft.queries.statuses import visible_status
@@ -52,7 +50,6 @@ from weft.web.compose_form import (
     optional_id,
     read_form,
     rearranged,
-    unmarked,
 )
 from weft.web.compose_media import (
     MediaProblem,
@@ -402,128 +399,3 @@ async def _cards(request: Request, rt: Runtime, user: User, posted: list[Status]
     entities = status_entities(list(reversed(posted)), bundle, rt.settings)
     page = await render(request, "compose_posted.html", {"statuses": entities})
     return bytes(page.body).decode()
-
-
-# --- editing -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EditForm:
-    """The edit form's values: what the post holds, or what was typed. The
-    text's spoiler ranges are between ``||bars||``, as in the composer."""
-
-    text: str
-    spoiler_text: str
-    sensitive: bool
-    language: str
-    spoiler_media: bool = False
-
-
-@router.get("/@{acct}/{status_id}/edit", response_model=None)
-async def edit_page(
-    request: Request,
-    acct: str,
-    status_id: str,
-    user: User = Depends(require_user),
-    rt: Runtime = Depends(runtime),
-) -> Response:
-    status = await _own_post(rt, user, acct, status_id)
-    values = EditForm(
-        marked(status.text, status.text_entities or []),
-        status.spoiler_text,
-        status.sensitive,
-        status.language or "",
-        status.is_spoiler_media,
-    )
-    return await _edit_page(request, rt, user, status, values)
-
-
-@router.post("/@{acct}/{status_id}/edit", response_model=None)
-async def edit(
-    request: Request,
-    acct: str,
-    status_id: str,
-    user: User = Depends(require_user),
-    rt: Runtime = Depends(runtime),
-) -> Response:
-    status = await _own_post(rt, user, acct, status_id)
-    fields = await form_fields(request)
-    values = EditForm(
-        text=fields.get("text", ""),
-        spoiler_text=fields.get("spoiler_text", ""),
-        sensitive=fields.get("sensitive", "") not in ("", "0", "false"),
-        language=fields.get("language", ""),
-        spoiler_media=fields.get("spoiler_media", "") not in ("", "0", "false"),
-    )
-    text, ranges = unmarked(one_newline(values.text))
-    change = Change(
-        text=text,
-        spoiler_text=values.spoiler_text,
-        sensitive=values.sensitive,
-        language=values.language or None,
-        text_entities=ranges,
-        is_spoiler_media=values.spoiler_media if "spoiler_media_shown" in fields else None,
-    )
-    try:
-        await edit_status(rt.db, rt.settings, user.account_id, status.id, change)
-    except Invalid as error:
-        errors = {_edit_field(error.field): f"{_edit_label(error.field)} {error.description}"}
-        if wants_json(request):
-            return JSONResponse({"error": next(iter(errors.values())), "errors": errors}, 422)
-        return await _edit_page(request, rt, user, status, values, errors)
-    url = f"/@{user.account.username}/{status.id}"
-    if wants_json(request):
-        return JSONResponse({"url": url})
-    return RedirectResponse(url, status_code=303)
-
-
-def _edit_field(field: str) -> str:
-    """Where an edit's refusal shows: the spoiler ranges are the text's."""
-    if field == "status" or field.startswith("text_entities"):
-        return "text"
-    if field == "is_spoiler_media":
-        return "spoiler_media"
-    return FIELDS.get(field, "form")
-
-
-def _edit_label(field: str) -> str:
-    if field == "status":
-        return "Your post:"
-    if field.startswith("text_entities"):
-        return "The spoilers:"
-    return LABELS.get(field, field)
-
-
-async def _own_post(rt: Runtime, user: User, acct: str, raw_id: str) -> Status:
-    """The viewer's own post at this address; anyone else's is "not found"."""
-    account = await lookup_account(rt.db, acct, rt.settings.domain)
-    async with rt.db.read() as session:
-        status = await visible_status(session, user.account_id, parse_id(raw_id))
-    if status.account_id != user.account_id or account.id != user.account_id:
-        raise NotFound()
-    return status
-
-
-async def _media_of(rt: Runtime, status: Status) -> list[int]:
-    async with rt.db.read() as session:
-        return await attached_media_ids(session, status.id)
-
-
-async def _edit_page(
-    request: Request,
-    rt: Runtime,
-    user: User,
-    status: Status,
-    values: EditForm,
-    errors: dict[str, str] | None = None,
-) -> Response:
-    context = {
-        "status": status,
-        "values": values,
-        "remaining": remaining(unmarked(values.text)[0], values.spoiler_text),
-        "has_media": bool(await _media_of(rt, status)),
-        "edit_window": rt.settings.edit_window_minutes,
-        "errors": errors or {},
-        "post_path": f"/@{user.account.username}/{status.id}",
-    }
-    return await render(request, "edit.html", context, 422 if errors else 200)
