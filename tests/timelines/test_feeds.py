@@ -16,6 +16,7 @@ from tests.factories import Person
 from tests.timelines.helpers import drain, follow, people, post
 from weft.actions.graph import block_account, mute_account, unfollow_account
 from weft.actions.interactions import reblog, unreblog
+from weft.actions.topics import follow_tag
 from weft.actions.posts.delete import delete_status
 from weft.config import Settings
 from weft.db.database import Database
@@ -259,6 +260,22 @@ async def test_people_away_get_no_fan_out_and_a_rebuild(
     await drain(db, s)
     assert await redis.zscore(f"weft:home:{bob.account_id}", str(later).zfill(20)) is None
     assert await home(db, s, bob) == [later, hello]
+
+
+async def test_a_rebuilt_feed_holds_the_posts_of_followed_tags(
+    db: Database, settings: Settings, redis: Redis
+) -> None:
+    s = settings.with_(redis_url=redis_db_url())
+    alice, bob = await people(db, s, "alice", "bob")
+    await follow_tag(db, bob.account_id, "wool")
+    await home(db, s, bob)
+    tagged = await post(db, s, alice, "A new scarf #wool")
+    await post(db, s, alice, "Secret #wool", "private")  # not through a tag
+    await post(db, s, alice, "Nothing tagged")
+    await drain(db, s)
+    assert await home(db, s, bob) == [tagged]
+    await redis.delete(f"weft:home:{bob.account_id}")
+    assert await home(db, s, bob) == [tagged]
 
 
 # -- fan-out to many

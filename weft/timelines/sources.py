@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.models import Account, Follow, FollowedTag, Mention, Status, StatusTag
@@ -133,16 +133,30 @@ async def tag_only_ids(
 
 
 async def rebuild_entries(session: AsyncSession, account_id: int, limit: int) -> list[FeedEntry]:
-    """A feed from scratch: the recent posts of people ``account_id`` follows, and their own."""
+    """A feed from scratch: the recent posts of people ``account_id`` follows,
+    their own, and the public posts of the hashtags and topics they follow
+    (what fan-out and ``tag_merge_entries`` bring)."""
     followed = select(Follow.target_account_id).where(Follow.account_id == account_id)
     hiding_reblogs = select(Follow.target_account_id).where(
         Follow.account_id == account_id, Follow.show_reblogs.is_(False)
     )
+    followed_tags = select(FollowedTag.tag_id).where(FollowedTag.account_id == account_id)
+    tagged = select(StatusTag.status_id).where(StatusTag.tag_id.in_(followed_tags))
     query = (
         select(Status)
         .where(
-            or_(Status.account_id == account_id, Status.account_id.in_(followed)),
-            or_(Status.reblog_of_id.is_(None), Status.account_id.not_in(hiding_reblogs)),
+            or_(
+                and_(
+                    or_(Status.account_id == account_id, Status.account_id.in_(followed)),
+                    or_(Status.reblog_of_id.is_(None), Status.account_id.not_in(hiding_reblogs)),
+                ),
+                and_(
+                    Status.id.in_(tagged),
+                    Status.visibility == "public",
+                    Status.reblog_of_id.is_(None),
+                    Status.archived_at.is_(None),
+                ),
+            )
         )
         .order_by(Status.id.desc())
     )
