@@ -16,8 +16,8 @@ from tests.factories import Person
 from tests.timelines.helpers import drain, follow, people, post
 from weft.actions.graph import block_account, mute_account, unfollow_account
 from weft.actions.interactions import reblog, unreblog
-from weft.actions.topics import follow_tag
 from weft.actions.posts.delete import delete_status
+from weft.actions.topics import follow_tag
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id
