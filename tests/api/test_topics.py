@@ -99,6 +99,13 @@ async def test_followed_topics_and_hashtags_come_into_home(
     assert client.post("/api/v1/tags/cats/follow", headers=bob.auth).status_code == 200
     listed = client.get("/api/v1/followed_tags", headers=bob.auth)
     assert [t["name"] for t in listed.json()] == ["cats", "Knitting"]
+    # Paged by the follow, newest first, as Mastodon pages it.
+    first = client.get("/api/v1/followed_tags", params={"limit": 1}, headers=bob.auth)
+    assert [t["name"] for t in first.json()] == ["cats"]
+    older = first.links["next"]["url"]
+    assert [t["name"] for t in client.get(older, headers=bob.auth).json()] == ["Knitting"]
+    newer = client.get(first.links["prev"]["url"], headers=bob.auth)
+    assert newer.json() == []
     assert client.get("/api/v1/tags/Knitting", headers=bob.auth).json()["following"] is True
 
     topic = made(post(client, alice.auth, topic_tag="knitting"))["id"]

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 
 from weft.actions.topics import follow_tag, unfollow_tag
 from weft.api.auth import Credentials, scoped_if_token, user_scoped
-from weft.api.pagination import page_of
+from weft.api.pagination import link_header, page_of
 from weft.api.schemas import PAGING, answers, inputs, query
 from weft.api.schemas.accounts import Tag as TagEntity
 from weft.api.schemas.accounts import Topic
@@ -76,14 +76,27 @@ async def unfollow(
     return tag_entity(left, rt.settings, False)
 
 
-@router.get("/api/v1/followed_tags", summary="Hashtags one follows", **answers(list[TagEntity]))
+@router.get(
+    "/api/v1/followed_tags",
+    summary="Hashtags one follows",
+    description="Most recently followed first, paged by the follow (100 by default, at most "
+    "200, as Mastodon), with a `Link` header.",
+    **answers(list[TagEntity]),
+    **inputs(*PAGING),
+)
 async def followed(
+    request: Request,
     credentials: Credentials = Depends(user_scoped("read:follows")),
     rt: Runtime = Depends(runtime),
-) -> list[dict[str, Any]]:
+) -> JSONResponse:
     assert credentials.account is not None
-    tags = await followed_tags(rt.db, credentials.account.id)
-    return [tag_entity(t, rt.settings, True) for t in tags]
+    page = page_of(request, default=100, maximum=200)
+    rows = await followed_tags(rt.db, credentials.account.id, page)
+    response = JSONResponse([tag_entity(tag, rt.settings, True) for _, tag in rows])
+    link = link_header(request, [cursor for cursor, _ in rows])
+    if link:
+        response.headers["Link"] = link
+    return response
 
 
 @router.get(

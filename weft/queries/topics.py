@@ -74,12 +74,22 @@ async def topic_statuses(
         return await visible_page(session, viewer_id, ids, hide_muted=True)
 
 
-async def followed_tags(db: Database, account_id: int) -> list[Tag]:
+async def followed_tags(
+    db: Database, account_id: int, page: Page | None = None
+) -> list[tuple[int, Tag]]:
+    """The tags ``account_id`` follows, each with its follow's id (the paging
+    cursor, as Mastodon pages ``followed_tags``), most recently followed first."""
     async with db.read() as session:
         query = (
-            select(Tag)
+            select(FollowedTag.id, Tag)
             .join(FollowedTag, FollowedTag.tag_id == Tag.id)
             .where(FollowedTag.account_id == account_id)
-            .order_by(FollowedTag.id.desc())
         )
-        return list(await session.scalars(query))
+        if page is None:
+            query = query.order_by(FollowedTag.id.desc())
+        else:
+            query = apply(query, FollowedTag.id, page)
+        rows = [(cursor, tag) for cursor, tag in (await session.execute(query)).all()]
+    if page is not None and page.ascending:
+        rows.reverse()
+    return rows
