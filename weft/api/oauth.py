@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from weft.actions import oauth
 from weft.actions.sessions import authenticate
-from weft.api.auth import Credentials, scoped, throttle, user_scoped
+from weft.api.auth import Credentials, scoped, user_scoped
 from weft.api.params import form, read_params
 from weft.api.schemas import Empty, answers
 from weft.api.schemas.accounts import (
@@ -35,7 +35,7 @@ from weft.api.serializers.oauth import (
 from weft.errors import Forbidden, Unauthorized
 from weft.models import OAuthApplication
 from weft.policies import scopes as scope_policy
-from weft.ratelimit import OAUTH_TOKEN, SIGN_IN
+from weft.ratelimit import SIGN_IN
 from weft.runtime import Runtime, runtime
 from weft.throttling import check_rate, client_ip
 
@@ -112,7 +112,6 @@ def _str(params: dict[str, Any], name: str) -> str | None:
 
 @router.post(
     "/oauth/token",
-    dependencies=[Depends(throttle(OAUTH_TOKEN))],
     summary="Get a token",
     **answers(Token),
 )

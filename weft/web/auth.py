@@ -15,9 +15,8 @@ from weft.actions.accounts import SignUp, confirm_email, register_account
 from weft.actions.sessions import authenticate, end_session, start_session
 from weft.errors import Forbidden, Invalid, Unauthorized
 from weft.models import User
-from weft.ratelimit import SIGN_IN, SIGN_UP, Limit
 from weft.runtime import Runtime, runtime
-from weft.throttling import check_rate, client_ip
+from weft.throttling import client_ip
 from weft.web.session import (
     clear_session_cookie,
     current_user,
@@ -68,11 +67,6 @@ def _field_errors(error: Invalid, fields: tuple[str, ...]) -> dict[str, str]:
     return {key: f"{label} {error.description}"}
 
 
-async def _throttle(request: Request, limit: Limit) -> None:
-    # Form pages render their own response, so the rate-limit headers go nowhere.
-    await check_rate(request, Response(), limit, client_ip(request))
-
-
 async def _signed_in(request: Request, rt: Runtime, user: User, target: str) -> Response:
     """Start a session for ``user`` (ending this browser's old one) and go to ``target``."""
     old = await load_visitor(request)
@@ -118,7 +112,6 @@ def _check_sign_up_form(fields: dict[str, str]) -> None:
 
 @router.post("/sign_up", response_model=None)
 async def sign_up(request: Request, rt: Runtime = Depends(runtime)) -> Response:
-    await _throttle(request, SIGN_UP)
     fields = await form_fields(request)
     try:
         _check_sign_up_form(fields)
@@ -158,7 +151,6 @@ async def sign_in_form(request: Request, next: str = "") -> Response:
 
 @router.post("/sign_in", response_model=None)
 async def sign_in(request: Request, rt: Runtime = Depends(runtime)) -> Response:
-    await _throttle(request, SIGN_IN)
     fields = await form_fields(request)
     try:
         user = await authenticate(
