@@ -48,8 +48,18 @@ STATUSES = Limit("statuses", 300, 3 * 60 * 60)
 FOLLOWS = Limit("follows", 400, 24 * 60 * 60)
 REPORTS = Limit("reports", 400, 24 * 60 * 60)
 
-ALL_LIMITS = (API, SIGN_UP, SIGN_IN, OAUTH_TOKEN, TWO_FACTOR, MEDIA, DELETES, STATUSES)
-ALL_LIMITS += (FOLLOWS, REPORTS)
+ALL_LIMITS = (
+    API,
+    SIGN_UP,
+    SIGN_IN,
+    OAUTH_TOKEN,
+    TWO_FACTOR,
+    MEDIA,
+    DELETES,
+    STATUSES,
+    FOLLOWS,
+    REPORTS,
+)
 
 
 class RateLimiter(Protocol):

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from weft.actions import oauth
 from weft.actions.sessions import authenticate
+from weft.actions.two_factor import has_two_factor
 from weft.api.auth import Credentials, scoped, user_scoped
 from weft.api.params import form, read_params
 from weft.api.schemas import Empty, answers
@@ -40,6 +41,11 @@ from weft.runtime import Runtime, runtime
 from weft.throttling import check_rate, client_ip
 
 router = APIRouter(tags=["oauth"])
+
+TWO_FACTOR_GRANT = (
+    "This account uses two-factor sign-in, which the password grant can't ask for: "
+    "sign in through the browser instead (the authorization code flow, /oauth/authorize)"
+)
 
 
 class AppParams(BaseModel):
@@ -168,6 +174,10 @@ async def _password_grant(
         user = await authenticate(rt.db, rt.settings, username, password)
     except (Unauthorized, Forbidden) as error:
         raise oauth.OAuthError("invalid_grant", error.message) from None
+    if await has_two_factor(rt.db, user.id):
+        # The grant has no place for a second factor (Mastodon refuses it too):
+        # the app must send the person through the browser, where it is asked.
+        raise oauth.OAuthError("invalid_grant", TWO_FACTOR_GRANT)
     return await oauth.issue_token(rt.db, app, user.id, scopes)
 
 

@@ -19,6 +19,7 @@ from weft.web import (
     search,
     settings,
     topics,
+    two_factor,
 )
 from weft.web.session import protect_forms
 
@@ -36,6 +37,7 @@ router.include_router(compose.router)
 router.include_router(drafts.router)
 router.include_router(notifications.router)
 router.include_router(settings.router)
+router.include_router(two_factor.router)
 router.include_router(profiles.router)
 router.include_router(activity.router)
 router.include_router(search.router)
