@@ -10,8 +10,8 @@ from tests.api.helpers import OOB, register_app, request_token
 from tests.api.helpers import query as sql
 from tests.api.test_rate_limits import limited_servers
 from tests.live import LiveServer
-from tests.security.helpers import code_now, code_step, enrol, password_step, post_form
-from tests.web.helpers import PASSWORD, sign_out, sign_up, signed_in_as
+from tests.security.helpers import CODE, code_now, code_step, enrol, password_step, post_form
+from tests.web.helpers import PASSWORD, sign_in_form, sign_out, sign_up, signed_in_as
 
 GRANT_REFUSAL = (
     "This account uses two-factor sign-in, which the password grant can't ask for: "
@@ -148,8 +148,6 @@ def test_turning_it_off_needs_the_password(client: httpx.Client) -> None:
     assert "Two-factor sign-in is off." in client.get(done.headers["location"]).text
     sign_out(client)
     # The password alone signs in again.
-    from tests.web.helpers import sign_in_form
-
     assert sign_in_form(client, "alice").status_code == 303
     assert signed_in_as(client) == "alice"
 
@@ -161,10 +159,9 @@ def test_new_backup_codes_replace_the_old(client: httpx.Client) -> None:
     assert post_form(client, page, action, password="nope").status_code == 422
     response = post_form(client, page, action, password=PASSWORD)
     assert response.status_code == 200
-    from tests.security.helpers import CODE
-
     new = CODE.findall(response.text)
-    assert len(new) == 10 and not set(new) & set(old)
+    assert len(new) == 10
+    assert not set(new) & set(old)
     sign_out(client)
     refused = code_step(client, password_step(client, "alice"), old[0])
     assert refused.status_code == 422
