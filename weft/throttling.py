@@ -84,7 +84,7 @@ def route_limit(method: str, path: str) -> tuple[Limit, bool] | None:
 def counted(method: str, path: str) -> bool:
     """Every API and OAuth request, and every web form; not the inboxes (other
     servers' deliveries) nor pages, files and documents read with GET."""
-    if path.startswith(("/api/", "/oauth/")):
+    if path.startswith(("/api/", "/oauth/", "/.well-known/oauth-authorization-server")):
         return True
     return method not in ("GET", "HEAD", "OPTIONS") and not path.endswith("/inbox")
 
