@@ -39,7 +39,7 @@ def qr_svg(uri: str) -> Markup:
     """The ``otpauth://`` address as an inline SVG QR code (dark on light in both themes:
     scanners need the contrast)."""
     svg = segno.make(uri, error="m").svg_inline(
-        scale=5, border=4, dark="#000", light="#fff", omitsize=True, svgclass="qr-code"
+        scale=5, border=4, dark="#000", light="#fff", svgclass="qr-code"
     )
     labelled = svg.replace("<svg ", '<svg role="img" aria-labelledby="qr-caption" ', 1)
     return Markup(labelled)  # noqa: S704 (segno's own markup around our URI, escaped by it)
