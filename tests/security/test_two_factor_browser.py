@@ -24,7 +24,9 @@ pytestmark = pytest.mark.browser
 
 @sqlite_only
 def test_set_up_and_sign_in_with_a_code(
-    new_context: NewContext, size: str, screenshots: Screenshots
+    new_context: NewContext,  # noqa: F811 (the fixtures imported above)
+    size: str,  # noqa: F811
+    screenshots: Screenshots,  # noqa: F811
 ) -> None:
     page = new_context(size).new_page()
     sign_up(page, "ada")
