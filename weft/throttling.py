@@ -15,6 +15,7 @@ left alone by the middleware.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -93,21 +94,26 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def rate_limit_headers(limit: int, remaining: int, reset_at: float) -> dict[str, str]:
+@functools.lru_cache(maxsize=64)
+def _reset_text(reset_at: float) -> str:
+    # A window's end is shared by every request in it: formatted once.
     reset = datetime.fromtimestamp(reset_at, UTC).isoformat(timespec="milliseconds")
+    return reset.replace("+00:00", "Z")
+
+
+def rate_limit_headers(limit: int, remaining: int, reset_at: float) -> dict[str, str]:
     return {
         "X-RateLimit-Limit": str(limit),
         "X-RateLimit-Remaining": str(remaining),
-        "X-RateLimit-Reset": reset.replace("+00:00", "Z"),
+        "X-RateLimit-Reset": _reset_text(reset_at),
     }
 
 
 def _raw_headers(verdict: Verdict) -> list[tuple[bytes, bytes]]:
     return [
-        (name.lower().encode(), value.encode())
-        for name, value in rate_limit_headers(
-            verdict.limit, verdict.remaining, verdict.reset_at
-        ).items()
+        (b"x-ratelimit-limit", str(verdict.limit).encode()),
+        (b"x-ratelimit-remaining", str(verdict.remaining).encode()),
+        (b"x-ratelimit-reset", _reset_text(verdict.reset_at).encode()),
     ]
 
 
