@@ -13,7 +13,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
@@ -39,20 +39,22 @@ from weft.api import search as search_api
 from weft.api import statuses as statuses_api
 from weft.api import timelines as timelines_api
 from weft.api import topics as topics_api
-from weft.api.auth import api_rate_limit
 from weft.api.streaming import routes as streaming_api
 from weft.api.streaming.hub import SHUTDOWN, Hub
 from weft.api.streaming.tokens import watch_tokens
 from weft.config import Settings, load_settings
 from weft.cors import ClientCors
+from weft.errors import RateLimited
 from weft.events import bus_for
 from weft.federation import inbox_routes, post_routes
 from weft.federation import routes as federation_routes
 from weft.federation.lookup import FederationLookup
 from weft.remote_lookup import install_remote_lookup
 from weft.runtime import Runtime, build_runtime
+from weft.throttling import RateLimits
 from weft.web import errors as web_errors
 from weft.web import router as web_router
+from weft.web.session import SESSION_COOKIE
 
 log = logging.getLogger("weft")
 STATIC = Path(__file__).parent / "web" / "static"
@@ -69,11 +71,26 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+def _too_many(request: Request, error: RateLimited) -> Response:
+    """A 429 as its door answers it: Mastodon's JSON, or a page for the web's forms."""
+    if api_errors.wants_json(request):
+        return api_errors.weft_error_response(error)
+    page = web_errors.render_error(request, error.status, error.message)
+    api_errors.add_error_headers(page, error)
+    return page
+
+
 class WeftApp(FastAPI):
     def build_middleware_stack(self) -> ASGIApp:
         # CORS outermost, around Starlette's own error and body-size middleware,
         # so that a browser client can read a 500 or a 413 too.
-        return ClientCors(super().build_middleware_stack())
+        stack = super().build_middleware_stack()
+        runtime: Runtime = self.state.runtime
+        # With rate limits off (WEFT_RATE_LIMITS=false, for benchmarks) nothing
+        # is counted, and no request pays for the check.
+        if runtime.settings.rate_limits:
+            stack = RateLimits(stack, runtime.limiter, _too_many, SESSION_COOKIE)
+        return ClientCors(stack)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -113,9 +130,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.runtime = runtime
     api_errors.install(app, html_errors=web_errors.render_error)
-    # With rate limits off (WEFT_RATE_LIMITS=false) nothing is counted, and no
-    # request pays for the check.
-    limited = [Depends(api_rate_limit)] if settings.rate_limits else []
     # The timelines first: routes are tried in order, and home is the most read.
     # Literal paths (/accounts/relationships) before the /accounts/{id} catch-all.
     routers = (
@@ -139,9 +153,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         topics_api.router,
     )
     for router in routers:
-        app.include_router(router, dependencies=limited)
+        app.include_router(router)
     if settings.bench_ceiling_file:
-        app.include_router(_ceiling_router(settings.bench_ceiling_file), dependencies=limited)
+        app.include_router(_ceiling_router(settings.bench_ceiling_file))
     app.include_router(oauth_api.router)
     app.include_router(streaming_api.router)
     app.include_router(federation_routes.router)

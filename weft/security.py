@@ -1,14 +1,21 @@
-"""Secrets: random tokens, their stored hashes, and password hashing."""
+"""Secrets: random tokens, their stored hashes, password hashing, secrets sealed
+under the server's key, and two-factor (TOTP, RFC 6238) codes."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import secrets
 
+import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 # Argon2id at argon2-cffi's defaults (RFC 9106's low-memory choice: 64 MiB, 3 passes).
 _hasher = PasswordHasher()
@@ -66,3 +73,69 @@ async def verify_password(password_hash: str | None, password: str) -> bool:
             return False
 
     return await asyncio.to_thread(verify)
+
+
+# --- sealed secrets and two-factor codes ---------------------------------------------------
+
+
+def _sealing_key(server_key: str, purpose: str) -> bytes:
+    # A key of its own per purpose, derived from the server's secret key
+    # (WEFT_SECRET_KEY, or data_dir/secret_key): one secret to keep, as for sessions.
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=f"weft {purpose}".encode()
+    ).derive(server_key.encode())
+
+
+def seal(server_key: str, purpose: str, plain: str) -> str:
+    """``plain`` encrypted (AES-256-GCM) under a key derived from the server's secret key."""
+    nonce = secrets.token_bytes(12)
+    sealed = AESGCM(_sealing_key(server_key, purpose)).encrypt(nonce, plain.encode(), None)
+    return base64.urlsafe_b64encode(nonce + sealed).decode()
+
+
+def unseal(server_key: str, purpose: str, sealed: str) -> str | None:
+    """What :func:`seal` sealed; None if it was sealed under another key or altered."""
+    try:
+        raw = base64.urlsafe_b64decode(sealed.encode())
+        plain = AESGCM(_sealing_key(server_key, purpose)).decrypt(raw[:12], raw[12:], None)
+    except (InvalidTag, ValueError):
+        return None
+    return plain.decode()
+
+
+def keyed_hash(server_key: str, purpose: str, value: str) -> str:
+    """HMAC-SHA256 of ``value`` under a key derived from the server's: a leaked
+    table alone can't be searched for the values (backup codes, say)."""
+    return hmac.new(_sealing_key(server_key, purpose), value.encode(), hashlib.sha256).hexdigest()
+
+
+TOTP_PERIOD = 30
+# One step either side: a phone's clock a little off still signs in (RFC 6238 §5.2).
+TOTP_DRIFT_STEPS = 1
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(secret: str, account_name: str, issuer: str) -> str:
+    """The ``otpauth://`` address an authenticator app reads from the QR code."""
+    return pyotp.TOTP(secret).provisioning_uri(name=account_name, issuer_name=issuer)
+
+
+def totp_step(secret: str, code: str, now: float) -> int | None:
+    """The time step whose code ``code`` is (now, or one step either side), or None."""
+    code = "".join(code.split())
+    if len(code) != 6 or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret, interval=TOTP_PERIOD)
+    current = int(now // TOTP_PERIOD)
+    for step in range(current - TOTP_DRIFT_STEPS, current + TOTP_DRIFT_STEPS + 1):
+        if hmac.compare_digest(totp.at(step * TOTP_PERIOD), code):
+            return step
+    return None
+
+
+def totp_code(secret: str, now: float) -> str:
+    """The code for ``now`` (what an authenticator app shows)."""
+    return pyotp.TOTP(secret, interval=TOTP_PERIOD).at(now)

@@ -11,7 +11,7 @@ from starlette.datastructures import UploadFile
 from weft.actions import accounts as account_actions
 from weft.actions.oauth import issue_token
 from weft.actions.profile_images import Photo, Which, photo_from_file, set_profile_image
-from weft.api.auth import Credentials, scoped, scoped_if_token, throttle, user_scoped
+from weft.api.auth import Credentials, scoped, scoped_if_token, user_scoped
 from weft.api.params import bool_param, form, indexed_list
 from weft.api.schemas import answers
 from weft.api.schemas.accounts import Account as AccountEntity
@@ -22,7 +22,6 @@ from weft.api.serializers.oauth import token_entity
 from weft.errors import Invalid
 from weft.queries.accounts import get_account, lookup_account, moved_target, parse_id
 from weft.queries.graph import follow_requests_count
-from weft.ratelimit import SIGN_UP
 from weft.runtime import Runtime, runtime
 from weft.throttling import client_ip
 
@@ -43,7 +42,6 @@ class SignUpParams(BaseModel):
 
 @router.post(
     "/api/v1/accounts",
-    dependencies=[Depends(throttle(SIGN_UP))],
     summary="Sign up (with an app's token)",
     **answers(Token),
 )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Request
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -23,10 +23,8 @@ from weft.errors import Forbidden, Unauthorized
 from weft.models import Account, OAuthAccessToken, OAuthApplication, User
 from weft.models.base import utcnow
 from weft.policies import scopes as scope_policy
-from weft.ratelimit import API, Limit
 from weft.runtime import Runtime, runtime_of
 from weft.security import token_hash
-from weft.throttling import check_rate, client_ip
 
 _UNSET = object()
 
@@ -264,22 +262,6 @@ def scoped_if_token(*needed: str) -> Callable[..., Awaitable[Credentials | None]
         return credentials
 
     return dependency
-
-
-def throttle(limit: Limit, by: str = "ip") -> Callable[..., Awaitable[None]]:
-    """A dependency counting this request against ``limit`` for the caller's IP."""
-
-    async def dependency(request: Request, response: Response) -> None:
-        await check_rate(request, response, limit, client_ip(request))
-
-    return dependency
-
-
-async def api_rate_limit(request: Request, response: Response) -> None:
-    """Every API call: 300 per 5 minutes per token, or per IP when anonymous."""
-    raw = bearer_token(request)
-    key = f"t:{token_hash(raw)[:32]}" if raw else f"ip:{client_ip(request)}"
-    await check_rate(request, response, API, key)
 
 
 CurrentUser = Depends(user_scoped())

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from weft.actions import oauth
 from weft.actions.sessions import authenticate
-from weft.api.auth import Credentials, scoped, throttle, user_scoped
+from weft.actions.two_factor import has_two_factor
+from weft.api.auth import Credentials, scoped, user_scoped
 from weft.api.params import form, read_params
 from weft.api.schemas import Empty, answers
 from weft.api.schemas.accounts import (
@@ -35,11 +36,16 @@ from weft.api.serializers.oauth import (
 from weft.errors import Forbidden, Unauthorized
 from weft.models import OAuthApplication
 from weft.policies import scopes as scope_policy
-from weft.ratelimit import OAUTH_TOKEN, SIGN_IN
+from weft.ratelimit import SIGN_IN
 from weft.runtime import Runtime, runtime
 from weft.throttling import check_rate, client_ip
 
 router = APIRouter(tags=["oauth"])
+
+TWO_FACTOR_GRANT = (
+    "This account uses two-factor sign-in, which the password grant can't ask for: "
+    "sign in through the browser instead (the authorization code flow, /oauth/authorize)"
+)
 
 
 class AppParams(BaseModel):
@@ -112,7 +118,6 @@ def _str(params: dict[str, Any], name: str) -> str | None:
 
 @router.post(
     "/oauth/token",
-    dependencies=[Depends(throttle(OAUTH_TOKEN))],
     summary="Get a token",
     **answers(Token),
 )
@@ -169,6 +174,10 @@ async def _password_grant(
         user = await authenticate(rt.db, rt.settings, username, password)
     except (Unauthorized, Forbidden) as error:
         raise oauth.OAuthError("invalid_grant", error.message) from None
+    if await has_two_factor(rt.db, user.id):
+        # The grant has no place for a second factor (Mastodon refuses it too):
+        # the app must send the person through the browser, where it is asked.
+        raise oauth.OAuthError("invalid_grant", TWO_FACTOR_GRANT)
     return await oauth.issue_token(rt.db, app, user.id, scopes)
 
 

@@ -24,9 +24,11 @@ from weft.models.posts import (
     Tag,
 )
 from weft.models.push import PushSubscription
+from weft.models.two_factor import BackupCode, TwoFactorSecret
 
 __all__ = [
     "Account",
+    "BackupCode",
     "Base",
     "Block",
     "Bookmark",
@@ -64,6 +66,7 @@ __all__ = [
     "StatusPin",
     "StatusTag",
     "Tag",
+    "TwoFactorSecret",
     "User",
     "WebSession",
 ]

@@ -20,6 +20,7 @@ from weft.web import (
     search,
     settings,
     topics,
+    two_factor,
 )
 from weft.web.session import protect_forms
 
@@ -38,6 +39,7 @@ router.include_router(edit.router)
 router.include_router(drafts.router)
 router.include_router(notifications.router)
 router.include_router(settings.router)
+router.include_router(two_factor.router)
 router.include_router(profiles.router)
 router.include_router(activity.router)
 router.include_router(search.router)

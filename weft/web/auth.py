@@ -12,10 +12,16 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from weft.actions.accounts import SignUp, confirm_email, register_account
-from weft.actions.sessions import authenticate, end_session, start_session
-from weft.errors import Forbidden, Invalid, Unauthorized
+from weft.actions.sessions import authenticate, check_may_sign_in, end_session, start_session
+from weft.actions.two_factor import (
+    challenged_user,
+    check_second_factor,
+    has_two_factor,
+    sign_in_challenge,
+)
+from weft.errors import Forbidden, Invalid, RateLimited, Unauthorized
 from weft.models import User
-from weft.ratelimit import SIGN_IN, SIGN_UP, Limit
+from weft.ratelimit import TWO_FACTOR
 from weft.runtime import Runtime, runtime
 from weft.throttling import check_rate, client_ip
 from weft.web.session import (
@@ -68,11 +74,6 @@ def _field_errors(error: Invalid, fields: tuple[str, ...]) -> dict[str, str]:
     return {key: f"{label} {error.description}"}
 
 
-async def _throttle(request: Request, limit: Limit) -> None:
-    # Form pages render their own response, so the rate-limit headers go nowhere.
-    await check_rate(request, Response(), limit, client_ip(request))
-
-
 async def _signed_in(request: Request, rt: Runtime, user: User, target: str) -> Response:
     """Start a session for ``user`` (ending this browser's old one) and go to ``target``."""
     old = await load_visitor(request)
@@ -118,7 +119,6 @@ def _check_sign_up_form(fields: dict[str, str]) -> None:
 
 @router.post("/sign_up", response_model=None)
 async def sign_up(request: Request, rt: Runtime = Depends(runtime)) -> Response:
-    await _throttle(request, SIGN_UP)
     fields = await form_fields(request)
     try:
         _check_sign_up_form(fields)
@@ -158,7 +158,6 @@ async def sign_in_form(request: Request, next: str = "") -> Response:
 
 @router.post("/sign_in", response_model=None)
 async def sign_in(request: Request, rt: Runtime = Depends(runtime)) -> Response:
-    await _throttle(request, SIGN_IN)
     fields = await form_fields(request)
     try:
         user = await authenticate(
@@ -166,7 +165,39 @@ async def sign_in(request: Request, rt: Runtime = Depends(runtime)) -> Response:
         )
     except (Unauthorized, Forbidden) as error:
         return await _sign_in_page(request, fields, error.message)
+    if await has_two_factor(rt.db, user.id):
+        challenge = sign_in_challenge(rt.settings, user.id)
+        return await _two_factor_page(request, challenge, fields.get("next"))
     return await _signed_in(request, rt, user, safe_next(fields.get("next")))
+
+
+async def _two_factor_page(
+    request: Request, challenge: str, next: str | None, error: str | None = None
+) -> HTMLResponse:
+    context = {"challenge": challenge, "next": safe_next(next), "error": error}
+    return await render(request, "auth/two_factor.html", context, 422 if error else 200)
+
+
+@router.post("/two_factor", response_model=None)
+async def two_factor(request: Request, rt: Runtime = Depends(runtime)) -> Response:
+    """The sign-in's second step: the app's code or a backup code, after the password.
+
+    Counted per IP with the sign-ins (weft/throttling.py) and here per account,
+    so guessing from many addresses gets no further.
+    """
+    fields = await form_fields(request)
+    challenge, next = fields.get("challenge", ""), fields.get("next")
+    try:
+        user_id = challenged_user(rt.settings, challenge)
+    except Unauthorized as error:
+        return await _sign_in_page(request, {"next": next or ""}, error.message)
+    try:
+        await check_rate(request, Response(), TWO_FACTOR, f"user:{user_id}")
+        user = await check_second_factor(rt.db, rt.settings, user_id, fields.get("code", ""))
+        check_may_sign_in(rt.settings, user)
+    except (Unauthorized, Forbidden, RateLimited) as error:
+        return await _two_factor_page(request, challenge, next, error.message)
+    return await _signed_in(request, rt, user, safe_next(next))
 
 
 @router.post("/sign_out", response_model=None)
