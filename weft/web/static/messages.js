@@ -77,7 +77,16 @@
       var next = doc && doc.querySelector("[data-messages]");
       var current = document.querySelector("[data-messages]");
       if (!next || !current) return;
+      // A menu open while the list is read again stays open (and focused).
+      var open = current.querySelector("details.message-menu[open]");
+      var openId = open ? open.closest("[data-message]").dataset.message : null;
+      var focused = open && open.contains(document.activeElement);
       current.replaceWith(document.importNode(next, true));
+      var reopened = openId && !focusId && document.querySelector("#message-" + openId + " details.message-menu");
+      if (reopened) {
+        reopened.open = true;
+        if (focused) reopened.querySelector("summary").focus();
+      }
       if (follow) toBottom();
       if (focusId) {
         var summary = document.querySelector("#message-" + focusId + " .message-menu summary");
