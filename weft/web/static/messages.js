@@ -128,6 +128,8 @@
     if (!form.matches || !form.matches("[data-chat-form]")) return;
     event.preventDefault();
     var item = form.closest("[data-message]");
+    var menu = form.closest("details.message-menu");
+    if (menu) menu.open = false; // done with the menu: a live refresh won't reopen it
     post(form).then(function (result) {
       if (!result.ok) { announce(result.answer.error || "That didn't work."); return; }
       refresh(false, item ? item.dataset.message : null);
