@@ -248,3 +248,27 @@ def _one(page: MessagePage, message: ChatMessage) -> MessagePage:
         {message.id: page.media.get(message.id, [])},
         {message.id: page.reactions.get(message.id, [])},
     )
+
+
+async def unread_chats(session: AsyncSession, me: int) -> int:
+    """How many of my inbox chats, not muted, hold messages I have not read:
+    the web app's Messages badge."""
+    mine = (
+        select(ChatMember)
+        .where(ChatMember.account_id == me, ChatMember.folder == "inbox")
+        .where(ChatMember.accepted.is_(True), ChatMember.muted.is_(False))
+        .subquery()
+    )
+    query = (
+        select(func.count(func.distinct(ChatMessage.chat_id)))
+        .join(mine, mine.c.chat_id == ChatMessage.chat_id)
+        .where(
+            _window(mine.c),
+            ChatMessage.id > mine.c.last_read_id,
+            ChatMessage.account_id != me,
+            ChatMessage.account_id.not_in(
+                select(Block.target_account_id).where(Block.account_id == me)
+            ),
+        )
+    )
+    return int(await session.scalar(query) or 0)

@@ -5,11 +5,13 @@ from fastapi import APIRouter, Depends
 from weft.web import (
     activity,
     auth,
+    chat_forms,
     compose,
     drafts,
     edit,
     home,
     media_files,
+    messages,
     notifications,
     oauth,
     polls,
@@ -44,6 +46,8 @@ router.include_router(profiles.router)
 router.include_router(activity.router)
 router.include_router(search.router)
 router.include_router(topics.router)
+router.include_router(messages.router)
+router.include_router(chat_forms.router)
 router.include_router(robots.router)
 
 __all__ = ["router"]

@@ -169,3 +169,19 @@ async def describe_kept(rt: Runtime, account_id: int, kept: list[Kept]) -> None:
         except NotFound:
             problem = f"Photo or video {number} is no longer there; remove it"
             raise MediaProblem(0, problem) from None
+
+
+async def upload_files(rt: Runtime, account_id: int, attachments: list[Attachment]) -> list[int]:
+    """Each file stored and processed (a message's photos and videos); their
+    ids in order. On any failure the uploads already made are deleted and
+    ``MediaProblem`` (or the unexpected error) is raised."""
+    done: list[int] = []
+    try:
+        for attachment in attachments:
+            media = await _upload_one(rt, account_id, 0, attachment)
+            done.append(media)
+            await _ready(rt, account_id, 0, media, attachment.file)
+    except BaseException:
+        await discard(rt, account_id, done)
+        raise
+    return done

@@ -22,6 +22,7 @@ PRIVATE_PATHS = (
     "/compose",
     "/search",
     "/activity",
+    "/messages",
     "/home/",
     "/following",
     "/fediverse",

@@ -47,6 +47,11 @@ VISIBILITIES = (
     ("private", "Followers only"),
     ("direct", "Mentioned people only"),
 )
+CHAT_POLICIES = (
+    ("everyone", "Everyone (people you don't follow land in Requests)"),
+    ("following", "Only people you follow"),
+    ("nobody", "Nobody"),
+)
 PRIVACY_FLAGS = ("locked", "discoverable", "indexable", "hide_collections", "federated")
 LABELS = {
     "display_name": "Display name",
@@ -55,6 +60,7 @@ LABELS = {
     "avatar": "Profile picture",
     "header": "Header picture",
     "source[privacy]": "Default post visibility",
+    "chat_policy": "Who can message you",
 }
 
 
@@ -181,6 +187,7 @@ async def _privacy_page(
         "values": values,
         "errors": errors or {},
         "visibilities": VISIBILITIES,
+        "chat_policies": CHAT_POLICIES,
         "saved": request.query_params.get("saved") == "1",
     }
     return await render(request, "settings/privacy.html", context, 422 if errors else 200)
@@ -191,6 +198,7 @@ async def privacy_form(request: Request, user: User = Depends(require_user)) -> 
     account = user.account
     values: dict[str, Any] = {flag: getattr(account, flag) for flag in PRIVACY_FLAGS}
     values["default_privacy"] = user.default_privacy
+    values["chat_policy"] = user.chat_policy
     return await _privacy_page(request, values)
 
 
@@ -201,6 +209,7 @@ async def save_privacy(
     fields = await form_fields(request)
     values: dict[str, Any] = {flag: fields.get(flag) == "1" for flag in PRIVACY_FLAGS}
     values["default_privacy"] = fields.get("default_privacy", "")
+    values["chat_policy"] = fields.get("chat_policy") or None  # unchanged when not sent
     change = account_actions.ProfileChange(**values)
     try:
         await account_actions.update_profile(rt.db, user.account_id, change)

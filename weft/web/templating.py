@@ -19,6 +19,8 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from weft.formatting import noun
+from weft.queries.chats import unread_chats
+from weft.runtime import runtime_of
 from weft.security import random_token
 from weft.text.emoji import emojify, emojify_text
 from weft.web.session import csrf_token, known_visitor, load_visitor, remember_csrf
@@ -143,8 +145,13 @@ templates.env.globals["new_idempotency_key"] = random_token
 async def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HTMLResponse:
-    await load_visitor(request)
-    response = templates.TemplateResponse(request, name, context or {}, status_code=status)
+    visitor = await load_visitor(request)
+    context = dict(context or {})
+    if visitor.user is not None:
+        # The rail's Messages badge, drawn with the page (static/live.js keeps it current).
+        async with runtime_of(request).db.read() as session:
+            context["unread_chats"] = await unread_chats(session, visitor.user.account_id)
+    response = templates.TemplateResponse(request, name, context, status_code=status)
     response.headers.update(PAGE_HEADERS)
     if name in REDIRECTING_FORM_PAGES:
         response.headers["Content-Security-Policy"] = CSP_REDIRECTING_FORM

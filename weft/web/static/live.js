@@ -5,7 +5,10 @@
 // - Home (For you, Following) offers "New posts" as they arrive;
 // - Activity's badge counts new notifications, and the Activity page
 //   refreshes its list as they come;
-// - a post's page offers its new replies.
+// - a post's page offers its new replies;
+// - Messages' badge counts unread chats, and a chat's page (or the chat
+//   list) reads itself again when one of its chats changes
+//   (static/messages.js listens for the `weft:chat` event).
 // When the socket drops it reconnects with backoff (1 s doubling to 30 s,
 // with jitter) and catches up from the last id it saw: the home count is
 // asked again from the newest post shown, Activity reloads its list.
@@ -155,6 +158,47 @@
     announce(text + ".");
   }
 
+  // --- Messages: the badge, and the chat pages (static/messages.js) ----------
+
+  var messagesBadge = document.querySelector("[data-messages-badge]");
+
+  function setMessagesBadge(n) {
+    if (!messagesBadge) return;
+    messagesBadge.hidden = n === 0;
+    messagesBadge.textContent = n ? (n > 99 ? "99+" : String(n)) : "";
+    var link = messagesBadge.closest("a");
+    if (link) {
+      if (n) link.setAttribute("aria-label", "Messages, " + n + " unread");
+      else link.removeAttribute("aria-label");
+    }
+  }
+
+  var badgeTimer = null;
+  function refreshMessagesBadge() {
+    // After the chat's own page has read it again (it moves the read position).
+    if (badgeTimer) window.clearTimeout(badgeTimer);
+    badgeTimer = window.setTimeout(function () {
+      fetch("/messages/unread", {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" }
+      }).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).then(function (answer) {
+        if (answer) setMessagesBadge(answer.count);
+      }).catch(function () { /* the next event tries again */ });
+    }, 400);
+  }
+
+  function onChat(name, payload) {
+    var chatId = payload && (payload.chat_id || (payload.chat && payload.chat.id) || payload.id);
+    document.dispatchEvent(new CustomEvent("weft:chat", { detail: { event: name, chatId: chatId, payload: payload } }));
+    refreshMessagesBadge();
+    var onThisChat = document.querySelector("[data-chat='" + chatId + "']");
+    if (name === "chat.message" && !onThisChat && payload && payload.account && payload.account.id !== me) {
+      announce("New message from " + (payload.account.display_name || payload.account.username) + ".");
+    }
+  }
+
   // --- the socket ------------------------------------------------------------
 
   function connect() {
@@ -171,6 +215,7 @@
         dropped = false;
         catchUpHome();
         if (onActivity) refreshActivity();
+        onChat("chat.reconnected", null);
       }
     });
     socket.addEventListener("message", function (event) {
@@ -185,6 +230,8 @@
         onUpdate(payload);
       } else if (frame.event === "notification") {
         onNotification(payload);
+      } else if (frame.event.indexOf("chat.") === 0) {
+        onChat(frame.event, payload);
       }
     });
     socket.addEventListener("close", function () {
