@@ -20,7 +20,7 @@ import logging
 import weakref
 from collections import defaultdict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from weft.api.streaming.shared import SharedReads
 from weft.api.streaming.streams import PERSONAL, Stream
@@ -41,7 +41,7 @@ OUTAGE = "events interrupted"
 SHUTDOWN = "server restarting"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Viewer:
     account_id: int | None
     token_id: int | None
@@ -49,61 +49,76 @@ class Viewer:
     session_id: int | None = None  # the web app's session, when opened with its cookie
 
 
-@dataclass(eq=False)
+Item = tuple[Stream, Event, SharedReads]
+
+
 class Socket:
-    viewer: Viewer
-    limit: int = QUEUE_SIZE
-    streams: dict[tuple[str, ...], Stream] = field(default_factory=dict)
-    closed: str | None = None  # why, once closed
-    # Called (in the event loop) when an event is queued or the socket is
-    # closed: the WebSocket starts a task to send then (routes.py), so that
-    # an idle one has no task of ours waiting; the SSE stream waits in next().
-    wake: Callable[[], None] | None = None
-    _items: deque[tuple[Stream, Event, SharedReads]] = field(default_factory=deque)
-    _ready: asyncio.Event = field(default_factory=asyncio.Event)
+    """One open stream's state. Kept small (benchmark e): an idle socket holds
+    no queue and no event of its own, only its viewer and subscriptions."""
+
+    __slots__ = ("viewer", "limit", "streams", "closed", "wake", "_items", "_ready")
+
+    def __init__(self, viewer: Viewer, limit: int = QUEUE_SIZE) -> None:
+        self.viewer = viewer
+        self.limit = limit
+        self.streams: dict[tuple[str, ...], Stream] = {}
+        self.closed: str | None = None  # why, once closed
+        # Called (in the event loop) when an event is queued or the socket is
+        # closed: the WebSocket starts a task to send then (routes.py), so an
+        # idle one has no task of ours waiting. The SSE stream waits in next().
+        self.wake: Callable[[], None] | None = None
+        self._items: deque[Item] | None = None  # made by the first event, dropped when drained
+        self._ready: asyncio.Event | None = None  # only while next() waits
 
     def offer(self, stream: Stream, event: Event, shared: SharedReads) -> None:
         if self.closed is not None:
             return
-        if len(self._items) >= self.limit:
+        if self._items is None:
+            self._items = deque()
+        elif len(self._items) >= self.limit:
             self.close(SLOW)
             return
         self._items.append((stream, event, shared))
-        self._ready.set()
-        if self.wake is not None:
-            self.wake()
+        self._signal()
 
     def close(self, reason: str) -> None:
         if self.closed is None:
             self.closed = reason
-            self._items.clear()
+            self._items = None
+            self._signal()
+
+    def _signal(self) -> None:
+        if self._ready is not None:
             self._ready.set()
-            if self.wake is not None:
-                self.wake()
+        if self.wake is not None:
+            self.wake()
 
     @property
     def pending(self) -> bool:
         return bool(self._items)
 
-    def take(self) -> tuple[Stream, Event, SharedReads] | None:
+    def take(self) -> Item | None:
         """The next queued event, if any, without waiting."""
         if self.closed is not None or not self._items:
             return None
-        return self._items.popleft()
+        item = self._items.popleft()
+        if not self._items:
+            self._items = None
+        return item
 
-    async def next(self, wait_seconds: float) -> tuple[Stream, Event, SharedReads] | None:
+    async def next(self, wait_seconds: float) -> Item | None:
         """The next event, or None after ``wait_seconds`` without one (time
         for a heartbeat). Check ``closed`` first and after."""
         if not self._items and self.closed is None:
-            self._ready.clear()
+            self._ready = asyncio.Event()
             try:
                 async with asyncio.timeout(wait_seconds):
                     await self._ready.wait()
             except TimeoutError:
                 return None
-        if self.closed is not None or not self._items:
-            return None
-        return self._items.popleft()
+            finally:
+                self._ready = None
+        return self.take()
 
 
 class TooManySockets(Exception):

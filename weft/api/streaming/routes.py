@@ -55,6 +55,7 @@ HUB = "streaming_hub"
 # The web app's session cookie (weft/web/session.py names it too).
 SESSION_COOKIE = "weft_session"
 MAX_COOKIE = 200
+WEBSOCKET_PATHS = ("/api/v1/streaming", "/api/v1/streaming/")
 LEFT = "client left"  # the listener saw the socket end: nothing to close
 TOO_MANY = "too many streams are open with this access token"
 # WebSocket close codes (RFC 6455): why a socket ended.
@@ -362,5 +363,6 @@ async def _error(websocket: WebSocket, status: int, message: str) -> None:
 
 # Plain Starlette routes, not FastAPI's: no dependency solving, and none of
 # its per-call exit stacks held for a socket's whole life (benchmark e).
-router.add_websocket_route("/api/v1/streaming", websocket_stream)
-router.add_websocket_route("/api/v1/streaming/", websocket_stream)
+# ``weft serve`` answers these paths before the app (front.py).
+for _path in WEBSOCKET_PATHS:
+    router.add_websocket_route(_path, websocket_stream)
