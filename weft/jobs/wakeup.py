@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import asyncpg
@@ -59,7 +59,7 @@ async def listen_for_jobs(db: Database, wake: Callable[[], None]) -> None:
         wait = min(wait * 2, RETRY_MAX_SECONDS)
 
 
-async def _listen(options: dict[str, Any], wake: Callable[[], None]) -> None:
+async def _listen(options: Mapping[str, Any], wake: Callable[[], None]) -> None:
     connection: asyncpg.Connection = await asyncpg.connect(timeout=10, **options)
     try:
         ended = asyncio.get_running_loop().create_future()

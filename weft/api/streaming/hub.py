@@ -56,7 +56,7 @@ class Socket:
     """One open stream's state. Kept small (benchmark e): an idle socket holds
     no queue and no event of its own, only its viewer and subscriptions."""
 
-    __slots__ = ("viewer", "limit", "streams", "closed", "wake", "_items", "_ready")
+    __slots__ = ("_items", "_ready", "closed", "limit", "streams", "viewer", "wake")
 
     def __init__(self, viewer: Viewer, limit: int = QUEUE_SIZE) -> None:
         self.viewer = viewer
