@@ -262,6 +262,12 @@ def _worker(env: dict[str, str], data_dir: Path) -> Iterator[None]:
         process.wait(timeout=60)
 
 
+# ``WEFT_BENCH_STREAMING=d`` (or ``e``) runs one of the two; ``WEFT_BENCH_ONLY``
+# (sqlite or postgresql) one backend, as for ``make bench``.
+PARTS = os.environ.get("WEFT_BENCH_STREAMING", "de")
+ONLY = os.environ.get("WEFT_BENCH_ONLY", "")
+
+
 def run_sqlite() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
@@ -272,12 +278,16 @@ def run_sqlite() -> dict[str, Any]:
         migrate.upgrade(database_url)
         author, tokens = asyncio.run(seed_followers(database_url, server.url, FOLLOWERS))
         server.start()
+        results: dict[str, Any] = {}
         try:
-            d = asyncio.run(post_to_streams(server.url, author, tokens))
-            e = asyncio.run(idle_socket_memory(server))
+            if "d" in PARTS:
+                results["d_streams_1000"] = asyncio.run(post_to_streams(server.url, author, tokens))
+                results["load_average_after_d"] = os.getloadavg()
+            if "e" in PARTS:
+                results["e_idle_sockets"] = asyncio.run(idle_socket_memory(server))
         finally:
             server.stop()
-    return {"d_streams_1000": d, "e_idle_sockets": e}
+    return results
 
 
 def run_postgresql() -> dict[str, Any]:
@@ -295,10 +305,8 @@ def run_postgresql() -> dict[str, Any]:
                 "WEFT_REDIS_URL": redis_url,
                 "WEFT_WORKERS": "2",
                 "WEFT_EMBEDDED_WORKERS": "0",  # every job runs in the `weft worker`
-                # A separate worker learns of new jobs by polling (the in-process
-                # wake-up does not cross processes): poll often, as a deployment
-                # that wants live fan-out would (docs/configuration.md).
-                "WEFT_JOB_POLL_MS": "100",
+                # No short poll: the worker hears of each job by PostgreSQL's
+                # NOTIFY (weft/jobs/wakeup.py), polling only as a fallback.
                 "WEFT_SECRET_KEY": "bench-secret",
             }
             server = WeftProcess(env, tmp / "data")
@@ -317,11 +325,14 @@ def run_postgresql() -> dict[str, Any]:
 
 def run() -> dict[str, Any]:
     results: dict[str, Any] = {"load_average_at_start": os.getloadavg()}
-    results["sqlite"] = run_sqlite()
-    print("\n== Streaming, SQLite (one weft serve, embedded worker)")
-    for key, value in results["sqlite"].items():
-        print(f"  {key:<20} {value}")
-    if postgres_available() and redis_available():
+    if ONLY in ("", "sqlite"):
+        results["sqlite"] = run_sqlite()
+        print("\n== Streaming, SQLite (one weft serve, embedded worker)")
+        for key, value in results["sqlite"].items():
+            print(f"  {key:<20} {value}")
+    if ONLY == "sqlite" or "d" not in PARTS:
+        pass
+    elif postgres_available() and redis_available():
         results["postgresql_redis"] = run_postgresql()
         print("\n== Streaming, PostgreSQL + Redis (weft serve --workers 2, one weft worker)")
         for key, value in results["postgresql_redis"].items():

@@ -65,8 +65,9 @@ def serve(host: str | None, port: int | None, run_migrations: bool, workers: int
     """Serve the web app, the API and federation; runs embedded job workers."""
     import uvicorn
 
+    from weft.api.streaming.front import StreamingFront
     from weft.app import create_app
-    from weft.serving import PROTOCOL
+    from weft.serving import PROTOCOL, WS_PROTOCOL
 
     settings = _settings()
     if run_migrations:
@@ -85,6 +86,7 @@ def serve(host: str | None, port: int | None, run_migrations: bool, workers: int
         "server_header": False,
         "loop": settings.event_loop,
         "http": PROTOCOL,
+        "ws": WS_PROTOCOL,
         # No permessage-deflate on the streaming WebSocket: its frames are small
         # JSON, and each compressing socket holds zlib windows (tens of KB) for
         # its whole life; without them an idle socket costs a few KB
@@ -94,7 +96,7 @@ def serve(host: str | None, port: int | None, run_migrations: bool, workers: int
     if workers == 1:
         app = create_app(settings)
         app.state.freeze_heap = True
-        uvicorn.run(app, **options)
+        uvicorn.run(StreamingFront(app), **options)
     else:
         # Each process builds its own app (engines, pools, caches are per process).
         uvicorn.run("weft.cli:worker_app", factory=True, workers=workers, **options)
@@ -105,12 +107,13 @@ _held_node_locks: list[Any] = []
 
 def worker_app() -> Any:
     """The app of one of several ``weft serve`` processes, with its own node id."""
+    from weft.api.streaming.front import StreamingFront
     from weft.app import create_app
 
     settings = _settings()
     app = create_app(settings.with_(node_id=claim_node_id(settings)))
     app.state.freeze_heap = True
-    return app
+    return StreamingFront(app)
 
 
 def claim_node_id(settings: Settings) -> int:

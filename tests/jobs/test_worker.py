@@ -263,6 +263,18 @@ async def test_queueing_a_job_wakes_a_sleeping_worker(db: Database, running_work
     await asyncio.wait_for(events["wake"].wait(), 2)
 
 
+async def test_a_job_queued_by_another_process_wakes_a_sleeping_worker(
+    db: Database, running_worker: Worker
+) -> None:
+    """PostgreSQL's NOTIFY (weft/jobs/wakeup.py): a bare row, as another
+    process's commit writes it, with no in-process wake-up to help."""
+    if db.is_sqlite:
+        pytest.skip("SQLite has no channel between processes: its workers poll")
+    events["notified"] = asyncio.Event()
+    await enqueue_one(db, SIGNAL.name, {"key": "notified"})
+    await asyncio.wait_for(events["notified"].wait(), 10)
+
+
 async def test_stopping_waits_for_running_jobs_to_finish(db: Database, settings: Settings) -> None:
     events["slow"] = asyncio.Event()
     events["slow.started"] = asyncio.Event()

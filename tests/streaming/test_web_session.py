@@ -9,16 +9,21 @@ import json
 from typing import Any
 
 import pytest
+from sqlalchemy import select, update
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.factories import Person
 from tests.live import LiveServer
 from tests.timelines.helpers import drain, follow, post
-from tests.web.helpers import sign_in_form
+from tests.web.helpers import sign_in_form, sign_out
 from weft.actions.posts.post import Draft, post_status
+from weft.actions.sessions import revoke_session
 from weft.config import Settings
 from weft.db.database import Database
+from weft.models import WebSession
+from weft.models.base import utcnow
+from weft.security import token_hash
 
 PATIENCE = 30  # a bound on waiting for a frame that must come
 URL_PATH = "/api/v1/streaming"
@@ -26,6 +31,16 @@ URL_PATH = "/api/v1/streaming"
 
 def _url(server: LiveServer, query: str = "") -> str:
     return server.url.replace("http://", "ws://") + URL_PATH + query
+
+
+async def _closed(ws: ClientConnection) -> ConnectionClosed:
+    """How the server closed ``ws`` (frames before the close are skipped)."""
+    async with asyncio.timeout(PATIENCE):
+        while True:
+            try:
+                await ws.recv()
+            except ConnectionClosed as closed:
+                return closed
 
 
 def _session_cookie(server: LiveServer, person: Person) -> str:
@@ -96,3 +111,53 @@ async def test_a_thread_stream_carries_the_replies_its_viewer_may_see(
         assert frame["stream"] == ["weft:thread", str(root)]
         assert frame["event"] == "update"
         assert json.loads(frame["payload"])["id"] == str(public)
+
+
+async def test_signing_out_closes_the_sessions_sockets(
+    server: LiveServer, alice: Person, bob: Person
+) -> None:
+    with server.client() as browser:
+        assert sign_in_form(browser, alice.username).status_code == 303
+        cookie = browser.cookies["weft_session"]
+        other = _session_cookie(server, alice)  # Alice signed in elsewhere too
+        own = {"Cookie": f"weft_session={cookie}", "Origin": server.url}
+        elsewhere = {"Cookie": f"weft_session={other}", "Origin": server.url}
+        async with (
+            connect(_url(server, "?stream=user"), additional_headers=own) as ws,
+            connect(_url(server, "?stream=user"), additional_headers=elsewhere) as kept,
+        ):
+            assert sign_out(browser).status_code == 303
+            closed = await _closed(ws)
+            assert closed.rcvd is not None
+            assert (closed.rcvd.code, closed.rcvd.reason) == (1008, "session ended")
+            # The other session's socket stays open: a subscription still answers.
+            await kept.send(json.dumps({"type": "subscribe", "stream": "hashtag"}))
+            assert (await _frame(kept))["status"] == 422
+
+
+async def test_a_revoked_or_expired_session_closes_its_sockets(
+    server: LiveServer, db: Database, alice: Person
+) -> None:
+    revoked = _session_cookie(server, alice)
+    expired = _session_cookie(server, alice)
+    headers = [{"Cookie": f"weft_session={c}", "Origin": server.url} for c in (revoked, expired)]
+    async with (
+        connect(_url(server, "?stream=user"), additional_headers=headers[0]) as first,
+        connect(_url(server, "?stream=user"), additional_headers=headers[1]) as second,
+    ):
+        async with db.read() as session:
+            revoked_id = await session.scalar(
+                select(WebSession.id).where(WebSession.token_hash == token_hash(revoked))
+            )
+        assert revoked_id is not None
+        assert await revoke_session(db, alice.user_id, revoked_id)
+        async with db.write() as session:
+            await session.execute(
+                update(WebSession)
+                .where(WebSession.token_hash == token_hash(expired))
+                .values(expires_at=utcnow())
+            )
+        for ws in (first, second):
+            closed = await _closed(ws)
+            assert closed.rcvd is not None
+            assert closed.rcvd.reason == "session ended"

@@ -129,3 +129,19 @@ async def test_a_revoked_tokens_sockets_close(
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 1008
     assert closed.value.rcvd.reason == "token revoked"
+
+
+async def test_a_list_stream_names_the_missing_list(server: LiveServer, alice: Person) -> None:
+    """Weft has no lists yet: every list asked for is one the viewer lacks."""
+    with server.client() as client:
+        for query, status, error in (
+            ("?list=7", 404, "list 7 not found"),
+            ("?list=abc", 422, "list must name a list by its id"),
+            ("", 422, "list is missing"),
+        ):
+            answer = client.get(f"/api/v1/streaming/list{query}", headers=alice.auth)
+            assert answer.status_code == status, answer.text
+            assert error in answer.json()["error"]
+    async with connect(_url(server), subprotocols=[alice.token]) as ws:  # type: ignore[list-item]
+        await _subscribe(ws, stream="list", list="7")
+        assert await _frame(ws) == {"error": "list 7 not found", "status": 404}

@@ -38,6 +38,7 @@ from weft.db.database import Database
 from weft.jobs import handlers as _handlers  # noqa: F401 (registers every handler)
 from weft.jobs.queue import add_wake_listener, remove_wake_listener
 from weft.jobs.registry import HANDLERS, JobContext, check_handlers
+from weft.jobs.wakeup import listen_for_jobs
 from weft.models.base import utcnow
 from weft.models.jobs import DEAD, PENDING, RUNNING, Job
 
@@ -162,7 +163,8 @@ class Worker:
         """Run jobs until ``stop`` is set or :meth:`stop` is called.
 
         Polls every ``job_poll_seconds``, and at once when a job is queued in
-        this process. Database errors are logged and retried, never fatal.
+        this process or (PostgreSQL) any other (weft/jobs/wakeup.py). Database
+        errors are logged and retried, never fatal.
         """
         loop = asyncio.get_running_loop()
 
@@ -177,11 +179,15 @@ class Worker:
             if stop.is_set():
                 self.stop()
         add_wake_listener(wake)
+        others = asyncio.create_task(listen_for_jobs(self.db, wake), name="weft-job-wakeups")
         log.info("worker %s started (concurrency %d)", self.name, self.concurrency)
         try:
             await self._loop()
         finally:
             remove_wake_listener(wake)
+            others.cancel()
+            with suppress(asyncio.CancelledError):
+                await others
             if watcher is not None:
                 watcher.cancel()
             await self._drain()

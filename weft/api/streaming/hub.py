@@ -7,7 +7,8 @@ others or holding memory). Routing only appends ids to queues; each socket
 loads and renders what it is given in its own task (weft/api/streaming/render.py).
 
 The hub also closes sockets: a token revoked (or expired, or its person
-disabled or suspended) within ``recheck_seconds``, every socket on an outage
+disabled or suspended), or a web session ended (signed out, revoked, expired),
+within ``recheck_seconds``, every socket on an outage
 of the bus (events may have been lost: clients reconnect and catch up) and
 at shutdown.
 """
@@ -18,7 +19,8 @@ import asyncio
 import logging
 import weakref
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from weft.api.streaming.shared import SharedReads
 from weft.api.streaming.streams import PERSONAL, Stream
@@ -34,54 +36,89 @@ RECHECK_SECONDS = 3.0
 
 SLOW = "slow reader"
 REVOKED = "token revoked"
+SIGNED_OUT = "session ended"
 OUTAGE = "events interrupted"
 SHUTDOWN = "server restarting"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Viewer:
     account_id: int | None
     token_id: int | None
     scopes: frozenset[str]
+    session_id: int | None = None  # the web app's session, when opened with its cookie
 
 
-@dataclass(eq=False)
+Item = tuple[Stream, Event, SharedReads]
+
+
 class Socket:
-    viewer: Viewer
-    limit: int = QUEUE_SIZE
-    streams: dict[tuple[str, ...], Stream] = field(default_factory=dict)
-    closed: str | None = None  # why, once closed
-    _items: deque[tuple[Stream, Event, SharedReads]] = field(default_factory=deque)
-    _ready: asyncio.Event = field(default_factory=asyncio.Event)
+    """One open stream's state. Kept small (benchmark e): an idle socket holds
+    no queue and no event of its own, only its viewer and subscriptions."""
+
+    __slots__ = ("_items", "_ready", "closed", "limit", "streams", "viewer", "wake")
+
+    def __init__(self, viewer: Viewer, limit: int = QUEUE_SIZE) -> None:
+        self.viewer = viewer
+        self.limit = limit
+        self.streams: dict[tuple[str, ...], Stream] = {}
+        self.closed: str | None = None  # why, once closed
+        # Called (in the event loop) when an event is queued or the socket is
+        # closed: the WebSocket starts a task to send then (routes.py), so an
+        # idle one has no task of ours waiting. The SSE stream waits in next().
+        self.wake: Callable[[], None] | None = None
+        self._items: deque[Item] | None = None  # made by the first event, dropped when drained
+        self._ready: asyncio.Event | None = None  # only while next() waits
 
     def offer(self, stream: Stream, event: Event, shared: SharedReads) -> None:
         if self.closed is not None:
             return
-        if len(self._items) >= self.limit:
+        if self._items is None:
+            self._items = deque()
+        elif len(self._items) >= self.limit:
             self.close(SLOW)
             return
         self._items.append((stream, event, shared))
-        self._ready.set()
+        self._signal()
 
     def close(self, reason: str) -> None:
         if self.closed is None:
             self.closed = reason
-            self._items.clear()
-            self._ready.set()
+            self._items = None
+            self._signal()
 
-    async def next(self, wait_seconds: float) -> tuple[Stream, Event, SharedReads] | None:
+    def _signal(self) -> None:
+        if self._ready is not None:
+            self._ready.set()
+        if self.wake is not None:
+            self.wake()
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._items)
+
+    def take(self) -> Item | None:
+        """The next queued event, if any, without waiting."""
+        if self.closed is not None or not self._items:
+            return None
+        item = self._items.popleft()
+        if not self._items:
+            self._items = None
+        return item
+
+    async def next(self, wait_seconds: float) -> Item | None:
         """The next event, or None after ``wait_seconds`` without one (time
         for a heartbeat). Check ``closed`` first and after."""
         if not self._items and self.closed is None:
-            self._ready.clear()
+            self._ready = asyncio.Event()
             try:
                 async with asyncio.timeout(wait_seconds):
                     await self._ready.wait()
             except TimeoutError:
                 return None
-        if self.closed is not None or not self._items:
-            return None
-        return self._items.popleft()
+            finally:
+                self._ready = None
+        return self.take()
 
 
 class TooManySockets(Exception):
@@ -108,6 +145,7 @@ class Hub:
         self.sockets: set[Socket] = set()
         self._by_key: dict[str, set[Socket]] = defaultdict(set)
         self._by_token: dict[int, set[Socket]] = defaultdict(set)
+        self._by_session: dict[int, set[Socket]] = defaultdict(set)
         self._loop: asyncio.AbstractEventLoop | None = None
         _HUBS.add(self)
 
@@ -129,6 +167,8 @@ class Hub:
         self.sockets.add(socket)
         if viewer.token_id is not None:
             self._by_token[viewer.token_id].add(socket)
+        if viewer.session_id is not None:
+            self._by_session[viewer.session_id].add(socket)
         return socket
 
     def subscribe(self, socket: Socket, stream: Stream) -> None:
@@ -152,13 +192,8 @@ class Hub:
                 self._drop_key(key, socket)
         socket.streams.clear()
         self.sockets.discard(socket)
-        token = socket.viewer.token_id
-        if token is not None:
-            held = self._by_token.get(token)
-            if held is not None:
-                held.discard(socket)
-                if not held:
-                    del self._by_token[token]
+        _forget(self._by_token, socket.viewer.token_id, socket)
+        _forget(self._by_session, socket.viewer.session_id, socket)
 
     def _drop_key(self, key: str, socket: Socket) -> None:
         listeners = self._by_key.get(key)
@@ -172,6 +207,13 @@ class Hub:
 
     def close_token(self, token_id: int, reason: str) -> None:
         for socket in list(self._by_token.get(token_id, ())):
+            socket.close(reason)
+
+    def web_sessions(self) -> list[int]:
+        return list(self._by_session)
+
+    def close_session(self, session_id: int, reason: str) -> None:
+        for socket in list(self._by_session.get(session_id, ())):
             socket.close(reason)
 
     def close_all(self, reason: str) -> None:
@@ -205,6 +247,16 @@ class Hub:
                         if socket.viewer.account_id is not None and stream.name[0] in PERSONAL:
                             shared.viewers.add(socket.viewer.account_id)
                         socket.offer(stream, event, shared)
+
+
+def _forget(index: dict[int, set[Socket]], owner: int | None, socket: Socket) -> None:
+    if owner is None:
+        return
+    held = index.get(owner)
+    if held is not None:
+        held.discard(socket)
+        if not held:
+            del index[owner]
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

@@ -28,7 +28,16 @@ from starlette.websockets import WebSocketDisconnect
 
 from weft.actions.sessions import resume_session
 from weft.api.auth import load_credentials
-from weft.api.streaming.hub import OUTAGE, REVOKED, SHUTDOWN, SLOW, Hub, Socket, TooManySockets
+from weft.api.streaming.hub import (
+    OUTAGE,
+    REVOKED,
+    SHUTDOWN,
+    SIGNED_OUT,
+    SLOW,
+    Hub,
+    Socket,
+    TooManySockets,
+)
 from weft.api.streaming.hub import Viewer as StreamViewer
 from weft.api.streaming.render import render
 from weft.api.streaming.shared import SharedReads
@@ -46,10 +55,11 @@ HUB = "streaming_hub"
 # The web app's session cookie (weft/web/session.py names it too).
 SESSION_COOKIE = "weft_session"
 MAX_COOKIE = 200
+WEBSOCKET_PATHS = ("/api/v1/streaming", "/api/v1/streaming/")
 LEFT = "client left"  # the listener saw the socket end: nothing to close
 TOO_MANY = "too many streams are open with this access token"
 # WebSocket close codes (RFC 6455): why a socket ended.
-CLOSE_CODES = {SLOW: 1008, REVOKED: 1008, OUTAGE: 1011, SHUTDOWN: 1012}
+CLOSE_CODES = {SLOW: 1008, REVOKED: 1008, SIGNED_OUT: 1008, OUTAGE: 1011, SHUTDOWN: 1012}
 
 
 def hub_of(rt: Runtime) -> Hub:
@@ -112,9 +122,10 @@ async def session_viewer(rt: Runtime, websocket: WebSocket, secret: str) -> Stre
     found = await resume_session(rt.db, secret)
     if found is None:
         raise Unauthorized("the session has ended: sign in again")
-    _, user = found
-    # A web session reads everything its person may (the web app's pages do).
-    return StreamViewer(user.account_id, None, frozenset({"read"}))
+    web_session, user = found
+    # A web session reads everything its person may (the web app's pages do);
+    # its sockets close once it ends (weft/api/streaming/tokens.py).
+    return StreamViewer(user.account_id, None, frozenset({"read"}), web_session.id)
 
 
 def _origin(url: str) -> str:
@@ -224,8 +235,6 @@ async def _payload(
 # --- the WebSocket ---------------------------------------------------------------
 
 
-@router.websocket("/api/v1/streaming")
-@router.websocket("/api/v1/streaming/")
 async def websocket_stream(websocket: WebSocket) -> None:
     rt: Runtime = websocket.app.state.runtime
     hub = hub_of(rt)
@@ -253,30 +262,64 @@ async def websocket_stream(websocket: WebSocket) -> None:
         if first is not None:
             hub.subscribe(socket, first)
         await _converse(rt, websocket, hub, socket)
-        if socket.closed not in (None, LEFT):
-            code = CLOSE_CODES.get(socket.closed, 1000)
-            with contextlib.suppress(Exception):
-                await websocket.close(code=code, reason=socket.closed)
     finally:
         hub.release(socket)
 
 
 async def _converse(rt: Runtime, websocket: WebSocket, hub: Hub, socket: Socket) -> None:
-    """Speak in this task and listen in one other, until either ends: two
-    tasks per socket, not three (an idle socket's memory: benchmark e)."""
-    listener = asyncio.create_task(_listen(rt, websocket, hub, socket))
-    listener.add_done_callback(lambda _: socket.close(LEFT))
+    """Listen for the client's messages in this task; send events (and the
+    hub's close) from a task that lives only while there is something to
+    send. An idle socket holds one task (benchmark e, docs/performance.md)."""
+    speaker = _Speaker(rt, websocket, socket)
     try:
-        await _speak(rt, websocket, hub, socket)
+        await _listen(rt, websocket, hub, socket)
     except (OSError, WebSocketDisconnect):
-        pass  # the client left while we spoke
+        pass  # the client left, or answered our close
     finally:
-        listener.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await listener
-    error = listener.exception() if not listener.cancelled() else None
-    if error is not None and not isinstance(error, OSError | WebSocketDisconnect):
-        raise error
+        socket.close(LEFT)
+        await speaker.stop()
+
+
+class _Speaker:
+    def __init__(self, rt: Runtime, websocket: WebSocket, socket: Socket) -> None:
+        self.rt, self.websocket, self.socket = rt, websocket, socket
+        self.task: asyncio.Task[None] | None = None
+        self.loop = asyncio.get_running_loop()
+        socket.wake = self.wake
+        if socket.closed is not None or socket.pending:
+            self.wake()
+
+    def wake(self) -> None:
+        # No await between the task's last look at the queue and its end, so
+        # a wake-up either finds it running (it will see the event) or done.
+        if self.task is None or self.task.done():
+            self.task = self.loop.create_task(self._speak())
+
+    async def stop(self) -> None:
+        self.socket.wake = None
+        task = self.task
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _speak(self) -> None:
+        socket, websocket = self.socket, self.websocket
+        try:
+            while (item := socket.take()) is not None:
+                stream, event, shared = item
+                payload = await _payload(self.rt, socket, stream, event, shared)
+                if payload is None:
+                    continue
+                frame = {"stream": list(stream.name), "event": event.name, "payload": payload}
+                await websocket.send_text(orjson.dumps(frame).decode())
+            if socket.closed not in (None, LEFT):
+                code = CLOSE_CODES.get(socket.closed, 1000)
+                await websocket.close(code=code, reason=socket.closed)
+        except (OSError, WebSocketDisconnect, RuntimeError):
+            # The client left while we spoke (Starlette raises RuntimeError
+            # for a send after the close): the listener sees it end.
+            socket.close(LEFT)
 
 
 async def _deny(websocket: WebSocket, status: int, message: str) -> None:
@@ -318,15 +361,8 @@ async def _error(websocket: WebSocket, status: int, message: str) -> None:
     await websocket.send_text(orjson.dumps({"error": message, "status": status}).decode())
 
 
-async def _speak(rt: Runtime, websocket: WebSocket, hub: Hub, socket: Socket) -> None:
-    while socket.closed is None:
-        # No heartbeat frames: uvicorn pings the socket (ws_ping_interval).
-        item = await socket.next(hub.heartbeat_seconds)
-        if item is None:
-            continue
-        stream, event, shared = item
-        payload = await _payload(rt, socket, stream, event, shared)
-        if payload is None:
-            continue
-        frame = {"stream": list(stream.name), "event": event.name, "payload": payload}
-        await websocket.send_text(orjson.dumps(frame).decode())
+# Plain Starlette routes, not FastAPI's: no dependency solving, and none of
+# its per-call exit stacks held for a socket's whole life (benchmark e).
+# ``weft serve`` answers these paths before the app (front.py).
+for _path in WEBSOCKET_PATHS:
+    router.add_websocket_route(_path, websocket_stream)

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import astuple
+from dataclasses import fields
+from operator import attrgetter
 from typing import Any
 
 from weft.api.serializers.home import home_entities
 from weft.config import Settings
 from weft.db.database import Database
-from weft.queries.home_rows import HomeRows, post_rows, post_rows_for
+from weft.queries.home_rows import HomePost, HomeRows, post_rows, post_rows_for
 
 VOTED = '"voted":'  # only a poll's entity has it, and it is the viewer's
+# A row's every column, as a tuple: a viewer class's key. (``astuple`` made the
+# same tuple by deep-copying each value: 0.8 ms a socket, benchmark d.)
+_FACTS = attrgetter(*(f.name for f in fields(HomePost)))
 
 
 class SharedReads:
@@ -35,7 +39,7 @@ class SharedReads:
         authors = {p.account_id for p in rows.posts.values()}
         if rows.viewer_id in authors:
             return render()
-        key = tuple(astuple(p) for p in sorted(rows.posts.values(), key=lambda p: p.id))
+        key = tuple(_FACTS(p) for p in sorted(rows.posts.values(), key=lambda p: p.id))
         return self._shared(key, render)
 
     async def _shared(self, key: tuple[Any, ...], render: Callable[[], Awaitable[str]]) -> str:

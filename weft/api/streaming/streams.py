@@ -91,4 +91,7 @@ def parse_stream(name: str | None, params: Mapping[str, str], account_id: int | 
     list_id = (params.get("list") or "").strip()
     if not list_id:
         raise Invalid("list", "is missing: name the list to stream", "ERR_BLANK")
-    raise NotFound("list not found")  # Weft has no lists yet
+    if not list_id.isdigit() or len(list_id) > 20:
+        raise Invalid("list", "must name a list by its id")
+    # Weft has no lists yet: every list named is one the viewer does not have.
+    raise NotFound(f"list {list_id} not found")

@@ -1,7 +1,9 @@
-"""Closing the sockets of tokens that no longer hold: every few seconds the
-hub's tokens are read again (one query for all of them) and judged by
-``token_verdict``, as every REST call judges its token. Revoked, expired,
-deleted, a person disabled or suspended: their sockets close."""
+"""Closing the sockets of tokens and web sessions that no longer hold: every
+few seconds the hub's tokens are read again (one query for all of them) and
+judged by ``token_verdict``, as every REST call judges its token. Revoked,
+expired, deleted, a person disabled or suspended: their sockets close. The web
+app's sessions the same way (one query): signed out or revoked (the row is
+gone), expired, a person disabled or suspended."""
 
 from __future__ import annotations
 
@@ -10,9 +12,9 @@ import logging
 
 from sqlalchemy import select
 
-from weft.api.streaming.hub import REVOKED, Hub
+from weft.api.streaming.hub import REVOKED, SIGNED_OUT, Hub
 from weft.api.token_verdict import TokenFacts, token_verdict
-from weft.models import Account, OAuthAccessToken, User
+from weft.models import Account, OAuthAccessToken, User, WebSession
 from weft.models.base import utcnow
 from weft.runtime import Runtime
 
@@ -24,8 +26,30 @@ async def watch_tokens(rt: Runtime, hub: Hub) -> None:
         await asyncio.sleep(hub.recheck_seconds)
         try:
             await recheck(rt, hub)
+            await recheck_sessions(rt, hub)
         except Exception:
             log.warning("streaming: could not recheck tokens", exc_info=True)
+
+
+async def recheck_sessions(rt: Runtime, hub: Hub) -> None:
+    held = hub.web_sessions()
+    if not held:
+        return
+    query = (
+        select(WebSession.id)
+        .join(User, User.id == WebSession.user_id)
+        .join(Account, Account.id == User.account_id)
+        .where(
+            WebSession.id.in_(held),
+            WebSession.expires_at > utcnow(),
+            User.disabled.is_(False),
+            Account.suspended_at.is_(None),
+        )
+    )
+    async with rt.db.read() as session:
+        good = set((await session.scalars(query)).all())
+    for session_id in set(held) - good:
+        hub.close_session(session_id, SIGNED_OUT)
 
 
 async def recheck(rt: Runtime, hub: Hub) -> None:
