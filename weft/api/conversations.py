@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from weft.actions.chats.direct import post_direct
+from weft.actions.chats.direct import post_direct, without_leading_mentions
 from weft.actions.chats.messages import delete_message, edit_message
 from weft.actions.chats.state import delete_chat_for_me, mark_read
 from weft.api.auth import Credentials, user_scoped
@@ -66,9 +66,10 @@ async def conversations_index(
     page = page_of(request)
     async with rt.db.read() as session:
         views = await queries.conversations(session, _me(credentials), page)
+        replied = await queries.views_replied(session, views)
     return _paged(
         request,
-        [conversation_entity(v, rt.settings) for v in views],
+        [conversation_entity(v, rt.settings, replied) for v in views],
         [v.chat.last_message_id or v.chat.id for v in views],
     )
 
@@ -90,7 +91,8 @@ async def conversations_read(
     await mark_read(rt.db, me, chat_id, None)
     async with rt.db.read() as session:
         view = await queries.conversation(session, me, chat_id)
-    return conversation_entity(view, rt.settings)
+        replied = await queries.views_replied(session, [view])
+    return conversation_entity(view, rt.settings, replied)
 
 
 @router.delete(
@@ -183,6 +185,7 @@ async def edited_message(rt: Runtime, me: int, message_id: int, text: str) -> di
             return None
     if message.id != message_id:  # the direct post a message came as: a post's edit
         return None
+    text = without_leading_mentions(text)
     await edit_message(rt.db, rt.settings, me, message.chat_id, message.id, text)
     return await message_as_status(rt.db, rt.settings, me, message.id)
 

@@ -86,15 +86,24 @@ async def people_of(session: AsyncSession, chat_ids: Sequence[int]) -> dict[int,
 
 async def _direct(session: AsyncSession, me: int, messages: list[ChatMessage]) -> DirectPage:
     page = await load_messages(session, me, messages)
-    answered = {m.reply_to_id for m in messages if m.reply_to_id is not None}
-    replied: dict[int, int] = {}
-    if answered:
-        rows = await session.execute(
-            select(ChatMessage.id, ChatMessage.account_id).where(ChatMessage.id.in_(answered))
-        )
-        replied = {i: a for i, a in rows}
     people = await people_of(session, [m.chat_id for m in messages])
-    return DirectPage(page, people, replied)
+    return DirectPage(page, people, await replied_authors(session, messages))
+
+
+async def replied_authors(session: AsyncSession, messages: Sequence[ChatMessage]) -> dict[int, int]:
+    """The authors of the messages these answer, by message id."""
+    answered = {m.reply_to_id for m in messages if m.reply_to_id is not None}
+    if not answered:
+        return {}
+    rows = await session.execute(
+        select(ChatMessage.id, ChatMessage.account_id).where(ChatMessage.id.in_(answered))
+    )
+    return {i: a for i, a in rows}
+
+
+async def views_replied(session: AsyncSession, views: Sequence[ChatView]) -> dict[int, int]:
+    """``replied_authors`` of the newest messages of these conversations."""
+    return await replied_authors(session, [v.last.messages[0] for v in views if v.last])
 
 
 async def direct_messages(session: AsyncSession, me: int, page: Page) -> DirectPage:

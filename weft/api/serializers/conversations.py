@@ -96,7 +96,10 @@ def message_statuses(direct: DirectPage, settings: Settings) -> list[dict[str, A
     return [message_status(m, direct, settings) for m in direct.page.messages]
 
 
-def conversation_entity(view: ChatView, settings: Settings) -> dict[str, Any]:
+def conversation_entity(
+    view: ChatView, settings: Settings, replied: dict[int, int] | None = None
+) -> dict[str, Any]:
+    """``replied``: the authors of the messages answered (``views_replied``)."""
     me = view.mine.account_id
     last = None
     if view.last is not None:
@@ -104,6 +107,7 @@ def conversation_entity(view: ChatView, settings: Settings) -> dict[str, Any]:
         direct = DirectPage(
             view.last,
             {view.chat.id: [view.accounts[m.account_id] for m in view.members]},
+            replied or {},
         )
         last = message_status(message, direct, settings)
     return {

@@ -16,7 +16,7 @@ from weft.api.streaming.streams import Stream
 from weft.errors import NotFound
 from weft.events import CHAT_MESSAGE, CHAT_REQUEST, CHAT_UPDATE, Event
 from weft.queries.chats import chat_message, chat_view
-from weft.queries.conversations import conversation
+from weft.queries.conversations import conversation, views_replied
 from weft.runtime import Runtime
 
 NAMES = frozenset({CHAT_MESSAGE, CHAT_UPDATE, CHAT_REQUEST})
@@ -63,11 +63,12 @@ async def render_conversation(rt: Runtime, viewer: Viewer, event: Event) -> str 
     try:
         async with rt.db.read() as session:
             view = await conversation(session, me, event.chat_id)
+            replied = await views_replied(session, [view])
     except NotFound:
         return None
     if view.last is None or view.mine.folder == "spam":
         return None
-    return _json(conversation_entity(view, rt.settings))
+    return _json(conversation_entity(view, rt.settings, replied))
 
 
 def _json(entity: dict[str, Any]) -> str:
