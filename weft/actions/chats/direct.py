@@ -46,7 +46,7 @@ from weft.remote_lookup import remote_lookup
 from weft.text import mentions as text_mentions
 
 REPLY_NOT_FOUND = "the message replied to does not exist or is not visible to you"
-_LEADING_MENTIONS = re.compile(r"^(?:\s*@[\w.-]+(?:@[\w.-]+\.[a-z]{2,})?\s*)+", re.IGNORECASE)
+_LEADING_MENTIONS = re.compile(r"^(?:\s*@\w[\w.-]*(?:@[\w.-]+(?::\d+)?)?(?=\s|$))+")
 
 
 def without_leading_mentions(text: str) -> str:
