@@ -133,10 +133,14 @@ async def direct_messages(session: AsyncSession, me: int, page: Page) -> DirectP
 
 
 async def readable_message(session: AsyncSession, me: int, message_id: int) -> ChatMessage:
-    """A message I may read, by its id or the id of the direct post it came as."""
+    """A message of a one-to-one chat I may read, by its id or the id of the
+    direct post it came as (a group's messages are the chat API's only)."""
     message = await session.scalar(
-        select(ChatMessage).where(
-            or_(ChatMessage.id == message_id, ChatMessage.status_id == message_id)
+        select(ChatMessage)
+        .join(Chat, Chat.id == ChatMessage.chat_id)
+        .where(
+            or_(ChatMessage.id == message_id, ChatMessage.status_id == message_id),
+            Chat.is_group.is_(False),
         )
     )
     if message is None:

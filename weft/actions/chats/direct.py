@@ -79,7 +79,8 @@ async def post_direct(
     if in_reply_to_id is not None:
         async with db.read() as session:
             earlier = await message_replied(session, in_reply_to_id)
-        if earlier is None:
+            chat = await session.get(Chat, earlier.chat_id) if earlier is not None else None
+        if earlier is None or chat is None or chat.is_group:  # groups: the chat API only
             return None
         try:
             async with db.read() as session:
