@@ -42,6 +42,11 @@ class ActivityKind(StrEnum):
     # Mastodon), and the results of ours (an Update of the Question).
     VOTE = "vote"  # (vote_id)
     UPDATE_POLL = "update_poll"  # (status_id of the poll's post)
+    # Chats (docs/decisions/0034): a message of a one-to-one chat with someone
+    # on another server, as Mastodon's direct Note to them.
+    MESSAGE = "message"  # (message_id)
+    UPDATE_MESSAGE = "update_message"  # (message_id)
+    DELETE_MESSAGE = "delete_message"  # (message_id, before the row goes)
 
 
 def check_covered(table: Mapping[ActivityKind, object], where: str) -> None:

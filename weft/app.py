@@ -23,6 +23,7 @@ from weft.api import admin as admin_api
 from weft.api import admin_domain_blocks as domain_blocks_api
 from weft.api import cards as cards_api
 from weft.api import chats as chats_api
+from weft.api import conversations as conversations_api
 from weft.api import docs as docs_api
 from weft.api import drafts as drafts_api
 from weft.api import errors as api_errors
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         replies_api.router,
         drafts_api.router,
         chats_api.router,
+        conversations_api.router,
         interactions_api.router,
         media_api.router,
         notifications_api.router,

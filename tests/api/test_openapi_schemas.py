@@ -190,6 +190,35 @@ async def test_real_answers_match_the_published_schemas(
     topic = "/api/weft/v1/topics/Mysteries"
     doc.answer(client.get(topic, headers=bob.auth), "/api/weft/v1/topics/{name}")
 
+    # Chats: a Chat, a ChatMessage, and the same chat as a Conversation with
+    # its message as a direct Status (weft/api/conversations.py).
+    chats = "/api/weft/v1/chats"
+    chat = doc.answer(
+        client.post(chats, headers=alice.auth, json={"account_ids": [str(bob.account_id)]}),
+        chats,
+    )
+    said = client.post(f"{chats}/{chat['id']}/messages", headers=alice.auth, json={"text": "Hi"})
+    message = doc.answer(said, f"{chats}/{{chat_id}}/messages")
+    doc.answer(client.get(chats, headers=alice.auth), chats)
+    direct = {"status": "@alice back", "visibility": "direct", "in_reply_to_id": message["id"]}
+    answered = doc.answer(client.post(STATUSES, headers=bob.auth, json=direct), STATUSES)
+    assert answered["in_reply_to_id"] == message["id"]
+    (conversation,) = doc.answer(
+        client.get("/api/v1/conversations", headers=alice.auth), "/api/v1/conversations"
+    )
+    doc.entity(conversation, "Conversation")
+    assert conversation["last_status"]["id"] == answered["id"]
+    doc.answer(client.get(f"{STATUSES}/{message['id']}", headers=bob.auth), one)
+    doc.answer(
+        client.get(f"{STATUSES}/{message['id']}/context", headers=bob.auth),
+        f"{STATUSES}/{{status_id}}/context",
+    )
+    doc.answer(client.get("/api/v1/timelines/direct", headers=bob.auth), "/api/v1/timelines/direct")
+    read = f"/api/v1/conversations/{conversation['id']}/read"
+    doc.answer(
+        client.post(read, headers=alice.auth), "/api/v1/conversations/{conversation_id}/read"
+    )
+
     # An error is the Error entity.
     missing = client.get(f"{STATUSES}/123456789", headers=bob.auth)
     assert missing.status_code == 404

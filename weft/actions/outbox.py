@@ -30,6 +30,9 @@ from weft.jobs.queue import enqueue
 from weft.models import (
     Account,
     Block,
+    Chat,
+    ChatMember,
+    ChatMessage,
     Favourite,
     Follow,
     FollowRequest,
@@ -283,6 +286,29 @@ async def _poll_results(session: AsyncSession, actor: Account, ids: Payload) -> 
     return None
 
 
+async def _message(session: AsyncSession, actor: Account, ids: Payload) -> Payload | None:
+    """A message of a one-to-one chat whose other member is on another server
+    (group chats never federate): the message and that member. Read before
+    a delete removes the row."""
+    message = await session.get(ChatMessage, ids["message_id"])
+    if message is None or message.account_id != actor.id:
+        return None
+    other = await session.scalar(
+        select(ChatMember.account_id)
+        .join(Chat, Chat.id == ChatMember.chat_id)
+        .join(Account, Account.id == ChatMember.account_id)
+        .where(
+            ChatMember.chat_id == message.chat_id,
+            ChatMember.account_id != actor.id,
+            Chat.is_group.is_(False),
+            Account.domain.is_not(None),
+        )
+    )
+    if other is None:
+        return None
+    return {"message_id": message.id, "account_id": other}
+
+
 _PREPARE: dict[ActivityKind, Prepare] = {
     ActivityKind.CREATE: _post,
     ActivityKind.UPDATE: _post,
@@ -305,5 +331,8 @@ _PREPARE: dict[ActivityKind, Prepare] = {
     ActivityKind.REVOKE_QUOTE: _their_quote,
     ActivityKind.VOTE: _vote,
     ActivityKind.UPDATE_POLL: _poll_results,
+    ActivityKind.MESSAGE: _message,
+    ActivityKind.UPDATE_MESSAGE: _message,
+    ActivityKind.DELETE_MESSAGE: _message,
 }
 check_covered(_PREPARE, __name__)

@@ -22,6 +22,13 @@ from weft.actions.posts.replying import reply_policy_of
 from weft.actions.quotes import revoke_quote
 from weft.api import rich_posts
 from weft.api.auth import Credentials, scoped_if_token, user_scoped
+from weft.api.conversations import (
+    deleted_message,
+    edited_message,
+    message_as_status,
+    message_context,
+    posted_direct,
+)
 from weft.api.params import bool_param, form, indexed_list
 from weft.api.polls import poll_draft
 from weft.api.schemas import answers, inputs, query
@@ -217,6 +224,13 @@ async def create(
     if scheduled_at is not None:  # Mastodon answers the ScheduledStatus
         row = await save_draft(rt.db, _me(credentials), draft, scheduled_at)
         return await scheduled_entity(rt, row)
+    if draft.visibility == "direct" and draft.poll is None and draft.quoted_status_id is None:
+        # A direct post to one person is a message of their chat (weft/api/conversations.py).
+        message = await posted_direct(
+            rt, _me(credentials), draft.text, draft.in_reply_to_id, tuple(draft.media_ids)
+        )
+        if message is not None:
+            return message
     status = await post_status(rt.db, rt.settings, _me(credentials), draft)
     return (await _render(rt, _me(credentials), [status]))[0]
 
@@ -253,8 +267,12 @@ async def show(
     credentials: Credentials | None = Depends(scoped_if_token("read:statuses")),
     rt: Runtime = Depends(runtime),
 ) -> dict[str, Any]:
-    async with rt.db.read() as session:
-        status = await queries.visible_status(session, _viewer(credentials), parse_id(status_id))
+    wanted = parse_id(status_id)
+    try:
+        async with rt.db.read() as session:
+            status = await queries.visible_status(session, _viewer(credentials), wanted)
+    except NotFound:  # a chat's message, as its members' Mastodon apps see it
+        return await message_as_status(rt.db, rt.settings, _viewer(credentials), wanted)
     return (await _render(rt, _viewer(credentials), [status]))[0]
 
 
@@ -279,6 +297,9 @@ async def edit(
         media_attributes=params.attributes(),
         poll=poll_draft(params.poll),
     )
+    edited = await edited_message(rt, _me(credentials), parse_id(status_id), change.text)
+    if edited is not None:  # a chat's message
+        return edited
     status = await edit_status(rt.db, rt.settings, _me(credentials), parse_id(status_id), change)
     return (await _render(rt, _me(credentials), [status]))[0]
 
@@ -295,6 +316,9 @@ async def destroy(
 ) -> dict[str, Any]:
     """The deleted post with its ``text``, for "delete and redraft" (as Mastodon)."""
     viewer = _me(credentials)
+    deleted_chat_message = await deleted_message(rt, viewer, parse_id(status_id))
+    if deleted_chat_message is not None:
+        return deleted_chat_message
     # Rendered before deleting: its mentions and tags go with it.
     async with rt.db.read() as session:
         status = await queries.visible_status(session, viewer, parse_id(status_id))
@@ -335,9 +359,13 @@ async def context(
     credentials: Credentials | None = Depends(scoped_if_token("read:statuses")),
     rt: Runtime = Depends(runtime),
 ) -> dict[str, Any]:
-    viewer = _viewer(credentials)
+    viewer, wanted = _viewer(credentials), parse_id(status_id)
+    try:
+        async with rt.db.read() as session:
+            status = await queries.visible_status(session, viewer, wanted)
+    except NotFound:  # a chat's message: the messages it answers, and its answers
+        return await message_context(rt.db, rt.settings, viewer, wanted)
     async with rt.db.read() as session:
-        status = await queries.visible_status(session, viewer, parse_id(status_id))
         thread = await queries.context(session, viewer, status)
         bundle = await load_bundle(session, viewer, [*thread.ancestors, *thread.descendants])
     return {

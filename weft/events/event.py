@@ -13,8 +13,19 @@ NOTIFICATION = "notification"
 CHAT_MESSAGE = "chat.message"
 CHAT_UPDATE = "chat.update"
 CHAT_REQUEST = "chat.request"
+# Mastodon's: a one-to-one chat changed, on its members' ``direct`` streams.
+CONVERSATION = "conversation"
 NAMES = frozenset(
-    {UPDATE, DELETE, STATUS_UPDATE, NOTIFICATION, CHAT_MESSAGE, CHAT_UPDATE, CHAT_REQUEST}
+    {
+        UPDATE,
+        DELETE,
+        STATUS_UPDATE,
+        NOTIFICATION,
+        CHAT_MESSAGE,
+        CHAT_UPDATE,
+        CHAT_REQUEST,
+        CONVERSATION,
+    }
 )
 
 

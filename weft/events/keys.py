@@ -5,6 +5,8 @@
 ``public``, ``public:local``, ``public:remote``: public posts (no reposts, no
 replies to others), by where their author lives;
 ``hashtag:<tag>`` and ``hashtag:local:<tag>``: the same, per tag (lower case);
+``direct:<account id>``: a person's conversations (one-to-one chats, Mastodon's
+``direct`` stream);
 ``thread:<conversation id>``: the replies in a conversation (the web app's
 post page; each is judged for the viewer as any post is).
 """
@@ -18,6 +20,10 @@ PUBLIC_REMOTE = "public:remote"
 
 def user(account_id: int) -> str:
     return f"user:{account_id}"
+
+
+def direct(account_id: int) -> str:
+    return f"direct:{account_id}"
 
 
 def notifications(account_id: int) -> str:

@@ -18,11 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from weft.activity_kinds import ActivityKind, check_covered
 from weft.config import Settings
 from weft.db.ids import new_id
-from weft.federation import activities, questions, quotes
+from weft.federation import activities, messages, questions, quotes
 from weft.federation.actors import actor_uri, followers_uri, person
 from weft.federation.loading import note_sources
 from weft.federation.notes import authorization_uri, note, note_uri
-from weft.models import Account, Poll, PollVote, Status
+from weft.models import Account, ChatMessage, Poll, PollVote, Status
 from weft.models.base import utcnow
 
 
@@ -283,6 +283,31 @@ async def _update_person(
     return activities.update_person(person(actor, settings), actor.updated_at), _audience(True)
 
 
+# --- chat messages (weft/federation/messages.py) -----------------------------------
+
+
+async def _message(
+    session: AsyncSession, settings: Settings, actor: Account, payload: dict[str, Any]
+) -> Built | None:
+    recipient = await _account(session, int(payload["account_id"]))
+    if recipient is None or recipient.domain is None:
+        return None
+    audience = _audience(False, recipient.id)
+    message_id = int(payload["message_id"])
+    if payload["kind"] == ActivityKind.DELETE_MESSAGE:
+        uri = messages.message_uri(actor, message_id, settings)
+        deleted = activities.delete_note(uri, actor_uri(actor, settings))
+        deleted["to"] = [recipient.uri]
+        return deleted, audience
+    message = await session.get(ChatMessage, message_id)
+    if message is None or message.account_id != actor.id:
+        return None
+    document = await messages.message_note(session, settings, actor, message, recipient)
+    if payload["kind"] == ActivityKind.UPDATE_MESSAGE and message.edited_at is not None:
+        return activities.update_note(document, message.edited_at), audience
+    return activities.create_note(document), audience
+
+
 _BUILDERS: dict[ActivityKind, Builder] = {
     ActivityKind.CREATE: _note,
     ActivityKind.UPDATE: _note,
@@ -305,5 +330,8 @@ _BUILDERS: dict[ActivityKind, Builder] = {
     ActivityKind.REVOKE_QUOTE: _their_quote,
     ActivityKind.VOTE: _vote,
     ActivityKind.UPDATE_POLL: _poll_results,
+    ActivityKind.MESSAGE: _message,
+    ActivityKind.UPDATE_MESSAGE: _message,
+    ActivityKind.DELETE_MESSAGE: _message,
 }
 check_covered(_BUILDERS, __name__)

@@ -9,9 +9,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.errors import Invalid, NotFound
-from weft.events import emit, keys
+from weft.events import CHAT_UPDATE, CONVERSATION, emit, keys
 from weft.models import Account, Block, Chat, ChatMember, ChatMessage, Follow, User
 from weft.policies.chats import Standing, is_active, refusal
+
+# The changes a Mastodon app hears of as a ``conversation`` event.
+CONVERSATION_CHANGES = ("edit", "delete", "read")
 
 
 async def members_of(session: AsyncSession, chat_id: int) -> list[ChatMember]:
@@ -115,16 +118,31 @@ def tell(
     message_id: int | None = None,
     change: str | None = None,
 ) -> None:
-    """Emit ``name`` about the chat to these members' ``user`` streams."""
+    """Emit ``name`` about the chat to these members' ``user`` streams, and
+    Mastodon's ``conversation`` to their ``direct`` streams when a message
+    comes, changes or is read (the stream shows one-to-one chats only)."""
+    account_ids = list(account_ids)
+    message_id = message.id if message is not None else message_id
+    author = message.account_id if message is not None else None
     emit(
         session,
         name,
         [keys.user(a) for a in account_ids],
         chat_id=chat_id,
-        message_id=message.id if message is not None else message_id,
-        account_id=message.account_id if message is not None else None,
+        message_id=message_id,
+        account_id=author,
         change=change,
     )
+    if name != CHAT_UPDATE or change in CONVERSATION_CHANGES:
+        direct = [keys.direct(a) for a in account_ids]
+        emit(
+            session,
+            CONVERSATION,
+            direct,
+            chat_id=chat_id,
+            message_id=message_id,
+            account_id=author,
+        )
 
 
 def listening(members: Sequence[ChatMember]) -> list[int]:

@@ -28,6 +28,8 @@ from weft.actions.chats.access import (
 )
 from weft.actions.chats.start import add_member_row, pair_key
 from weft.actions.media import NOT_READY, remove_media
+from weft.actions.outbox import publish
+from weft.activity_kinds import ActivityKind
 from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id
@@ -125,6 +127,8 @@ async def _send(
     mine.accepted, mine.folder = True, "inbox"  # answering a request accepts it
     if first:
         await _sort_requests(session, mine.account_id, others, text)
+    if not chat.is_group:  # to another server's person: as a direct Note
+        await publish(session, ActivityKind.MESSAGE, mine.account_id, message_id=message.id)
     tell(session, CHAT_MESSAGE, chat.id, listening(members), message=message)
     requests = [m.account_id for m in others if not m.accepted and m.folder == "requests"]
     tell(session, CHAT_REQUEST, chat.id, requests, message=message)
@@ -241,6 +245,8 @@ async def edit_message(
         message.text = check_text(text, has_media=has_media)
         message.content = html(message.text, settings) if message.text else ""
         message.edited_at = utcnow()
+        if not chat.is_group:
+            await publish(session, ActivityKind.UPDATE_MESSAGE, me, message_id=message.id)
         tell(session, CHAT_UPDATE, chat.id, listening(members), message=message, change="edit")
         return message
 
@@ -253,6 +259,8 @@ async def delete_message(db: Database, me: int, chat_id: int, message_id: int) -
             select(MediaAttachment.id).where(MediaAttachment.chat_message_id == message.id)
         )
         await remove_media(session, list(media))
+        if not chat.is_group:  # read before the row goes
+            await publish(session, ActivityKind.DELETE_MESSAGE, me, message_id=message.id)
         await session.execute(delete(ChatMessage).where(ChatMessage.id == message.id))
         if chat.last_message_id == message.id:
             chat.last_message_id = await session.scalar(

@@ -235,3 +235,12 @@ class ScheduledStatus(Entity):
 
 
 Quote.model_rebuild()
+
+
+class Conversation(Entity):
+    """A one-to-one chat as Mastodon's Conversation (direct messages)."""
+
+    id: str = Field(description="The chat's id.")
+    unread: bool
+    accounts: list[Account] = Field(description="The other person.")
+    last_status: Status | None = Field(description="The newest message, as a direct Status.")

@@ -10,11 +10,13 @@ from typing import Any
 import orjson
 
 from weft.api.serializers.chats import chat_entity, message_entity
+from weft.api.serializers.conversations import conversation_entity
 from weft.api.streaming.hub import Viewer
 from weft.api.streaming.streams import Stream
 from weft.errors import NotFound
 from weft.events import CHAT_MESSAGE, CHAT_REQUEST, CHAT_UPDATE, Event
 from weft.queries.chats import chat_message, chat_view
+from weft.queries.conversations import conversation, views_replied
 from weft.runtime import Runtime
 
 NAMES = frozenset({CHAT_MESSAGE, CHAT_UPDATE, CHAT_REQUEST})
@@ -50,6 +52,23 @@ async def render_chat_event(
             "message_id": str(event.message_id) if event.message_id is not None else None,
         }
     )
+
+
+async def render_conversation(rt: Runtime, viewer: Viewer, event: Event) -> str | None:
+    """Mastodon's ``conversation`` event: the chat as a Conversation, to its
+    member's ``direct`` stream (one-to-one chats only)."""
+    me = viewer.account_id
+    if me is None or event.chat_id is None:
+        return None
+    try:
+        async with rt.db.read() as session:
+            view = await conversation(session, me, event.chat_id)
+            replied = await views_replied(session, [view])
+    except NotFound:
+        return None
+    if view.last is None or view.mine.folder == "spam":
+        return None
+    return _json(conversation_entity(view, rt.settings, replied))
 
 
 def _json(entity: dict[str, Any]) -> str:

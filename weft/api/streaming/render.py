@@ -10,7 +10,8 @@ serializers as the REST API, or nothing.
 - ``notification``: as ``GET /api/v1/notifications/:id`` shows it.
 - ``delete``: the id, unless the viewer and the author block each other.
 - ``chat.message``, ``chat.update``, ``chat.request``: to members only
-  (weft/api/streaming/chats.py).
+  (weft/api/streaming/chats.py); ``conversation``: a one-to-one chat as
+  Mastodon's Conversation, on the ``direct`` stream.
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ from weft.api.serializers.home import home_entities
 from weft.api.serializers.notifications import notification_entity
 from weft.api.serializers.statuses import status_entities
 from weft.api.streaming.chats import NAMES as CHAT_EVENTS
-from weft.api.streaming.chats import render_chat_event
+from weft.api.streaming.chats import render_chat_event, render_conversation
 from weft.api.streaming.hub import Viewer
 from weft.api.streaming.shared import SharedReads
 from weft.api.streaming.streams import PERSONAL, READ_NOTIFICATIONS, READ_STATUSES, Stream
 from weft.errors import NotFound
-from weft.events import DELETE, NOTIFICATION, STATUS_UPDATE, UPDATE, Event
+from weft.events import CONVERSATION, DELETE, NOTIFICATION, STATUS_UPDATE, UPDATE, Event
 from weft.models import Account, Block
 from weft.policies.scopes import covers_any
 from weft.queries import notifications as notification_queries
@@ -55,6 +56,8 @@ async def render(
         return await _deleted(rt, viewer, event)
     if event.name in CHAT_EVENTS:
         return await render_chat_event(rt, viewer, stream, event)
+    if event.name == CONVERSATION and stream.name[0] == "direct":
+        return await render_conversation(rt, viewer, event)
     return None
 
 

@@ -86,8 +86,8 @@ def parse_stream(name: str | None, params: Mapping[str, str], account_id: int | 
         wanted = {keys.notifications(account_id)}
         return Stream(("user:notification",), frozenset(wanted), READ_NOTIFICATIONS)
     if name == "direct":
-        # Conversations do not exist yet: the stream is accepted and stays quiet.
-        return Stream(("direct",), frozenset({f"direct:{account_id}"}), READ_STATUSES)
+        # Its one-to-one chats, as Mastodon's ``conversation`` events.
+        return Stream(("direct",), frozenset({keys.direct(account_id)}), READ_STATUSES)
     list_id = (params.get("list") or "").strip()
     if not list_id:
         raise Invalid("list", "is missing: name the list to stream", "ERR_BLANK")

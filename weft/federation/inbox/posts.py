@@ -11,7 +11,7 @@ from weft.actions.posts.remote import (
     update_remote_status,
 )
 from weft.federation import jsonld
-from weft.federation.inbox import actors, polls
+from weft.federation.inbox import actors, messages, polls
 from weft.federation.inbox.context import Inbound
 from weft.federation.remote import (
     ACTOR_TYPES,
@@ -40,6 +40,9 @@ async def on_create(inbound: Inbound) -> str:
         return "ignored: not a post"
     if note_author(document) != inbound.actor.uri:
         return "ignored: a post by someone else"
+    as_chat = await messages.as_message(inbound, document)
+    if as_chat is not None:
+        return as_chat
     voted = await polls.as_vote(inbound, document)
     if voted is not None:
         return voted
@@ -72,6 +75,9 @@ async def on_update(inbound: Inbound) -> str:
         )
     if note_author(document) != inbound.actor.uri:
         return "ignored: a post by someone else"
+    as_chat = await messages.as_message_update(inbound, document)
+    if as_chat is not None:
+        return as_chat
     note = await read_note(
         inbound.db, inbound.settings, document, inbound.actor, budget=inbound.budget
     )
@@ -98,6 +104,9 @@ async def on_delete(inbound: Inbound) -> str:
         return "ignored: nothing to delete"
     if uri == inbound.actor.uri:
         return await actors.remove_actor(inbound)
+    as_chat = await messages.as_message_delete(inbound, uri)
+    if as_chat is not None:
+        return as_chat
     if await delete_remote_status(inbound.db, inbound.actor.id, uri):
         return "deleted post"
     return "ignored: an unknown post"
