@@ -25,10 +25,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.db.database import after_commit
 from weft.events.bus import EventBus, LocalBus, RedisBus
-from weft.events.event import DELETE, NAMES, NOTIFICATION, STATUS_UPDATE, UPDATE, Event
+from weft.events.event import (
+    DELETE,
+    FILTERS_CHANGED,
+    NAMES,
+    NOTIFICATION,
+    STATUS_UPDATE,
+    UPDATE,
+    Event,
+)
 
 __all__ = [
     "DELETE",
+    "FILTERS_CHANGED",
     "NAMES",
     "NOTIFICATION",
     "STATUS_UPDATE",

@@ -9,7 +9,8 @@ UPDATE = "update"
 DELETE = "delete"
 STATUS_UPDATE = "status.update"
 NOTIFICATION = "notification"
-NAMES = frozenset({UPDATE, DELETE, STATUS_UPDATE, NOTIFICATION})
+FILTERS_CHANGED = "filters_changed"  # to the person's ``user`` stream, no payload
+NAMES = frozenset({UPDATE, DELETE, STATUS_UPDATE, NOTIFICATION, FILTERS_CHANGED})
 
 
 @dataclass(frozen=True, slots=True)
