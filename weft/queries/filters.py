@@ -130,7 +130,7 @@ async def all_keywords(
         .where(Filter.account_id == account_id)
         .order_by(FilterKeyword.id)
     )
-    return [(k, f) for k, f in rows.tuples()]
+    return [(row[0], row[1]) for row in rows]
 
 
 async def hidden_words(db: Database, account_id: int) -> tuple[list[FilterKeyword], bool]:
