@@ -7,6 +7,7 @@ from weft.web import (
     auth,
     compose,
     drafts,
+    hidden_words,
     home,
     media_files,
     notifications,
@@ -36,6 +37,7 @@ router.include_router(compose.router)
 router.include_router(drafts.router)
 router.include_router(notifications.router)
 router.include_router(settings.router)
+router.include_router(hidden_words.router)
 router.include_router(profiles.router)
 router.include_router(activity.router)
 router.include_router(search.router)
