@@ -48,7 +48,8 @@ async def render(
     """The payload of ``event`` for ``viewer`` on ``stream`` (an entity's JSON,
     or a deleted post's id), or None when the viewer may not have it."""
     if event.name == FILTERS_CHANGED:  # Mastodon's: no payload, to the person alone
-        return "" if viewer.account_id == event.account_id is not None else None
+        # "undefined": what Mastodon writes for the missing payload (its SSE data).
+        return "undefined" if viewer.account_id == event.account_id is not None else None
     if event.name == NOTIFICATION:
         if not covers_any(viewer.scopes, READ_NOTIFICATIONS) and viewer.token_id is not None:
             return None
