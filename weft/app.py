@@ -27,6 +27,7 @@ from weft.api import conversations as conversations_api
 from weft.api import docs as docs_api
 from weft.api import drafts as drafts_api
 from weft.api import errors as api_errors
+from weft.api import filters as filters_api
 from weft.api import graph as graph_api
 from weft.api import instance as instance_api
 from weft.api import interactions as interactions_api
@@ -148,6 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         notifications_api.router,
         polls_api.router,
         push_api.router,
+        filters_api.router,
         search_api.router,
         accounts_api.router,
         admin_api.router,

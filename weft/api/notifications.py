@@ -19,6 +19,7 @@ from weft.api.schemas.notifications import (
     Notification,
     UnreadCount,
 )
+from weft.api.serializers.filters import filtering_for
 from weft.api.serializers.notifications import (
     grouped_results,
     markers_entity,
@@ -84,7 +85,9 @@ async def list_notifications(
     page = await queries.notifications(
         rt.db, _me(credentials), _filter(request), page_of(request, 40, 80)
     )
-    return _with_link(notification_entities(page, rt.settings), request, page.cursors)
+    filtering = await filtering_for(rt.db, _me(credentials), "notifications")
+    body = notification_entities(page, rt.settings, filtering)
+    return _with_link(body, request, page.cursors)
 
 
 @router.get(
@@ -94,7 +97,8 @@ async def get_notification(
     notification_id: str, credentials: Credentials = Depends(READ), rt: Runtime = Depends(runtime)
 ) -> dict[str, Any]:
     page = await queries.notification(rt.db, _me(credentials), parse_id(notification_id))
-    return notification_entity(page.notifications[0], page, rt.settings)
+    filtering = await filtering_for(rt.db, _me(credentials), "notifications")
+    return notification_entity(page.notifications[0], page, rt.settings, filtering)
 
 
 @router.post("/api/v1/notifications/clear", summary="Dismiss every notification", **answers(Empty))
@@ -136,7 +140,8 @@ async def grouped(
         names(request, "grouped_types") if given else None,
         page_of(request, 40, 80),
     )
-    return _with_link(grouped_results(page, rt.settings), request, page.cursors)
+    filtering = await filtering_for(rt.db, _me(credentials), "notifications")
+    return _with_link(grouped_results(page, rt.settings, filtering), request, page.cursors)
 
 
 @router.get(

@@ -18,6 +18,7 @@ from weft.api.schemas import answers
 from weft.api.schemas.accounts import Account as AccountEntity
 from weft.api.schemas.notifications import Search
 from weft.api.serializers.accounts import account as account_entity
+from weft.api.serializers.filters import filtering_for
 from weft.api.serializers.search import search_entity
 from weft.db.paging import MAX_SQL_INTEGER
 from weft.errors import Invalid, Unauthorized
@@ -122,7 +123,8 @@ async def search_v2(
         offset=params.offset,
     )
     results = await search(rt.db, rt.settings, wanted)
-    return search_entity(results, rt.settings)
+    filtering = await filtering_for(rt.db, wanted.viewer_id, "public")
+    return search_entity(results, rt.settings, filtering)
 
 
 @router.get("/api/v1/accounts/search", summary="Search accounts", **answers(list[AccountEntity]))

@@ -35,6 +35,7 @@ from weft.api.schemas import answers, inputs, query
 from weft.api.schemas import statuses as entities
 from weft.api.schemas.forms import EditForm, StatusForm
 from weft.api.serializers.drafts import scheduled_entity
+from weft.api.serializers.filters import filtering_for
 from weft.api.serializers.statuses import (
     status_edit_entity,
     status_entities,
@@ -192,7 +193,10 @@ async def _render(
 ) -> list[dict[str, Any]]:
     async with rt.db.read() as session:
         bundle = await load_bundle(session, viewer_id, statuses)
-    return status_entities(statuses, bundle, rt.settings)
+    # A post asked for by itself: ``filtered`` names the viewer's filters it
+    # matches in any context; none removes it (weft/policies/filters.py).
+    filtering = await filtering_for(rt.db, viewer_id, None)
+    return status_entities(statuses, bundle, rt.settings, filtering)
 
 
 def _viewer(credentials: Credentials | None) -> int | None:
@@ -368,9 +372,10 @@ async def context(
     async with rt.db.read() as session:
         thread = await queries.context(session, viewer, status)
         bundle = await load_bundle(session, viewer, [*thread.ancestors, *thread.descendants])
+    filtering = await filtering_for(rt.db, viewer, "thread")
     return {
-        "ancestors": status_entities(thread.ancestors, bundle, rt.settings),
-        "descendants": status_entities(thread.descendants, bundle, rt.settings),
+        "ancestors": status_entities(thread.ancestors, bundle, rt.settings, filtering),
+        "descendants": status_entities(thread.descendants, bundle, rt.settings, filtering),
     }
 
 

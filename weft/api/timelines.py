@@ -13,6 +13,7 @@ from weft.api.pagination import link_header, page_of
 from weft.api.params import bool_param
 from weft.api.schemas import PAGING, answers, inputs, query
 from weft.api.schemas.statuses import Status
+from weft.api.serializers.filters import Filtering, filtering_for
 from weft.api.serializers.home import home_json
 from weft.api.serializers.statuses import status_entities
 from weft.api.token_cache import Viewer
@@ -61,9 +62,12 @@ class FastJSONResponse(JSONResponse):
         return orjson.dumps(content)
 
 
-def page_response(request: Request, rt: Runtime, page: StatusPage) -> JSONResponse:
-    """The page's statuses as JSON, with Mastodon's Link header."""
-    body: list[dict[str, Any]] = status_entities(page.statuses, page.bundle, rt.settings)
+def page_response(
+    request: Request, rt: Runtime, page: StatusPage, filtering: Filtering | None = None
+) -> JSONResponse:
+    """The page's statuses as JSON, with Mastodon's Link header, less what
+    the viewer's filters hide (``filtering``: weft/policies/filters.py)."""
+    body: list[dict[str, Any]] = status_entities(page.statuses, page.bundle, rt.settings, filtering)
     response = FastJSONResponse(body)
     link = link_header(request, page.cursors)
     if link:
@@ -87,7 +91,8 @@ async def home(request: Request) -> Response:
     rt = runtime_of(request)
     feed = home_feed(rt.settings, rt.redis)
     rows = await home_rows(rt.db, feed, viewer.account_id, page_of(request))
-    body = await home_json(rt.db, rows, rt.settings)
+    filtering = await filtering_for(rt.db, viewer.account_id, "home")
+    body = await home_json(rt.db, rows, rt.settings, filtering)
     link = link_header(request, rows.cursors)
     return Response(body, media_type="application/json", headers={"Link": link} if link else None)
 
@@ -114,7 +119,9 @@ async def public(
     page = await timeline_queries.public_timeline(
         rt.db, viewer_of(credentials), _scope(request), page_of(request)
     )
-    return page_response(request, rt, page)
+    return page_response(
+        request, rt, page, await filtering_for(rt.db, viewer_of(credentials), "public")
+    )
 
 
 @router.get(
@@ -141,7 +148,9 @@ async def tag(
     page = await timeline_queries.tag_timeline(
         rt.db, viewer_of(credentials), tags, _scope(request), page_of(request)
     )
-    return page_response(request, rt, page)
+    return page_response(
+        request, rt, page, await filtering_for(rt.db, viewer_of(credentials), "public")
+    )
 
 
 @router.get(
@@ -174,7 +183,9 @@ async def account_statuses(
     page = await timeline_queries.account_statuses(
         rt.db, viewer_of(credentials), parse_id(account_id), wanted, page_of(request)
     )
-    return page_response(request, rt, page)
+    return page_response(
+        request, rt, page, await filtering_for(rt.db, viewer_of(credentials), "account")
+    )
 
 
 @router.get(
@@ -190,4 +201,4 @@ async def fediverse(
 ) -> JSONResponse:
     """Weft's Fediverse feed: posts of the remote accounts the viewer follows."""
     page = await fediverse_timeline(rt.db, viewer.account_id, page_of(request))
-    return page_response(request, rt, page)
+    return page_response(request, rt, page, await filtering_for(rt.db, viewer.account_id, "home"))

@@ -20,6 +20,7 @@ from weft.api.schemas import PAGING, answers, inputs, query
 from weft.api.schemas.accounts import Tag as TagEntity
 from weft.api.schemas.accounts import Topic
 from weft.api.schemas.statuses import Status
+from weft.api.serializers.filters import filtering_for
 from weft.api.timelines import page_response, viewer_of
 from weft.config import Settings
 from weft.errors import Invalid
@@ -152,4 +153,5 @@ async def statuses(
     page = await topic_statuses(
         rt.db, viewer_of(credentials), name, order, page_of(request), int(raw_offset)
     )
-    return page_response(request, rt, page)
+    filtering = await filtering_for(rt.db, viewer_of(credentials), "public")
+    return page_response(request, rt, page, filtering)

@@ -15,6 +15,7 @@ CHAT_UPDATE = "chat.update"
 CHAT_REQUEST = "chat.request"
 # Mastodon's: a one-to-one chat changed, on its members' ``direct`` streams.
 CONVERSATION = "conversation"
+FILTERS_CHANGED = "filters_changed"  # to the person's ``user`` stream, no payload
 NAMES = frozenset(
     {
         UPDATE,
@@ -25,6 +26,7 @@ NAMES = frozenset(
         CHAT_UPDATE,
         CHAT_REQUEST,
         CONVERSATION,
+        FILTERS_CHANGED,
     }
 )
 

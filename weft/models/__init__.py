@@ -7,6 +7,7 @@ from weft.models.chats import Chat, ChatMember, ChatMessage, ChatReaction
 from weft.models.drafts import ScheduledStatus
 from weft.models.federation import DomainBlock, FederatedServer, InboundActivity
 from weft.models.feeds import HomeFeedEntry, Marker, Notification
+from weft.models.filters import Filter, FilterKeyword, FilterState, FilterStatus
 from weft.models.graph import Block, Follow, FollowRequest, Mute
 from weft.models.interactions import Bookmark, Favourite
 from weft.models.jobs import Job
@@ -39,6 +40,10 @@ __all__ = [
     "DomainBlock",
     "Favourite",
     "FederatedServer",
+    "Filter",
+    "FilterKeyword",
+    "FilterState",
+    "FilterStatus",
     "Follow",
     "FollowRequest",
     "FollowedTag",

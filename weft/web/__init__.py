@@ -9,6 +9,7 @@ from weft.web import (
     compose,
     drafts,
     edit,
+    hidden_words,
     home,
     media_files,
     messages,
@@ -42,6 +43,7 @@ router.include_router(drafts.router)
 router.include_router(notifications.router)
 router.include_router(settings.router)
 router.include_router(two_factor.router)
+router.include_router(hidden_words.router)
 router.include_router(profiles.router)
 router.include_router(activity.router)
 router.include_router(search.router)

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from weft.api.serializers.filters import filtering_for
 from weft.api.serializers.notifications import notification_entities
 from weft.db.paging import Page
 from weft.errors import NotFound
@@ -59,7 +60,9 @@ async def activity(
     context: dict[str, Any] = {
         "tab": tab,
         "filters": FILTERS,
-        "items": notification_entities(found, rt.settings),
+        "items": notification_entities(
+            found, rt.settings, await filtering_for(rt.db, user.account_id, "notifications")
+        ),
         "requests": waiting,
         "next_url": next_url,
     }

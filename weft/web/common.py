@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import Request, Response
 
+from weft.api.serializers.filters import Filtering
 from weft.api.serializers.statuses import status_entities
 from weft.config import Settings
 from weft.errors import Unauthorized
@@ -38,9 +39,12 @@ async def require_user(request: Request) -> User:
     return user
 
 
-def statuses_for_page(page: StatusPage, settings: Settings) -> list[dict[str, Any]]:
-    """The page's posts as Mastodon Status entities, which ``_post.html`` renders."""
-    return status_entities(page.statuses, page.bundle, settings)
+def statuses_for_page(
+    page: StatusPage, settings: Settings, filtering: Filtering | None = None
+) -> list[dict[str, Any]]:
+    """The page's posts as Mastodon Status entities, which ``_post.html``
+    renders, less those the viewer's filters hide (``filtering``)."""
+    return status_entities(page.statuses, page.bundle, settings, filtering)
 
 
 def activity_id(account: Account, uri: str | None) -> str | None:

@@ -26,6 +26,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
 from weft.api.pagination import page_of
+from weft.api.serializers.filters import filtering_for
 from weft.api.serializers.home import home_entities
 from weft.db.paging import Page
 from weft.errors import Invalid
@@ -100,7 +101,8 @@ async def home(
         statuses = statuses_for_page(page, rt.settings)
         return await _feed_page(request, context, statuses, _older("/", page.cursors, asked))
     ranked = await for_you(rt.db, user.account_id, seen=_seen(request))
-    statuses = statuses_for_page(ranked.page, rt.settings)
+    filtering = await filtering_for(rt.db, user.account_id, "home")
+    statuses = statuses_for_page(ranked.page, rt.settings, filtering)
     next_url = None
     if ranked.next_seen is not None:
         next_url = "/?" + urlencode({"seen": ".".join(_base36(i) for i in ranked.next_seen)})
@@ -115,7 +117,8 @@ async def following(
     feed = home_feed(rt.settings, rt.redis)
     asked = page_of(request)
     rows = await home_rows(rt.db, feed, user.account_id, asked)
-    statuses = await home_entities(rt.db, rows, rt.settings)
+    filtering = await filtering_for(rt.db, user.account_id, "home")
+    statuses = await home_entities(rt.db, rows, rt.settings, filtering)
     context = {"settings": rt.settings, "tab": "following"}
     return await _feed_page(request, context, statuses, _older("/following", rows.cursors, asked))
 
@@ -126,7 +129,8 @@ async def fediverse(
 ) -> Response:
     asked = page_of(request)
     page = await fediverse_timeline(rt.db, user.account_id, asked)
-    statuses = statuses_for_page(page, rt.settings)
+    filtering = await filtering_for(rt.db, user.account_id, "home")
+    statuses = statuses_for_page(page, rt.settings, filtering)
     context = {"settings": rt.settings, "tab": "fediverse"}
     return await _feed_page(request, context, statuses, _older("/fediverse", page.cursors, asked))
 

@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from weft.actions import interactions
 from weft.actions.posts.delete import delete_status
+from weft.api.serializers.filters import filtering_for
 from weft.api.serializers.statuses import status_edit_entity, status_entities, status_entity
 from weft.db.database import Database
 from weft.errors import NotFound
@@ -160,12 +161,15 @@ async def post_page(
         thread = await queries.context(session, viewer, status)
         everything = [*thread.ancestors, status, *thread.descendants]
         bundle = await load_bundle(session, viewer, everything)
-    entity = status_entity(status, bundle, rt.settings)
+    entity = status_entity(
+        status, bundle, rt.settings, filtering=await filtering_for(rt.db, viewer, None)
+    )
     object_id = activity_id(bundle.author(status), entity["uri"])
+    filtering = await filtering_for(rt.db, viewer, "thread")
     context = {
-        "ancestors": status_entities(thread.ancestors, bundle, rt.settings),
+        "ancestors": status_entities(thread.ancestors, bundle, rt.settings, filtering),
         "status": entity,
-        "descendants": status_entities(thread.descendants, bundle, rt.settings),
+        "descendants": status_entities(thread.descendants, bundle, rt.settings, filtering),
         "activity_id": object_id,
         **await managed_replies(rt, viewer, status, thread.ancestors),
     }

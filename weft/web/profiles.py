@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from weft.actions import graph as graph_actions
 from weft.api.serializers.accounts import account as account_entity
+from weft.api.serializers.filters import filtering_for
 from weft.db.database import Database
 from weft.db.paging import Page
 from weft.models import Account, User
@@ -82,7 +83,8 @@ async def _tab(request: Request, rt: Runtime, viewer: User | None, acct: str, ta
     page = await account_statuses(
         rt.db, viewer_id, account.id, TABS[tab], Page(max_id=_max_id(request), limit=PAGE_SIZE)
     )
-    statuses = statuses_for_page(page, rt.settings)
+    filtering = await filtering_for(rt.db, viewer_id, "account")
+    statuses = statuses_for_page(page, rt.settings, filtering)
     next_url = _next_url(request, page.cursors, PAGE_SIZE)
     if request.headers.get(FRAGMENT_HEADER) == "1":
         context = {"statuses": statuses, "next_url": next_url}
@@ -92,7 +94,7 @@ async def _tab(request: Request, rt: Runtime, viewer: User | None, acct: str, ta
     context.update(tab=tab, statuses=statuses, next_url=next_url, activity_id=object_id, pinned=[])
     if tab == "posts" and request.query_params.get("max_id") is None:
         pins = await account_statuses(rt.db, viewer_id, account.id, PINNED, Page(limit=PAGE_SIZE))
-        context["pinned"] = statuses_for_page(pins, rt.settings)
+        context["pinned"] = statuses_for_page(pins, rt.settings, filtering)
     response = await render(request, "profile.html", context)
     return with_alternate(response, object_id) if tab == "posts" else response
 

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
+from weft.api.serializers.filters import filtering_for
 from weft.db.paging import Page
 from weft.models import User
 from weft.queries.accounts import parse_id
@@ -54,7 +55,9 @@ async def search_page(
         results = await search(rt.db, rt.settings, wanted)
         context.update(
             accounts=results.accounts,
-            statuses=statuses_for_page(results.statuses, rt.settings),
+            statuses=statuses_for_page(
+                results.statuses, rt.settings, await filtering_for(rt.db, viewer_id, "public")
+            ),
             hashtags=results.hashtags,
         )
     return await render(request, "search.html", context)
@@ -71,7 +74,8 @@ async def tag_page(
     page = Page(max_id=parse_id(raw_max) if raw_max else None, limit=TAG_PAGE)
     viewer_id = viewer.account_id if viewer else None
     found = await tag_timeline(rt.db, viewer_id, TagFilter(name), Scope(), page)
-    statuses = statuses_for_page(found, rt.settings)
+    filtering = await filtering_for(rt.db, viewer_id, "public")
+    statuses = statuses_for_page(found, rt.settings, filtering)
     next_url = None
     if len(found.cursors) >= TAG_PAGE:
         next_url = f"/tags/{name}?" + urlencode({"max_id": found.cursors[-1]})

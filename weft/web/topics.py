@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from weft.actions.topics import follow_tag, unfollow_tag
+from weft.api.serializers.filters import filtering_for
 from weft.db.paging import Page
 from weft.models import User
 from weft.queries.accounts import parse_id
@@ -35,7 +36,8 @@ async def topic_page(
     raw_max = request.query_params.get("max_id", "")
     page = Page(max_id=parse_id(raw_max) if raw_max else None, limit=TOPIC_PAGE)
     found = await topic_statuses(rt.db, viewer_id, name, order, page)
-    statuses = statuses_for_page(found, rt.settings)
+    filtering = await filtering_for(rt.db, viewer_id, "public")
+    statuses = statuses_for_page(found, rt.settings, filtering)
     path = f"/topics/{quote(view.tag.name)}"
     next_url = None
     if order == "recent" and len(found.cursors) >= TOPIC_PAGE:

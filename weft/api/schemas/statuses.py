@@ -9,6 +9,7 @@ from pydantic import Field
 
 from weft.api.schemas import Entity, weft_field
 from weft.api.schemas.accounts import Account, CustomEmoji
+from weft.api.schemas.filters import FilterResult
 
 
 class MediaAttachment(Entity):
@@ -149,7 +150,10 @@ class Status(Entity):
     emojis: list[CustomEmoji]
     card: PreviewCard | None
     poll: Poll | None
-    filtered: list[Any]
+    filtered: list[FilterResult] = Field(
+        description="The viewer's filters the post matches (warn and blur; "
+        "a hide filter leaves it out of lists)."
+    )
     account: Account
     reblog: Status | None
     quote: Quote | None

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from sqlalchemy import bindparam, select
 
+from weft.api.serializers.filters import Filtering
 from weft.api.serializers.statuses import (
     NO_POLL,
     BundleView,
@@ -39,8 +40,9 @@ _APPS = select(OAuthApplication.id, OAuthApplication.name, OAuthApplication.webs
 class HomeView:
     """``HomeRows`` as a ``PostView`` (weft/api/serializers/statuses.py)."""
 
-    def __init__(self, rows: HomeRows) -> None:
+    def __init__(self, rows: HomeRows, filtering: Filtering | None = None) -> None:
         self.rows = rows
+        self.filtering = filtering
         self.viewer_id: int | None = rows.viewer_id
         posts = rows.posts.values()
         self.favourited = {p.id for p in posts if p.favourited}
@@ -65,25 +67,41 @@ class HomeView:
     def author_json(self, post: RenderedPost) -> bytes:
         return self.authors[post.account_id]
 
+    def filter_text(self, post: RenderedPost) -> str:
+        return self.cores[post.id].text
+
     def application(self, post: RenderedPost) -> dict[str, Any] | None:
         return self.applications.get(post.application_id) if post.application_id else None
 
 
-async def home_json(db: Database, rows: HomeRows, settings: Settings) -> bytes:
-    """The page's Status entities, newest first, as a JSON array (the API)."""
-    view = await _view(db, rows, settings)
-    return orjson.dumps([render_json(p, view) for p in rows.shown if _complete(view, p)])
+async def home_json(
+    db: Database, rows: HomeRows, settings: Settings, filtering: Filtering | None = None
+) -> bytes:
+    """The page's Status entities, newest first, as a JSON array (the API),
+    less what the viewer's filters hide (``filtering``)."""
+    view = await _view(db, rows, settings, filtering)
+    return orjson.dumps([render_json(p, view) for p in rows.shown if _kept(view, p)])
 
 
-async def home_entities(db: Database, rows: HomeRows, settings: Settings) -> list[dict[str, Any]]:
+async def home_entities(
+    db: Database, rows: HomeRows, settings: Settings, filtering: Filtering | None = None
+) -> list[dict[str, Any]]:
     """The same entities as dicts, for the web's templates (``_post.html``)."""
-    view = await _view(db, rows, settings)
-    return [render(p, view) for p in rows.shown if _complete(view, p)]
+    view = await _view(db, rows, settings, filtering)
+    return [render(p, view) for p in rows.shown if _kept(view, p)]
 
 
-async def _view(db: Database, rows: HomeRows, settings: Settings) -> HomeView:
+def _kept(view: HomeView, post: HomePost) -> bool:
+    if not _complete(view, post):
+        return False
+    return view.filtering is None or not view.filtering.hidden(post, view)
+
+
+async def _view(
+    db: Database, rows: HomeRows, settings: Settings, filtering: Filtering | None = None
+) -> HomeView:
     """The page's rows with what rendering them needs: cached or loaded."""
-    view = HomeView(rows)
+    view = HomeView(rows, filtering)
     cache = db.versioned
     missing: set[int] = set()
     for post in _rendered(rows):

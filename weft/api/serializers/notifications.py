@@ -6,14 +6,18 @@ from typing import Any
 
 from weft.api.serializers.accounts import account as account_entity
 from weft.api.serializers.accounts import iso
-from weft.api.serializers.statuses import status_entity
+from weft.api.serializers.filters import Filtering
+from weft.api.serializers.statuses import BundleView, status_entity
 from weft.config import Settings
 from weft.models import Marker, Notification
 from weft.queries.notifications import Group, GroupPage, NotificationPage
 
 
 def notification_entity(
-    n: Notification, page: NotificationPage, settings: Settings
+    n: Notification,
+    page: NotificationPage | GroupPage,
+    settings: Settings,
+    filtering: Filtering | None = None,
 ) -> dict[str, Any]:
     entity: dict[str, Any] = {
         "id": str(n.id),
@@ -24,12 +28,32 @@ def notification_entity(
     }
     status = page.bundle.statuses.get(n.status_id) if n.status_id else None
     if status is not None:
-        entity["status"] = status_entity(status, page.bundle, settings)
+        entity["status"] = status_entity(status, page.bundle, settings, filtering=filtering)
     return entity
 
 
-def notification_entities(page: NotificationPage, settings: Settings) -> list[dict[str, Any]]:
-    return [notification_entity(n, page, settings) for n in page.notifications]
+def filtered_out(
+    n: Notification,
+    page: NotificationPage | GroupPage,
+    settings: Settings,
+    filtering: Filtering | None,
+) -> bool:
+    """Whether the viewer's filters hide the notification's post (and so the
+    notification: Mastodon's ``notifications`` context)."""
+    status = page.bundle.statuses.get(n.status_id) if n.status_id else None
+    if filtering is None or status is None:
+        return False
+    return filtering.hidden(status, BundleView(page.bundle, settings, filtering))
+
+
+def notification_entities(
+    page: NotificationPage, settings: Settings, filtering: Filtering | None = None
+) -> list[dict[str, Any]]:
+    return [
+        notification_entity(n, page, settings, filtering)
+        for n in page.notifications
+        if not filtered_out(n, page, settings, filtering)
+    ]
 
 
 def group_entity(group: Group) -> dict[str, Any]:
@@ -47,14 +71,19 @@ def group_entity(group: Group) -> dict[str, Any]:
     }
 
 
-def grouped_results(page: GroupPage, settings: Settings) -> dict[str, Any]:
-    shown_accounts = {a for g in page.groups for a in g.sample_account_ids}
-    shown_statuses = {g.latest.status_id for g in page.groups if g.latest.status_id}
+def grouped_results(
+    page: GroupPage, settings: Settings, filtering: Filtering | None = None
+) -> dict[str, Any]:
+    groups = [g for g in page.groups if not filtered_out(g.latest, page, settings, filtering)]
+    shown_accounts = {a for g in groups for a in g.sample_account_ids}
+    shown_statuses = {g.latest.status_id for g in groups if g.latest.status_id}
     statuses = [page.bundle.statuses[i] for i in sorted(shown_statuses, reverse=True)]
     return {
         "accounts": [account_entity(page.accounts[a], settings) for a in sorted(shown_accounts)],
-        "statuses": [status_entity(s, page.bundle, settings) for s in statuses],
-        "notification_groups": [group_entity(g) for g in page.groups],
+        "statuses": [
+            status_entity(s, page.bundle, settings, filtering=filtering) for s in statuses
+        ],
+        "notification_groups": [group_entity(g) for g in groups],
     }
 
 

@@ -12,11 +12,13 @@ import orjson
 from weft.api.serializers.accounts import account as account_entity
 from weft.api.serializers.accounts import emoji_entities, iso
 from weft.api.serializers.cards import card_entity
+from weft.api.serializers.filters import Filtering, result_entities
 from weft.api.serializers.media import media_entity
 from weft.api.serializers.polls import poll_core, poll_for_viewer
 from weft.api.serializers.replies import reply_fields
 from weft.config import Settings
 from weft.models import Account, MediaAttachment, Status, StatusEdit
+from weft.policies.filters import post_text
 from weft.policies.statuses import PostAccess, can_view, quote_approval
 from weft.queries.status_bundle import StatusBundle
 from weft.text.styled import with_attachment
@@ -39,6 +41,7 @@ class PostView(Protocol):
     bookmarked: set[int]
     pinned: set[int]
     own_votes: dict[int, list[int]]  # the viewer's choices, by poll id
+    filtering: Filtering | None  # the viewer's filters for this list (weft/policies/filters.py)
 
     def post(self, status_id: int) -> RenderedPost | None:
         """A post of the page (or an original or quoted post it shows)."""
@@ -53,6 +56,9 @@ class PostView(Protocol):
 
     def application(self, post: RenderedPost) -> dict[str, Any] | None:
         """The app the post was made with, when the viewer is its author."""
+
+    def filter_text(self, post: RenderedPost) -> str:
+        """What filters match the post against (its core's ``text``)."""
 
 
 class RenderedPost(Protocol):
@@ -87,24 +93,37 @@ class StatusCore:
     change another's entity, and out of the garbage collector's walks."""
 
     json: bytes
+    text: str = ""  # what filters are matched against (weft/policies/filters.post_text)
 
 
 def status_entity(
-    status: Status, bundle: StatusBundle, settings: Settings, *, nested: bool = False
+    status: Status,
+    bundle: StatusBundle,
+    settings: Settings,
+    *,
+    nested: bool = False,
+    filtering: Filtering | None = None,
 ) -> dict[str, Any]:
     """One post; a repost carries its original in ``reblog``.
 
     ``nested`` marks a post shown inside another (a quote's target): its own
-    quote is given only by id, as Mastodon's ShallowQuote.
+    quote is given only by id, as Mastodon's ShallowQuote. ``filtering``: the
+    viewer's filters, which fill ``filtered``.
     """
-    return render(status, BundleView(bundle, settings), nested=nested)
+    return render(status, BundleView(bundle, settings, filtering), nested=nested)
 
 
 def status_entities(
-    statuses: list[Status], bundle: StatusBundle, settings: Settings
+    statuses: list[Status],
+    bundle: StatusBundle,
+    settings: Settings,
+    filtering: Filtering | None = None,
 ) -> list[dict[str, Any]]:
-    view = BundleView(bundle, settings)
-    return [render(s, view) for s in statuses]
+    """The posts, less those the viewer's filters hide in ``filtering``'s list."""
+    view = BundleView(bundle, settings, filtering)
+    if filtering is None:
+        return [render(s, view) for s in statuses]
+    return [render(s, view) for s in statuses if not filtering.hidden(s, view)]
 
 
 def render(post: RenderedPost, view: PostView, *, nested: bool = False) -> dict[str, Any]:
@@ -124,11 +143,16 @@ def render_json(post: RenderedPost, view: PostView, *, nested: bool = False) -> 
     core = view.core(post).json
     if NO_POLL not in core:  # a poll is shown as of now, to this viewer
         return orjson.Fragment(orjson.dumps(render(post, view, nested=nested)))
-    marks = orjson.dumps(_for_viewer(post, view, nested, _AS_JSON))
+    fields = _for_viewer(post, view, nested, _AS_JSON)
+    filtered = fields.pop("filtered", None)
+    if filtered:  # the core's empty list, replaced (never a second key)
+        core = core.replace(NOT_FILTERED, b'"filtered":' + orjson.dumps(filtered), 1)
+    marks = orjson.dumps(fields)
     return orjson.Fragment(core[:-1] + b"," + marks[1:])
 
 
 NO_POLL = b'"poll":null'  # as orjson writes it (a quote inside text is escaped)
+NOT_FILTERED = b'"filtered":[]'
 
 
 class _Renderer(Protocol):
@@ -176,6 +200,10 @@ def _for_viewer(
         fields["bookmarked"] = target.id in view.bookmarked
         fields["pinned"] = target.id in view.pinned
         fields["muted"] = False
+    if view.filtering is not None:
+        matches = view.filtering.matches(post, view)
+        if matches:
+            fields["filtered"] = result_entities(matches)
     return fields
 
 
@@ -183,9 +211,12 @@ class BundleView:
     """A ``StatusBundle`` as a ``PostView``: cores come from the bundle's
     cache when the post's version is there, else are built from the bundle."""
 
-    def __init__(self, bundle: StatusBundle, settings: Settings) -> None:
+    def __init__(
+        self, bundle: StatusBundle, settings: Settings, filtering: Filtering | None = None
+    ) -> None:
         self.bundle = bundle
         self.settings = settings
+        self.filtering = filtering
         self.viewer_id = bundle.viewer_id
         self.favourited = bundle.favourited
         self.reblogged = bundle.reblogged
@@ -209,6 +240,9 @@ class BundleView:
             core = status_core(status, self.bundle, self.settings)
             cache.put("status", status.id, status.version, core)
         return core
+
+    def filter_text(self, post: RenderedPost) -> str:
+        return self.core(post).text
 
     def application(self, post: RenderedPost) -> dict[str, Any] | None:
         app = self.bundle.applications.get(post.application_id) if post.application_id else None
@@ -278,7 +312,7 @@ def status_core(status: Status, bundle: StatusBundle, settings: Settings) -> Sta
         "text_attachment": status.text_attachment,  # its HTML ends the content
         "topic_tag": _topic(status, bundle),
     }
-    return StatusCore(orjson.dumps(entity))
+    return StatusCore(orjson.dumps(entity), post_text(entity))
 
 
 def _topic(status: Status, bundle: StatusBundle) -> str | None:

@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 from sqlalchemy import select
 
+from weft.api.serializers.filters import filtering_for, result_entities
 from weft.api.serializers.home import home_entities
 from weft.api.serializers.notifications import notification_entity
 from weft.api.serializers.statuses import status_entities
@@ -28,10 +29,25 @@ from weft.api.streaming.chats import NAMES as CHAT_EVENTS
 from weft.api.streaming.chats import render_chat_event, render_conversation
 from weft.api.streaming.hub import Viewer
 from weft.api.streaming.shared import SharedReads
-from weft.api.streaming.streams import PERSONAL, READ_NOTIFICATIONS, READ_STATUSES, Stream
+from weft.api.streaming.streams import (
+    PERSONAL,
+    READ_NOTIFICATIONS,
+    READ_STATUSES,
+    THREAD,
+    Stream,
+)
 from weft.errors import NotFound
-from weft.events import CONVERSATION, DELETE, NOTIFICATION, STATUS_UPDATE, UPDATE, Event
+from weft.events import (
+    CONVERSATION,
+    DELETE,
+    FILTERS_CHANGED,
+    NOTIFICATION,
+    STATUS_UPDATE,
+    UPDATE,
+    Event,
+)
 from weft.models import Account, Block
+from weft.policies.filters import hides
 from weft.policies.scopes import covers_any
 from weft.queries import notifications as notification_queries
 from weft.queries.domain_blocks import block_severity
@@ -44,14 +60,19 @@ async def render(
 ) -> str | None:
     """The payload of ``event`` for ``viewer`` on ``stream`` (an entity's JSON,
     or a deleted post's id), or None when the viewer may not have it."""
+    if event.name == FILTERS_CHANGED:  # Mastodon's: no payload, to the person alone
+        # "undefined": what Mastodon writes for the missing payload (its SSE data).
+        return "undefined" if viewer.account_id == event.account_id is not None else None
     if event.name == NOTIFICATION:
         if not covers_any(viewer.scopes, READ_NOTIFICATIONS) and viewer.token_id is not None:
             return None
-        return await _notification(rt, viewer, event)
+        found = await _notification(rt, viewer, event)
+        return await _filtered(rt, viewer, "notifications", found, "status")
     if viewer.token_id is not None and not covers_any(viewer.scopes, READ_STATUSES):
         return None
     if event.name in (UPDATE, STATUS_UPDATE):
-        return await _status(rt, viewer, stream, event, shared or SharedReads())
+        found = await _status(rt, viewer, stream, event, shared or SharedReads())
+        return await _filtered(rt, viewer, _CONTEXTS.get(stream.name[0], "public"), found)
     if event.name == DELETE:
         return await _deleted(rt, viewer, event)
     if event.name in CHAT_EVENTS:
@@ -117,6 +138,37 @@ async def _deleted(rt: Runtime, viewer: Viewer, event: Event) -> str | None:
         if blocked is not None:
             return None
     return str(event.status_id)
+
+
+# The filter context of each stream's posts (weft/policies/filters.py).
+_CONTEXTS = {"user": "home", "list": "home", "direct": "home", THREAD: "thread"}
+
+
+async def _filtered(
+    rt: Runtime, viewer: Viewer, context: str, payload: str | None, inner: str | None = None
+) -> str | None:
+    """The payload as the viewer's filters leave it: None when one hides the
+    post, ``filtered`` filled when one warns. The payload is read again only
+    for a viewer who has filters (the shipped list counts); ``inner`` names
+    the post's key in a notification."""
+    if not payload or viewer.account_id is None:
+        return payload
+    filtering = await filtering_for(rt.db, viewer.account_id, context)
+    if filtering is None or filtering.filters is None:
+        return payload
+    entity = orjson.loads(payload)
+    status = entity.get(inner) if inner else entity
+    if not status:
+        return payload
+    matches = filtering.entity_matches(status)
+    if not matches:
+        return payload
+    if hides(matches):
+        return None
+    status["filtered"] = result_entities(matches)
+    if status.get("reblog"):
+        status["reblog"]["filtered"] = status["filtered"]
+    return _json(entity)
 
 
 def _json(entity: dict[str, Any]) -> str:
