@@ -25,6 +25,7 @@ from weft.federation.remote import RemoteError, fetch_account
 from weft.federation.remote_notes import MAX_TAGS
 from weft.models import Favourite, FollowRequest, InboundActivity, Mention, Status, StatusTag
 from weft.models.base import Base
+from weft.models.chats import ChatMessage
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 CONTEXT = "https://www.w3.org/ns/activitystreams"
@@ -228,24 +229,23 @@ async def test_direct_and_followers_only_remote_posts_reach_only_their_addressee
     deliver(remote_alice, fed, create(remote_alice, direct, 1))
     deliver(remote_alice, fed, create(remote_alice, private, 2))
     await run_jobs(db, fed)
-    stored = {
-        s.uri: s for s in [await one(db, Status, Status.uri == n["id"]) for n in (direct, private)]
-    }
-    assert stored[direct["id"]].visibility == "direct"
-    assert stored[private["id"]].visibility == "private"
+    # A direct Note to one person is a message in their chat with its author
+    # (docs/decisions/0034-chats.md); the Mastodon door shows it as a direct post.
+    message = await one(db, ChatMessage, ChatMessage.uri == direct["id"])
+    assert await one(db, Status, Status.uri == direct["id"]) is None
+    private_post = await one(db, Status, Status.uri == private["id"])
+    assert private_post.visibility == "private"
     with fed.client() as http:
         for path in ("/api/v1/timelines/public", "/api/v1/timelines/public?remote=true"):
             assert http.get(path).json() == []
             assert http.get(path, headers=carol.auth).json() == []
-        for status in stored.values():
-            assert http.get(f"/api/v1/statuses/{status.id}", headers=carol.auth).status_code == 404
-            assert http.get(f"/api/v1/statuses/{status.id}").status_code == 404
-        seen = http.get(f"/api/v1/statuses/{stored[direct['id']].id}", headers=bob.auth)
+        for item_id in (message.id, private_post.id):
+            assert http.get(f"/api/v1/statuses/{item_id}", headers=carol.auth).status_code == 404
+            assert http.get(f"/api/v1/statuses/{item_id}").status_code == 404
+        seen = http.get(f"/api/v1/statuses/{message.id}", headers=bob.auth)
         assert seen.status_code == 200
-        assert (
-            http.get(f"/api/v1/statuses/{stored[private['id']].id}", headers=bob.auth).status_code
-            == 404
-        )
+        assert seen.json()["visibility"] == "direct"
+        assert http.get(f"/api/v1/statuses/{private_post.id}", headers=bob.auth).status_code == 404
 
 
 async def test_an_announce_of_a_followers_only_post_by_a_stranger_is_refused(
