@@ -4,6 +4,7 @@ sign-up mode: /api/v1/instance/*, v1 and v2 instance, POST /api/v1/accounts."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -385,5 +386,5 @@ def test_activity_counts_twelve_weeks(
     assert all(w["statuses"] == "0" for w in weeks[1:])
     starts = [int(w["week"]) for w in weeks]
     assert starts == sorted(starts, reverse=True)
-    assert all(a - b == 7 * 86400 for a, b in zip(starts, starts[1:], strict=False))
+    assert all(a - b == 7 * 86400 for a, b in itertools.pairwise(starts))
     assert starts[0] <= datetime.now(UTC).timestamp()
