@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import pytest
@@ -27,16 +28,24 @@ def people_settings(server: LiveServer) -> Settings:
 
 
 @pytest.fixture
-async def admin(db: Database, people_settings: Settings) -> Person:
-    """Ada, the server's administrator."""
-    person = await make_person(db, people_settings, "ada")
-    async with db.write() as session:
-        await session.execute(update(User).where(User.id == person.user_id).values(role="admin"))
-    return person
+def admin(server: LiveServer) -> Person:
+    """Ada, the server's administrator (made without an event loop of the
+    test's, so browser tests can have her too)."""
+
+    async def work(db: Database) -> Person:
+        person = await make_person(db, server.settings, "ada")
+        async with db.write() as session:
+            await session.execute(
+                update(User).where(User.id == person.user_id).values(role="admin")
+            )
+        return person
+
+    return act(server.settings.database_url, work)
 
 
 def act(database_url: str, work: Callable[[Database], Awaitable[T]]) -> T:
-    """Run ``work`` on the database from a synchronous test."""
+    """Run ``work`` on the database from a synchronous test, in a thread of
+    its own (Playwright's sync API keeps a loop running in the test's thread)."""
 
     async def run() -> T:
         db = Database(database_url)
@@ -45,7 +54,8 @@ def act(database_url: str, work: Callable[[Database], Awaitable[T]]) -> T:
         finally:
             await db.dispose()
 
-    return asyncio.run(run())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 async def user_of(db: Database, person: Person) -> User:
