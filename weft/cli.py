@@ -241,7 +241,11 @@ def check() -> None:
             "redis",
             _safe_url(settings.redis_url) if settings.redis_url else "not set (embedded mode)",
         ),
-        ("registrations", "open" if settings.registrations_open else "closed"),
+        (
+            "registrations",
+            f"{settings.registrations_mode if settings.registrations_open else 'closed'}"
+            " (configured; an admin's choice on the web wins)",
+        ),
         ("email confirmation", "required" if settings.require_email_confirmation else "off"),
         ("smtp", f"{settings.smtp_host}:{settings.smtp_port}"),
         ("embedded workers", settings.embedded_workers),

@@ -68,6 +68,13 @@ class Settings:
     contact_email: str = ""
     source_url: str = "https://github.com/weft-social/weft"
     registrations_open: bool = True
+    # Who may sign up (docs/decisions/0043): open | approval | invite | closed.
+    # The admin's choice on /admin/settings/registrations, once saved, wins.
+    registrations_mode: str = "open"
+    # Who may make invite links: users | admins.
+    invites_by: str = "users"
+    # Who sees /api/v1/instance/domain_blocks: disabled | users | all.
+    show_domain_blocks: str = "users"
     require_email_confirmation: bool = False
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
@@ -177,6 +184,13 @@ def load_settings(env: Mapping[str, str] | None = None, *, create_secret: bool =
         contact_email=env.get("WEFT_CONTACT_EMAIL", ""),
         source_url=env.get("WEFT_SOURCE_URL") or Settings.source_url,
         registrations_open=_bool(env, "WEFT_REGISTRATIONS_OPEN", True),
+        registrations_mode=_choice(
+            env, "WEFT_REGISTRATIONS_MODE", "open", ("open", "approval", "invite", "closed")
+        ),
+        invites_by=_choice(env, "WEFT_INVITES_BY", "users", ("users", "admins")),
+        show_domain_blocks=_choice(
+            env, "WEFT_SHOW_DOMAIN_BLOCKS", "users", ("disabled", "users", "all")
+        ),
         require_email_confirmation=_bool(env, "WEFT_REQUIRE_EMAIL_CONFIRMATION", False),
         smtp_host=env.get("WEFT_SMTP_HOST", "127.0.0.1"),
         smtp_port=_int(env, "WEFT_SMTP_PORT", 25, minimum=1),
@@ -225,6 +239,13 @@ def _vapid_key(env: Mapping[str, str]) -> str:
             "WEFT_VAPID_PRIVATE_KEY must be a P-256 private key: 32 bytes in base64url"
         )
     return key
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env.get(name, default).strip().lower() or default
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 def _event_loop(env: Mapping[str, str]) -> str:

@@ -52,11 +52,19 @@ def test_streaming_url_and_web_push_key(client: httpx.Client, server: LiveServer
     assert v1["urls"] == {"streaming_api": server.url.replace("http://", "ws://")}
 
 
-def test_no_about_page_is_claimed(client: httpx.Client) -> None:
+def test_about_pages_are_claimed(client: httpx.Client, server: LiveServer) -> None:
     urls = client.get("/api/v2/instance").json()["configuration"]["urls"]
     urls.pop("streaming")
-    assert urls == {"status": None, "about": None, "privacy_policy": None, "terms_of_service": None}
-    assert client.get("/about").status_code == 404
+    # No terms of service until an admin writes them (tests/signup/).
+    assert urls == {
+        "status": None,
+        "about": f"{server.url}/about",
+        "privacy_policy": f"{server.url}/privacy-policy",
+        "terms_of_service": None,
+    }
+    assert client.get("/about").status_code == 200
+    assert client.get("/privacy-policy").status_code == 200
+    assert client.get("/terms-of-service").status_code == 404
 
 
 def test_no_featured_tags_are_offered(client: httpx.Client, alice: Person) -> None:

@@ -12,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.actions.outbox import publish
+from weft.actions.registrations import Admission, admit_sign_up, use_invite
 from weft.activity_kinds import ActivityKind
 from weft.config import Settings
 from weft.db.database import Database
-from weft.errors import Forbidden, Invalid, NotFound
+from weft.errors import Invalid, NotFound
 from weft.jobs.kinds import SEND_MAIL
 from weft.jobs.queue import enqueue
 from weft.limits import MAX_PROFILE_FIELDS
@@ -56,8 +57,12 @@ class SignUp:
     # The person accepted the server's rules and terms (the sign-up checkbox).
     agreement: bool = False
     # True when an admin creates the account (CLI): skips confirmation, the
-    # agreement and the open check.
+    # agreement and the sign-up mode (weft/actions/registrations.py).
     by_admin: bool = False
+    # Asked in approval mode; shown to the moderators in the queue.
+    reason: str = ""
+    # An invite link's code (/invite/<code>; Mastodon's ``invite_code``).
+    invite_code: str = ""
 
 
 def clean_username(raw: str) -> str:
@@ -97,8 +102,12 @@ def check_password(password: str) -> None:
 
 async def register_account(db: Database, settings: Settings, form: SignUp) -> User:
     """Create a local account and its user; queue the confirmation mail if needed."""
-    if not settings.registrations_open and not form.by_admin:
-        raise Forbidden("Registrations are closed on this server")
+    admission = Admission(True, None, None)
+    if not form.by_admin:
+        async with db.read() as session:
+            admission = await admit_sign_up(
+                session, settings, invite_code=form.invite_code, reason=form.reason
+            )
     if not form.agreement and not form.by_admin:
         raise Invalid("agreement", "must be accepted", "ERR_ACCEPTED")
     username = clean_username(form.username)
@@ -109,7 +118,9 @@ async def register_account(db: Database, settings: Settings, form: SignUp) -> Us
     needs_confirmation = settings.require_email_confirmation and not form.by_admin
     confirmation = random_token() if needs_confirmation else None
     try:
-        return await _insert_user(db, settings, form, username, email, password_hash, confirmation)
+        return await _insert_user(
+            db, settings, form, admission, username, email, password_hash, confirmation
+        )
     except IntegrityError:
         # Someone took the name or email between our check and our insert.
         async with db.read() as session:
@@ -121,6 +132,7 @@ async def _insert_user(
     db: Database,
     settings: Settings,
     form: SignUp,
+    admission: Admission,
     username: str,
     email: str,
     password_hash: str,
@@ -128,6 +140,8 @@ async def _insert_user(
 ) -> User:
     async with db.write() as session:
         await _check_available(session, username, email)
+        if admission.invite_id is not None:
+            await use_invite(session, admission.invite_id)
         account = Account(
             username=username,
             uri=f"{settings.base_url}/users/{username}",
@@ -141,6 +155,9 @@ async def _insert_user(
             locale=form.locale,
             sign_up_ip=form.ip,
             confirmed_at=None if confirmation else utcnow(),
+            approved=admission.approved,
+            sign_up_reason=admission.reason,
+            invite_id=admission.invite_id,
         )
         session.add_all([account, user])
         if confirmation:

@@ -24,9 +24,11 @@ UNCONFIRMED = "Confirm your email address first: follow the link in the email we
 
 DISABLED = "This account is disabled"
 
+PENDING = "Your sign-up is waiting for a moderator's approval: you can sign in once it is approved."
+
 
 def sign_in_refusal(
-    settings: Settings, *, disabled: bool, suspended: bool, confirmed: bool
+    settings: Settings, *, disabled: bool, suspended: bool, confirmed: bool, approved: bool
 ) -> str | None:
     """Why a person may not use their account now (web session or API token),
     or None if they may."""
@@ -35,6 +37,8 @@ def sign_in_refusal(
     # Accounts made while confirmation was off were confirmed at sign-up.
     if settings.require_email_confirmation and not confirmed:
         return UNCONFIRMED
+    if not approved:
+        return PENDING
     return None
 
 
@@ -45,6 +49,7 @@ def check_may_sign_in(settings: Settings, user: User) -> None:
         disabled=user.disabled,
         suspended=user.account.suspended_at is not None,
         confirmed=user.is_confirmed,
+        approved=user.approved,
     )
     if refusal is not None:
         raise Forbidden(refusal)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.datastructures import UploadFile
 
 from weft.actions import accounts as account_actions
@@ -36,7 +36,12 @@ class SignUpParams(BaseModel):
     password: str
     agreement: Any = None
     locale: str = "en"
-    reason: str | None = None
+    reason: str | None = Field(
+        None, description="Why they want to join; required when sign-ups need approval."
+    )
+    invite_code: str | None = Field(
+        None, description="An invite link's code: signs up in invite-only mode, past the queue."
+    )
     date_of_birth: str | None = None
 
 
@@ -66,6 +71,8 @@ async def create_account(
             locale=params.locale[:16],
             ip=client_ip(request),
             agreement=agreed,
+            reason=params.reason or "",
+            invite_code=params.invite_code or "",
         ),
     )
     app = credentials.application

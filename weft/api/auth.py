@@ -76,6 +76,7 @@ async def load_credentials(rt: Runtime, raw_token: str) -> Credentials | None:
         disabled=person and user.disabled,
         suspended=person and account.suspended_at is not None,
         confirmed=person and user.is_confirmed,
+        approved=not person or user.approved,
     )
     now = utcnow()
     if isinstance(token_verdict(rt.settings, facts, now), Unauthorized):

@@ -42,6 +42,7 @@ class TokenFacts:
     disabled: bool = False
     suspended: bool = False
     confirmed: bool = False
+    approved: bool = True
 
 
 def token_verdict(
@@ -64,7 +65,11 @@ def token_verdict(
         return Unauthorized(INVALID)
     if facts.for_person:
         refusal = sign_in_refusal(
-            settings, disabled=facts.disabled, suspended=facts.suspended, confirmed=facts.confirmed
+            settings,
+            disabled=facts.disabled,
+            suspended=facts.suspended,
+            confirmed=facts.confirmed,
+            approved=facts.approved,
         )
         if refusal is not None:
             return Forbidden(refusal)

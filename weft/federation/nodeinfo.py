@@ -52,7 +52,13 @@ def links(settings: Settings) -> dict[str, Any]:
     }
 
 
-def nodeinfo(version: str, settings: Settings, counts: Usage) -> dict[str, Any]:
+def nodeinfo(
+    version: str, settings: Settings, counts: Usage, *, open_registrations: bool | None = None
+) -> dict[str, Any]:
+    """``open_registrations``: anyone may ask for an account now (the sign-up
+    mode, weft/queries/instance.py); None reads the configuration."""
+    if open_registrations is None:
+        open_registrations = settings.registrations_open
     software: dict[str, Any] = {"name": "weft", "version": __version__}
     if version == "2.1":
         software["repository"] = settings.source_url
@@ -70,7 +76,7 @@ def nodeinfo(version: str, settings: Settings, counts: Usage) -> dict[str, Any]:
             },
             "localPosts": counts.local_posts,
         },
-        "openRegistrations": settings.registrations_open,
+        "openRegistrations": open_registrations,
         "metadata": {
             "nodeName": settings.instance_title,
             "nodeDescription": settings.instance_description,

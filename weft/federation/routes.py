@@ -28,6 +28,7 @@ from weft.federation import (
     webfinger,
 )
 from weft.queries.accounts import parse_id
+from weft.queries.instance import registration
 from weft.runtime import Runtime, runtime
 
 router = APIRouter(include_in_schema=False)
@@ -113,7 +114,10 @@ async def get_nodeinfo_links(rt: Runtime = Depends(runtime)) -> Response:
 async def get_nodeinfo(version: str, rt: Runtime = Depends(runtime)) -> Response:
     if version not in nodeinfo.VERSIONS:
         return JSONResponse({"error": "Record not found"}, status_code=404)
-    document = nodeinfo.nodeinfo(version, rt.settings, await nodeinfo.usage(rt.db))
+    sign_ups = await registration(rt.db, rt.settings)
+    document = nodeinfo.nodeinfo(
+        version, rt.settings, await nodeinfo.usage(rt.db), open_registrations=sign_ups.enabled
+    )
     return JSONResponse(document, media_type=nodeinfo.content_type(version), headers=CORS)
 
 

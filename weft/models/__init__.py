@@ -25,6 +25,7 @@ from weft.models.posts import (
     Tag,
 )
 from weft.models.push import PushSubscription
+from weft.models.server import Invite, ServerRule, ServerSetting
 from weft.models.two_factor import BackupCode, TwoFactorSecret
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "HomeFeedEntry",
     "IdempotencyKey",
     "InboundActivity",
+    "Invite",
     "Job",
     "Marker",
     "MediaAttachment",
@@ -65,6 +67,8 @@ __all__ = [
     "PushSubscription",
     "Report",
     "ScheduledStatus",
+    "ServerRule",
+    "ServerSetting",
     "Status",
     "StatusCard",
     "StatusEdit",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from weft.models.base import Base, snowflake_pk, utcnow
@@ -110,6 +110,12 @@ class User(Base):
     chat_policy: Mapped[str] = mapped_column(String(16), default="everyone")
     sign_up_ip: Mapped[str | None] = mapped_column(String(64), default=None)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Sign-ups in approval mode wait (False) until an admin approves them
+    # (weft/actions/registrations.py); they may not sign in meanwhile.
+    approved: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    sign_up_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    # The invite link they came with (no foreign key: invites are deleted freely).
+    invite_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     account: Mapped[Account] = relationship(back_populates="user", lazy="raise")

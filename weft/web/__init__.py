@@ -3,7 +3,9 @@
 from fastapi import APIRouter, Depends
 
 from weft.web import (
+    about,
     activity,
+    admin_settings,
     auth,
     chat_forms,
     compose,
@@ -11,6 +13,7 @@ from weft.web import (
     edit,
     hidden_words,
     home,
+    invites,
     media_files,
     messages,
     notifications,
@@ -51,5 +54,8 @@ router.include_router(topics.router)
 router.include_router(messages.router)
 router.include_router(chat_forms.router)
 router.include_router(robots.router)
+router.include_router(about.router)
+router.include_router(invites.router)
+router.include_router(admin_settings.router)
 
 __all__ = ["router"]

@@ -21,6 +21,7 @@ from weft.actions.two_factor import (
 )
 from weft.errors import Forbidden, Invalid, RateLimited, Unauthorized
 from weft.models import User
+from weft.queries.instance import paragraphs_html, registration, server_rules, site_text
 from weft.ratelimit import TWO_FACTOR
 from weft.runtime import Runtime, runtime
 from weft.throttling import check_rate, client_ip
@@ -42,10 +43,20 @@ LABELS = {
     "password_confirmation": "Confirm password",
     "agreement": "The agreement",
     "login": "Email or username",
+    "reason": "Your reason",
+    "invite_code": "The invite link",
 }
-SIGN_UP_FIELDS = ("username", "email", "password", "password_confirmation", "agreement")
+SIGN_UP_FIELDS = (
+    "username",
+    "email",
+    "password",
+    "password_confirmation",
+    "agreement",
+    "reason",
+    "invite_code",
+)
 # Typed values a re-rendered form keeps; passwords are never sent back.
-KEPT = ("username", "email", "login")
+KEPT = ("username", "email", "login", "reason", "invite_code")
 
 
 def safe_next(raw: str | None) -> str:
@@ -87,28 +98,44 @@ async def _signed_in(request: Request, rt: Runtime, user: User, target: str) -> 
     return response
 
 
-async def _sign_up_page(
+async def sign_up_page(
     request: Request,
     rt: Runtime,
     fields: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
+    status: int | None = None,
 ) -> HTMLResponse:
+    """The form, with the rules to accept; in approval mode it asks a reason,
+    and with an invite code (``/invite/<code>``) it is open in any mode but closed."""
+    values = _kept(fields or {})
+    reg = await registration(rt.db, rt.settings)
+    invited = bool(values["invite_code"]) and reg.mode != "closed"
     context = {
-        "values": _kept(fields or {}),
+        "values": values,
         "errors": errors or {},
-        "open": rt.settings.registrations_open,
+        "open": reg.enabled or invited,
+        "mode": reg.mode,
+        "invited": invited,
+        "ask_reason": reg.approval_required and not invited,
+        "message": paragraphs_html(reg.message),
+        "rules": await server_rules(rt.db),
+        "terms": bool((await site_text(rt.db, "terms_of_service")).text),
         "settings": rt.settings,
     }
-    return await render(request, "auth/sign_up.html", context, 422 if errors else 200)
+    code = status or (422 if errors else 200)
+    return await render(request, "auth/sign_up.html", context, code)
 
 
 @router.get("/sign_up", response_model=None)
 async def sign_up_form(
-    request: Request, user: User | None = Depends(current_user), rt: Runtime = Depends(runtime)
+    request: Request,
+    invite: str = "",
+    user: User | None = Depends(current_user),
+    rt: Runtime = Depends(runtime),
 ) -> Response:
     if user is not None:
         return RedirectResponse("/", status_code=303)
-    return await _sign_up_page(request, rt)
+    return await sign_up_page(request, rt, {"invite_code": invite[:64]})
 
 
 def _check_sign_up_form(fields: dict[str, str]) -> None:
@@ -131,10 +158,17 @@ async def sign_up(request: Request, rt: Runtime = Depends(runtime)) -> Response:
                 password=fields.get("password", ""),
                 ip=client_ip(request),
                 agreement=fields.get("agreement") == "1",
+                reason=fields.get("reason", ""),
+                invite_code=fields.get("invite_code", ""),
             ),
         )
     except Invalid as error:
-        return await _sign_up_page(request, rt, fields, _field_errors(error, SIGN_UP_FIELDS))
+        return await sign_up_page(request, rt, fields, _field_errors(error, SIGN_UP_FIELDS))
+    except Forbidden as error:
+        return await sign_up_page(request, rt, fields, {"form": error.message}, 403)
+    if not user.approved:
+        context = {"email": user.email, "confirm": not user.is_confirmed}
+        return await render(request, "auth/pending.html", context)
     if not user.is_confirmed:
         return await render(request, "auth/check_email.html", {"email": user.email})
     return await _signed_in(request, rt, user, "/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, RootModel
 
 from weft.api.schemas import Entity
 from weft.api.schemas.accounts import Account
@@ -70,6 +70,50 @@ class Registrations(Entity):
     url: str | None
 
 
+class Rule(Entity):
+    """A server rule: people accept them at sign-up and name them in reports."""
+
+    id: str
+    text: str
+    hint: str
+    translations: dict[str, dict[str, str]] | None = None
+
+
+class ExtendedDescription(Entity):
+    updated_at: str
+    content: str = Field(description="HTML.")
+
+
+class PrivacyPolicy(Entity):
+    updated_at: str
+    content: str = Field(description="HTML.")
+
+
+class TermsOfService(Entity):
+    effective_date: str = Field(description="The date they took effect (YYYY-MM-DD).")
+    effective: bool
+    content: str = Field(description="HTML.")
+    succeeded_by: str | None
+
+
+class DomainBlock(Entity):
+    domain: str
+    digest: str = Field(description="SHA-256 of the domain, hex.")
+    severity: str = Field(description="`silence` or `suspend`.")
+    comment: str | None = None
+
+
+class WeeklyActivity(Entity):
+    week: str = Field(description="The week's start, as a UNIX timestamp in a string.")
+    statuses: str
+    logins: str
+    registrations: str
+
+
+class Peers(RootModel[list[str]]):
+    """The domains this server knows, as Mastodon lists them."""
+
+
 class Contact(Entity):
     email: str
     account: Account | None
@@ -91,7 +135,7 @@ class Instance(Entity):
     configuration: Configuration
     registrations: Registrations
     contact: Contact
-    rules: list[dict[str, Any]]
+    rules: list[Rule]
 
 
 class V1Configuration(Entity):
@@ -119,4 +163,4 @@ class V1Instance(Entity):
     invites_enabled: bool
     configuration: V1Configuration
     contact_account: Account | None
-    rules: list[dict[str, Any]]
+    rules: list[Rule]

@@ -12,7 +12,9 @@ from weft.actions.accounts import (
     NOTE_MAX,
 )
 from weft.config import Settings
+from weft.models import ServerRule
 from weft.push.vapid import public_key
+from weft.queries.instance import Registration, paragraphs_html
 
 # The Mastodon release whose entity shapes we serve (the schemas the tests
 # check against, tests/reference/), for clients that parse `version` to decide what to call.
@@ -63,9 +65,28 @@ def _streaming(settings: Settings) -> str:
     return settings.base_url.replace("https://", "wss://").replace("http://", "ws://")
 
 
+def rule(rule: ServerRule) -> dict[str, Any]:
+    return {"id": str(rule.id), "text": rule.text, "hint": rule.hint, "translations": {}}
+
+
+def _urls(settings: Settings) -> dict[str, str]:
+    return {
+        "about": f"{settings.base_url}/about",
+        "privacy_policy": f"{settings.base_url}/privacy-policy",
+        "terms_of_service": f"{settings.base_url}/terms-of-service",
+        "sign_up": f"{settings.base_url}/auth/sign_up",
+    }
+
+
 def instance_v2(
-    settings: Settings, active_month: int, contact: dict[str, Any] | None
+    settings: Settings,
+    active_month: int,
+    contact: dict[str, Any] | None,
+    reg: Registration,
+    rules: list[ServerRule],
+    has_terms: bool,
 ) -> dict[str, Any]:
+    urls = _urls(settings)
     return {
         "domain": settings.domain,
         "title": settings.instance_title,
@@ -81,9 +102,9 @@ def instance_v2(
             "urls": {
                 "streaming": _streaming(settings),
                 "status": None,
-                "about": None,
-                "privacy_policy": None,
-                "terms_of_service": None,
+                "about": urls["about"],
+                "privacy_policy": urls["privacy_policy"],
+                "terms_of_service": urls["terms_of_service"] if has_terms else None,
             },
             "accounts": {
                 "max_featured_tags": NO_FEATURED_TAGS,
@@ -102,20 +123,27 @@ def instance_v2(
             "vapid": {"public_key": public_key(settings)},
         },
         "registrations": {
-            "enabled": settings.registrations_open,
-            "approval_required": False,
-            "reason_required": False,
-            "message": None,
+            "enabled": reg.enabled,
+            "approval_required": reg.approval_required,
+            "reason_required": reg.approval_required,
+            "message": paragraphs_html(reg.message) or None,
             "min_age": None,
-            "url": None,
+            # Where people sign up: the web form (it also takes invite links).
+            "url": urls["sign_up"] if reg.mode != "closed" else None,
         },
         "contact": {"email": settings.contact_email, "account": contact},
-        "rules": [],
+        "rules": [rule(r) for r in rules],
     }
 
 
 def instance_v1(
-    settings: Settings, users: int, statuses: int, domains: int, contact: dict[str, Any] | None
+    settings: Settings,
+    users: int,
+    statuses: int,
+    domains: int,
+    contact: dict[str, Any] | None,
+    reg: Registration,
+    rules: list[ServerRule],
 ) -> dict[str, Any]:
     return {
         "uri": settings.domain,
@@ -128,9 +156,9 @@ def instance_v1(
         "stats": {"user_count": users, "status_count": statuses, "domain_count": domains},
         "thumbnail": f"{settings.base_url}/static/thumbnail.png",
         "languages": ["en"],
-        "registrations": settings.registrations_open,
-        "approval_required": False,
-        "invites_enabled": False,
+        "registrations": reg.enabled,
+        "approval_required": reg.approval_required,
+        "invites_enabled": reg.mode != "closed",
         "configuration": {
             "accounts": {"max_featured_tags": NO_FEATURED_TAGS},
             "statuses": _statuses(),
@@ -138,5 +166,5 @@ def instance_v1(
             "polls": _polls(),
         },
         "contact_account": contact,
-        "rules": [],
+        "rules": [rule(r) for r in rules],
     }

@@ -78,6 +78,7 @@ async def recheck(rt: Runtime, hub: Hub) -> None:
             disabled=person and user.disabled,
             suspended=person and account.suspended_at is not None,
             confirmed=person and user.is_confirmed,
+            approved=not person or user.approved,
         )
         if token_verdict(rt.settings, facts, now) is None:
             good.add(token.id)
