@@ -80,7 +80,7 @@ def test_robots_txt_keeps_crawlers_to_public_pages(client: httpx.Client) -> None
     assert response.headers["content-type"].startswith("text/plain")
     lines = response.text.splitlines()
     assert lines[0] == "User-agent: *"
-    for private in ("/api/", "/oauth/", "/settings", "/auth/", "/compose"):
+    for private in ("/api/", "/oauth/", "/settings", "/auth/", "/compose", "/messages", "/admin"):
         assert f"Disallow: {private}" in lines
     assert "Disallow: /" not in lines
 
