@@ -72,17 +72,17 @@ async def fan_out(db: Database, settings: Settings, payload: dict[str, Any]) -> 
         if status is None:
             return 0  # deleted before it was fanned out
         readers = await recipients(session, status)
-        # Every reader, even one whose feed the store keeps no longer (Redis
-        # drops the feeds of people away, and rebuilds them with this post).
         others = await post_keys(session, status, [])  # public, hashtags, thread
         status_id, author_id, reblog_of_id = status.id, status.account_id, status.reblog_of_id
     added = 0
-    for number, step in enumerate(steps(readers)):
+    for number, step in enumerate(steps(readers, FIRST_STEP)):
         entries = [FeedEntry(a, status_id, reblog_of_id) for a in step]
         async with _session(db, feed) as session:
             added += await feed.add(session, entries)
+        # After the table store's commit (or the Redis writes). Every reader's
+        # stream, even one whose feed the store keeps no longer (Redis drops
+        # the feeds of people away, and rebuilds them with this post).
         streams = [keys.user(a) for a in step] + (others if number == 0 else [])
-        # After the table store's commit (or the Redis writes).
         await publish(Event(UPDATE, tuple(streams), status_id=status_id, account_id=author_id))
     if not readers and others:
         await publish(Event(UPDATE, tuple(others), status_id=status_id, account_id=author_id))
