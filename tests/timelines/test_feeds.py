@@ -361,7 +361,8 @@ async def test_fan_out_tells_the_streams_in_steps(
     assert [len(u) for u in users] == [2, 4, 2]
     everyone = {keys.user(p.account_id) for p in [star, *readers]}
     assert {k for u in users for k in u} == everyone
-    assert keys.PUBLIC in told[0] and keys.hashtag("wool") in told[0]
+    assert keys.PUBLIC in told[0]
+    assert keys.hashtag("wool") in told[0]
     assert all(keys.PUBLIC not in later for later in told[1:])
     for person in [star, *readers]:
         assert await home(db, s, person) == [status]
