@@ -193,7 +193,9 @@ FAN_OUT_FOLLOWERS = 1000
 FAN_OUT_POSTS = 5
 
 
-async def fan_out_measure(database_url: str, posts: int, profile: bool) -> dict[str, Any]:
+async def fan_out_measure(
+    database_url: str, data_dir: Path, posts: int, profile: bool
+) -> dict[str, Any]:
     """Benchmark d's server side in one process (see the module's docstring)."""
     from bench.streaming import seed_followers
     from weft.actions.posts.post import Draft, post_status
@@ -208,7 +210,7 @@ async def fan_out_measure(database_url: str, posts: int, profile: bool) -> dict[
     await seed_followers(database_url, "http://127.0.0.1:8000", FAN_OUT_FOLLOWERS)
     env = {
         "WEFT_DATABASE_URL": database_url,
-        "WEFT_DATA_DIR": str(Path(database_url.rsplit("///", 1)[1]).parent),
+        "WEFT_DATA_DIR": str(data_dir),
         "WEFT_RATE_LIMITS": "false",
         "WEFT_EMBEDDED_WORKERS": "0",
         "WEFT_SECRET_KEY": "bench-profile",
@@ -281,7 +283,7 @@ def fan_out_main(posts: int, profile: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'weft.sqlite3'}"
         migrate.upgrade(url)
-        print(json.dumps(asyncio.run(fan_out_measure(url, posts, profile))))
+        print(json.dumps(asyncio.run(fan_out_measure(url, Path(tmp), posts, profile))))
 
 
 def main() -> None:
