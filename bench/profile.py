@@ -8,6 +8,13 @@ Redis feeds when Redis answers), and calls the ASGI app directly, one request
 at a time, for the ceiling route and the home timeline. It prints the CPU
 milliseconds per request of each and their ratio; ``--profile`` adds a
 cProfile listing of the home requests.
+
+``--fan-out`` measures benchmark d's server side instead (issue 16), on
+SQLite: one author and 1,000 followers, each with an open ``user`` stream in
+the hub (no network: each socket's payload is rendered as the WebSocket's
+sender renders it), a few posts, and for each the time from the fan-out
+job's start to the first and the last socket's payload; ``--profile`` adds
+a cProfile listing of the jobs and the renders.
 """
 
 from __future__ import annotations
@@ -18,13 +25,14 @@ import cProfile
 import json
 import pstats
 import random
+import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from bench.seed import seed
 from tests.backends import (
@@ -181,12 +189,114 @@ async def measure(
     return result
 
 
+FAN_OUT_FOLLOWERS = 1000
+FAN_OUT_POSTS = 5
+
+
+async def fan_out_measure(
+    database_url: str, data_dir: Path, posts: int, profile: bool
+) -> dict[str, Any]:
+    """Benchmark d's server side in one process (see the module's docstring)."""
+    from bench.streaming import seed_followers
+    from weft.actions.posts.post import Draft, post_status
+    from weft.api.streaming.hub import Hub, Viewer
+    from weft.api.streaming.render import render
+    from weft.api.streaming.streams import parse_stream
+    from weft.events import bus_for
+    from weft.jobs.worker import Worker
+    from weft.models import Account, OAuthAccessToken, User
+    from weft.runtime import build_runtime
+
+    await seed_followers(database_url, "http://127.0.0.1:8000", FAN_OUT_FOLLOWERS)
+    env = {
+        "WEFT_DATABASE_URL": database_url,
+        "WEFT_DATA_DIR": str(data_dir),
+        "WEFT_RATE_LIMITS": "false",
+        "WEFT_EMBEDDED_WORKERS": "0",
+        "WEFT_SECRET_KEY": "bench-profile",
+    }
+    settings = load_settings(env)
+    rt = build_runtime(settings)
+    hub = Hub(bus_for(None))
+    await hub.start()
+    async with rt.db.read() as session:
+        author = await session.scalar(select(Account.id).where(Account.username == "author"))
+        readers = (
+            await session.execute(
+                select(User.account_id, OAuthAccessToken.id)
+                .join(OAuthAccessToken, OAuthAccessToken.user_id == User.id)
+                .where(User.account_id != author)
+            )
+        ).all()
+    assert author is not None
+    assert len(readers) == FAN_OUT_FOLLOWERS
+    loop = asyncio.get_running_loop()
+    arrivals: list[float] = []
+    everyone = asyncio.Event()  # set once every socket has its payload
+
+    async def speak(socket: Any) -> None:  # as routes._Speaker does, without the send
+        while (item := socket.take()) is not None:
+            stream, event, shared = item
+            payload = await render(rt, socket.viewer, stream, event, shared)
+            if payload is not None:
+                arrivals.append(time.perf_counter())
+                if len(arrivals) == FAN_OUT_FOLLOWERS:
+                    everyone.set()
+
+    for account_id, token_id in readers:
+        socket = hub.open(Viewer(account_id, token_id, frozenset({"read", "write"})))
+        hub.subscribe(socket, parse_stream("user", {}, account_id))
+        socket.wake = lambda socket=socket: loop.create_task(speak(socket))  # type: ignore[misc]
+    profiler = cProfile.Profile()
+    firsts, lasts, cpus = [], [], []
+    for n in range(posts + 1):  # the first post warms up, and is not counted
+        await post_status(rt.db, settings, author, Draft(f"to every stream, number {n}"))
+        arrivals.clear()
+        everyone.clear()
+        cpu, started = time.process_time(), time.perf_counter()
+        if n and profile:
+            profiler.enable()
+        await Worker(rt.db, settings).run_until_idle()
+        async with asyncio.timeout(60):
+            await everyone.wait()
+        profiler.disable()
+        if n:
+            firsts.append(arrivals[0] - started)
+            lasts.append(arrivals[-1] - started)
+            cpus.append(time.process_time() - cpu)
+    if profile:
+        stats = pstats.Stats(profiler).sort_stats("cumulative")
+        stats.print_stats(60)
+        stats.sort_stats("tottime").print_stats(40)
+    await hub.stop()
+    await rt.close()
+    return {
+        "streams": FAN_OUT_FOLLOWERS,
+        "posts": posts,
+        "first_payload_median_ms": round(statistics.median(firsts) * 1000, 1),
+        "last_payload_median_ms": round(statistics.median(lasts) * 1000, 1),
+        "cpu_per_post_median_ms": round(statistics.median(cpus) * 1000, 1),
+    }
+
+
+def fan_out_main(posts: int, profile: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'weft.sqlite3'}"
+        migrate.upgrade(url)
+        print(json.dumps(asyncio.run(fan_out_measure(url, Path(tmp), posts, profile))))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--fan-out", action="store_true", help="benchmark d's server side")
+    parser.add_argument("--posts", type=int, default=FAN_OUT_POSTS)
     args = parser.parse_args()
+    if args.fan_out:
+        fan_out_main(args.posts, args.profile)
+        return
     if not args.postgres:
         url, tokens = prepare_sqlite()
         print(json.dumps(asyncio.run(measure(url, None, tokens, args.requests, args.profile))))

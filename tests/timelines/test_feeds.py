@@ -22,6 +22,7 @@ from weft.config import Settings
 from weft.db.database import Database
 from weft.db.ids import new_id
 from weft.db.paging import Page
+from weft.events import UPDATE, Event, bus_for, keys
 from weft.models import Account, Follow, Status
 from weft.models.base import utcnow
 from weft.queries.timelines import home_timeline
@@ -320,6 +321,51 @@ async def test_fan_out_reaches_1000_followers_once(db: Database, feed_settings: 
     assert await timeline_jobs.fan_out(db, s, {"status_id": status}) == 0  # idempotent
     async with db.read() as session:
         assert await home_feed(s).page(session, followers[-1], Page()) == [status]
+
+
+class Heard:
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def on_event(self, event: Event) -> None:
+        self.events.append(event)
+
+    def on_outage(self) -> None:
+        pass
+
+
+async def test_fan_out_tells_the_streams_in_steps(
+    db: Database, feed_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Readers hear of a post in steps (2, then the rest here), each
+    once its feeds are written; the public streams with the first step."""
+    s = feed_settings
+    monkeypatch.setattr(timeline_jobs, "FIRST_STEP", 2)
+    star, *readers = await people(db, s, "star", *(f"reader{n}" for n in range(7)))
+    for reader in readers:
+        await follow(db, reader, star)
+    await drain(db, s)
+    if s.redis_url:  # only people who read their feed get fan-out on Redis
+        for person in [star, *readers]:
+            await home(db, s, person)
+    status = await post(db, s, star, "hello in steps #wool")
+    bus = bus_for(None)
+    heard = Heard()
+    await bus.start(heard)
+    try:
+        assert await timeline_jobs.fan_out(db, s, {"status_id": status}) == 8
+    finally:
+        await bus.stop(heard)
+    told = [e.keys for e in heard.events if e.name == UPDATE and e.status_id == status]
+    users = [[k for k in heard_keys if k.startswith("user:")] for heard_keys in told]
+    assert [len(u) for u in users] == [2, 6]
+    everyone = {keys.user(p.account_id) for p in [star, *readers]}
+    assert {k for u in users for k in u} == everyone
+    assert keys.PUBLIC in told[0]
+    assert keys.hashtag("wool") in told[0]
+    assert all(keys.PUBLIC not in later for later in told[1:])
+    for person in [star, *readers]:
+        assert await home(db, s, person) == [status]
 
 
 async def test_redis_page_reads_asked_at_once_each_get_their_own_page(

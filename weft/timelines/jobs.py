@@ -20,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.config import Settings
 from weft.db.database import Database
-from weft.events import UPDATE, Event, publish
+from weft.events import UPDATE, Event, keys, publish
 from weft.models import Account, Follow, FollowedTag, Status
 from weft.timelines import HomeFeed, home_feed, in_database
-from weft.timelines.home import FeedEntry
+from weft.timelines.home import BATCH, FeedEntry
 from weft.timelines.sources import merge_entries, recipients, tag_merge_entries, tag_only_ids
 from weft.timelines.streams import post_keys
 
@@ -36,24 +36,58 @@ async def _session(db: Database, feed: HomeFeed) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+# Readers per step of a fan-out: a small first step, so the first streams
+# hear of the post at once, then the rest in the store's batches. More,
+# growing steps (50, 100, 200, ...) brought the first stream sooner still but
+# made the last one later under load: each step is one more shared read and
+# round of sends (benchmark d, docs/performance.md).
+FIRST_STEP = 100
+
+
+def steps(readers: list[int], first: int = FIRST_STEP, most: int = BATCH) -> list[list[int]]:
+    """``readers`` in the steps a fan-out writes and tells them in.
+
+    >>> [len(s) for s in steps(list(range(1001)))]
+    [100, 901]
+    """
+    found, start, size = [], 0, first
+    while start < len(readers):
+        found.append(readers[start : start + size])
+        start += size
+        size = most
+    return found
+
+
 async def fan_out(db: Database, settings: Settings, payload: dict[str, Any]) -> int:
-    """Put a new post (or repost) into its author's and followers' feeds, then
-    tell their ``user`` streams (and the public and hashtag streams) of it:
-    once the feed holds it, so a stream and the home timeline agree."""
+    """Put a new post (or repost) into its author's and followers' feeds, and
+    tell their ``user`` streams (and the public and hashtag streams) of it.
+
+    In steps (:func:`steps`): each step's feeds are written (the table
+    store's in a transaction of their own) before that step's streams are
+    told, so a stream and the home timeline agree, and the first readers
+    need not wait for the thousandth feed. A run again after a failure
+    writes nothing twice, but may tell the streams of its finished steps
+    again (a client keys posts by id)."""
     feed = home_feed(settings)
-    async with _session(db, feed) as session:
+    async with db.read() as session:
         status = await session.get(Status, int(payload["status_id"]))
         if status is None:
             return 0  # deleted before it was fanned out
         readers = await recipients(session, status)
-        entries = [FeedEntry(a, status.id, status.reblog_of_id) for a in readers]
-        added = await feed.add(session, entries)
-        # Every reader, even one whose feed the store keeps no longer (Redis
-        # drops the feeds of people away, and rebuilds them with this post).
-        streams = await post_keys(session, status, readers)
-        event = Event(UPDATE, tuple(streams), status_id=status.id, account_id=status.account_id)
-    if event.keys:
-        await publish(event)  # after the table store's commit (or the Redis writes)
+        others = await post_keys(session, status, [])  # public, hashtags, thread
+        status_id, author_id, reblog_of_id = status.id, status.account_id, status.reblog_of_id
+    added = 0
+    for number, step in enumerate(steps(readers, FIRST_STEP)):
+        entries = [FeedEntry(a, status_id, reblog_of_id) for a in step]
+        async with _session(db, feed) as session:
+            added += await feed.add(session, entries)
+        # After the table store's commit (or the Redis writes). Every reader's
+        # stream, even one whose feed the store keeps no longer (Redis drops
+        # the feeds of people away, and rebuilds them with this post).
+        streams = [keys.user(a) for a in step] + (others if number == 0 else [])
+        await publish(Event(UPDATE, tuple(streams), status_id=status_id, account_id=author_id))
+    if not readers and others:
+        await publish(Event(UPDATE, tuple(others), status_id=status_id, account_id=author_id))
     return added
 
 

@@ -52,35 +52,64 @@ async def recheck_sessions(rt: Runtime, hub: Hub) -> None:
         hub.close_session(session_id, SIGNED_OUT)
 
 
+# The columns the verdict reads, not ORM objects: a hub with 1,000 tokens
+# built 3,000 objects every few seconds (about 90 ms, benchmark d).
+_FACTS = (
+    select(
+        OAuthAccessToken.id,
+        OAuthAccessToken.revoked_at,
+        OAuthAccessToken.expires_at,
+        OAuthAccessToken.last_used_at,
+        OAuthAccessToken.scopes,
+        OAuthAccessToken.user_id,
+        User.id,
+        User.disabled,
+        User.confirmed_at,
+        User.approved,
+        Account.id,
+        Account.suspended_at,
+    )
+    .outerjoin(User, User.id == OAuthAccessToken.user_id)
+    .outerjoin(Account, Account.id == User.account_id)
+)
+
+
 async def recheck(rt: Runtime, hub: Hub) -> None:
     held = hub.tokens()
     if not held:
         return
-    query = (
-        select(OAuthAccessToken, User, Account)
-        .outerjoin(User, User.id == OAuthAccessToken.user_id)
-        .outerjoin(Account, Account.id == User.account_id)
-        .where(OAuthAccessToken.id.in_(held))
-    )
     async with rt.db.read() as session:
-        rows = (await session.execute(query)).all()
+        rows = (await session.execute(_FACTS.where(OAuthAccessToken.id.in_(held)))).all()
     now = utcnow()
     good: set[int] = set()
-    for token, user, account in rows:
-        person = user is not None and account is not None
+    for (
+        token_id,
+        revoked_at,
+        expires_at,
+        last_used_at,
+        scopes,
+        owner_id,
+        user_id,
+        disabled,
+        confirmed_at,
+        approved,
+        account_id,
+        suspended_at,
+    ) in rows:
+        person = user_id is not None and account_id is not None
         facts = TokenFacts(
-            revoked_at=token.revoked_at,
-            expires_at=token.expires_at,
-            last_used_at=token.last_used_at,
-            scopes=frozenset(token.scopes.split()),
-            for_person=token.user_id is not None,
+            revoked_at=revoked_at,
+            expires_at=expires_at,
+            last_used_at=last_used_at,
+            scopes=frozenset(scopes.split()),
+            for_person=owner_id is not None,
             person_found=person,
-            disabled=person and user.disabled,
-            suspended=person and account.suspended_at is not None,
-            confirmed=person and user.is_confirmed,
-            approved=not person or user.approved,
+            disabled=person and bool(disabled),
+            suspended=person and suspended_at is not None,
+            confirmed=person and confirmed_at is not None,
+            approved=not person or bool(approved),
         )
         if token_verdict(rt.settings, facts, now) is None:
-            good.add(token.id)
+            good.add(token_id)
     for token_id in set(held) - good:
         hub.close_token(token_id, REVOKED)
