@@ -82,6 +82,7 @@ def emit(
     keys: Iterable[str],
     *,
     change: str | None = None,
+    payload: str | None = None,
     **ids: int | None,
 ) -> None:
     """Record an event in ``session``'s transaction; published once it commits."""
@@ -97,7 +98,7 @@ def emit(
                 await publish(event)
 
         after_commit(session, flush)
-    pending.append(Event(name, wanted, change=change, **ids))
+    pending.append(Event(name, wanted, change=change, payload=payload, **ids))
 
 
 async def publish(event: Event) -> None:
