@@ -55,6 +55,7 @@ ONE_CHAT_MESSAGES = 1000
 CONCURRENCY = 16
 SOCKETS = 100
 PATIENCE = 60
+STARTUP = 300  # seconds for `weft serve` to answer (slow on a loaded machine)
 
 
 def _ws(url: str, token: str) -> str:
@@ -167,7 +168,7 @@ def run_sqlite() -> dict[str, Any]:
         )
         migrate.upgrade(database_url)
         author, readers = asyncio.run(seed_followers(database_url, server.url, CHATS))
-        server.start()
+        server.start(timeout=STARTUP)
         try:
             return asyncio.run(measure(server.url, author, readers))
         finally:
@@ -195,7 +196,7 @@ def run_postgresql() -> dict[str, Any]:
             server = WeftProcess(env, tmp / "data")
             migrate.upgrade(database_url)
             author, readers = asyncio.run(seed_followers(database_url, server.url, CHATS))
-            server.start()
+            server.start(timeout=STARTUP)
             try:
                 with _worker(server.env, tmp / "worker"):
                     return asyncio.run(measure(server.url, author, readers))
