@@ -11,13 +11,21 @@ The readers follow the sender, so every chat is in their inbox and every
 message is a ``chat.message`` event (requests are ``chat.request``).
 ``python -m bench.chats`` runs it on SQLite, and on PostgreSQL + Redis where
 they answer; ``make bench`` runs it after the streaming benchmark.
+``WEFT_BENCH_ONLY=sqlite`` (or ``postgresql``) runs one backend.
+
+``python -m bench.chats --profile`` measures the send path in process
+instead (no HTTP server, SQLite): the CPU milliseconds and the SQL
+statements of one ``POST`` into a chat, and a cProfile listing.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import cProfile
 import json
 import os
+import pstats
 import statistics
 import tempfile
 import time
@@ -26,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import event
 from websockets.asyncio.client import ClientConnection, connect
 
 from bench.streaming import RESULTS, _worker, seed_followers
@@ -37,6 +46,8 @@ from tests.backends import (
     redis_available,
 )
 from tests.live import ROOT, WeftProcess
+from weft.app import create_app
+from weft.config import load_settings
 from weft.db import migrate
 
 CHATS = 1000
@@ -44,6 +55,7 @@ ONE_CHAT_MESSAGES = 1000
 CONCURRENCY = 16
 SOCKETS = 100
 PATIENCE = 60
+STARTUP = 300  # seconds for `weft serve` to answer (slow on a loaded machine)
 
 
 def _ws(url: str, token: str) -> str:
@@ -156,7 +168,7 @@ def run_sqlite() -> dict[str, Any]:
         )
         migrate.upgrade(database_url)
         author, readers = asyncio.run(seed_followers(database_url, server.url, CHATS))
-        server.start()
+        server.start(timeout=STARTUP)
         try:
             return asyncio.run(measure(server.url, author, readers))
         finally:
@@ -184,7 +196,7 @@ def run_postgresql() -> dict[str, Any]:
             server = WeftProcess(env, tmp / "data")
             migrate.upgrade(database_url)
             author, readers = asyncio.run(seed_followers(database_url, server.url, CHATS))
-            server.start()
+            server.start(timeout=STARTUP)
             try:
                 with _worker(server.env, tmp / "worker"):
                     return asyncio.run(measure(server.url, author, readers))
@@ -195,12 +207,16 @@ def run_postgresql() -> dict[str, Any]:
 
 
 def run() -> dict[str, Any]:
+    only = os.environ.get("WEFT_BENCH_ONLY", "")
     results: dict[str, Any] = {"load_average_at_start": os.getloadavg()}
-    results["sqlite"] = run_sqlite()
-    print("\n== Chats, SQLite (one weft serve)")
-    for key, value in results["sqlite"].items():
-        print(f"  {key:<14} {value}")
-    if postgres_available() and redis_available():
+    if only in ("", "sqlite"):
+        results["sqlite"] = run_sqlite()
+        print("\n== Chats, SQLite (one weft serve)")
+        for key, value in results["sqlite"].items():
+            print(f"  {key:<14} {value}")
+    if only == "sqlite":
+        pass
+    elif postgres_available() and redis_available():
         results["postgresql_redis"] = run_postgresql()
         print("\n== Chats, PostgreSQL + Redis (weft serve --workers 2)")
         for key, value in results["postgresql_redis"].items():
@@ -211,7 +227,123 @@ def run() -> dict[str, Any]:
     return results
 
 
+async def _post(app: Any, path: str, token: str, body: dict[str, Any]) -> tuple[int, bytes]:
+    """One JSON ``POST`` straight into the ASGI app; its status and body."""
+    data = json.dumps(body).encode()
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"127.0.0.1:8000"),
+            (b"authorization", f"Bearer {token}".encode()),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(data)).encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        "state": {},
+    }
+    status, answer, given = 0, bytearray(), False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal given
+        if given:
+            await asyncio.sleep(3600)
+        given = True
+        return {"type": "http.request", "body": data, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            answer.extend(message.get("body", b""))
+
+    await app(scope, receive, send)
+    return status, bytes(answer)
+
+
+async def _profile_sends(database_url: str, data_dir: Path, count: int) -> dict[str, Any]:
+    env = {
+        "WEFT_DATABASE_URL": database_url,
+        "WEFT_DATA_DIR": str(data_dir),
+        "WEFT_RATE_LIMITS": "false",
+        "WEFT_EMBEDDED_WORKERS": "0",
+        "WEFT_SECRET_KEY": "bench-profile",
+    }
+    author, readers = await seed_followers(database_url, "http://127.0.0.1:8000", 1)
+    app = create_app(load_settings(env))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as http:
+        reader = await http.get(
+            "/api/v1/accounts/verify_credentials",
+            headers={"Authorization": f"Bearer {readers[0]}"},
+        )
+        made = await http.post(
+            "/api/weft/v1/chats",
+            headers={"Authorization": f"Bearer {author}"},
+            json={"account_ids": [reader.json()["id"]]},
+        )
+    made.raise_for_status()
+    path = f"/api/weft/v1/chats/{made.json()['id']}/messages"
+
+    async def one(n: int) -> None:
+        status, body = await _post(app, path, author, {"text": f"message {n}"})
+        assert status == 200, body
+
+    for n in range(50):
+        await one(n)
+    statements = [0]
+    db = app.state.runtime.db
+
+    def counted(*_: Any) -> None:
+        statements[0] += 1
+
+    for engine in {db.read_engine, db.write_engine}:
+        event.listen(engine.sync_engine, "before_cursor_execute", counted)
+    cpu, wall = time.process_time(), time.perf_counter()
+    for n in range(count):
+        await one(n)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    result = {
+        "posts": count,
+        "cpu_ms_per_post": round(cpu / count * 1000, 3),
+        "wall_ms_per_post": round(wall / count * 1000, 3),
+        # BEGIN and COMMIT included; `Database.rows` (the token cache's own
+        # connection) is not counted.
+        "statements_per_post": round(statements[0] / count, 2),
+    }
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for n in range(count):
+        await one(n)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats(os.environ.get("WEFT_BENCH_SORT", "tottime")).print_stats(40)
+    return result
+
+
+def profile(count: int = 500) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        data = Path(tmp_dir) / "data"
+        data.mkdir()
+        database_url = f"sqlite+aiosqlite:///{data / 'weft.sqlite3'}"
+        migrate.upgrade(database_url)
+        return asyncio.run(_profile_sends(database_url, data, count))
+
+
 if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", action="store_true", help="the send path, in process")
+    if parser.parse_args().profile:
+        print(json.dumps({"load_average": os.getloadavg(), **profile()}, indent=2))
+        raise SystemExit
     figures = run()
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"chats-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"

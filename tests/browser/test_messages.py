@@ -141,7 +141,7 @@ def test_group_info_and_requests_pages(
     shoot(other, screenshots, "requests")
     assert_accessible(other, "the requests folder")
     other.locator(".chat-item a.chat-link").first.click()
-    expect(other.get_by_role("heading", name="You were added to Weekend")).to_be_visible()
+    expect(other.get_by_role("heading", name="ana added you to Weekend")).to_be_visible()
     shoot(other, screenshots, "request")
     assert_accessible(other, "a request")
     other.get_by_role("button", name="Accept").click()

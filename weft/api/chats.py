@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from weft.actions.chats.members import add_members, leave_chat, remove_member, set_role
-from weft.actions.chats.messages import NewMessage, delete_message, edit_message, send_message
+from weft.actions.chats.messages import NewMessage, delete_message, edit_message, send
 from weft.actions.chats.reactions import react, unreact
 from weft.actions.chats.start import start_chat
 from weft.actions.chats.state import (
@@ -30,7 +30,12 @@ from weft.api.chats_schemas import ChatMessageSchema, ChatSchema
 from weft.api.pagination import link_header, page_of
 from weft.api.params import bool_param, form
 from weft.api.schemas import PAGING, Empty, answers, inputs, query
-from weft.api.serializers.chats import chat_entity, message_entities, message_entity
+from weft.api.serializers.chats import (
+    chat_entity,
+    message_entities,
+    message_entity,
+    new_message_renderer,
+)
 from weft.errors import Invalid, NotFound
 from weft.queries.accounts import parse_id
 from weft.queries.chats import (
@@ -377,15 +382,18 @@ async def messages_create(
     credentials: Credentials = Depends(WRITE),
     params: MessageParams = form(MessageParams),
     rt: Runtime = Depends(runtime),
-) -> dict[str, Any]:
+) -> Response:
+    """The message as its members' ``chat.message`` event carries it."""
     me = _me(credentials)
     new = NewMessage(
         text=params.text,
         media_ids=_ids(params.media_ids, "media_ids"),
         reply_to_id=_id(params.reply_to_id, "reply_to_id"),
     )
-    message = await send_message(rt.db, rt.settings, me, parse_id(chat_id), new)
-    return await _message(rt, me, message.chat_id, message.id)
+    render = new_message_renderer(rt.settings)
+    sent = await send(rt.db, rt.settings, me, parse_id(chat_id), new, render)
+    assert sent.payload is not None
+    return Response(sent.payload, media_type="application/json")
 
 
 @router.get(

@@ -38,6 +38,7 @@ class ChatSchema(BaseModel):
     group: bool
     members: list[dict[str, Any]] = Field(description="present members, Mastodon Accounts")
     admins: list[str] = Field(description="the admins' account ids")
+    created_by: str | None = Field(description="the account id of who started the chat")
     folder: str = Field(description="inbox, requests or spam")
     accepted: bool = Field(description="false while the chat is a request")
     muted: bool

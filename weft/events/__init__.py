@@ -6,9 +6,11 @@ committed, so a rolled-back write is never heard of (Zulip's
 ``send_event_on_commit``). A job that writes outside a transaction (the Redis
 home feed) calls :func:`publish` once its writes are done.
 
-An event carries ids, never rendered entities: each open stream loads and
-judges what it names for its own viewer (weft/api/streaming/), with the same
-policies as the REST API. Streams are named by keys (:mod:`weft.events.keys`).
+An event carries ids: each open stream loads and judges what it names for
+its own viewer (weft/api/streaming/), with the same policies as the REST API.
+The one exception is a new chat message's ``payload`` (its entity, the same
+for every member, addressed only to those who may read it: docs/decisions/0034).
+Streams are named by keys (:mod:`weft.events.keys`).
 
 The bus (:mod:`weft.events.bus`, :func:`bus_for`) is in-process (embedded),
 or Redis pub/sub when ``WEFT_REDIS_URL`` is set, so an
@@ -82,6 +84,7 @@ def emit(
     keys: Iterable[str],
     *,
     change: str | None = None,
+    payload: str | None = None,
     **ids: int | None,
 ) -> None:
     """Record an event in ``session``'s transaction; published once it commits."""
@@ -97,7 +100,7 @@ def emit(
                 await publish(event)
 
         after_commit(session, flush)
-    pending.append(Event(name, wanted, change=change, **ids))
+    pending.append(Event(name, wanted, change=change, payload=payload, **ids))
 
 
 async def publish(event: Event) -> None:

@@ -40,7 +40,11 @@ class Event:
     (the author of a deleted post), so a stream can leave out the people its
     viewer blocks even when the post itself is gone. Chat events name the
     ``chat_id``, the ``message_id`` and, for ``chat.update``, the ``change``
-    (edit, delete, reaction, read, members, chat).
+    (edit, delete, reaction, read, members, chat). ``payload``: a
+    ``chat.message``'s ChatMessage entity (JSON) when the door that sent it
+    rendered it: it is the same for every member, and its keys are the
+    members who may read it (weft/actions/chats/messages.py), so a socket
+    sends it as it is.
     """
 
     name: str
@@ -51,6 +55,7 @@ class Event:
     chat_id: int | None = None
     message_id: int | None = None
     change: str | None = None
+    payload: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -62,6 +67,7 @@ class Event:
             "chat_id": self.chat_id,
             "message_id": self.message_id,
             "change": self.change,
+            "payload": self.payload,
         }
 
     @classmethod
@@ -79,6 +85,7 @@ class Event:
             chat_id=_maybe_int(data.get("chat_id")),
             message_id=_maybe_int(data.get("message_id")),
             change=None if data.get("change") is None else str(data.get("change")),
+            payload=None if data.get("payload") is None else str(data.get("payload")),
         )
 
 

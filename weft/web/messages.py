@@ -27,11 +27,17 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from weft.actions.chats.messages import NewMessage, send_message
+from weft.actions.chats import messages as message_actions
+from weft.actions.chats.messages import NewMessage
 from weft.actions.chats.start import start_chat
 from weft.actions.chats.state import mark_read
 from weft.api.serializers.accounts import account as account_entity
-from weft.api.serializers.chats import chat_entity, message_entities, message_entity
+from weft.api.serializers.chats import (
+    chat_entity,
+    message_entities,
+    message_entity,
+    new_message_renderer,
+)
 from weft.db.paging import Page
 from weft.errors import Invalid, NotFound
 from weft.models import User
@@ -369,7 +375,10 @@ async def send(
             reply_to_id=parse_id(reply) if reply.isdigit() else None,
         )
         try:
-            message = await send_message(rt.db, rt.settings, user.account_id, found, new)
+            render = new_message_renderer(rt.settings)
+            me = user.account_id
+            sent = await message_actions.send(rt.db, rt.settings, me, found, new, render)
+            message = sent.message
         except BaseException:
             await discard(rt, user.account_id, media_ids)
             raise

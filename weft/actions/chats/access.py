@@ -29,13 +29,20 @@ def find(members: Sequence[ChatMember], account_id: int) -> ChatMember | None:
 async def chat_and_members(
     session: AsyncSession, me: int, chat_id: int
 ) -> tuple[Chat, list[ChatMember], ChatMember]:
-    """The chat, its members and mine; 404 unless I am or was a member."""
-    members = await members_of(session, chat_id)
+    """The chat, its members and mine; 404 unless I am or was a member. One
+    statement (the send path's first read)."""
+    rows = (
+        await session.execute(
+            select(Chat, ChatMember)
+            .join(ChatMember, ChatMember.chat_id == Chat.id)
+            .where(Chat.id == chat_id)
+        )
+    ).all()
+    members = [member for _, member in rows]
     mine = find(members, me)
-    chat = await session.get(Chat, chat_id) if mine is not None else None
-    if chat is None or mine is None:
+    if not rows or mine is None:
         raise NotFound("chat not found")
-    return chat, members, mine
+    return rows[0][0], members, mine
 
 
 def require_active(mine: ChatMember) -> None:
@@ -117,6 +124,7 @@ def tell(
     message: ChatMessage | None = None,
     message_id: int | None = None,
     change: str | None = None,
+    payload: str | None = None,
 ) -> None:
     """Emit ``name`` about the chat to these members' ``user`` streams, and
     Mastodon's ``conversation`` to their ``direct`` streams when a message
@@ -132,6 +140,7 @@ def tell(
         message_id=message_id,
         account_id=author,
         change=change,
+        payload=payload,
     )
     if name != CHAT_UPDATE or change in CONVERSATION_CHANGES:
         direct = [keys.direct(a) for a in account_ids]
@@ -145,6 +154,28 @@ def tell(
         )
 
 
+def tell_conversation(session: AsyncSession, chat: Chat, me: int, change: str) -> None:
+    """Mastodon's ``conversation`` to my own ``direct`` streams about a
+    one-to-one chat whose request I accepted or declined (``change``; after
+    a decline it has no ``last_status``). The sender is told nothing."""
+    if not chat.is_group:
+        emit(session, CONVERSATION, [keys.direct(me)], chat_id=chat.id, change=change)
+
+
 def listening(members: Sequence[ChatMember]) -> list[int]:
     """The members told of every change: active and past the request."""
     return [m.account_id for m in members if is_active(m) and m.accepted]
+
+
+async def blockers_of(session: AsyncSession, author: int, others: Iterable[int]) -> set[int]:
+    """Those of ``others`` who block ``author`` (they never read the author's
+    messages): the members a new message's events leave out."""
+    others = list(others)
+    if not others:
+        return set()
+    rows = await session.scalars(
+        select(Block.account_id).where(
+            Block.target_account_id == author, Block.account_id.in_(others)
+        )
+    )
+    return set(rows)

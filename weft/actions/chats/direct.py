@@ -173,7 +173,8 @@ async def receive_direct(db: Database, settings: Settings, note: RemoteMessage) 
                 reply_to = None
         new = NewMessage(reply_to_id=reply_to, uri=note.uri)
         try:
-            message = await _send(session, chat, members, mine, new, text, html(text, settings))
+            sent = await _send(session, chat, members, mine, new, text, html(text, settings))
+            message = sent.message
         except Invalid as error:
             return f"dropped: {error.description}"
         if note.created_at is not None and note.created_at < message.created_at:

@@ -7,7 +7,13 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from weft.actions.chats.access import chat_and_members, listening, require_active, tell
+from weft.actions.chats.access import (
+    chat_and_members,
+    listening,
+    require_active,
+    tell,
+    tell_conversation,
+)
 from weft.actions.chats.start import clean_name
 from weft.actions.reports import record_report
 from weft.db.database import Database
@@ -59,6 +65,7 @@ async def accept_chat(db: Database, me: int, chat_id: int) -> None:
         require_active(mine)
         mine.accepted, mine.folder = True, "inbox"
         tell(session, CHAT_UPDATE, chat.id, [me], change="chat")
+        tell_conversation(session, chat, me, "accept")
 
 
 async def decline_chat(db: Database, me: int, chat_id: int) -> None:
@@ -71,6 +78,7 @@ async def decline_chat(db: Database, me: int, chat_id: int) -> None:
         mine.hidden_through_id = max(mine.hidden_through_id, chat.last_message_id or 0)
         mine.folder = "requests"
         tell(session, CHAT_UPDATE, chat.id, [me], change="chat")
+        tell_conversation(session, chat, me, "decline")
 
 
 async def delete_chat_for_me(db: Database, me: int, chat_id: int) -> None:

@@ -4,12 +4,15 @@ Their shapes are documented by weft/api/chats_schemas.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
+
+import orjson
 
 from weft.api.serializers.accounts import account, iso
 from weft.api.serializers.media import media_entity
 from weft.config import Settings
-from weft.models import ChatMessage
+from weft.models import Account, ChatMessage, MediaAttachment
 from weft.queries.chats import ChatView, MessagePage
 
 
@@ -32,6 +35,28 @@ def message_entity(message: ChatMessage, page: MessagePage, settings: Settings) 
     }
 
 
+def new_message_json(
+    message: ChatMessage, author: Account, media: Sequence[MediaAttachment], settings: Settings
+) -> str:
+    """A message just sent, as every member sees it (it has no reactions
+    yet): the ``chat.message`` event's payload and the answer to its sender
+    (weft/actions/chats/messages.py, ``Render``)."""
+    page = MessagePage([message], {author.id: author}, {message.id: list(media)})
+    return orjson.dumps(message_entity(message, page, settings)).decode()
+
+
+def new_message_renderer(
+    settings: Settings,
+) -> Callable[[ChatMessage, Account, Sequence[MediaAttachment]], str]:
+    """``new_message_json`` for these settings: the ``render`` a door gives
+    ``weft.actions.chats.messages.send``."""
+
+    def render(message: ChatMessage, author: Account, media: Sequence[MediaAttachment]) -> str:
+        return new_message_json(message, author, media, settings)
+
+    return render
+
+
 def message_entities(page: MessagePage, settings: Settings) -> list[dict[str, Any]]:
     return [message_entity(m, page, settings) for m in page.messages]
 
@@ -49,6 +74,7 @@ def chat_entity(view: ChatView, settings: Settings) -> dict[str, Any]:
             if m.account_id in view.accounts
         ],
         "admins": [str(m.account_id) for m in view.members if m.role == "admin"],
+        "created_by": str(chat.created_by_id) if chat.created_by_id is not None else None,
         "folder": view.mine.folder,
         "accepted": view.mine.accepted,
         "muted": view.mine.muted,
