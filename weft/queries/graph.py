@@ -112,15 +112,14 @@ async def _relationships(
             )
         )
     )
-    notes: dict[int, str] = dict(
-        (
-            await session.execute(
-                select(AccountNote.target_account_id, AccountNote.comment).where(
-                    AccountNote.account_id == viewer_id, AccountNote.target_account_id.in_(ids)
-                )
+    notes: dict[int, str] = {
+        target: comment
+        for target, comment in await session.execute(
+            select(AccountNote.target_account_id, AccountNote.comment).where(
+                AccountNote.account_id == viewer_id, AccountNote.target_account_id.in_(ids)
             )
-        ).tuples()
-    )
+        )
+    }
     return [
         _relationship(
             i,

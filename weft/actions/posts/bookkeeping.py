@@ -171,15 +171,14 @@ async def refused_mentions(session: AsyncSession, author_id: int, others: set[in
     others = others - {author_id}
     if not others:
         return set()
-    policies = dict(
-        (
-            await session.execute(
-                select(User.account_id, User.mention_policy).where(
-                    User.account_id.in_(others), User.mention_policy != "everyone"
-                )
+    policies: dict[int, str] = {
+        account_id: policy
+        for account_id, policy in await session.execute(
+            select(User.account_id, User.mention_policy).where(
+                User.account_id.in_(others), User.mention_policy != "everyone"
             )
-        ).all()
-    )
+        )
+    }
     if not policies:
         return set()
     they_follow = set(
