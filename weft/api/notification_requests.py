@@ -89,7 +89,7 @@ async def get_v1_policy(
     return v1_policy_entity(await queries.policy_view(rt.db, _me(credentials)))
 
 
-@router.put(
+@router.patch(
     "/api/v1/notifications/policy",
     summary="Change one's notification filtering policy (v1)",
     **answers(V1NotificationPolicy),
