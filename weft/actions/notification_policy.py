@@ -44,13 +44,19 @@ V1_FIELDS = {
 }
 
 
-async def update_policy(db: Database, account_id: int, values: Mapping[str, str]) -> None:
-    """Change some of the policy's fields (each ``accept``, ``filter`` or ``drop``)."""
+def check_policy(values: Mapping[str, str]) -> None:
+    """422 naming the first field that is not a policy's, or not ``accept``,
+    ``filter`` or ``drop``."""
     for name, value in values.items():
         if name not in POLICY_FIELDS:
             raise Invalid(name, "is not a notification policy field")
         if value not in POLICY_ACTIONS:
             raise Invalid(name, f"must be one of: {', '.join(POLICY_ACTIONS)}", "ERR_INCLUSION")
+
+
+async def update_policy(db: Database, account_id: int, values: Mapping[str, str]) -> None:
+    """Change some of the policy's fields (each ``accept``, ``filter`` or ``drop``)."""
+    check_policy(values)
     async with db.write() as session:
         current = await policy_rules(session, account_id)
         merged = {name: values.get(name, getattr(current, name)) for name in POLICY_FIELDS}
