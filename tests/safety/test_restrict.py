@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import httpx
+from sqlalchemy import select
 
 from tests.api.test_timelines import say
 from tests.chats.helpers import folder, ok, send, start
@@ -10,7 +13,9 @@ from tests.factories import Person
 from tests.live import LiveServer
 from tests.openapi import assert_conforms
 from weft.actions.graph import follow_account
+from weft.actions.posts.remote import RemoteNote, create_remote_status
 from weft.db.database import Database
+from weft.models import Account, Notification
 
 WEFT = "/api/weft/v1/accounts"
 
@@ -125,3 +130,41 @@ async def test_a_private_note_shows_in_the_relationship_only_to_its_writer(
     assert client.post(url, json={"comment": ""}, headers=alice.auth).json()["note"] == ""
     missing = client.post("/api/v1/accounts/987654321/note", headers=alice.auth)
     assert missing.status_code == 404
+
+
+async def test_a_restricted_persons_reply_from_another_server_is_theirs_alone(
+    client: httpx.Client, db: Database, alice: Person, bob: Person
+) -> None:
+    async with db.write() as session:
+        zed = Account(
+            username="zed",
+            domain="remote.example",
+            uri="https://remote.example/users/zed",
+            url="https://remote.example/@zed",
+        )
+        session.add(zed)
+        await session.flush()
+        zed_id = zed.id
+    post = say(client, alice, "Tell me")
+    client.post(f"{WEFT}/{zed_id}/restrict", headers=alice.auth)
+    note = RemoteNote(
+        uri="https://remote.example/notes/2",
+        account_id=zed_id,
+        content="<p>Here is what I think</p>",
+        visibility="public",
+        created_at=datetime.now(UTC),
+        in_reply_to_id=int(post),
+    )
+    reply_row = await create_remote_status(db, note)
+    assert reply_row is not None
+    assert reply_row.restricted
+    for viewer in (alice, bob):
+        shown = client.get(f"/api/v1/statuses/{reply_row.id}", headers=viewer.auth)
+        assert shown.status_code == 404
+        context = client.get(f"/api/v1/statuses/{post}/context", headers=viewer.auth).json()
+        assert context["descendants"] == []
+    async with db.read() as session:
+        made = await session.scalar(
+            select(Notification.id).where(Notification.account_id == alice.account_id)
+        )
+        assert made is None
