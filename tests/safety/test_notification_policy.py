@@ -176,3 +176,14 @@ async def test_mastodon_py_reads_and_changes_the_policy(
     app.accept_notification_request(requests[0].id)
     assert [n.type for n in app.notifications()] == ["favourite"]
     assert app.notifications_unread_count().count == 1
+
+
+async def test_a_request_from_someone_since_muted_is_not_listed(
+    client: httpx.Client, alice: Person, bob: Person
+) -> None:
+    client.patch(POLICY, json={"for_not_following": "filter"}, headers=alice.auth)
+    act(client, bob.auth, say(client, alice, "hello"), "favourite")
+    assert len(client.get(REQUESTS, headers=alice.auth).json()) == 1
+    muted = client.post(f"/api/v1/accounts/{bob.account_id}/mute", headers=alice.auth)
+    assert muted.status_code == 200
+    assert client.get(REQUESTS, headers=alice.auth).json() == []

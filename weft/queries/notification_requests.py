@@ -15,6 +15,7 @@ from weft.db.paging import Page, apply
 from weft.errors import NotFound
 from weft.models import Account, Notification, NotificationPolicy, NotificationRequest, Status
 from weft.policies.notifications import DEFAULT_POLICY, PolicyRules
+from weft.queries.notifications import hidden_senders
 from weft.queries.status_bundle import StatusBundle, load_bundle
 from weft.queries.timelines import shown
 
@@ -137,6 +138,9 @@ async def _views(
         for a in await session.scalars(select(Account).where(Account.id.in_(senders)))
         if a.suspended_at is None
     }
+    # A sender since blocked or muted is no longer asked about.
+    for hidden in await hidden_senders(session, viewer_id, accounts):
+        accounts.pop(hidden, None)
     statuses = []
     if latest:
         wanted = list(latest.values())

@@ -109,7 +109,7 @@ async def _shown(
 ) -> NotificationPage:
     """Load what ``rows`` show and keep those the viewer may still see."""
     accounts, bundle = await _load(session, viewer_id, rows, {n.from_account_id for n in rows})
-    hidden = await _hidden_senders(session, viewer_id, accounts)
+    hidden = await hidden_senders(session, viewer_id, accounts)
     kept = [
         n
         for n in rows
@@ -120,7 +120,7 @@ async def _shown(
     return NotificationPage(kept, accounts, bundle, [n.id for n in rows])
 
 
-async def _hidden_senders(
+async def hidden_senders(
     session: AsyncSession, viewer_id: int, accounts: dict[int, Account]
 ) -> set[int]:
     """The senders whose notifications the viewer does not see (the policy)."""
@@ -226,7 +226,7 @@ async def _groups(
     }
     senders = {a for ids in samples.values() for a in ids}
     accounts, bundle = await _load(session, viewer_id, list(latest.values()), senders)
-    hidden = await _hidden_senders(session, viewer_id, accounts)
+    hidden = await hidden_senders(session, viewer_id, accounts)
     groups = []
     for key, max_id, min_id, count in summary:
         head = latest.get(int(max_id))
