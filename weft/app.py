@@ -32,6 +32,7 @@ from weft.api import graph as graph_api
 from weft.api import instance as instance_api
 from weft.api import interactions as interactions_api
 from weft.api import media as media_api
+from weft.api import notification_requests as notification_requests_api
 from weft.api import notifications as notifications_api
 from weft.api import oauth as oauth_api
 from weft.api import polls as polls_api
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         conversations_api.router,
         interactions_api.router,
         media_api.router,
+        notification_requests_api.router,
         notifications_api.router,
         polls_api.router,
         push_api.router,

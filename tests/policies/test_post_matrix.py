@@ -179,10 +179,11 @@ def _check_feeds(client: httpx.Client, world: World, viewer: str) -> None:
             viewer == "author" or (viewer == "follower" and visibility != "direct")
         )
         world.expect("home", viewer, visibility, in_home, post in home)
-        # Notifications: the mention, for whoever is mentioned and may see it.
-        world.expect(
-            "notifications", viewer, visibility, visible and viewer == "mentioned", post in notified
-        )
+        # Notifications: the mention, for whoever is mentioned and may see it;
+        # a direct one from someone they don't follow waits under a notification
+        # request (Mastodon's default policy, docs/decisions/0041).
+        mention = visible and viewer == "mentioned" and visibility != "direct"
+        world.expect("notifications", viewer, visibility, mention, post in notified)
 
 
 def _check_actions(client: httpx.Client, world: World, viewer: str) -> None:
@@ -231,6 +232,8 @@ WITHHELD = {
     "archived": ({"author"}, set(), "author"),
     "pending": ({"replier", "author"}, {"replier"}, "replier"),
     "hidden": ({"replier", "author"}, {"replier"}, "replier"),
+    # A reply by someone the author restricts: its replier's alone, silently.
+    "restricted": ({"replier"}, {"replier"}, "replier"),
 }
 
 
@@ -238,9 +241,11 @@ async def _build_withheld(
     db: Database, server: LiveServer
 ) -> tuple[dict[str, Person], dict[str, int], dict[str, int]]:
     """Alice (the author) archives a post; Bob (the replier) replies to her post
-    that wants approvals (pending) and to another, whose reply she hides. Each
-    mentions Max (mentioned) and carries #withheld; the follower follows both."""
+    that wants approvals (pending), to another, whose reply she hides, and,
+    once she restricts him, to a third (restricted). Each mentions Max
+    (mentioned) and carries #withheld; the follower follows both."""
     from weft.actions.archive import archive_status
+    from weft.actions.graph import restrict_account
     from weft.actions.replies import hide_reply
 
     settings = server.settings
@@ -258,10 +263,15 @@ async def _build_withheld(
     archived = await post_status(db, settings, alice, Draft(text))
     pending = await post_status(db, settings, bob, Draft(text, in_reply_to_id=approvals.id))
     hidden = await post_status(db, settings, bob, Draft(text, in_reply_to_id=open_root.id))
+    restricting_root = await post_status(db, settings, alice, Draft("Restricting"))
+    await restrict_account(db, alice, bob)
+    restricted = await post_status(
+        db, settings, bob, Draft(text, in_reply_to_id=restricting_root.id)
+    )
     # Liked and saved while they could be seen: by their authors, and the
     # follower (who may no longer see them).
     follower = people["follower"].account_id
-    for post in (archived, pending, hidden):
+    for post in (archived, pending, hidden, restricted):
         await favourite(db, post.account_id, post.id)
         await bookmark(db, post.account_id, post.id)
     for post in (archived, hidden):
@@ -270,8 +280,18 @@ async def _build_withheld(
     await archive_status(db, alice, archived.id)
     await hide_reply(db, alice, hidden.id)
     await Worker(db, settings).run_until_idle()
-    posts = {"archived": archived.id, "pending": pending.id, "hidden": hidden.id}
-    roots = {"archived": archived.id, "pending": approvals.id, "hidden": open_root.id}
+    posts = {
+        "archived": archived.id,
+        "pending": pending.id,
+        "hidden": hidden.id,
+        "restricted": restricted.id,
+    }
+    roots = {
+        "archived": archived.id,
+        "pending": approvals.id,
+        "hidden": open_root.id,
+        "restricted": restricting_root.id,
+    }
     return people, posts, roots
 
 
@@ -330,10 +350,10 @@ async def test_withheld_posts_leak_nowhere(
         # The tag timeline holds replies too; the public one top-level posts.
         expect("public and tag timelines", kind, sees, post in public)
         expect("home", kind, viewer == owner, post in home)
-        # Alice hears of every reply to her posts, each author of the
-        # follower's likes (they may see their posts); no one else.
-        replied_to = viewer == "author" and kind != "archived"
-        liked = viewer == owner and kind != "pending"
+        # Alice hears of every reply to her posts (but a restricted one's),
+        # each author of the follower's likes (they may see their posts); no one else.
+        replied_to = viewer == "author" and kind in ("pending", "hidden")
+        liked = viewer == owner and kind in ("archived", "hidden")
         expect("notifications", kind, replied_to or liked, post in notified)
         expect("search", kind, False, post in found and not sees)
     with server.client() as web:

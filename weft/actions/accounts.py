@@ -23,6 +23,7 @@ from weft.limits import MAX_PROFILE_FIELDS
 from weft.models import Account, User
 from weft.models.base import utcnow
 from weft.policies.chats import CHAT_POLICIES
+from weft.policies.mentions import MENTION_POLICIES
 from weft.security import hash_password, random_token, token_hash
 
 USERNAME_RE = re.compile(r"[a-z0-9_]{1,30}")
@@ -236,6 +237,8 @@ class ProfileChange:
     federated: bool | None = None
     # Who may message them (weft.policies.chats.CHAT_POLICIES).
     chat_policy: str | None = None
+    # Whose mentions link and notify (weft.policies.mentions.MENTION_POLICIES).
+    mention_policy: str | None = None
 
 
 def _check_profile(change: ProfileChange) -> None:
@@ -261,6 +264,10 @@ def _check_profile(change: ProfileChange) -> None:
                 )
     if change.chat_policy is not None and change.chat_policy not in CHAT_POLICIES:
         raise Invalid("chat_policy", f"must be one of {', '.join(CHAT_POLICIES)}")
+    if change.mention_policy is not None and change.mention_policy not in MENTION_POLICIES:
+        raise Invalid(
+            "mention_policy", f"must be one of {', '.join(MENTION_POLICIES)}", "ERR_INCLUSION"
+        )
     if change.default_privacy is not None and change.default_privacy not in (
         "public",
         "unlisted",
@@ -318,4 +325,6 @@ def _apply(account: Account, user: User, change: ProfileChange) -> None:
         user.default_language = change.default_language
     if change.chat_policy is not None:
         user.chat_policy = change.chat_policy
+    if change.mention_policy is not None:
+        user.mention_policy = change.mention_policy
     account.updated_at = utcnow()

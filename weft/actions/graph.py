@@ -1,4 +1,5 @@
-"""Following, follow requests, blocks and mutes: the social graph's writes.
+"""Following, follow requests, blocks, mutes, restrictions and private notes:
+the social graph's writes.
 
 Each action is one transaction. It locks the two accounts' rows in id order
 first (``FOR UPDATE`` on PostgreSQL; SQLite has a single writer anyway), so
@@ -20,6 +21,7 @@ from datetime import timedelta
 from sqlalchemy import Delete, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from weft.actions.chats.start import pair_key
 from weft.actions.notifications import notify as record_notification
 from weft.actions.outbox import new_follow_uri, publish
 from weft.activity_kinds import ActivityKind
@@ -29,11 +31,24 @@ from weft.db.upsert import insert_ignore
 from weft.errors import Forbidden, Invalid, NotFound
 from weft.jobs.kinds import MERGE, UNMERGE
 from weft.jobs.queue import enqueue
-from weft.models import Account, Block, Follow, FollowRequest, Mute, Notification
+from weft.models import (
+    Account,
+    AccountNote,
+    Block,
+    Chat,
+    ChatMember,
+    Follow,
+    FollowRequest,
+    Mute,
+    Notification,
+    Restrict,
+)
 from weft.models.base import utcnow
 
 # A mute may last at most this long when given a duration (Mastodon has no cap; 100 years).
 MAX_MUTE_SECONDS = 100 * 365 * 24 * 3600
+# A private note on an account, in characters (Mastodon's AccountNote limit).
+MAX_NOTE = 2000
 
 
 async def follow_account(
@@ -187,9 +202,60 @@ async def unmute_account(db: Database, actor_id: int, target_id: int) -> None:
         await session.execute(_pair_delete(Mute, actor_id, target_id))
 
 
+async def restrict_account(db: Database, actor_id: int, target_id: int) -> None:
+    """Restrict ``target_id``, who is not told: their new replies to the
+    actor's posts are seen by themselves alone (``Status.restricted``, set by
+    weft/actions/posts/replying.py; weft/policies/statuses.is_withheld) and
+    notify nobody (weft/actions/notifications.py), and a one-to-one chat with
+    them goes back to the actor's requests (new ones start there)."""
+    async with db.write() as session:
+        await _lock_pair(session, actor_id, target_id)
+        if actor_id == target_id:
+            return
+        if not await _insert_pair(session, Restrict, actor_id, target_id, {}):
+            return
+        chat_id = select(Chat.id).where(Chat.pair_key == pair_key(actor_id, target_id))
+        await session.execute(
+            update(ChatMember)
+            .where(
+                ChatMember.chat_id.in_(chat_id.scalar_subquery()), ChatMember.account_id == actor_id
+            )
+            .where(ChatMember.folder == "inbox")
+            .values(folder="requests", accepted=False)
+        )
+
+
+async def unrestrict_account(db: Database, actor_id: int, target_id: int) -> None:
+    """Lift a restriction; the replies made meanwhile stay their author's alone."""
+    async with db.write() as session:
+        await _lock_pair(session, actor_id, target_id)
+        await session.execute(_pair_delete(Restrict, actor_id, target_id))
+
+
+async def set_account_note(db: Database, actor_id: int, target_id: int, comment: str) -> None:
+    """One's private note on an account (empty: none)."""
+    if len(comment) > MAX_NOTE:
+        raise Invalid("comment", f"is too long (at most {MAX_NOTE} characters)", "ERR_TOO_LONG")
+    async with db.write() as session:
+        target = await session.get(Account, target_id)
+        if target is None or target.suspended_at is not None:
+            raise NotFound()
+        await session.execute(_pair_delete(AccountNote, actor_id, target_id))
+        if comment.strip():
+            values = {"id": new_id(), "account_id": actor_id, "target_account_id": target_id}
+            session.add(AccountNote(**values, comment=comment, updated_at=utcnow()))
+
+
 # --- the steps the actions share --------------------------------------------------------
 
-PairModel = type[Follow] | type[FollowRequest] | type[Block] | type[Mute]
+PairModel = (
+    type[Follow]
+    | type[FollowRequest]
+    | type[Block]
+    | type[Mute]
+    | type[Restrict]
+    | type[AccountNote]
+)
 
 
 async def _lock_pair(session: AsyncSession, actor_id: int, target_id: int) -> Account:

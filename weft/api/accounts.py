@@ -1,4 +1,5 @@
-"""Accounts: sign-up through the API, one's own profile, and finding people."""
+"""Accounts: sign-up through the API, one's own profile, finding people, one's
+private notes on accounts and restricting them (Weft)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,20 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.datastructures import UploadFile
 
 from weft.actions import accounts as account_actions
+from weft.actions import graph as graph_actions
 from weft.actions.oauth import issue_token
 from weft.actions.profile_images import Photo, Which, photo_from_file, set_profile_image
 from weft.api.auth import Credentials, scoped, scoped_if_token, user_scoped
 from weft.api.params import bool_param, form, indexed_list
-from weft.api.schemas import answers
+from weft.api.schemas import answers, inputs
 from weft.api.schemas.accounts import Account as AccountEntity
-from weft.api.schemas.accounts import CredentialAccount, Token
+from weft.api.schemas.accounts import CredentialAccount, Relationship, Token
 from weft.api.serializers.accounts import account as account_entity
 from weft.api.serializers.accounts import credential_account
 from weft.api.serializers.oauth import token_entity
+from weft.api.serializers.relationships import relationship
 from weft.errors import Invalid
+from weft.queries import graph as graph_queries
 from weft.queries.accounts import get_account, lookup_account, moved_target, parse_id
 from weft.queries.graph import follow_requests_count
 from weft.runtime import Runtime, runtime
@@ -113,6 +117,8 @@ class ProfileParams(BaseModel):
     federated: bool | None = None
     # Weft's "who may message me": everyone | following | nobody (also as source[chat_policy]).
     chat_policy: str | None = None
+    # Weft's "whose mentions reach me": everyone | following | followers (also in source).
+    mention_policy: str | None = None
     fields_attributes: list[FieldParam] | None = None
     source: dict[str, Any] | None = None
     # Files (multipart): new pictures, checked and cropped before anything is saved.
@@ -151,8 +157,9 @@ def _source_change(source: dict[str, Any] | None) -> dict[str, Any]:
             raise Invalid("source[sensitive]", "must be true or false") from None
     if source.get("language"):
         change["default_language"] = str(source["language"])
-    if "chat_policy" in source:
-        change["chat_policy"] = str(source["chat_policy"])
+    for name in ("chat_policy", "mention_policy"):
+        if name in source:
+            change[name] = str(source[name])
     return change
 
 
@@ -189,7 +196,11 @@ async def _update_credentials(
         indexable=params.indexable,
         hide_collections=params.hide_collections,
         federated=params.federated,
-        **{"chat_policy": params.chat_policy, **_source_change(params.source)},
+        **{
+            "chat_policy": params.chat_policy,
+            "mention_policy": params.mention_policy,
+            **_source_change(params.source),
+        },
     )
     uploads: dict[Which, Any] = {"avatar": params.avatar, "header": params.header}
     photos = [
@@ -230,3 +241,70 @@ async def show(
 ) -> dict[str, Any]:
     account = await get_account(rt.db, parse_id(account_id))
     return account_entity(account, rt.settings, await moved_target(rt.db, account))
+
+
+# --- one's private note on an account, and restricting it -----------------------
+
+
+class NoteParams(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    comment: str = Field("", description="The note (empty: none); at most 2,000 characters.")
+
+
+async def _relate(rt: Runtime, me: int, account_id: int) -> dict[str, Any]:
+    return relationship(await graph_queries.relationship(rt.db, me, account_id))
+
+
+def _me(credentials: Credentials) -> int:
+    assert credentials.account is not None
+    return credentials.account.id
+
+
+@router.post(
+    "/api/v1/accounts/{account_id}/note",
+    summary="Set one's private note on an account",
+    **answers(Relationship),
+    **inputs(form=NoteParams),
+)
+async def note(
+    account_id: str,
+    credentials: Credentials = Depends(user_scoped("write:accounts")),
+    params: NoteParams = form(NoteParams),
+    rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
+    target = parse_id(account_id)
+    await graph_actions.set_account_note(rt.db, _me(credentials), target, params.comment)
+    return await _relate(rt, _me(credentials), target)
+
+
+@router.post(
+    "/api/weft/v1/accounts/{account_id}/restrict",
+    summary="Restrict an account (Weft)",
+    description="Their replies to one's posts are seen by themselves alone and notify "
+    "nobody; their messages land in requests. They are not told.",
+    **answers(Relationship),
+)
+async def restrict(
+    account_id: str,
+    credentials: Credentials = Depends(user_scoped("write:blocks")),
+    rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
+    target = parse_id(account_id)
+    await graph_actions.restrict_account(rt.db, _me(credentials), target)
+    return await _relate(rt, _me(credentials), target)
+
+
+@router.post(
+    "/api/weft/v1/accounts/{account_id}/unrestrict",
+    summary="Lift a restriction (Weft)",
+    **answers(Relationship),
+)
+async def unrestrict(
+    account_id: str,
+    credentials: Credentials = Depends(user_scoped("write:blocks")),
+    rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
+    target = parse_id(account_id)
+    await graph_actions.unrestrict_account(rt.db, _me(credentials), target)
+    return await _relate(rt, _me(credentials), target)

@@ -11,13 +11,12 @@ from weft.actions import notifications as notification_actions
 from weft.actions.markers import save_markers
 from weft.api.auth import Credentials, user_scoped
 from weft.api.pagination import link_header, page_of
-from weft.api.params import read_params
+from weft.api.params import bool_param, read_params
 from weft.api.schemas import PAGING, Empty, answers, inputs, query
 from weft.api.schemas.notifications import (
     GroupedNotificationsResults,
     Markers,
     Notification,
-    UnreadCount,
 )
 from weft.api.serializers.filters import filtering_for
 from weft.api.serializers.notifications import (
@@ -38,6 +37,9 @@ FILTERS = (
     query("types[]", TYPES, "Only these types."),
     query("exclude_types[]", TYPES, "Not these types."),
     query("account_id", {"type": "string"}, "Only from this account."),
+    query(
+        "include_filtered", {"type": "boolean"}, "Also what one's notification policy kept aside."
+    ),
 )
 READ = user_scoped("read:notifications")
 WRITE = user_scoped("write:notifications")
@@ -62,7 +64,15 @@ def _filter(request: Request) -> queries.NotificationFilter:
         types=names(request, "types"),
         exclude_types=names(request, "exclude_types"),
         account_id=_id_param("account_id", account) if account else None,
+        include_filtered=_flag(request, "include_filtered"),
     )
+
+
+def _flag(request: Request, name: str) -> bool:
+    try:
+        return bool(bool_param(request.query_params.get(name)))
+    except ValueError:
+        raise Invalid(name, "must be true or false") from None
 
 
 def _with_link(body: Any, request: Request, cursors: list[int]) -> JSONResponse:
@@ -142,21 +152,6 @@ async def grouped(
     )
     filtering = await filtering_for(rt.db, _me(credentials), "notifications")
     return _with_link(grouped_results(page, rt.settings, filtering), request, page.cursors)
-
-
-@router.get(
-    "/api/v2/notifications/unread_count",
-    summary="How many notifications are unread",
-    **answers(UnreadCount),
-    **inputs(
-        query("limit", {"type": "integer"}, "Count up to this many (default 100, at most 1000).")
-    ),
-)
-async def unread_count(
-    request: Request, credentials: Credentials = Depends(READ), rt: Runtime = Depends(runtime)
-) -> dict[str, int]:
-    limit = page_of(request, 100, 1000).limit
-    return {"count": await queries.unread_count(rt.db, _me(credentials), limit)}
 
 
 @router.post(

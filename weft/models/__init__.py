@@ -8,11 +8,12 @@ from weft.models.drafts import ScheduledStatus
 from weft.models.federation import DomainBlock, FederatedServer, InboundActivity
 from weft.models.feeds import HomeFeedEntry, Marker, Notification
 from weft.models.filters import Filter, FilterKeyword, FilterState, FilterStatus
-from weft.models.graph import Block, Follow, FollowRequest, Mute
+from weft.models.graph import AccountNote, Block, Follow, FollowRequest, Mute, Restrict
 from weft.models.interactions import Bookmark, Favourite
 from weft.models.jobs import Job
 from weft.models.media import MediaAttachment, PreviewCard, StatusCard
 from weft.models.moderation import Report
+from weft.models.notification_policies import NotificationPolicy, NotificationRequest
 from weft.models.polls import Poll, PollVote
 from weft.models.posts import (
     FollowedTag,
@@ -30,6 +31,7 @@ from weft.models.two_factor import BackupCode, TwoFactorSecret
 
 __all__ = [
     "Account",
+    "AccountNote",
     "BackupCode",
     "Base",
     "Block",
@@ -58,6 +60,8 @@ __all__ = [
     "Mention",
     "Mute",
     "Notification",
+    "NotificationPolicy",
+    "NotificationRequest",
     "OAuthAccessToken",
     "OAuthApplication",
     "OAuthAuthorizationCode",
@@ -66,6 +70,7 @@ __all__ = [
     "PreviewCard",
     "PushSubscription",
     "Report",
+    "Restrict",
     "ScheduledStatus",
     "ServerRule",
     "ServerSetting",

@@ -108,6 +108,8 @@ class User(Base):
     default_language: Mapped[str | None] = mapped_column(String(16), default=None)
     # Who may message them (migration 0018): everyone | following | nobody.
     chat_policy: Mapped[str] = mapped_column(String(16), default="everyone")
+    # Whose mentions link and notify (migration 0026): everyone | following | followers.
+    mention_policy: Mapped[str] = mapped_column(String(16), default="everyone")
     sign_up_ip: Mapped[str | None] = mapped_column(String(64), default=None)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(default=None)
     # Sign-ups in approval mode wait (False) until an admin approves them

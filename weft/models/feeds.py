@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from weft.models.base import Base, snowflake_pk, utcnow
@@ -66,6 +66,9 @@ class Notification(Base):
     )
     group_key: Mapped[str] = mapped_column(String(100))
     dedupe_key: Mapped[str] = mapped_column(String(200))
+    # Kept aside by the recipient's notification policy (migration 0026): shown
+    # only under its sender's notification request, until accepted.
+    filtered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -75,3 +75,37 @@ for _model in (Follow, FollowRequest, Block, Mute):
         _model.target_account_id,
         unique=True,
     )
+
+
+class Restrict(Base):
+    """The owner restricts the target (Weft's extension, migration 0026): the
+    target's replies to the owner's posts are seen by the target alone, they
+    notify nobody, and the target's chats land in the owner's requests. The
+    target is not told."""
+
+    __tablename__ = "restricts"
+    __table_args__ = (Index("ix_restricts_pair", "account_id", "target_account_id", unique=True),)
+
+    id: Mapped[int] = snowflake_pk()
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    target_account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AccountNote(Base):
+    """A person's private note on an account (Mastodon's ``note`` on a Relationship)."""
+
+    __tablename__ = "account_notes"
+    __table_args__ = (
+        Index("ix_account_notes_pair", "account_id", "target_account_id", unique=True),
+    )
+
+    id: Mapped[int] = snowflake_pk()
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    target_account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    comment: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -107,6 +107,9 @@ class Status(Base):
     hidden_at: Mapped[datetime | None] = mapped_column(default=None)
     hidden_by_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     archived_at: Mapped[datetime | None] = mapped_column(default=None)
+    # A reply by someone the parent's author restricts (migration 0026,
+    # weft/actions/restricts.py): seen by its own author alone.
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     application_id: Mapped[int | None] = mapped_column(
         ForeignKey("oauth_applications.id", ondelete="SET NULL"), default=None
     )

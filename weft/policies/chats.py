@@ -78,9 +78,14 @@ class Standing:
     """How a would-be recipient stands with the sender."""
 
     chat_policy: str  # the recipient's setting
-    follows_sender: bool  # the recipient follows the sender
+    # The recipient follows the sender and does not restrict them (a chat
+    # starts in their inbox).
+    follows_sender: bool
     blocked_either_way: bool
     local: bool = True
+    # The recipient follows the sender but restricts them: the chat starts
+    # in requests, yet "following" does not refuse them (they are not told).
+    restricted_follow: bool = False
 
 
 def refusal(standing: Standing, username: str) -> str | None:
@@ -89,7 +94,8 @@ def refusal(standing: Standing, username: str) -> str | None:
         return f"cannot be messaged: @{username} and you have blocked one another"
     if standing.chat_policy == "nobody":
         return f"cannot be messaged: @{username} accepts messages from nobody"
-    if standing.chat_policy == "following" and not standing.follows_sender:
+    followed = standing.follows_sender or standing.restricted_follow
+    if standing.chat_policy == "following" and not followed:
         return f"cannot be messaged: @{username} accepts messages only from people they follow"
     return None
 

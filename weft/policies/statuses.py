@@ -63,6 +63,8 @@ class Post(Protocol):
     @property
     def archived_at(self) -> datetime | None: ...
     @property
+    def restricted(self) -> bool: ...
+    @property
     def ghost_expires_at(self) -> datetime | None: ...
 
 
@@ -99,11 +101,12 @@ def can_view(access: PostAccess) -> bool:
 
 def is_withheld(access: PostAccess) -> bool:
     """Whether the post is kept from this viewer, who is not its author,
-    whatever its visibility: archived (its author alone sees it), a reply
+    whatever its visibility: archived or a restricted person's reply (its
+    author alone sees it, silently: weft/actions/restricts.py), a reply
     waiting for approval (seen by the author of the post it answers), or in
     a subtree the conversation's author hid (seen by that author)."""
     post, viewer = access.status, access.viewer_id
-    if post.archived_at is not None:
+    if post.archived_at is not None or post.restricted:
         return True
     if post.reply_state is not None and viewer != post.in_reply_to_account_id:
         return True

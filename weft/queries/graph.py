@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from weft.db.database import Database
 from weft.db.paging import Page, apply
 from weft.errors import NotFound
-from weft.models import Account, Block, Follow, FollowRequest, Mute
+from weft.models import Account, AccountNote, Block, Follow, FollowRequest, Mute, Restrict
 from weft.models.base import utcnow
 
 Rows = Select[int, Account]
@@ -41,6 +41,8 @@ class Relationship:
     muting_expires_at: datetime | None = None
     requested: bool = False
     requested_by: bool = False
+    restricting: bool = False  # Weft: the viewer restricts the account
+    note: str = ""  # the viewer's private note on the account
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ async def relationships(
 async def _relationships(
     session: AsyncSession, viewer_id: int, ids: list[int]
 ) -> list[Relationship]:
-    """Six queries however many ids."""
+    """Eight queries however many ids."""
     if not ids:
         return []
     following = await _options(session, Follow, viewer_id, ids)
@@ -103,6 +105,21 @@ async def _relationships(
             )
         )
     }
+    restricted = set(
+        await session.scalars(
+            select(Restrict.target_account_id).where(
+                Restrict.account_id == viewer_id, Restrict.target_account_id.in_(ids)
+            )
+        )
+    )
+    notes: dict[int, str] = {
+        target: comment
+        for target, comment in await session.execute(
+            select(AccountNote.target_account_id, AccountNote.comment).where(
+                AccountNote.account_id == viewer_id, AccountNote.target_account_id.in_(ids)
+            )
+        )
+    }
     return [
         _relationship(
             i,
@@ -114,6 +131,8 @@ async def _relationships(
             blocking=(viewer_id, i) in blocks,
             blocked_by=(i, viewer_id) in blocks,
             mute=mutes.get(i),
+            restricting=i in restricted,
+            note=notes.get(i, ""),
         )
         for i in ids
     ]
@@ -130,6 +149,8 @@ def _relationship(
     blocking: bool,
     blocked_by: bool,
     mute: tuple[bool, datetime | None] | None,
+    restricting: bool = False,
+    note: str = "",
 ) -> Relationship:
     reblogs, notify = options or (False, False)
     return Relationship(
@@ -146,6 +167,8 @@ def _relationship(
         muting_expires_at=mute[1] if mute else None,
         requested=requested,
         requested_by=requested_by,
+        restricting=restricting,
+        note=note,
     )
 
 

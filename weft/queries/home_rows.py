@@ -78,6 +78,7 @@ class HomePost:
     in_reply_to_account_id: int | None
     reply_state: str | None
     hidden_by_id: int | None
+    restricted: bool
     archived_at: datetime | None
     ghost_expires_at: datetime | None
     following: int
@@ -117,6 +118,7 @@ def _columns(viewer: ColumnElement[int]) -> tuple[Any, ...]:
         Status.in_reply_to_account_id,
         Status.reply_state,
         Status.hidden_by_id,
+        Status.restricted,
         Status.archived_at,
         Status.ghost_expires_at,
         _any(Follow.account_id == viewer, Follow.target_account_id == Status.account_id),

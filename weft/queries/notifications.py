@@ -3,7 +3,9 @@
 A notification is shown only while its post is one the viewer may see (a
 post turned followers-only, or a block since, hides it) and its sender is
 neither blocked either way nor muted, nor a stranger on a server under a
-"limit" domain block (``weft.policies.notifications``). Each page loads in a fixed number of
+"limit" domain block (``weft.policies.notifications``), and it was not kept
+aside by a notification policy (``Notification.filtered``; its sender's
+request lists them: ``requests``). Each page loads in a fixed number of
 queries.
 """
 
@@ -36,6 +38,8 @@ class NotificationFilter:
     types: tuple[str, ...] = ()
     exclude_types: tuple[str, ...] = ()
     account_id: int | None = None
+    # Also what a notification policy kept aside (Mastodon's ``include_filtered``).
+    include_filtered: bool = False
 
 
 @dataclass
@@ -66,6 +70,8 @@ class GroupPage:
 
 def _conditions(viewer_id: int, wanted: NotificationFilter) -> list[ColumnElement[bool]]:
     conditions = [Notification.account_id == viewer_id]
+    if not wanted.include_filtered:
+        conditions.append(Notification.filtered.is_(False))
     if wanted.types:
         conditions.append(Notification.type.in_(wanted.types))
     if wanted.exclude_types:
@@ -103,7 +109,7 @@ async def _shown(
 ) -> NotificationPage:
     """Load what ``rows`` show and keep those the viewer may still see."""
     accounts, bundle = await _load(session, viewer_id, rows, {n.from_account_id for n in rows})
-    hidden = await _hidden_senders(session, viewer_id, accounts)
+    hidden = await hidden_senders(session, viewer_id, accounts)
     kept = [
         n
         for n in rows
@@ -114,7 +120,7 @@ async def _shown(
     return NotificationPage(kept, accounts, bundle, [n.id for n in rows])
 
 
-async def _hidden_senders(
+async def hidden_senders(
     session: AsyncSession, viewer_id: int, accounts: dict[int, Account]
 ) -> set[int]:
     """The senders whose notifications the viewer does not see (the policy)."""
@@ -220,7 +226,7 @@ async def _groups(
     }
     senders = {a for ids in samples.values() for a in ids}
     accounts, bundle = await _load(session, viewer_id, list(latest.values()), senders)
-    hidden = await _hidden_senders(session, viewer_id, accounts)
+    hidden = await hidden_senders(session, viewer_id, accounts)
     groups = []
     for key, max_id, min_id, count in summary:
         head = latest.get(int(max_id))
@@ -233,20 +239,25 @@ async def _groups(
     return GroupPage(groups, accounts, bundle, cursors)
 
 
-async def unread_count(db: Database, viewer_id: int, limit: int) -> int:
+async def unread(db: Database, viewer_id: int, limit: int) -> NotificationPage:
+    """Up to ``limit`` notifications past the read marker, kept aside ones left
+    out, with what they show (the caller drops those its filters hide)."""
     async with db.read() as session:
         last_read = await session.scalar(
             select(Marker.last_read_id).where(
                 Marker.account_id == viewer_id, Marker.timeline == "notifications"
             )
         )
-        unread = (
-            select(Notification.id)
-            .where(Notification.account_id == viewer_id, Notification.id > (last_read or 0))
+        rows = await session.scalars(
+            select(Notification)
+            .where(
+                *_conditions(viewer_id, NotificationFilter()),
+                Notification.id > (last_read or 0),
+            )
+            .order_by(Notification.id.desc())
             .limit(limit)
-            .subquery()
         )
-        return int(await session.scalar(select(func.count()).select_from(unread)) or 0)
+        return await _shown(session, viewer_id, list(rows))
 
 
 async def markers(db: Database, viewer_id: int, timelines: Sequence[str]) -> list[Marker]:

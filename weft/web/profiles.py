@@ -192,6 +192,9 @@ ACTIONS: dict[str, GraphAction] = {
     "unblock": graph_actions.unblock_account,
     "mute": graph_actions.mute_account,
     "unmute": graph_actions.unmute_account,
+    # Weft: their replies to one's posts are theirs alone, silently (weft/actions/graph.py).
+    "restrict": graph_actions.restrict_account,
+    "unrestrict": graph_actions.unrestrict_account,
     "authorize": graph_actions.authorize_follow_request,
     "reject": graph_actions.reject_follow_request,
     "remove_follower": graph_actions.remove_from_followers,

@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile
 
 from weft.actions import accounts as account_actions
 from weft.actions.graph import unblock_account, unmute_account
+from weft.actions.notification_policy import check_policy, update_policy
 from weft.actions.oauth import revoke_authorizations
 from weft.actions.profile_images import (
     Photo,
@@ -31,6 +32,7 @@ from weft.limits import MAX_PROFILE_FIELDS
 from weft.models import User
 from weft.queries import graph as graph_queries
 from weft.queries.accounts import get_account, parse_id
+from weft.queries.notification_requests import policy_view
 from weft.queries.sign_ins import authorized_apps, web_sessions
 from weft.runtime import Runtime, runtime, runtime_of
 from weft.web.common import require_user
@@ -51,6 +53,24 @@ CHAT_POLICIES = (
     ("everyone", "Everyone (people you don't follow land in Requests)"),
     ("following", "Only people you follow"),
     ("nobody", "Nobody"),
+)
+MENTION_POLICIES = (
+    ("everyone", "Everyone"),
+    ("following", "Only people you follow"),
+    ("followers", "Only your followers"),
+)
+# Notification filtering (Mastodon 4.3+'s policy): whose notifications, and what to do.
+NOTIFICATION_RULES = (
+    ("for_not_following", "People you don't follow"),
+    ("for_not_followers", "People who don't follow you"),
+    ("for_new_accounts", "Accounts made in the last 30 days"),
+    ("for_private_mentions", "Unsolicited private mentions"),
+    ("for_limited_accounts", "Accounts limited by moderators"),
+)
+NOTIFICATION_ACTIONS = (
+    ("accept", "Show"),
+    ("filter", "Keep aside in Filtered notifications"),
+    ("drop", "Ignore"),
 )
 PRIVACY_FLAGS = ("locked", "discoverable", "indexable", "hide_collections", "federated")
 LABELS = {
@@ -188,17 +208,25 @@ async def _privacy_page(
         "errors": errors or {},
         "visibilities": VISIBILITIES,
         "chat_policies": CHAT_POLICIES,
+        "mention_policies": MENTION_POLICIES,
+        "notification_rules": NOTIFICATION_RULES,
+        "notification_actions": NOTIFICATION_ACTIONS,
         "saved": request.query_params.get("saved") == "1",
     }
     return await render(request, "settings/privacy.html", context, 422 if errors else 200)
 
 
 @router.get("/privacy", response_class=HTMLResponse)
-async def privacy_form(request: Request, user: User = Depends(require_user)) -> HTMLResponse:
+async def privacy_form(
+    request: Request, user: User = Depends(require_user), rt: Runtime = Depends(runtime)
+) -> HTMLResponse:
     account = user.account
     values: dict[str, Any] = {flag: getattr(account, flag) for flag in PRIVACY_FLAGS}
     values["default_privacy"] = user.default_privacy
     values["chat_policy"] = user.chat_policy
+    values["mention_policy"] = user.mention_policy
+    rules = (await policy_view(rt.db, user.account_id)).rules
+    values.update({name: getattr(rules, name) for name, _ in NOTIFICATION_RULES})
     return await _privacy_page(request, values)
 
 
@@ -210,11 +238,15 @@ async def save_privacy(
     values: dict[str, Any] = {flag: fields.get(flag) == "1" for flag in PRIVACY_FLAGS}
     values["default_privacy"] = fields.get("default_privacy", "")
     values["chat_policy"] = fields.get("chat_policy") or None  # unchanged when not sent
+    values["mention_policy"] = fields.get("mention_policy") or None
+    rules = {name: fields[name] for name, _ in NOTIFICATION_RULES if fields.get(name)}
     change = account_actions.ProfileChange(**values)
     try:
+        check_policy(rules)  # before anything is written: all or nothing
         await account_actions.update_profile(rt.db, user.account_id, change)
+        await update_policy(rt.db, user.account_id, rules)
     except Invalid as error:
-        return await _privacy_page(request, values, _error_for(error))
+        return await _privacy_page(request, {**values, **rules}, _error_for(error))
     return RedirectResponse("/settings/privacy?saved=1", status_code=303)
 
 

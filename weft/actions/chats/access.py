@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.errors import Invalid, NotFound
 from weft.events import CHAT_UPDATE, CONVERSATION, emit, keys
-from weft.models import Account, Block, Chat, ChatMember, ChatMessage, Follow, User
+from weft.models import Account, Block, Chat, ChatMember, ChatMessage, Follow, Restrict, User
 from weft.policies.chats import Standing, is_active, refusal
 
 # The changes a Mastodon app hears of as a ``conversation`` event.
@@ -88,9 +88,15 @@ async def standing(session: AsyncSession, sender: int, recipient: Account) -> St
         )
     )
     blocked = await blocked_between(session, sender, [recipient.id])
+    restricted = await session.scalar(
+        select(Restrict.id).where(
+            Restrict.account_id == recipient.id, Restrict.target_account_id == sender
+        )
+    )
     return Standing(
         chat_policy=user.chat_policy if user is not None else "everyone",
-        follows_sender=follows is not None,
+        follows_sender=follows is not None and restricted is None,
+        restricted_follow=follows is not None and restricted is not None,
         blocked_either_way=bool(blocked),
         local=recipient.domain is None,
     )

@@ -21,8 +21,9 @@ from weft.errors import NotFound
 from weft.events import DELETE
 from weft.jobs.kinds import REMOVE
 from weft.jobs.queue import enqueue
-from weft.models import Account, Block, Mention, Status, StatusEdit, StatusTag, Tag
+from weft.models import Account, Block, Follow, Mention, Status, StatusEdit, StatusTag, Tag, User
 from weft.models.base import utcnow
+from weft.policies.mentions import may_mention
 from weft.policies.statuses import PUBLIC_VISIBILITIES
 from weft.queries.statuses import version_of
 
@@ -56,9 +57,11 @@ async def count_new(
 def counts_as_reply(status: Status) -> bool:
     """Whether the reply counts in its parent's ``replies_count``: only one
     everyone may see does, so a count never tells of a reply awaiting
-    approval (or ignored), hidden by the conversation's author, or archived."""
+    approval (or ignored), hidden by the conversation's author, archived, or
+    by someone the parent's author restricts."""
     return (
         status.visibility in PUBLIC_VISIBILITIES
+        and not status.restricted
         and status.reply_state is None
         and status.hidden_by_id is None
         and status.archived_at is None
@@ -150,12 +153,57 @@ async def replace_tags(session: AsyncSession, status_id: int, tag_ids: Iterable[
 async def mentionable(
     session: AsyncSession, author_id: int, accounts: Iterable[Account]
 ) -> list[Account]:
-    """The unsuspended ``accounts`` not blocked either way by the author: only
-    they are linked, given a mention (which lets them see a limited post) and
-    notified."""
+    """The unsuspended ``accounts`` not blocked either way by the author, whose
+    mention setting lets the author mention them: only they are linked, given
+    a mention (which lets them see a limited post) and notified; the others'
+    names stay plain text."""
     found = [a for a in accounts if a.suspended_at is None]
     blocked = await blocked_either_way(session, author_id, {a.id for a in found})
-    return [a for a in found if a.id not in blocked]
+    found = [a for a in found if a.id not in blocked]
+    refused = await refused_mentions(session, author_id, {a.id for a in found})
+    return [a for a in found if a.id not in refused]
+
+
+async def refused_mentions(session: AsyncSession, author_id: int, others: set[int]) -> set[int]:
+    """Those of ``others`` (our people) whose ``mention_policy`` refuses the
+    author: ``following`` lets only people they follow mention them,
+    ``followers`` only their followers (weft/policies/mentions.py)."""
+    others = others - {author_id}
+    if not others:
+        return set()
+    policies: dict[int, str] = {
+        account_id: policy
+        for account_id, policy in await session.execute(
+            select(User.account_id, User.mention_policy).where(
+                User.account_id.in_(others), User.mention_policy != "everyone"
+            )
+        )
+    }
+    if not policies:
+        return set()
+    they_follow = set(
+        await session.scalars(
+            select(Follow.account_id).where(
+                Follow.account_id.in_(policies), Follow.target_account_id == author_id
+            )
+        )
+    )
+    followed_by = set(
+        await session.scalars(
+            select(Follow.target_account_id).where(
+                Follow.account_id == author_id, Follow.target_account_id.in_(policies)
+            )
+        )
+    )
+    return {
+        account_id
+        for account_id, policy in policies.items()
+        if not may_mention(
+            policy,
+            follows_author=account_id in they_follow,
+            followed_by_author=account_id in followed_by,
+        )
+    }
 
 
 async def blocked_either_way(session: AsyncSession, account_id: int, others: set[int]) -> set[int]:

@@ -43,7 +43,7 @@ from weft.actions.notifications import notify
 from weft.actions.outbox import publish
 from weft.actions.posts.bookkeeping import add_mentions, count_new, link_tags
 from weft.actions.posts.ghosts import ghost_reply_recipient, message_ghost_author
-from weft.actions.posts.replying import notify_replied, reply_columns
+from weft.actions.posts.replying import notify_replied, reply_columns, restricted_reply
 from weft.activity_kinds import ActivityKind
 from weft.db.upsert import insert_ignore_returning
 from weft.errors import Invalid, NotFound
@@ -132,6 +132,7 @@ async def create_post(session: AsyncSession, new: NewPost) -> Status:
     if ghost is not None:
         visibility = "direct"
     row = _row(new, visibility, parent, quoted, quote_state)
+    row["restricted"] = await restricted_reply(session, new.author.id, parent)
     status = await insert_ignore_returning(session, Status, row)
     if status is None:
         raise AlreadyStored(new.uri)

@@ -24,7 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.actions.media import attached_media_ids, retire_media
 from weft.actions.polls import RemotePoll, store_remote_poll
-from weft.actions.posts.bookkeeping import bump, ensure_original_version, mentionable, upsert_tags
+from weft.actions.posts.bookkeeping import (
+    bump,
+    ensure_original_version,
+    mentionable,
+    refused_mentions,
+    upsert_tags,
+)
 from weft.actions.posts.create import (
     AlreadyStored,
     NewPost,
@@ -46,6 +52,7 @@ from weft.models import Account, MediaAttachment, Status, StatusPin
 from weft.models.base import utcnow
 from weft.policies.statuses import PUBLIC_VISIBILITIES
 from weft.text.remote import plain_text
+from weft.text.unlink import unlink_mentions
 
 MAX_MEDIA = 20
 log = logging.getLogger("weft.actions.posts")
@@ -153,13 +160,14 @@ async def _new_post(session: AsyncSession, note: RemoteNote) -> NewPost:
     if author is None:
         raise NotFound()
     tag_ids, topic = await _tag_ids(session, note)
+    mentioned, content = await _mentioned(session, note)
     return NewPost(
         id=new_id(),
         author=author,
         uri=note.uri,
         url=note.url,
-        text=plain_text(note.content),
-        content=note.content,
+        text=plain_text(content),
+        content=content,
         visibility=note.visibility,
         created_at=note.created_at,
         spoiler_text=note.spoiler_text,
@@ -173,7 +181,7 @@ async def _new_post(session: AsyncSession, note: RemoteNote) -> NewPost:
         quote_request_uri=note.quote_request_uri,
         quote_authorization_uri=note.quote_authorization_uri,
         edited_at=note.edited_at,
-        mentioned=await _mentioned(session, note),
+        mentioned=mentioned,
         silent_ids=note.silent_ids,
         tag_ids=tag_ids,
         has_media=bool(note.media),
@@ -185,11 +193,18 @@ async def _new_post(session: AsyncSession, note: RemoteNote) -> NewPost:
     )
 
 
-async def _mentioned(session: AsyncSession, note: RemoteNote) -> list[Account]:
+async def _mentioned(session: AsyncSession, note: RemoteNote) -> tuple[list[Account], str]:
+    """Whom the note may mention, and its content with the others' links
+    (those whose mention setting refuses the author) turned to plain text."""
     if not note.mentioned_ids:
-        return []
-    accounts = await session.scalars(select(Account).where(Account.id.in_(note.mentioned_ids)))
-    return await mentionable(session, note.account_id, accounts)
+        return [], note.content
+    accounts = list(
+        await session.scalars(select(Account).where(Account.id.in_(note.mentioned_ids)))
+    )
+    allowed = await mentionable(session, note.account_id, accounts)
+    refused = await refused_mentions(session, note.account_id, {a.id for a in accounts})
+    hrefs = [h for a in accounts if a.id in refused for h in (a.url, a.uri) if h]
+    return allowed, unlink_mentions(note.content, hrefs)
 
 
 def _add_media(session: AsyncSession, status: Status, media: Sequence[RemoteMedia]) -> None:
@@ -243,8 +258,9 @@ async def update_remote_status(db: Database, note: RemoteNote) -> Status | None:
                 .order_by(MediaAttachment.position)
             )
         )
+        mentioned, content = await _mentioned(session, note)
         unchanged = (status.content, status.spoiler_text, status.sensitive, media_urls) == (
-            note.content,
+            content,
             note.spoiler_text,
             note.sensitive or bool(note.spoiler_text),
             [m.url for m in note.media[:MAX_MEDIA]],
@@ -260,13 +276,13 @@ async def update_remote_status(db: Database, note: RemoteNote) -> Status | None:
         if unchanged:
             return status
         revision = Revision(
-            text=plain_text(note.content),
-            content=note.content,
+            text=plain_text(content),
+            content=content,
             spoiler_text=note.spoiler_text,
             sensitive=note.sensitive,
             language=note.language or status.language,
             edited_at=note.edited_at or utcnow(),
-            mentioned=await _mentioned(session, note),
+            mentioned=mentioned,
             tag_ids=tag_ids,
         )
         await ensure_original_version(session, status)

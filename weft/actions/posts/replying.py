@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from weft.actions.notifications import notify
 from weft.errors import Invalid
-from weft.models import Account, Status
+from weft.models import Account, Restrict, Status
 from weft.models.posts import REPLY_CONTROLS, REPLY_POLICIES
 
 
@@ -39,6 +40,22 @@ def reply_columns(author_id: int, approvals: bool, parent: Status | None) -> dic
         "reply_state": "pending" if pending else None,
         "hidden_by_id": parent.hidden_by_id if parent is not None else None,
     }
+
+
+async def restricted_reply(session: AsyncSession, author_id: int, parent: Status | None) -> bool:
+    """Whether a reply is its author's alone (weft/policies/statuses.is_withheld):
+    the parent's author restricts them (weft/actions/graph.restrict_account),
+    or it answers such a reply."""
+    if parent is None or parent.account_id == author_id:
+        return parent is not None and parent.restricted
+    if parent.restricted:
+        return True
+    found = await session.scalar(
+        select(Restrict.id).where(
+            Restrict.account_id == parent.account_id, Restrict.target_account_id == author_id
+        )
+    )
+    return found is not None
 
 
 async def notify_replied(session: AsyncSession, status: Status, parent: Status | None) -> None:

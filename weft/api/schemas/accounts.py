@@ -70,6 +70,10 @@ class Source(Entity):
     chat_policy: str = Field(
         description="Weft's addition: who may message the person: everyone, following or nobody."
     )
+    mention_policy: str = Field(
+        description="Weft's addition: whose mentions link and notify: everyone, following "
+        "(people the person follows) or followers."
+    )
 
 
 class Role(Entity):
@@ -84,6 +88,9 @@ class WeftSettings(Entity):
     federated: bool = Field(description="Whether the account is seen by other servers.")
     chat_policy: str = Field(
         description="Who may message the person: everyone, following (people they follow), nobody."
+    )
+    mention_policy: str = Field(
+        description="Whose mentions link and notify: everyone, following, followers."
     )
 
 
@@ -115,7 +122,11 @@ class Relationship(Entity):
     requested_by: bool
     domain_blocking: bool
     endorsed: bool
-    note: str
+    note: str = Field(description="One's private note on the account.")
+    restricting: bool = Field(
+        description="Weft: one restricts the account (their replies to one's posts are "
+        "seen by themselves alone, their messages land in requests)."
+    )
 
 
 class TagHistory(Entity):

@@ -82,3 +82,47 @@ class Search(Entity):
     accounts: list[Account]
     statuses: list[Status]
     hashtags: list[Tag]
+
+
+class PolicySummary(Entity):
+    pending_requests_count: int = Field(description="Senders with notifications kept aside.")
+    pending_notifications_count: int = Field(description="The notifications kept aside.")
+
+
+_ACTION = "accept, filter (kept aside under a notification request) or drop (never made)"
+
+
+class NotificationPolicy(Entity):
+    for_not_following: str = Field(description=f"People one does not follow: {_ACTION}.")
+    for_not_followers: str = Field(
+        description=f"People who don't follow one (or for under 3 days): {_ACTION}."
+    )
+    for_new_accounts: str = Field(description=f"Accounts made in the last 30 days: {_ACTION}.")
+    for_private_mentions: str = Field(
+        description=f"Direct posts from people one does not follow, not answering one: {_ACTION}."
+    )
+    for_limited_accounts: str = Field(
+        description=f"Accounts on servers a moderator limited: {_ACTION}."
+    )
+    summary: PolicySummary
+
+
+class V1NotificationPolicy(Entity):
+    filter_not_following: bool
+    filter_not_followers: bool
+    filter_new_accounts: bool
+    filter_private_mentions: bool
+    summary: PolicySummary
+
+
+class NotificationRequest(Entity):
+    id: str
+    created_at: str
+    updated_at: str
+    account: Account
+    notifications_count: str = Field(description="How many were kept aside (a string).")
+    last_status: Status | None = None
+
+
+class Merged(Entity):
+    merged: bool = Field(description="Always true: requests are accepted at once.")

@@ -121,8 +121,14 @@ def credential_account(
         "quote_policy": "public",
         # Weft: who may message them (everyone | following | nobody).
         "chat_policy": user.chat_policy,
+        # Weft: whose mentions link and notify (everyone | following | followers).
+        "mention_policy": user.mention_policy,
     }
     entity["role"] = ROLES.get(user.role, ROLES["user"])
     # Weft's own settings, under a key of their own so Mastodon's shapes stay valid.
-    entity["weft"] = {"federated": a.federated, "chat_policy": user.chat_policy}
+    entity["weft"] = {
+        "federated": a.federated,
+        "chat_policy": user.chat_policy,
+        "mention_policy": user.mention_policy,
+    }
     return entity

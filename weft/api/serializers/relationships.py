@@ -27,7 +27,8 @@ def relationship(r: Relationship) -> dict[str, Any]:
         "requested_by": r.requested_by,
         "domain_blocking": False,
         "endorsed": False,
-        "note": "",
+        "note": r.note,
+        "restricting": r.restricting,
     }
 
 
