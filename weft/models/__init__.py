@@ -12,7 +12,7 @@ from weft.models.graph import Block, Follow, FollowRequest, Mute
 from weft.models.interactions import Bookmark, Favourite
 from weft.models.jobs import Job
 from weft.models.media import MediaAttachment, PreviewCard, StatusCard
-from weft.models.moderation import Report
+from weft.models.moderation import AccountWarning, AdminActionLog, Appeal, Report
 from weft.models.polls import Poll, PollVote
 from weft.models.posts import (
     FollowedTag,
@@ -29,6 +29,9 @@ from weft.models.two_factor import BackupCode, TwoFactorSecret
 
 __all__ = [
     "Account",
+    "AccountWarning",
+    "AdminActionLog",
+    "Appeal",
     "BackupCode",
     "Base",
     "Block",
