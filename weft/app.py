@@ -21,6 +21,7 @@ from weft import __version__
 from weft.api import accounts as accounts_api
 from weft.api import admin as admin_api
 from weft.api import admin_domain_blocks as domain_blocks_api
+from weft.api import reports as reports_api
 from weft.api import cards as cards_api
 from weft.api import chats as chats_api
 from weft.api import conversations as conversations_api
@@ -154,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts_api.router,
         admin_api.router,
         domain_blocks_api.router,
+        reports_api.router,
         topics_api.router,
     )
     for router in routers:

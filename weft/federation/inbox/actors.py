@@ -13,6 +13,7 @@ from weft.federation import jsonld
 from weft.federation.inbox.context import Inbound
 from weft.federation.remote import fetch_account, host_of
 from weft.models import Account, Follow
+from weft.queries.domain_blocks import reports_refused
 
 
 async def on_move(inbound: Inbound) -> str:
@@ -53,7 +54,10 @@ async def _local_followers(inbound: Inbound, account_id: int) -> list[int]:
 
 
 async def on_flag(inbound: Inbound) -> str:
-    """A report from another server about accounts (and posts) here."""
+    """A report from another server about accounts (and posts) here; it joins
+    the moderators' queue (unless a domain block rejects that server's reports)."""
+    if inbound.actor.domain and await reports_refused(inbound.db, inbound.actor.domain):
+        return "ignored: reports from this server are rejected"
     uris = jsonld.ids(inbound.activity.get("object"))
     ours = [u for u in uris if host_of(u) == inbound.settings.domain.lower()]
     targets = [a for a in [await inbound.local_account(u) for u in ours] if a is not None]
