@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import Person
+# The browser test's fixtures (a Chromium, its contexts, screenshots).
+from tests.browser.conftest import browser, new_context, screenshots  # noqa: F401
+from tests.factories import PASSWORD, Person
 from tests.live import LiveServer
 from weft.actions.accounts import SignUp, register_account
 from weft.actions.oauth import create_application, issue_token
@@ -27,7 +29,7 @@ async def make_staff(db: Database, settings: Settings, name: str, role: str) -> 
         SignUp(
             username=name,
             email=f"{name}@example.com",
-            password="long-password-1",
+            password=PASSWORD,
             role=role,
             by_admin=True,
         ),

@@ -43,8 +43,10 @@ async def test_report_suspend_log_appeal(
     ok(client.post(f"/api/v1/accounts/{bob.account_id}/follow", headers=carol.auth))
     spam = post(client, bob, "buy cheap watches")
     filed = ok(report(client, alice, bob, status_ids=[spam], comment="spam", category="spam"))
-    assert filed["category"] == "spam" and filed["status_ids"] == [spam]
-    assert filed["target_account"]["id"] == str(bob.account_id) and not filed["action_taken"]
+    assert filed["category"] == "spam"
+    assert filed["status_ids"] == [spam]
+    assert filed["target_account"]["id"] == str(bob.account_id)
+    assert not filed["action_taken"]
 
     queue = ok(client.get(f"{ADMIN}/reports", headers=mod.auth))
     assert [r["id"] for r in queue] == [filed["id"]]
@@ -65,9 +67,11 @@ async def test_report_suspend_log_appeal(
     assert ok(acted) == {}
     assert ok(client.get(f"{ADMIN}/reports", headers=mod.auth)) == []
     done = ok(client.get(f"{ADMIN}/reports?resolved=true", headers=mod.auth))
-    assert done[0]["action_taken"] and done[0]["action_taken_by_account"]["username"] == "moderator_meg"
+    assert done[0]["action_taken"]
+    assert done[0]["action_taken_by_account"]["username"] == "moderator_meg"
     shown = ok(client.get(f"{ADMIN}/accounts/{bob.account_id}", headers=mod.auth))
-    assert shown["suspended"] and shown["email"] == "bob@example.com"
+    assert shown["suspended"]
+    assert shown["email"] == "bob@example.com"
 
     log = ok(client.get("/api/weft/v1/admin/audit_log", headers=boss.auth))
     assert [(e["username"], e["action"]) for e in log[:2]] == [

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends
 
 from weft.web import (
     activity,
+    admin,
     auth,
     chat_forms,
     compose,
@@ -50,6 +51,7 @@ router.include_router(search.router)
 router.include_router(topics.router)
 router.include_router(messages.router)
 router.include_router(chat_forms.router)
+router.include_router(admin.router)
 router.include_router(robots.router)
 
 __all__ = ["router"]
