@@ -8,6 +8,9 @@ import pytest
 # The browser test's fixtures (a Chromium, its contexts, screenshots).
 from tests.browser.conftest import browser, new_context, screenshots  # noqa: F401
 from tests.factories import PASSWORD, Person
+
+# Two ``weft serve`` processes (test_two_servers.py).
+from tests.federation.test_two_servers import servers  # noqa: F401
 from tests.live import LiveServer
 from weft.actions.accounts import SignUp, register_account
 from weft.actions.oauth import create_application, issue_token

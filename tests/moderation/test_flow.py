@@ -51,6 +51,7 @@ async def test_report_suspend_log_appeal(
     queue = ok(client.get(f"{ADMIN}/reports", headers=mod.auth))
     assert [r["id"] for r in queue] == [filed["id"]]
     entry = queue[0]
+    assert [s["id"] for s in entry["statuses"]] == [spam]
     assert entry["account"]["username"] == "alice"
     assert entry["target_account"]["username"] == "bob"
     one = ok(client.get(f"{ADMIN}/reports/{filed['id']}", headers=mod.auth))

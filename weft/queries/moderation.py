@@ -80,7 +80,12 @@ async def list_reports(
     async with db.read() as session:
         reports = list(await session.scalars(query))
         accounts, users = await _accounts(session, [i for r in reports for i in _people(r)])
-    return [ReportContext(r, accounts, users) for r in reports]
+        ids = {int(i) for r in reports for i in r.status_ids}
+        found = {s.id: s for s in await session.scalars(select(Status).where(Status.id.in_(ids)))}
+    return [
+        ReportContext(r, accounts, users, [found[int(i)] for i in r.status_ids if int(i) in found])
+        for r in reports
+    ]
 
 
 async def report_context(db: Database, report_id: int) -> ReportContext:
