@@ -21,7 +21,6 @@ from weft import __version__
 from weft.api import accounts as accounts_api
 from weft.api import admin as admin_api
 from weft.api import admin_domain_blocks as domain_blocks_api
-from weft.api import reports as reports_api
 from weft.api import cards as cards_api
 from weft.api import chats as chats_api
 from weft.api import conversations as conversations_api
@@ -38,6 +37,7 @@ from weft.api import oauth as oauth_api
 from weft.api import polls as polls_api
 from weft.api import push as push_api
 from weft.api import replies as replies_api
+from weft.api import reports as reports_api
 from weft.api import search as search_api
 from weft.api import statuses as statuses_api
 from weft.api import timelines as timelines_api

@@ -67,6 +67,12 @@ def test_a_moderators_day(
     screenshots.take(page, f"{scheme}-{size}-report")
     assert_accessible(page, "a report")
 
+    # Refused input comes back on the page, under the field.
+    page.get_by_label("Message to the person").fill("x" * 5001)
+    page.get_by_role("button", name="Apply and resolve").click()
+    expect(page.get_by_role("alert")).to_have_text("Message is longer than 5000 characters")
+    assert_accessible(page, "a refused action")
+
     page.get_by_label("Limit").check()
     page.get_by_label("Message to the person").fill("Please stop posting ads.")
     page.get_by_role("button", name="Apply and resolve").click()
@@ -80,6 +86,12 @@ def test_a_moderators_day(
     expect(page.get_by_text("No open reports.")).to_be_visible()
     # The audit log is the admins'.
     assert page.request.get("/admin/audit_log").status == 403
+
+    # People who are not staff are refused.
+    reporter = new_context(size, color_scheme=scheme).new_page()
+    sign_in(reporter, "sam")
+    expect(reporter.get_by_role("link", name="Moderation")).to_have_count(0)
+    assert reporter.request.get("/admin/reports").status == 403
 
     admin = new_context(size, color_scheme=scheme).new_page()
     sign_in(admin, "ada")

@@ -130,8 +130,11 @@ async def report_verb(
                 report_id=rid,
                 text=fields.get("text", ""),
             )
-        except (Invalid, Forbidden) as error:
-            return await _report_page(request, rt, user, rid, error.description)
+        except Invalid as error:
+            label = "Message" if error.field == "text" else "Action"
+            return await _report_page(request, rt, user, rid, f"{label} {error.description}")
+        except Forbidden as error:
+            return await _report_page(request, rt, user, rid, error.message)
         return RedirectResponse(back + "acted", status_code=303)
     raise Invalid("action", "is not one of assign, unassign, resolve, reopen, action")
 
