@@ -38,6 +38,7 @@ from weft.api import oauth as oauth_api
 from weft.api import polls as polls_api
 from weft.api import push as push_api
 from weft.api import replies as replies_api
+from weft.api import reports as reports_api
 from weft.api import search as search_api
 from weft.api import statuses as statuses_api
 from weft.api import timelines as timelines_api
@@ -156,6 +157,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts_api.router,
         admin_api.router,
         domain_blocks_api.router,
+        reports_api.router,
         topics_api.router,
     )
     for router in routers:

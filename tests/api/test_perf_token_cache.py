@@ -106,7 +106,7 @@ async def test_a_suspended_account_is_refused_at_once(
         await session.execute(
             update(Account).where(Account.id == alice.account_id).values(suspended_at=utcnow())
         )
-    assert client.get(HOME, headers=alice.auth).status_code == 401
+    assert client.get(HOME, headers=alice.auth).status_code == 403
 
 
 async def test_posting_keeps_the_verdicts(

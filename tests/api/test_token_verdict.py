@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from weft.actions.sessions import DISABLED
 from weft.api.token_verdict import (
     INVALID,
     OUT_OF_SCOPE,
@@ -42,7 +43,7 @@ HOUR = timedelta(hours=1)
         (replace(PERSON, expires_at=NOW - HOUR), (), False, Unauthorized, INVALID),
         (replace(PERSON, person_found=False), (), False, Unauthorized, INVALID),
         (replace(PERSON, disabled=True), (), False, Unauthorized, INVALID),
-        (replace(PERSON, suspended=True), (), False, Unauthorized, INVALID),
+        (replace(PERSON, suspended=True), (), False, Forbidden, DISABLED),
         (replace(PERSON, confirmed=False), (), False, Forbidden, "Confirm your email"),
         (replace(PERSON, confirmed=False), ("admin:read",), False, Forbidden, "Confirm"),
         (PERSON, ("admin:read",), False, Forbidden, OUT_OF_SCOPE),

@@ -10,13 +10,14 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.factories import Person, make_person
 from tests.federation.inbox_helpers import count, fixture, run_jobs
 from tests.federation.remote_server import RemoteActor, RemoteServer, key_pair
 from tests.live import LiveServer
 from weft.actions.graph import follow_account
+from weft.actions.moderation import act_on_account, undo_on_account
 from weft.actions.posts.post import Draft, post_status
 from weft.config import Settings
 from weft.db.database import Database
@@ -36,6 +37,7 @@ from weft.models import (
     Report,
     Status,
     StatusEdit,
+    User,
 )
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
@@ -502,6 +504,38 @@ async def test_flag_is_stored_as_a_report(
     assert report.target_account_id == bob.account_id
     assert report.status_ids == [str(post.id)]
     assert report.comment == "Spam links in every reply"
+
+
+async def test_flag_from_a_server_whose_reports_are_rejected_is_ignored(
+    db: Database, fed: LiveServer, remote: RemoteServer, bob: Person
+) -> None:
+    async with db.write() as session:
+        session.add(DomainBlock(domain=remote.domain, severity="limit", reject_reports=True))
+    server_actor = remote.actor(remote.domain, path="/actor", type="Application")
+    post = await bob_posts(db, fed, bob)
+    deliver(server_actor, fed, payload("mastodon_flag", remote, fed, FLAGGED=str(post.uri)))
+    await run_jobs(db, fed)
+    assert await count(db, Report) == 0
+
+
+async def test_a_suspension_is_told_to_followers_and_lifted(
+    db: Database, fed: LiveServer, remote: RemoteServer, remote_alice: RemoteActor, bob: Person
+) -> None:
+    deliver(remote_alice, fed, payload("mastodon_follow", remote, fed))
+    await run_jobs(db, fed)
+    moderator = await make_person(db, fed.settings, "moderator_max")
+    async with db.write() as session:
+        await session.execute(
+            update(User).where(User.id == moderator.user_id).values(role="moderator")
+        )
+    await act_on_account(db, moderator.account_id, bob.account_id, "suspend")
+    await run_jobs(db, fed)
+    updates = [b for _, b in remote.received if b and b.get("type") == "Update"]
+    assert [u["object"].get("suspended") for u in updates] == [True]
+    await undo_on_account(db, moderator.account_id, bob.account_id, "unsuspend")
+    await run_jobs(db, fed)
+    updates = [b for _, b in remote.received if b and b.get("type") == "Update"]
+    assert [u["object"].get("suspended") for u in updates] == [True, None]
 
 
 async def test_delete_of_an_actor(

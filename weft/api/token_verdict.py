@@ -55,12 +55,13 @@ def token_verdict(
 ) -> WeftError | None:
     """Why a call with this token is refused, as the error to answer, or None
     if it may go on. In order: a revoked or expired token, or one whose person
-    is gone, disabled or suspended, is invalid (401); a person who may not sign
-    in (an unconfirmed email) is refused (403); then the scopes (403, when
+    is gone or disabled, is invalid (401); a person who may not sign in (a
+    suspended account, as Mastodon answers, or an unconfirmed email) is
+    refused (403); then the scopes (403, when
     ``needed`` holds none of them), then a person (422, when ``person_needed``
     and the token is an app's own)."""
     live = facts.revoked_at is None and (facts.expires_at is None or facts.expires_at > now)
-    gone = facts.for_person and (not facts.person_found or facts.disabled or facts.suspended)
+    gone = facts.for_person and (not facts.person_found or facts.disabled)
     if not live or gone:
         return Unauthorized(INVALID)
     if facts.for_person:

@@ -164,3 +164,12 @@ def update_person(person: dict[str, Any], updated_at: datetime) -> dict[str, Any
         _bare(person),
         to=[PUBLIC],
     )
+
+
+# --- moderation ------------------------------------------------------------------
+
+
+def flag(flag_id: str, actor: str, objects: list[str]) -> dict[str, Any]:
+    """``Flag`` of an account and some of its posts: a report forwarded to
+    their server (weft/federation/moderation.py adds the comment)."""
+    return _activity("Flag", flag_id, actor, objects)

@@ -115,3 +115,7 @@ DELIVER = declare("federation.deliver", max_attempts=5)
 PROCESS_INBOUND = declare("federation.inbound", max_attempts=8, max_age_seconds=2 * DAY)
 PURGE_ACCOUNT = declare("federation.purge_account", max_attempts=10)
 SUSPEND_DOMAIN = declare("federation.suspend_domain", max_attempts=10)
+# Moderation (weft/federation/moderation.py): a report forwarded to the reported
+# account's server, and the followers of a suspended (or unsuspended) person told.
+SEND_FLAG = declare("federation.send_flag", max_attempts=8, max_age_seconds=2 * DAY)
+TELL_SUSPENSION = declare("federation.tell_suspension", max_attempts=5)

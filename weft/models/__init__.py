@@ -12,7 +12,7 @@ from weft.models.graph import AccountNote, Block, Follow, FollowRequest, Mute, R
 from weft.models.interactions import Bookmark, Favourite
 from weft.models.jobs import Job
 from weft.models.media import MediaAttachment, PreviewCard, StatusCard
-from weft.models.moderation import Report
+from weft.models.moderation import AccountWarning, AdminActionLog, Appeal, Report
 from weft.models.notification_policies import NotificationPolicy, NotificationRequest
 from weft.models.polls import Poll, PollVote
 from weft.models.posts import (
@@ -32,6 +32,9 @@ from weft.models.two_factor import BackupCode, TwoFactorSecret
 __all__ = [
     "Account",
     "AccountNote",
+    "AccountWarning",
+    "AdminActionLog",
+    "Appeal",
     "BackupCode",
     "Base",
     "Block",

@@ -42,6 +42,9 @@ class Account(Base):
     statuses_count: Mapped[int] = mapped_column(Integer, default=0)
     last_status_at: Mapped[datetime | None] = mapped_column(default=None)
     suspended_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Moderation (weft/actions/moderation.py): limited to followers, media sensitive.
+    silenced_at: Mapped[datetime | None] = mapped_column(default=None)
+    sensitized_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Kept by database triggers (migration 0008): goes up with every change to
@@ -125,6 +128,11 @@ class User(Base):
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def is_staff(self) -> bool:
+        """A moderator or an admin: may handle reports and act on accounts."""
+        return self.role in ("moderator", "admin")
 
     @property
     def is_confirmed(self) -> bool:

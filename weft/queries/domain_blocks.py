@@ -70,6 +70,18 @@ async def media_refused_domains(session: AsyncSession) -> DomainMatcher:
     return DomainMatcher(frozenset(d.lower() for d in rows))
 
 
+async def reports_refused(db: Database, domain: str) -> bool:
+    """Whether a block covering ``domain`` says to ignore its reports (``Flag``)."""
+    async with db.read() as session:
+        found = await session.scalar(
+            select(DomainBlock.id).where(
+                DomainBlock.domain.in_(covering_domains(domain)),
+                DomainBlock.reject_reports.is_(True),
+            )
+        )
+    return found is not None
+
+
 async def block_severity(db: Database, domain: str) -> str | None:
     """The severity of the strongest block covering ``domain``, or None."""
     async with db.read() as session:

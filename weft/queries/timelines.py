@@ -198,7 +198,8 @@ def public_feed(query: Select[int], viewer_id: int | None) -> Select[int]:
 
 def without_blocked_servers(query: Select[int], viewer_id: int | None) -> Select[int]:
     """Leave out authors on servers under a domain block (a subdomain counts):
-    all of a suspended server's, and a limited server's unless the viewer follows them."""
+    all of a suspended server's, and a limited server's unless the viewer follows them;
+    and limited accounts' (any server) unless the viewer follows them."""
     on_blocked_server = or_(
         Account.domain == DomainBlock.domain,
         Account.domain.like(literal("%.") + DomainBlock.domain),
@@ -214,7 +215,11 @@ def without_blocked_servers(query: Select[int], viewer_id: int | None) -> Select
         .join(DomainBlock, on_blocked_server)
         .where(Account.domain.is_not(None), hidden)
     )
-    return query.where(Status.account_id.not_in(authors))
+    # An account a moderator limited (weft/actions/moderation.py): the same, alone.
+    limited = select(Account.id).where(Account.silenced_at.is_not(None))
+    if viewer_id is not None:
+        limited = limited.where(Account.id.not_in(followed), Account.id != viewer_id)
+    return query.where(Status.account_id.not_in(authors), Status.account_id.not_in(limited))
 
 
 def _without_hidden(query: Select[int], viewer_id: int | None) -> Select[int]:

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends
 from weft.web import (
     about,
     activity,
+    admin,
     admin_settings,
     auth,
     chat_forms,
@@ -53,6 +54,7 @@ router.include_router(search.router)
 router.include_router(topics.router)
 router.include_router(messages.router)
 router.include_router(chat_forms.router)
+router.include_router(admin.router)
 router.include_router(robots.router)
 router.include_router(about.router)
 router.include_router(invites.router)

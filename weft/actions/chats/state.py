@@ -95,7 +95,7 @@ async def report_chat(
 ) -> None:
     """A report to the moderators about the chat's messages (those named, or
     the last ones by others), stored as reports are (weft/actions/reports.py):
-    against the author of the first one, the messages' ids in ``status_ids``."""
+    against the author of the first one, naming the chat and those messages."""
     async with db.read() as session:
         chat, _, mine = await chat_and_members(session, me, chat_id)
         query = select(ChatMessage).where(ChatMessage.chat_id == chat.id)
@@ -113,6 +113,8 @@ async def report_chat(
         db,
         me,
         targets[0].account_id,
-        [m.id for m in targets if m.account_id == targets[0].account_id],
-        f"[chat {chat.id}] {comment}".strip(),
+        [],
+        comment,
+        chat_id=chat.id,
+        chat_message_ids=[m.id for m in targets if m.account_id == targets[0].account_id],
     )

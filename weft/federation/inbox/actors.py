@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from sqlalchemy import select
 
 from weft.actions import graph
@@ -12,7 +14,8 @@ from weft.errors import Forbidden, NotFound
 from weft.federation import jsonld
 from weft.federation.inbox.context import Inbound
 from weft.federation.remote import fetch_account, host_of
-from weft.models import Account, Follow
+from weft.models import Account, Follow, Status
+from weft.queries.domain_blocks import reports_refused
 
 
 async def on_move(inbound: Inbound) -> str:
@@ -53,11 +56,14 @@ async def _local_followers(inbound: Inbound, account_id: int) -> list[int]:
 
 
 async def on_flag(inbound: Inbound) -> str:
-    """A report from another server about accounts (and posts) here."""
+    """A report from another server about accounts (and posts) here; it joins
+    the moderators' queue (unless a domain block rejects that server's reports)."""
+    if inbound.actor.domain and await reports_refused(inbound.db, inbound.actor.domain):
+        return "ignored: reports from this server are rejected"
     uris = jsonld.ids(inbound.activity.get("object"))
     ours = [u for u in uris if host_of(u) == inbound.settings.domain.lower()]
     targets = [a for a in [await inbound.local_account(u) for u in ours] if a is not None]
-    statuses = [s for s in [await inbound.status_by_uri(u) for u in ours] if s is not None]
+    statuses = [s for s in [await _our_status(inbound, u) for u in ours] if s is not None]
     if not targets and statuses:
         async with inbound.db.read() as session:
             target = await session.get(Account, statuses[0].account_id)
@@ -75,6 +81,21 @@ async def on_flag(inbound: Inbound) -> str:
         uri=inbound.id,
     )
     return f"report about {target.username} stored"
+
+
+async def _our_status(inbound: Inbound, uri: str) -> Status | None:
+    """One of our posts by its id or its page (``/@<name>/<id>``), whatever its
+    visibility: the reporter's server saw it."""
+    found = await inbound.status_by_uri(uri)
+    parts = urlsplit(uri).path.strip("/").split("/")
+    if found is not None or len(parts) != 2 or not parts[1].isdigit():
+        return found
+    async with inbound.db.read() as session:
+        status = await session.get(Status, int(parts[1]))
+        author = None if status is None else await session.get(Account, status.account_id)
+    if author is None or author.domain is not None or f"@{author.username}" != parts[0]:
+        return None
+    return status
 
 
 async def remove_actor(inbound: Inbound) -> str:
