@@ -185,3 +185,31 @@ async def test_only_staff_and_bad_input(
     ok(client.post(action, json={"type": "none", "text": "Be kind"}, headers=mod.auth))
     assert ok(client.get("/api/v1/accounts/verify_credentials", headers=bob.auth))
     assert ok(client.get("/api/weft/v1/warnings", headers=bob.auth))[0]["text"] == "Be kind"
+
+
+async def test_the_admin_api_approves_and_rejects_waiting_sign_ups(
+    client: httpx.Client, db: Any, alice: Person, bob: Person, carol: Person, mod: Person
+) -> None:
+    from sqlalchemy import update
+
+    from weft.models import User
+
+    async with db.write() as session:  # both wait in the approval queue
+        await session.execute(
+            update(User).where(User.id.in_([alice.user_id, bob.user_id])).values(approved=False)
+        )
+    assert client.get("/api/v1/accounts/verify_credentials", headers=alice.auth).status_code == 403
+    refused(
+        client.post(f"{ADMIN}/accounts/{alice.account_id}/approve", headers=carol.auth),
+        403,
+        "scopes",
+    )
+    approved = ok(client.post(f"{ADMIN}/accounts/{alice.account_id}/approve", headers=mod.auth))
+    assert approved["approved"] is True
+    assert client.get("/api/v1/accounts/verify_credentials", headers=alice.auth).status_code == 200
+    # Approved once: nothing waits any more.
+    again = client.post(f"{ADMIN}/accounts/{alice.account_id}/approve", headers=mod.auth)
+    assert again.status_code == 404
+    rejected = ok(client.post(f"{ADMIN}/accounts/{bob.account_id}/reject", headers=mod.auth))
+    assert rejected["username"] == "bob"
+    assert client.get(f"/api/v1/accounts/{bob.account_id}").status_code == 404

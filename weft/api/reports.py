@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from weft.actions import moderation as actions
+from weft.actions.registrations import approve_sign_up, reject_sign_up
 from weft.actions.reports import ReportForm, file_report
 from weft.api.auth import Credentials, bearer_token, load_credentials, user_scoped
 from weft.api.params import bool_param, form
@@ -250,6 +251,51 @@ async def admin_account_action(
         text=params.text,
     )
     return {}
+
+
+async def _pending_sign_up(rt: Runtime, account_id: str) -> tuple[Account, User]:
+    account, user = await queries.admin_account(rt.db, parse_id(account_id))
+    if user is None:
+        raise NotFound()
+    return account, user
+
+
+@router.post(
+    ADMIN + "/accounts/{account_id}/approve",
+    summary="Approve a sign-up waiting in the approval queue",
+    **answers(AdminAccount),
+)
+async def admin_account_approve(
+    account_id: str,
+    credentials: Credentials = Depends(user_scoped("admin:write:accounts")),
+    rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
+    """404 for an account that is not waiting (weft/actions/registrations.py)."""
+    staff(credentials)
+    assert credentials.user is not None
+    _, user = await _pending_sign_up(rt, account_id)
+    await approve_sign_up(rt.db, rt.settings, credentials.user, user.id)
+    account, user_now = await queries.admin_account(rt.db, parse_id(account_id))
+    return admin_account_entity(account, user_now, rt.settings)
+
+
+@router.post(
+    ADMIN + "/accounts/{account_id}/reject",
+    summary="Reject a sign-up waiting in the approval queue (the account is removed)",
+    **answers(AdminAccount),
+)
+async def admin_account_reject(
+    account_id: str,
+    credentials: Credentials = Depends(user_scoped("admin:write:accounts")),
+    rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
+    """The account as it was: after this it is gone, and its name is free."""
+    staff(credentials)
+    assert credentials.user is not None
+    account, user = await _pending_sign_up(rt, account_id)
+    entity = admin_account_entity(account, user, rt.settings)
+    await reject_sign_up(rt.db, credentials.user, user.id)
+    return entity
 
 
 def _undo_route(action: str) -> None:
