@@ -25,6 +25,7 @@ EXTENSIONS = {
     "featured": {"@id": "toot:featured", "@type": "@id"},
     "discoverable": "toot:discoverable",
     "indexable": "toot:indexable",
+    "suspended": "toot:suspended",
     "blurhash": "toot:blurhash",
     "votersCount": "toot:votersCount",
     "focalPoint": {"@container": "@list", "@id": "toot:focalPoint"},

@@ -60,12 +60,20 @@ async def test_the_fediverse_switch_is_a_credential_setting(
     alice = await make_person(db, server.settings, "alice")
     me = client.get("/api/v1/accounts/verify_credentials", headers=alice.auth)
     assert_conforms(me)
-    assert me.json()["weft"] == {"federated": True, "chat_policy": "everyone"}
+    assert me.json()["weft"] == {
+        "federated": True,
+        "chat_policy": "everyone",
+        "mention_policy": "everyone",
+    }
     off = client.patch(
         "/api/v1/accounts/update_credentials", headers=alice.auth, data={"federated": "false"}
     )
     assert_conforms(off)
-    assert off.json()["weft"] == {"federated": False, "chat_policy": "everyone"}
+    assert off.json()["weft"] == {
+        "federated": False,
+        "chat_policy": "everyone",
+        "mention_policy": "everyone",
+    }
     # Off, the fediverse no longer finds her.
     assert (
         client.get("/users/alice", headers={"Accept": "application/activity+json"}).status_code
