@@ -206,7 +206,10 @@ async def _publish(rt: Runtime, account_id: int, form: ComposeForm) -> list[Stat
     uploaded = await upload_all(rt, account_id, form)
     try:
         await describe_kept(rt, account_id, form.kept)
-        return await post_thread(rt.db, rt.settings, account_id, _drafts(form, uploaded))
+        posts = _drafts(form, uploaded)
+        if form.draft_id:  # the draft's own uploads, held for it, go with it
+            posts[0] = replace(posts[0], held_by=optional_id(form.draft_id))
+        return await post_thread(rt.db, rt.settings, account_id, posts)
     except BaseException:
         await discard(rt, account_id, [m for ids in uploaded for m in ids])
         raise
