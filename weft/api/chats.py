@@ -27,7 +27,7 @@ from weft.actions.chats.state import (
 )
 from weft.api.auth import Credentials, user_scoped
 from weft.api.chats_schemas import ChatMessageSchema, ChatSchema
-from weft.api.pagination import link_header, page_of
+from weft.api.pagination import page_of, paged_json
 from weft.api.params import bool_param, form
 from weft.api.schemas import PAGING, Empty, answers, inputs, query
 from weft.api.serializers.chats import (
@@ -132,14 +132,6 @@ async def _chat(rt: Runtime, me: int, chat_id: int) -> dict[str, Any]:
     return chat_entity(view, rt.settings)
 
 
-def _paged(request: Request, entities: list[dict[str, Any]], cursors: list[int]) -> JSONResponse:
-    response = JSONResponse(entities)
-    link = link_header(request, cursors)
-    if link:
-        response.headers["Link"] = link
-    return response
-
-
 # --- chats -------------------------------------------------------------------------------
 
 
@@ -166,7 +158,7 @@ async def chats_index(
     page = page_of(request)
     async with rt.db.read() as session:
         views = await chat_list(session, _me(credentials), check_folder(folder), page)
-    return _paged(
+    return paged_json(
         request, [chat_entity(v, rt.settings) for v in views], [activity_of(v) for v in views]
     )
 
@@ -368,7 +360,7 @@ async def messages_index(
     async with rt.db.read() as session:
         found = await chat_messages(session, _me(credentials), parse_id(chat_id), page)
     entities = message_entities(found, rt.settings)
-    return _paged(request, entities, [m.id for m in found.messages])
+    return paged_json(request, entities, [m.id for m in found.messages])
 
 
 @router.post(

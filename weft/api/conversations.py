@@ -17,7 +17,7 @@ from weft.actions.chats.direct import post_direct, without_leading_mentions
 from weft.actions.chats.messages import delete_message, edit_message
 from weft.actions.chats.state import delete_chat_for_me, mark_read
 from weft.api.auth import Credentials, user_scoped
-from weft.api.pagination import link_header, page_of
+from weft.api.pagination import page_of, paged_json
 from weft.api.schemas import PAGING, Empty, answers, inputs
 from weft.api.schemas.statuses import Conversation, Status
 from weft.api.serializers.conversations import (
@@ -42,14 +42,6 @@ def _me(credentials: Credentials) -> int:
     return credentials.account.id
 
 
-def _paged(request: Request, entities: list[dict[str, Any]], cursors: list[int]) -> JSONResponse:
-    response = JSONResponse(entities)
-    link = link_header(request, cursors)
-    if link:
-        response.headers["Link"] = link
-    return response
-
-
 @router.get(
     "/api/v1/conversations",
     tags=["conversations"],
@@ -67,7 +59,7 @@ async def conversations_index(
     async with rt.db.read() as session:
         views = await queries.conversations(session, _me(credentials), page)
         replied = await queries.views_replied(session, views)
-    return _paged(
+    return paged_json(
         request,
         [conversation_entity(v, rt.settings, replied) for v in views],
         [v.chat.last_message_id or v.chat.id for v in views],
@@ -129,7 +121,7 @@ async def direct_timeline(
     page = page_of(request)
     async with rt.db.read() as session:
         direct = await queries.direct_messages(session, _me(credentials), page)
-    return _paged(
+    return paged_json(
         request,
         message_statuses(direct, rt.settings),
         [m.id for m in direct.page.messages],

@@ -24,7 +24,7 @@ from weft.actions.drafts import (
     update_draft,
 )
 from weft.api.auth import Credentials, user_scoped
-from weft.api.pagination import link_header, page_of
+from weft.api.pagination import page_of, paged_json
 from weft.api.params import form
 from weft.api.schemas import PAGING, Empty, answers, inputs
 from weft.api.schemas.forms import ScheduleForm, StatusForm
@@ -63,11 +63,7 @@ async def _list(request: Request, rt: Runtime, me: int, *, scheduled: bool) -> J
     page = page_of(request)
     async with rt.db.read() as session:
         rows = await own_drafts(session, me, page, scheduled=scheduled)
-    response = JSONResponse(await scheduled_entities(rt, rows))
-    link = link_header(request, [r.id for r in rows])
-    if link:
-        response.headers["Link"] = link
-    return response
+    return paged_json(request, await scheduled_entities(rt, rows), [r.id for r in rows])
 
 
 async def _one(rt: Runtime, me: int, raw_id: str, *, scheduled: bool) -> dict[str, Any]:

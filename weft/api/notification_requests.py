@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 
 from weft.actions import notification_policy as actions
 from weft.api.auth import Credentials, user_scoped
-from weft.api.pagination import link_header, page_of
+from weft.api.pagination import page_of, paged_json
 from weft.api.params import bool_param, read_params
 from weft.api.schemas import PAGING, Empty, answers, inputs, query
 from weft.api.schemas.notifications import (
@@ -123,11 +123,7 @@ async def list_requests(
     request: Request, credentials: Credentials = Depends(READ), rt: Runtime = Depends(runtime)
 ) -> JSONResponse:
     page = await queries.requests(rt.db, _me(credentials), page_of(request, 40, 80))
-    response = JSONResponse(request_entities(page, rt.settings))
-    link = link_header(request, page.cursors)
-    if link:
-        response.headers["Link"] = link
-    return response
+    return paged_json(request, request_entities(page, rt.settings), page.cursors)
 
 
 @router.get(

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from weft.actions import notifications as notification_actions
 from weft.actions.markers import save_markers
 from weft.api.auth import Credentials, user_scoped
-from weft.api.pagination import link_header, page_of
+from weft.api.pagination import page_of, paged_json
 from weft.api.params import bool_param, read_params
 from weft.api.schemas import PAGING, Empty, answers, inputs, query
 from weft.api.schemas.notifications import (
@@ -75,14 +75,6 @@ def _flag(request: Request, name: str) -> bool:
         raise Invalid(name, "must be true or false") from None
 
 
-def _with_link(body: Any, request: Request, cursors: list[int]) -> JSONResponse:
-    response = JSONResponse(body)
-    link = link_header(request, cursors)
-    if link:
-        response.headers["Link"] = link
-    return response
-
-
 @router.get(
     "/api/v1/notifications",
     summary="One's notifications",
@@ -97,7 +89,7 @@ async def list_notifications(
     )
     filtering = await filtering_for(rt.db, _me(credentials), "notifications")
     body = notification_entities(page, rt.settings, filtering)
-    return _with_link(body, request, page.cursors)
+    return paged_json(request, body, page.cursors)
 
 
 @router.get(
@@ -151,7 +143,7 @@ async def grouped(
         page_of(request, 40, 80),
     )
     filtering = await filtering_for(rt.db, _me(credentials), "notifications")
-    return _with_link(grouped_results(page, rt.settings, filtering), request, page.cursors)
+    return paged_json(request, grouped_results(page, rt.settings, filtering), page.cursors)
 
 
 @router.post(

@@ -5,9 +5,11 @@ itself is in weft/db/paging.py.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
+from fastapi.responses import JSONResponse
 
 from weft.db.paging import MAX_SQL_INTEGER, Page
 from weft.errors import Invalid
@@ -52,3 +54,13 @@ def link_header(request: Request, cursors: list[int]) -> str | None:
 
 
 _CURSORS = {"max_id", "since_id", "min_id"}
+
+
+def paged_json(request: Request, body: Any, cursors: list[int]) -> JSONResponse:
+    """``body`` as JSON with the ``Link`` header of a page whose cursors,
+    newest first, are ``cursors``."""
+    response = JSONResponse(body)
+    link = link_header(request, cursors)
+    if link:
+        response.headers["Link"] = link
+    return response

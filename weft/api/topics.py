@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 
 from weft.actions.topics import follow_tag, unfollow_tag
 from weft.api.auth import Credentials, scoped_if_token, user_scoped
-from weft.api.pagination import link_header, page_of
+from weft.api.pagination import page_of, paged_json
 from weft.api.schemas import PAGING, answers, inputs, query
 from weft.api.schemas.accounts import Tag as TagEntity
 from weft.api.schemas.accounts import Topic
@@ -93,11 +93,8 @@ async def followed(
     assert credentials.account is not None
     page = page_of(request, default=100, maximum=200)
     rows = await followed_tags(rt.db, credentials.account.id, page)
-    response = JSONResponse([tag_entity(tag, rt.settings, True) for _, tag in rows])
-    link = link_header(request, [cursor for cursor, _ in rows])
-    if link:
-        response.headers["Link"] = link
-    return response
+    body = [tag_entity(tag, rt.settings, True) for _, tag in rows]
+    return paged_json(request, body, [cursor for cursor, _ in rows])
 
 
 @router.get(
