@@ -364,10 +364,7 @@ async def send(
     reply = fields.get("reply_to_id", "")
     attachments = _attachments(form.getlist("media"))
     try:
-        if len(attachments) > MAX_MEDIA:
-            raise Invalid("media_ids", f"can hold at most {MAX_MEDIA} attachments")
-        if not text.strip() and not attachments:
-            raise Invalid("text", "can't be blank")
+        message_actions.check_new(text, len(attachments))  # before any file is stored
         media_ids = await upload_files(rt, user.account_id, attachments)
         new = NewMessage(
             text=text,

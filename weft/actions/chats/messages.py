@@ -79,6 +79,14 @@ class Sent:
     payload: str | None  # ``render``'s entity, when a renderer was given
 
 
+def check_new(text: str, media_count: int) -> str:
+    """A new message's text and number of attachments, checked before any
+    file is stored (the web form checks this before it uploads)."""
+    if media_count > MAX_MEDIA:
+        raise Invalid("media_ids", f"can hold at most {MAX_MEDIA} attachments", "ERR_TOO_MANY")
+    return check_text(text, has_media=media_count > 0)
+
+
 def check_text(text: str, *, has_media: bool) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text and not has_media:
@@ -108,11 +116,9 @@ async def send(
 ) -> Sent:
     """Send a message; with ``render``, the entity it made too (the answer
     to the sender is the event's payload)."""
-    if len(new.media_ids) > MAX_MEDIA:
-        raise Invalid("media_ids", f"can hold at most {MAX_MEDIA} attachments", "ERR_TOO_MANY")
+    text = check_new(new.text, len(new.media_ids))
     if len(set(new.media_ids)) != len(new.media_ids):
         raise Invalid("media_ids", "must not repeat an attachment")
-    text = check_text(new.text, has_media=bool(new.media_ids))
     async with db.write() as session:
         chat, members, mine = await chat_and_members(session, me, chat_id)
         content = html(text, settings) if text else ""
